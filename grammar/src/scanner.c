@@ -265,34 +265,39 @@ static bool json_string(Json *j) {
   }
 }
 
+/* The rest of an array or object, its opening character consumed. */
+static bool json_container_rest(Json *j, int32_t close, int depth) {
+  TSLexer *lexer = j->lexer;
+  if (!json_skip(j)) return false;
+  if (lexer->lookahead == close) {
+    advance(lexer);
+    return true;
+  }
+  for (;;) {
+    if (close == '}') {
+      if (!json_string(j) || !json_skip(j) || lexer->lookahead != ':') return false;
+      advance(lexer);
+      if (!json_skip(j)) return false;
+    }
+    if (!json_value(j, depth + 1) || !json_skip(j)) return false;
+    if (lexer->lookahead == close) {
+      advance(lexer);
+      return true;
+    }
+    if (lexer->lookahead != ',') return false;
+    advance(lexer);
+    if (!json_skip(j)) return false;
+  }
+}
+
 static bool json_value(Json *j, int depth) {
   TSLexer *lexer = j->lexer;
   if (depth > MAX_JSON_DEPTH) return false;
   int32_t c = lexer->lookahead;
   if (c == '"') return json_string(j);
   if (c == '[' || c == '{') {
-    int32_t close = c == '[' ? ']' : '}';
     advance(lexer);
-    if (!json_skip(j)) return false;
-    if (lexer->lookahead == close) {
-      advance(lexer);
-      return true;
-    }
-    for (;;) {
-      if (close == '}') {
-        if (!json_string(j) || !json_skip(j) || lexer->lookahead != ':') return false;
-        advance(lexer);
-        if (!json_skip(j)) return false;
-      }
-      if (!json_value(j, depth + 1) || !json_skip(j)) return false;
-      if (lexer->lookahead == close) {
-        advance(lexer);
-        return true;
-      }
-      if (lexer->lookahead != ',') return false;
-      advance(lexer);
-      if (!json_skip(j)) return false;
-    }
+    return json_container_rest(j, c == '[' ? ']' : '}', depth);
   }
   if (c == '-' || (c >= '0' && c <= '9')) {
     while (c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
@@ -314,12 +319,13 @@ static bool json_value(Json *j, int depth) {
   return false;
 }
 
-/* With the lexer on `[`: is the rest of the logical line one JSON array? */
-static bool is_json_array(Scanner *s, TSLexer *lexer) {
+/*
+ * With the lexer just past `[`: is the rest of the logical line a JSON array?
+ * (BuildKit treats anything else as shell form.)
+ */
+static bool rest_is_json_array(Scanner *s, TSLexer *lexer) {
   Json j = {s, lexer};
-  if (!json_value(&j, 0)) return false;
-  if (!json_skip(&j)) return false;
-  return at_line_end(lexer);
+  return json_container_rest(&j, ']', 0) && json_skip(&j) && at_line_end(lexer);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -740,34 +746,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
   if (c == '[' && valid[JSON_OPEN]) {
     advance(lexer);
     lexer->mark_end(lexer);
-    /* restart the JSON check from `[`: is_json_array expects to see it */
-    Json j = {s, lexer};
-    bool ok = json_skip(&j);
-    if (ok && lexer->lookahead == ']') {
-      advance(lexer);
-      ok = json_skip(&j) && at_line_end(lexer);
-    } else if (ok) {
-      for (;;) {
-        if (!json_value(&j, 1) || !json_skip(&j)) {
-          ok = false;
-          break;
-        }
-        if (lexer->lookahead == ']') {
-          advance(lexer);
-          ok = json_skip(&j) && at_line_end(lexer);
-          break;
-        }
-        if (lexer->lookahead != ',') {
-          ok = false;
-          break;
-        }
-        advance(lexer);
-        if (!json_skip(&j)) {
-          ok = false;
-          break;
-        }
-      }
-    }
+    bool ok = rest_is_json_array(s, lexer);
     if (ok) {
       lexer->result_symbol = JSON_OPEN;
       return true;

@@ -1,0 +1,8 @@
+//! dockerfile-lsp: a language server for Dockerfiles.
+//!
+//! Layers, each knowing only the one below (see `../shared/DESIGN.md`):
+//! the grammar crate (`grammar/`), [`syntax`] (the only module that knows
+//! node kinds), then analysis, features and rules, then the protocol glue.
+
+pub mod cli;
+pub mod syntax;

@@ -1,0 +1,175 @@
+//! Syntax errors: ERROR and MISSING nodes turned into messages a user can act on.
+
+use tree_sitter::{Node, Point, Tree};
+
+use super::INSTRUCTIONS;
+
+/// One syntax error, located by byte offsets and tree-sitter points (rows
+/// and byte columns, both 0-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub start: Point,
+    pub end: Point,
+    pub message: String,
+}
+
+/// Every ERROR and MISSING node of the tree, outermost first, in document order.
+pub fn syntax_errors(tree: &Tree, source: &str) -> Vec<SyntaxError> {
+    let mut out = Vec::new();
+    if !tree.root_node().has_error() {
+        return out;
+    }
+    collect(tree.root_node(), source, &mut out);
+    out
+}
+
+fn collect(node: Node, source: &str, out: &mut Vec<SyntaxError>) {
+    if node.is_error() {
+        out.push(error_at(node, message_for_error(node, source)));
+        return;
+    }
+    if node.is_missing() {
+        out.push(error_at(node, message_for_missing(node)));
+        return;
+    }
+    if !node.has_error() {
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect(child, source, out);
+    }
+}
+
+fn error_at(node: Node, message: String) -> SyntaxError {
+    SyntaxError {
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
+        start: node.start_position(),
+        end: node.end_position(),
+        message,
+    }
+}
+
+fn message_for_missing(node: Node) -> String {
+    let what = node.kind();
+    let parent = node.parent().map(|p| p.kind()).unwrap_or("");
+    match what {
+        "heredoc_end" => "unterminated heredoc: its terminator line is missing".to_string(),
+        "]" => "unterminated JSON array: `]` is missing".to_string(),
+        "\"" => "unterminated string: `\"` is missing".to_string(),
+        "}" => "unterminated variable expansion: `}` is missing".to_string(),
+        "=" if parent == "key_value" || parent == "mount_option" => {
+            "expected `key=value`: `=` is missing".to_string()
+        }
+        _ => format!("syntax error: missing {}", describe_kind(what)),
+    }
+}
+
+fn describe_kind(kind: &str) -> String {
+    match kind {
+        "image_name" | "image_spec" => "the image name".to_string(),
+        "stage_name" => "the stage name after AS".to_string(),
+        "variable" => "a variable name".to_string(),
+        "flag_name" => "a flag name after `--`".to_string(),
+        _ if kind.chars().all(|c| c.is_ascii_punctuation()) => format!("`{kind}`"),
+        _ => kind.replace('_', " "),
+    }
+}
+
+fn message_for_error(node: Node, source: &str) -> String {
+    let text = &source[node.byte_range()];
+    let first_line = text.lines().next().unwrap_or("").trim();
+    let first_word: String = first_line
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let at_top = node.parent().is_none_or(|p| p.kind() == "source_file");
+    let starts_line = node.start_position().column == 0
+        || source[..node.start_byte()]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| before.trim().is_empty());
+
+    if at_top && starts_line && !first_word.is_empty() {
+        let upper = first_word.to_ascii_uppercase();
+        if INSTRUCTIONS.contains(&upper.as_str()) {
+            if first_line.eq_ignore_ascii_case(&first_word) {
+                return format!("{upper} is missing its arguments");
+            }
+            return format!(
+                "invalid {upper} instruction: cannot read `{}`",
+                snippet(first_line)
+            );
+        }
+        if first_word.chars().all(|c| c.is_ascii_alphabetic()) {
+            return format!("unknown instruction `{first_word}`");
+        }
+    }
+    if first_line.starts_with('[') || text.contains("json_array") {
+        return "invalid exec form: a JSON array may only hold strings".to_string();
+    }
+    if first_line.is_empty() {
+        return "unexpected line break".to_string();
+    }
+    format!("unexpected `{}`", snippet(first_line))
+}
+
+/// At most 40 characters of `text`, for a message.
+fn snippet(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(src: &str) -> Vec<String> {
+        let tree = crate::syntax::parse(src);
+        syntax_errors(&tree, src)
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
+    }
+
+    #[test]
+    fn clean_file_has_no_errors() {
+        assert!(messages("FROM alpine\nRUN echo hi\n").is_empty());
+    }
+
+    #[test]
+    fn unknown_instruction() {
+        assert_eq!(
+            messages("FROM alpine\nFOO bar\n"),
+            ["unknown instruction `FOO`"]
+        );
+    }
+
+    #[test]
+    fn instruction_without_arguments() {
+        let found = messages("FROM alpine\nRUN\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("RUN"), "{found:?}");
+    }
+
+    #[test]
+    fn unterminated_heredoc() {
+        let found = messages("FROM alpine\nRUN <<EOF\necho hi\n");
+        assert!(
+            found.iter().any(|m| m.contains("unterminated heredoc")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn nested_json_is_an_error() {
+        let found = messages("CMD [ \"echo\", [ \"nested json\" ] ]\n");
+        assert!(!found.is_empty());
+    }
+}
