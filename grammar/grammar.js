@@ -52,6 +52,7 @@ module.exports = grammar({
     $.line_continuation,
     $.comment,
     $._blank_line,
+    $._comment_line,
     $._directive_start,
     $.directive_value,
     $._flag_start,
@@ -76,7 +77,9 @@ module.exports = grammar({
     $._error_sentinel,
   ],
 
-  extras: ($) => [$.line_continuation, $.comment, $._blank_line],
+  // Comment lines inside a continuation are extras; the blank lines there
+  // belong to the continuation or comment token before them.
+  extras: ($) => [$.line_continuation, $.comment],
 
 
   conflicts: ($) => [],
@@ -85,7 +88,13 @@ module.exports = grammar({
     source_file: ($) =>
       seq(
         repeat($.parser_directive),
-        repeat(seq(optional($._sep), $._instruction, $._eol)),
+        repeat(
+          choice(
+            seq(optional($._sep), $._instruction, $._eol),
+            seq(alias($._comment_line, $.comment), $._eol),
+            $._blank_line,
+          ),
+        ),
       ),
 
 

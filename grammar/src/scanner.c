@@ -33,6 +33,7 @@ enum TokenType {
   LINE_CONTINUATION,
   COMMENT,
   BLANK_LINE,
+  COMMENT_LINE,
   DIRECTIVE_START,
   DIRECTIVE_VALUE,
   FLAG_START,
@@ -69,7 +70,9 @@ typedef struct {
 
 typedef struct {
   int32_t escape;
-  bool directives_done;
+  /* The last token was a continuation or comment line inside a continuation,
+     and the next line is a comment line: the next scan is at its start. */
+  bool comment_next;
   uint8_t quote; /* shell quote state: 0, '\'' or '"' */
   uint8_t heredoc_count;
   Heredoc heredocs[MAX_HEREDOCS];
@@ -102,6 +105,26 @@ static void consume_rest_of_line(TSLexer *lexer) {
 }
 
 /*
+ * At the start of a line inside a continuation: consumes the lines that are
+ * blank (marking the end after each) and reports whether the first line
+ * that is not blank is a comment line. Blanks of a content line are read
+ * but stay outside the token.
+ */
+static bool skip_blank_lines(TSLexer *lexer) {
+  for (;;) {
+    lexer->mark_end(lexer);
+    while (is_blank(lexer->lookahead)) advance(lexer);
+    if (lexer->eof(lexer)) {
+      lexer->mark_end(lexer);
+      return false;
+    }
+    if (lexer->lookahead == '#') return true;
+    if (!is_newline(lexer->lookahead)) return false;
+    consume_newline(lexer);
+  }
+}
+
+/*
  * With the lexer just past an escape character: consumes trailing blanks
  * and reports whether the line ends there, i.e. whether the escape character
  * was a line continuation. Does not consume the newline.
@@ -113,6 +136,18 @@ static bool rest_is_continuation(TSLexer *lexer, uint32_t *blanks) {
     (*blanks)++;
   }
   return at_line_end(lexer);
+}
+
+/*
+ * Finishes a line continuation whose escape character and trailing blanks
+ * were consumed: the line break and the blank lines after it belong to the
+ * token; a comment line after it is announced for the next scan.
+ */
+static bool finish_continuation(Scanner *s, TSLexer *lexer) {
+  consume_newline(lexer);
+  s->comment_next = skip_blank_lines(lexer);
+  lexer->result_symbol = LINE_CONTINUATION;
+  return true;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -402,10 +437,7 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int kind, b
       uint32_t blanks;
       if (rest_is_continuation(lexer, &blanks)) {
         if (has_content) return true;
-        consume_newline(lexer);
-        lexer->mark_end(lexer);
-        lexer->result_symbol = LINE_CONTINUATION;
-        return true;
+        return finish_continuation(s, lexer);
       }
       has_content = true;
       word_start = false;
@@ -567,65 +599,60 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     return any;
   }
 
-  int32_t c = lexer->lookahead;
-  bool skipped_blanks = false;
-
-  /* Line starts: comments, blank lines and parser directives. */
-  if ((c == '#' || is_blank(c) || is_newline(c)) && lexer->get_column(lexer) == 0) {
-    /*
-     * Indentation of a continued line is text inside quotes and shell text,
-     * so it stays in those tokens; before flags and the exec form it is
-     * skipped; around a word it separates arguments and is left to `_ws`.
-     */
-    bool keep_blanks = !valid[FLAG_START] && !recovering &&
-                       (valid[DQ_TEXT] || valid[SQ_TEXT] || valid[SHELL_FRAGMENT]);
-    bool kept_blanks = false;
-    while (is_blank(lexer->lookahead)) {
-      if (keep_blanks) {
-        advance(lexer);
-        kept_blanks = true;
-      } else {
-        skip(lexer);
-        skipped_blanks = true;
-      }
+  /* A comment line inside a continuation, announced by the token before. */
+  if (s->comment_next) {
+    while (is_blank(lexer->lookahead)) skip(lexer);
+    if (lexer->lookahead == '#') {
+      consume_rest_of_line(lexer);
+      consume_newline(lexer);
+      s->comment_next = skip_blank_lines(lexer);
+      lexer->result_symbol = COMMENT;
+      return true;
     }
-    c = lexer->lookahead;
-    if (c == '#') {
+    return false;
+  }
+
+  s->comment_next = false;
+  int32_t c = lexer->lookahead;
+
+  /* Top level, always at a line start: comment lines, blank lines, directives. */
+  if ((valid[COMMENT_LINE] || valid[BLANK_LINE]) && !recovering && (c == '#' || is_blank(c) || is_newline(c))) {
+    while (is_blank(lexer->lookahead)) skip(lexer);
+    if (lexer->lookahead == '#' && valid[COMMENT_LINE]) {
       advance(lexer);
       lexer->mark_end(lexer);
-      if (valid[DIRECTIVE_START] && !s->directives_done && !recovering && scan_directive(s, lexer)) {
+      if (valid[DIRECTIVE_START] && scan_directive(s, lexer)) {
         lexer->result_symbol = DIRECTIVE_START;
         return true;
       }
       consume_rest_of_line(lexer);
-      consume_newline(lexer);
       lexer->mark_end(lexer);
-      s->directives_done = true;
-      lexer->result_symbol = COMMENT;
+      lexer->result_symbol = COMMENT_LINE;
       return true;
     }
-    if (is_newline(c)) {
+    if (is_newline(lexer->lookahead) && valid[BLANK_LINE]) {
       consume_newline(lexer);
       lexer->mark_end(lexer);
-      s->directives_done = true;
       lexer->result_symbol = BLANK_LINE;
       return true;
     }
-    if (lexer->eof(lexer)) {
-      if (valid[EOL] && !recovering) {
-        s->heredoc_count = 0;
-        s->quote = 0;
-        lexer->mark_end(lexer);
-        lexer->result_symbol = EOL;
-        return true;
-      }
-      return false;
-    }
-    if (kept_blanks) {
+    if (lexer->eof(lexer) && valid[BLANK_LINE] && c != 0) {
       lexer->mark_end(lexer);
-      return scan_text(s, lexer, valid, text_kind(valid), true);
+      lexer->result_symbol = BLANK_LINE;
+      return true;
     }
-    if (skipped_blanks && !(valid[FLAG_START] || valid[JSON_OPEN])) return false;
+    /* leading blanks of an instruction: the `_ws` token */
+    return false;
+  }
+
+  /*
+   * Blanks at the start of a continued line, before flags or the arguments
+   * of an instruction (`_sep` already took the blanks before the
+   * continuation): not part of any token.
+   */
+  if ((valid[FLAG_START] || valid[JSON_OPEN]) && is_blank(c) && !recovering) {
+    while (is_blank(lexer->lookahead)) skip(lexer);
+    c = lexer->lookahead;
   }
 
   if (recovering) {
@@ -634,10 +661,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       advance(lexer);
       uint32_t blanks;
       if (rest_is_continuation(lexer, &blanks) && !lexer->eof(lexer)) {
-        consume_newline(lexer);
-        lexer->mark_end(lexer);
-        lexer->result_symbol = LINE_CONTINUATION;
-        return true;
+        return finish_continuation(s, lexer);
       }
     }
     return false;
@@ -645,7 +669,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
 
   /* End of an instruction, or the newline before heredoc bodies. */
   bool consumed_blanks = false;
-  if ((valid[EOL] || valid[HEREDOC_NL]) && !skipped_blanks && (is_blank(c) || at_line_end(lexer))) {
+  if ((valid[EOL] || valid[HEREDOC_NL]) && (is_blank(c) || at_line_end(lexer))) {
     while (is_blank(lexer->lookahead)) {
       advance(lexer);
       consumed_blanks = true;
@@ -694,9 +718,11 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       return true;
     }
     if (consumed_blanks) {
-      if (valid[SHELL_FRAGMENT]) {
+      /* blanks are text inside quotes and in shell text */
+      int kind = text_kind(valid);
+      if (kind == SHELL_FRAGMENT || kind == DQ_TEXT || kind == SQ_TEXT) {
         lexer->mark_end(lexer);
-        return scan_text(s, lexer, valid, SHELL_FRAGMENT, true);
+        return scan_text(s, lexer, valid, kind, true);
       }
       return false;
     }
@@ -761,12 +787,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
   if (c == s->escape) {
     advance(lexer);
     uint32_t blanks;
-    if (rest_is_continuation(lexer, &blanks)) {
-      consume_newline(lexer);
-      lexer->mark_end(lexer);
-      lexer->result_symbol = LINE_CONTINUATION;
-      return true;
-    }
+    if (rest_is_continuation(lexer, &blanks)) return finish_continuation(s, lexer);
   }
   return false;
 }
@@ -786,7 +807,7 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
   Scanner *s = (Scanner *)payload;
   unsigned n = 0;
   buffer[n++] = (char)(s->escape == '`' ? 1 : 0);
-  buffer[n++] = (char)s->directives_done;
+  buffer[n++] = (char)s->comment_next;
   buffer[n++] = (char)s->quote;
   buffer[n++] = (char)s->heredoc_count;
   for (uint8_t i = 0; i < s->heredoc_count; i++) {
@@ -808,7 +829,7 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
   if (length < 4) return;
   unsigned n = 0;
   s->escape = buffer[n++] ? '`' : '\\';
-  s->directives_done = buffer[n++] != 0;
+  s->comment_next = buffer[n++] != 0;
   s->quote = (uint8_t)buffer[n++];
   uint8_t count = (uint8_t)buffer[n++];
   for (uint8_t i = 0; i < count && i < MAX_HEREDOCS && n + 2 <= length; i++) {
