@@ -87,7 +87,7 @@ module.exports = grammar({
   rules: {
     source_file: ($) =>
       seq(
-        repeat($.parser_directive),
+        repeat(seq($.parser_directive, $._eol)),
         repeat(
           choice(
             seq(optional($._sep), $._instruction, $._eol),
@@ -109,7 +109,6 @@ module.exports = grammar({
         '=',
         optional($._ws),
         field('value', $.directive_value),
-        $._eol,
       ),
 
     _instruction: ($) =>
