@@ -1,1 +1,74 @@
-fn main() {}
+//! Parse benchmarks: a full parse of the largest corpus file, and an
+//! incremental reparse after a one-character edit in it.
+//!
+//! Run with `cargo bench --bench parse`.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use dockerfile_lsp::syntax;
+use tree_sitter::{InputEdit, Point};
+
+/// The largest file of `../shared/corpus/valid`.
+fn largest_corpus_file() -> (String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/valid");
+    let mut best: Option<(u64, std::path::PathBuf)> = None;
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e} (the benchmark needs ../shared)", dir.display()));
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let len = path.metadata().unwrap().len();
+                if best.as_ref().is_none_or(|(l, _)| len > *l) {
+                    best = Some((len, path));
+                }
+            }
+        }
+    }
+    let (_, path) = best.expect("the corpus has files");
+    let name = path.strip_prefix(&root).unwrap().display().to_string();
+    (name, std::fs::read_to_string(&path).unwrap())
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let (name, text) = largest_corpus_file();
+    let mut parser = syntax::parser();
+    let label = format!("full parse of {name} ({} bytes)", text.len());
+    c.bench_function(&label, |b| {
+        b.iter(|| parser.parse(&text, None).unwrap());
+    });
+
+    // Typing one character inside a RUN line in the middle of the file.
+    let at = text[text.len() / 2..]
+        .find("RUN ")
+        .map(|i| text.len() / 2 + i + 4)
+        .expect("a RUN instruction in the second half");
+    let mut edited = text.clone();
+    edited.insert(at, 'x');
+    let row = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let edit = InputEdit {
+        start_byte: at,
+        old_end_byte: at,
+        new_end_byte: at + 1,
+        start_position: Point::new(row, column),
+        old_end_position: Point::new(row, column),
+        new_end_position: Point::new(row, column + 1),
+    };
+    let old_tree = parser.parse(&text, None).unwrap();
+    let label = format!("incremental reparse after typing in {name}");
+    c.bench_function(&label, |b| {
+        b.iter(|| {
+            let mut tree = old_tree.clone();
+            tree.edit(&edit);
+            parser.parse(&edited, Some(&tree)).unwrap()
+        });
+    });
+}
+
+criterion_group!(benches, bench_parse);
+criterion_main!(benches);

@@ -55,7 +55,8 @@ module.exports = grammar({
     $._comment_line,
     $._directive_start,
     $.directive_value,
-    $._flag_start,
+    $.flag_name,
+    $._mount_flag_name,
     $.end_of_flags,
     $._json_open,
     $.shell_fragment,
@@ -74,6 +75,7 @@ module.exports = grammar({
     $._image_name_text,
     $._image_tag_text,
     $._image_digest_text,
+    $._ws,
     $._error_sentinel,
   ],
 
@@ -98,8 +100,9 @@ module.exports = grammar({
       ),
 
 
-    _ws: (_) => /[ \t]+/,
-    _sep: ($) => prec.right(repeat1($._ws)),
+    // One separator token: the indentation of a continued line after
+    // blanks is padding (see the scanner), so `_ws` never repeats.
+    _sep: ($) => $._ws,
 
     parser_directive: ($) =>
       seq(
@@ -135,17 +138,14 @@ module.exports = grammar({
 
     flag: ($) =>
       seq(
-        $._flag_start,
         field('name', $.flag_name),
         optional(seq('=', optional(field('value', $.flag_value)))),
       ),
-    flag_name: (_) => /[A-Za-z][A-Za-z0-9_-]*/,
     flag_value: ($) => $._quoted_word,
 
     mount_flag: ($) =>
       seq(
-        $._flag_start,
-        field('name', alias('mount', $.flag_name)),
+        field('name', alias($._mount_flag_name, $.flag_name)),
         '=',
         sepBy1(',', field('option', $.mount_option)),
       ),

@@ -36,7 +36,8 @@ enum TokenType {
   COMMENT_LINE,
   DIRECTIVE_START,
   DIRECTIVE_VALUE,
-  FLAG_START,
+  FLAG_NAME,
+  MOUNT_FLAG_NAME,
   END_OF_FLAGS,
   JSON_OPEN,
   SHELL_FRAGMENT,
@@ -55,6 +56,7 @@ enum TokenType {
   IMAGE_NAME_TEXT,
   IMAGE_TAG_TEXT,
   IMAGE_DIGEST_TEXT,
+  WS,
   ERROR_SENTINEL,
 };
 
@@ -74,6 +76,10 @@ typedef struct {
      and the next line is a comment line: the next scan is at its start. */
   bool comment_next;
   uint8_t quote; /* shell quote state: 0, '\'' or '"' */
+  /* The last token other than a continuation or comment was `_ws`: the
+     indentation of the continued line then belongs to the continuation (or
+     comment) token, so that `_ws` never follows `_ws`. */
+  bool after_ws;
   uint8_t heredoc_count;
   Heredoc heredocs[MAX_HEREDOCS];
 } Scanner;
@@ -86,7 +92,8 @@ static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 static inline bool is_blank(int32_t c) { return c == ' ' || c == '\t'; }
 static inline bool is_newline(int32_t c) { return c == '\n' || c == '\r'; }
 static inline bool at_line_end(TSLexer *lexer) {
-  return lexer->eof(lexer) || is_newline(lexer->lookahead);
+  int32_t c = lexer->lookahead;
+  return c == '\n' || c == '\r' || (c == 0 && lexer->eof(lexer));
 }
 static inline bool is_name_start(int32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -110,7 +117,7 @@ static void consume_rest_of_line(TSLexer *lexer) {
  * that is not blank is a comment line. Blanks of a content line are read
  * but stay outside the token.
  */
-static bool skip_blank_lines(TSLexer *lexer) {
+static bool skip_blank_lines(TSLexer *lexer, bool take_indentation) {
   for (;;) {
     lexer->mark_end(lexer);
     while (is_blank(lexer->lookahead)) advance(lexer);
@@ -119,7 +126,10 @@ static bool skip_blank_lines(TSLexer *lexer) {
       return false;
     }
     if (lexer->lookahead == '#') return true;
-    if (!is_newline(lexer->lookahead)) return false;
+    if (!is_newline(lexer->lookahead)) {
+      if (take_indentation) lexer->mark_end(lexer);
+      return false;
+    }
     consume_newline(lexer);
   }
 }
@@ -145,7 +155,7 @@ static bool rest_is_continuation(TSLexer *lexer, uint32_t *blanks) {
  */
 static bool finish_continuation(Scanner *s, TSLexer *lexer) {
   consume_newline(lexer);
-  s->comment_next = skip_blank_lines(lexer);
+  s->comment_next = skip_blank_lines(lexer, s->after_ws);
   lexer->result_symbol = LINE_CONTINUATION;
   return true;
 }
@@ -500,13 +510,12 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int kind, b
         s->quote = s->quote == '"' ? 0 : '"';
       }
       word_start = is_blank(c) || c == ';' || c == '&' || c == '|' || c == '(';
-    } else if (kind == TEXT && !has_content && c == '<' && valid[HEREDOC_START]) {
-      /* handled by the caller before getting here */
     }
 
+    /* Ordinary characters are not marked one by one: the end is marked
+       before each look-ahead and once more where the run stops. */
     advance(lexer);
     has_content = true;
-    lexer->mark_end(lexer);
   }
   if (has_content) lexer->mark_end(lexer);
   return has_content;
@@ -605,7 +614,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     if (lexer->lookahead == '#') {
       consume_rest_of_line(lexer);
       consume_newline(lexer);
-      s->comment_next = skip_blank_lines(lexer);
+      s->comment_next = skip_blank_lines(lexer, s->after_ws);
       lexer->result_symbol = COMMENT;
       return true;
     }
@@ -617,7 +626,11 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
 
   /* Top level, always at a line start: comment lines, blank lines, directives. */
   if ((valid[COMMENT_LINE] || valid[BLANK_LINE]) && !recovering && (c == '#' || is_blank(c) || is_newline(c))) {
-    while (is_blank(lexer->lookahead)) skip(lexer);
+    bool blanks = false;
+    while (is_blank(lexer->lookahead)) {
+      advance(lexer);
+      blanks = true;
+    }
     if (lexer->lookahead == '#' && valid[COMMENT_LINE]) {
       advance(lexer);
       lexer->mark_end(lexer);
@@ -641,7 +654,12 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       lexer->result_symbol = BLANK_LINE;
       return true;
     }
-    /* leading blanks of an instruction: the `_ws` token */
+    /* leading blanks of an instruction */
+    if (blanks && valid[WS]) {
+      lexer->mark_end(lexer);
+      lexer->result_symbol = WS;
+      return true;
+    }
     return false;
   }
 
@@ -650,13 +668,19 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
    * of an instruction (`_sep` already took the blanks before the
    * continuation): not part of any token.
    */
-  if ((valid[FLAG_START] || valid[JSON_OPEN]) && is_blank(c) && !recovering) {
+  if ((valid[FLAG_NAME] || valid[JSON_OPEN]) && is_blank(c) && !recovering) {
     while (is_blank(lexer->lookahead)) skip(lexer);
     c = lexer->lookahead;
   }
 
   if (recovering) {
     /* Only self-delimiting tokens while the parser recovers from an error. */
+    if (is_blank(c)) {
+      while (is_blank(lexer->lookahead)) advance(lexer);
+      lexer->mark_end(lexer);
+      lexer->result_symbol = WS;
+      return true;
+    }
     if (c == s->escape) {
       advance(lexer);
       uint32_t blanks;
@@ -667,13 +691,15 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     return false;
   }
 
-  /* End of an instruction, or the newline before heredoc bodies. */
+  /* End of an instruction, the newline before heredoc bodies, or blanks. */
   bool consumed_blanks = false;
-  if ((valid[EOL] || valid[HEREDOC_NL]) && (is_blank(c) || at_line_end(lexer))) {
+  if ((valid[EOL] || valid[HEREDOC_NL] || valid[WS]) && (is_blank(c) || at_line_end(lexer))) {
     while (is_blank(lexer->lookahead)) {
       advance(lexer);
       consumed_blanks = true;
     }
+    /* the end of a `_ws` token, if that is what this turns out to be */
+    lexer->mark_end(lexer);
     if (at_line_end(lexer)) {
       if (s->heredoc_count > 0 && valid[HEREDOC_NL] && !lexer->eof(lexer)) {
         consume_newline(lexer);
@@ -690,7 +716,8 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
         lexer->result_symbol = EOL;
         return true;
       }
-      return false;
+      lexer->result_symbol = WS;
+      return consumed_blanks && valid[WS];
     }
     if (consumed_blanks && lexer->lookahead == s->escape && !valid[SHELL_FRAGMENT] &&
         !valid[DQ_TEXT] && !valid[SQ_TEXT] && valid[EOL]) {
@@ -700,7 +727,8 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
        */
       advance(lexer);
       uint32_t blanks;
-      if (!rest_is_continuation(lexer, &blanks)) return false;
+      lexer->result_symbol = WS;
+      if (!rest_is_continuation(lexer, &blanks)) return valid[WS];
       for (;;) {
         consume_newline(lexer);
         while (is_blank(lexer->lookahead)) advance(lexer);
@@ -708,7 +736,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
         if (lexer->lookahead == '#') {
           consume_rest_of_line(lexer);
         } else if (!is_newline(lexer->lookahead)) {
-          return false;
+          return valid[WS];
         }
       }
       lexer->mark_end(lexer);
@@ -721,10 +749,10 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       /* blanks are text inside quotes and in shell text */
       int kind = text_kind(valid);
       if (kind == SHELL_FRAGMENT || kind == DQ_TEXT || kind == SQ_TEXT) {
-        lexer->mark_end(lexer);
         return scan_text(s, lexer, valid, kind, true);
       }
-      return false;
+      lexer->result_symbol = WS;
+      return valid[WS];
     }
     c = lexer->lookahead;
   }
@@ -748,14 +776,23 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     return kind >= 0 && scan_text(s, lexer, valid, kind, true);
   }
 
-  /* Flags. */
-  if (c == '-' && (valid[FLAG_START] || valid[END_OF_FLAGS])) {
+  /* Flags: `--name` (`--mount` apart) and the end-of-flags marker `--`. */
+  if (c == '-' && (valid[FLAG_NAME] || valid[END_OF_FLAGS])) {
     advance(lexer);
     if (lexer->lookahead == '-') {
       advance(lexer);
       lexer->mark_end(lexer);
-      if (is_alpha(lexer->lookahead) && valid[FLAG_START]) {
-        lexer->result_symbol = FLAG_START;
+      if (is_alpha(lexer->lookahead) && valid[FLAG_NAME]) {
+        char name[5];
+        int n = 0;
+        while (is_alnum(lexer->lookahead) || lexer->lookahead == '-' || lexer->lookahead == '_') {
+          if (n < 5) name[n] = (char)lexer->lookahead;
+          n++;
+          advance(lexer);
+        }
+        lexer->mark_end(lexer);
+        bool mount = n == 5 && memcmp(name, "mount", 5) == 0 && lexer->lookahead == '=';
+        lexer->result_symbol = mount && valid[MOUNT_FLAG_NAME] ? MOUNT_FLAG_NAME : FLAG_NAME;
         return true;
       }
       if ((is_blank(lexer->lookahead) || at_line_end(lexer)) && valid[END_OF_FLAGS]) {
@@ -809,6 +846,7 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
   buffer[n++] = (char)(s->escape == '`' ? 1 : 0);
   buffer[n++] = (char)s->comment_next;
   buffer[n++] = (char)s->quote;
+  buffer[n++] = (char)s->after_ws;
   buffer[n++] = (char)s->heredoc_count;
   for (uint8_t i = 0; i < s->heredoc_count; i++) {
     Heredoc *h = &s->heredocs[i];
@@ -824,13 +862,18 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
 void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const char *buffer,
                                                          unsigned length) {
   Scanner *s = (Scanner *)payload;
-  memset(s, 0, sizeof(Scanner));
+  /* called before every scan: reset only the fields, not the whole buffer */
   s->escape = '\\';
-  if (length < 4) return;
+  s->comment_next = false;
+  s->quote = 0;
+  s->after_ws = false;
+  s->heredoc_count = 0;
+  if (length < 5) return;
   unsigned n = 0;
   s->escape = buffer[n++] ? '`' : '\\';
   s->comment_next = buffer[n++] != 0;
   s->quote = (uint8_t)buffer[n++];
+  s->after_ws = buffer[n++] != 0;
   uint8_t count = (uint8_t)buffer[n++];
   for (uint8_t i = 0; i < count && i < MAX_HEREDOCS && n + 2 <= length; i++) {
     Heredoc *h = &s->heredocs[i];
@@ -845,5 +888,13 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
 
 bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
                                                   const bool *valid_symbols) {
-  return scan((Scanner *)payload, lexer, valid_symbols);
+  Scanner *s = (Scanner *)payload;
+  if (!scan(s, lexer, valid_symbols)) return false;
+  TSSymbol symbol = lexer->result_symbol;
+  if (symbol == WS) {
+    s->after_ws = true;
+  } else if (symbol != LINE_CONTINUATION && symbol != COMMENT) {
+    s->after_ws = false;
+  }
+  return true;
 }

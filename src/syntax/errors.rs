@@ -80,6 +80,9 @@ fn describe_kind(kind: &str) -> String {
 }
 
 fn message_for_error(node: Node, source: &str) -> String {
+    if let Some(message) = unterminated_heredoc(node, source) {
+        return message;
+    }
     let text = &source[node.byte_range()];
     let first_line = text.lines().next().unwrap_or("").trim();
     let first_word: String = first_line
@@ -115,6 +118,42 @@ fn message_for_error(node: Node, source: &str) -> String {
         return "unexpected line break".to_string();
     }
     format!("unexpected `{}`", snippet(first_line))
+}
+
+/// An ERROR that holds a heredoc body but no terminator: the file ended
+/// before the heredoc's terminator line.
+fn unterminated_heredoc(node: Node, source: &str) -> Option<String> {
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children(&mut cursor).collect();
+    if !children.iter().any(|c| c.kind() == "heredoc_body") {
+        return None;
+    }
+    if children.iter().any(|c| c.kind() == "heredoc_end") {
+        return None;
+    }
+    let mut delimiters = Vec::new();
+    for child in &children {
+        collect_delimiters(*child, source, &mut delimiters);
+    }
+    Some(match delimiters.last() {
+        Some(name) => format!("unterminated heredoc: no line `{name}` ends it"),
+        None => "unterminated heredoc".to_string(),
+    })
+}
+
+fn collect_delimiters(node: Node, source: &str, out: &mut Vec<String>) {
+    if node.kind() == "heredoc_delimiter" {
+        out.push(
+            source[node.byte_range()]
+                .trim_matches(['"', '\''])
+                .to_string(),
+        );
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_delimiters(child, source, out);
+    }
 }
 
 /// At most 40 characters of `text`, for a message.

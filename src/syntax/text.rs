@@ -8,7 +8,7 @@ use tree_sitter::Node;
 /// are not part of the logical line and are left out.
 pub fn logical_text(node: Node, source: &str) -> String {
     let mut removed = Vec::new();
-    collect_removed(node, &mut removed);
+    collect_removed(node, source, &mut removed);
     let mut out = String::with_capacity(node.byte_range().len());
     let mut pos = node.start_byte();
     for (start, end) in removed {
@@ -25,13 +25,21 @@ pub fn logical_text(node: Node, source: &str) -> String {
 }
 
 /// Byte ranges inside `node` that are not part of its logical line, in order.
-fn collect_removed(node: Node, out: &mut Vec<(usize, usize)>) {
+fn collect_removed(node: Node, source: &str, out: &mut Vec<(usize, usize)>) {
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         match child.kind() {
-            "line_continuation" | "comment" => out.push((child.start_byte(), child.end_byte())),
+            // A continuation or a comment inside one may end with the
+            // indentation of the next line, which stays in the logical line.
+            "line_continuation" | "comment" => {
+                let text = &source[child.byte_range()];
+                let end = text
+                    .rfind('\n')
+                    .map_or(child.end_byte(), |i| child.start_byte() + i + 1);
+                out.push((child.start_byte(), end));
+            }
             "heredoc_block" => out.push((child.start_byte(), child.end_byte())),
-            _ if child.child_count() > 0 => collect_removed(child, out),
+            _ if child.child_count() > 0 => collect_removed(child, source, out),
             _ => {}
         }
     }
