@@ -79,3 +79,20 @@ fn instructions_and_arguments_agree_with_buildkit() {
         mismatches.join("")
     );
 }
+
+/// Our own realistic fixtures (Go, Python, Rust with heredocs, Next.js,
+/// Windows with the backtick escape and CRLF) with patterns seen in the wild:
+/// `case` blocks inside continued RUNs, a lone `;` line, `cross-${VAR}` bases,
+/// aligned `COPY --from=x     /src`, URLs with `:` in ADD.
+#[test]
+fn realistic_fixtures_parse_clean() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parse");
+    let files = common::files_under(&dir);
+    assert!(files.len() >= 5, "fixtures missing in {}", dir.display());
+    for path in files {
+        let source = common::read(&path);
+        let tree = syntax::parse(&source);
+        let errors = syntax::syntax_errors(&tree, &source);
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+}
