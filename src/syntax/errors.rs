@@ -27,7 +27,17 @@ pub fn syntax_errors(tree: &Tree, source: &str) -> Vec<SyntaxError> {
 
 fn collect(node: Node, source: &str, out: &mut Vec<SyntaxError>) {
     if node.is_error() {
-        out.push(error_at(node, message_for_error(node, source)));
+        let mut error = error_at(node, message_for_error(node, source));
+        // Point at the offending text, not at the blanks before it.
+        let blanks = source[node.byte_range()]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
+        if blanks < node.byte_range().len() {
+            error.start_byte += blanks;
+            error.start.column += blanks;
+        }
+        out.push(error);
         return;
     }
     if node.is_missing() {
@@ -107,7 +117,7 @@ fn message_for_error(node: Node, source: &str) -> String {
                 snippet(first_line)
             );
         }
-        if first_word.chars().all(|c| c.is_ascii_alphabetic()) {
+        if first_word.chars().all(char::is_alphabetic) {
             return format!("unknown instruction `{first_word}`");
         }
     }
