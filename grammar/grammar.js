@@ -84,6 +84,18 @@ module.exports = grammar({
   extras: ($) => [$.line_continuation, $.comment],
 
 
+  // Helper rules that only group or choose: inlined, so that they cost no
+  // reduction (and no node) of their own.
+  inline: ($) => [
+    $._instruction,
+    $._sep,
+    $._command,
+    $._path_list,
+    $._key_values,
+    $._string_arg,
+    $._option_piece,
+  ],
+
   conflicts: ($) => [],
 
   rules: {
