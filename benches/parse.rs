@@ -35,6 +35,8 @@ fn largest_corpus_file() -> (String, String) {
 }
 
 fn bench_parse(c: &mut Criterion) {
+    // As in the server binary.
+    syntax::use_fast_allocator();
     let (name, text) = largest_corpus_file();
     let mut parser = syntax::parser();
     let label = format!("full parse of {name} ({} bytes)", text.len());

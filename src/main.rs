@@ -24,7 +24,11 @@ enum Command {
     },
 }
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    dockerfile_lsp::syntax::use_fast_allocator();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Parse { quiet, files } => dockerfile_lsp::cli::parse::run(

@@ -438,6 +438,17 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int kind, b
   bool word_start = !has_content || in_shell;
   lexer->result_symbol = kind;
   for (;;) {
+    if (in_shell) {
+      /* Fast path: characters that mean nothing to this scanner. */
+      int32_t c = lexer->lookahead;
+      while (c > ' ' && c != s->escape && c != '\'' && c != '"' && c != '<' && c != '#' &&
+             c != ';' && c != '&' && c != '|' && c != '(') {
+        advance(lexer);
+        has_content = true;
+        word_start = false;
+        c = lexer->lookahead;
+      }
+    }
     if (at_line_end(lexer)) break;
     int32_t c = lexer->lookahead;
 

@@ -15,6 +15,60 @@ pub use text::logical_text;
 
 use tree_sitter::{Language, Parser, Tree};
 
+/// Makes tree-sitter allocate with mimalloc, as the Rust side does in the
+/// binary: a parse allocates a node per token, and mimalloc is markedly
+/// cheaper than the C library's allocator for that pattern (about 9% of the
+/// instructions of a full parse).
+///
+/// Call it once, before any parser or tree exists (at the start of `main`
+/// or of a benchmark).
+pub fn use_fast_allocator() {
+    // SAFETY: the four functions belong to one allocator family, align like
+    // malloc and never return null for a non-zero size (they abort, as
+    // tree-sitter's default allocator does); this runs before any
+    // tree-sitter object exists (the callers' contract).
+    unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: alloc::malloc,
+            calloc: alloc::calloc,
+            realloc: alloc::realloc,
+            free: alloc::free,
+        }));
+    }
+}
+
+mod alloc {
+    use std::ffi::c_void;
+
+    use libmimalloc_sys as mi;
+
+    fn checked(ptr: *mut c_void, size: usize) -> *mut c_void {
+        if ptr.is_null() && size != 0 {
+            std::process::abort();
+        }
+        ptr
+    }
+
+    pub unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
+        checked(unsafe { mi::mi_malloc(size) }, size)
+    }
+
+    pub unsafe extern "C" fn calloc(count: usize, size: usize) -> *mut c_void {
+        checked(
+            unsafe { mi::mi_calloc(count, size) },
+            count.saturating_mul(size),
+        )
+    }
+
+    pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
+        checked(unsafe { mi::mi_realloc(ptr, size) }, size)
+    }
+
+    pub unsafe extern "C" fn free(ptr: *mut c_void) {
+        unsafe { mi::mi_free(ptr) }
+    }
+}
+
 /// The Dockerfile language of our grammar.
 pub fn language() -> Language {
     tree_sitter_dockerfile::LANGUAGE.into()
