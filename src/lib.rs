@@ -4,5 +4,9 @@
 //! the grammar crate (`grammar/`), [`syntax`] (the only module that knows
 //! node kinds), then analysis, features and rules, then the protocol glue.
 
+pub mod analysis;
 pub mod cli;
+pub mod diagnostics;
+pub mod document;
+pub mod server;
 pub mod syntax;

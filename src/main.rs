@@ -1,18 +1,40 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A language server for Dockerfiles that understands multi-stage builds.
+///
+/// Without a command, serves the Language Server Protocol on stdin/stdout
+/// (logs go to stderr; set DOCKERFILE_LSP_LOG=debug for more).
 #[derive(Parser)]
 #[command(name = "dockerfile-lsp", version, about)]
 struct Cli {
+    /// Serve LSP on stdin/stdout (the default; accepted because editors pass it).
+    #[arg(long)]
+    stdio: bool,
+
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check Dockerfiles with the server's diagnostics (for CI).
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// A build argument, as `docker build --build-arg` takes it.
+        #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+        build_args: Vec<String>,
+        /// Dockerfiles, or directories to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Print the syntax tree of each file, or only its syntax errors.
     Parse {
         /// Print only `FILE:LINE:COL: syntax error: ...` lines.
@@ -24,19 +46,62 @@ enum Command {
     },
 }
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
 
 fn main() -> ExitCode {
     dockerfile_lsp::syntax::use_fast_allocator();
     let cli = Cli::parse();
+    // Locked only for the subcommands: the server writes stdout through
+    // tokio, which takes the same lock.
+    let stdout = || std::io::stdout().lock();
+    let stderr = || std::io::stderr().lock();
     let code = match cli.command {
-        Command::Parse { quiet, files } => dockerfile_lsp::cli::parse::run(
-            &files,
-            quiet,
-            &mut std::io::stdout().lock(),
-            &mut std::io::stderr().lock(),
-        ),
+        None => serve(),
+        Some(Command::Parse { quiet, files }) => {
+            dockerfile_lsp::cli::parse::run(&files, quiet, &mut stdout(), &mut stderr())
+        }
+        Some(Command::Check {
+            format,
+            build_args,
+            paths,
+        }) => {
+            use dockerfile_lsp::cli::check::{run, Format as F};
+            let format = match format {
+                Format::Human => F::Human,
+                Format::Json => F::Json,
+                Format::Sarif => F::Sarif,
+            };
+            run(&paths, format, &build_args, &mut stdout(), &mut stderr())
+        }
     };
     ExitCode::from(code as u8)
+}
+
+fn serve() -> i32 {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DOCKERFILE_LSP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("dockerfile-lsp: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(dockerfile_lsp::server::serve_stdio());
+    0
 }

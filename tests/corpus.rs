@@ -18,7 +18,7 @@ fn every_valid_corpus_file_parses_clean() {
     for path in &files {
         let source = common::read(path);
         let tree = syntax::parse(&source);
-        for e in syntax::syntax_errors(&tree, &source) {
+        for e in syntax::syntax_errors(&tree, source.as_str()) {
             failures.push(format!(
                 "{}:{}:{}: {}",
                 path.display(),
@@ -92,7 +92,7 @@ fn realistic_fixtures_parse_clean() {
     for path in files {
         let source = common::read(&path);
         let tree = syntax::parse(&source);
-        let errors = syntax::syntax_errors(&tree, &source);
+        let errors = syntax::syntax_errors(&tree, source.as_str());
         assert!(errors.is_empty(), "{}: {errors:?}", path.display());
     }
 }

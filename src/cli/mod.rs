@@ -1,5 +1,6 @@
 //! Command-line subcommands other than serving LSP.
 
+pub mod check;
 pub mod parse;
 
 use std::path::Path;

@@ -19,7 +19,7 @@ pub fn run(files: &[PathBuf], quiet: bool, out: &mut impl Write, err: &mut impl 
             }
         };
         let tree = syntax::parse(&source);
-        let errors = syntax::syntax_errors(&tree, &source);
+        let errors = syntax::syntax_errors(&tree, source.as_str());
         if !errors.is_empty() && code == 0 {
             code = 1;
         }

@@ -2,21 +2,20 @@
 
 use tree_sitter::{Node, Point, Tree};
 
-use super::INSTRUCTIONS;
+use super::{Source, INSTRUCTIONS};
 
-/// One syntax error, located by byte offsets and tree-sitter points (rows
-/// and byte columns, both 0-based).
+/// One syntax error, located by byte offsets (and the tree-sitter point,
+/// row and byte column, of its start).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub start_byte: usize,
     pub end_byte: usize,
     pub start: Point,
-    pub end: Point,
     pub message: String,
 }
 
 /// Every ERROR and MISSING node of the tree, outermost first, in document order.
-pub fn syntax_errors(tree: &Tree, source: &str) -> Vec<SyntaxError> {
+pub fn syntax_errors<S: Source + ?Sized>(tree: &Tree, source: &S) -> Vec<SyntaxError> {
     let mut out = Vec::new();
     if !tree.root_node().has_error() {
         return out;
@@ -25,17 +24,24 @@ pub fn syntax_errors(tree: &Tree, source: &str) -> Vec<SyntaxError> {
     out
 }
 
-fn collect(node: Node, source: &str, out: &mut Vec<SyntaxError>) {
+fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>) {
     if node.is_error() {
         let mut error = error_at(node, message_for_error(node, source));
-        // Point at the offending text, not at the blanks before it.
-        let blanks = source[node.byte_range()]
+        // Cover the offending text, not the blanks around it.
+        let text = source.text(node.byte_range());
+        let blanks = text
             .bytes()
             .take_while(|b| *b == b' ' || *b == b'\t')
             .count();
-        if blanks < node.byte_range().len() {
+        if blanks < text.len() {
             error.start_byte += blanks;
             error.start.column += blanks;
+            let trailing = text
+                .bytes()
+                .rev()
+                .take_while(u8::is_ascii_whitespace)
+                .count();
+            error.end_byte -= trailing;
         }
         out.push(error);
         return;
@@ -58,7 +64,6 @@ fn error_at(node: Node, message: String) -> SyntaxError {
         start_byte: node.start_byte(),
         end_byte: node.end_byte(),
         start: node.start_position(),
-        end: node.end_position(),
         message,
     }
 }
@@ -89,22 +94,19 @@ fn describe_kind(kind: &str) -> String {
     }
 }
 
-fn message_for_error(node: Node, source: &str) -> String {
+fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
     if let Some(message) = unterminated_heredoc(node, source) {
         return message;
     }
-    let text = &source[node.byte_range()];
+    let text = source.text(node.byte_range());
     let first_line = text.lines().next().unwrap_or("").trim();
     let first_word: String = first_line
         .chars()
         .take_while(|c| !c.is_whitespace())
         .collect();
     let at_top = node.parent().is_none_or(|p| p.kind() == "source_file");
-    let starts_line = node.start_position().column == 0
-        || source[..node.start_byte()]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|before| before.trim().is_empty());
+    let line_start = node.start_byte() - node.start_position().column;
+    let starts_line = source.text(line_start..node.start_byte()).trim().is_empty();
 
     if at_top && starts_line && !first_word.is_empty() {
         let upper = first_word.to_ascii_uppercase();
@@ -132,7 +134,7 @@ fn message_for_error(node: Node, source: &str) -> String {
 
 /// An ERROR that holds a heredoc body but no terminator: the file ended
 /// before the heredoc's terminator line.
-fn unterminated_heredoc(node: Node, source: &str) -> Option<String> {
+fn unterminated_heredoc<S: Source + ?Sized>(node: Node, source: &S) -> Option<String> {
     let mut cursor = node.walk();
     let children: Vec<Node> = node.children(&mut cursor).collect();
     if !children.iter().any(|c| c.kind() == "heredoc_body") {
@@ -151,10 +153,11 @@ fn unterminated_heredoc(node: Node, source: &str) -> Option<String> {
     })
 }
 
-fn collect_delimiters(node: Node, source: &str, out: &mut Vec<String>) {
+fn collect_delimiters<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<String>) {
     if node.kind() == "heredoc_delimiter" {
         out.push(
-            source[node.byte_range()]
+            source
+                .text(node.byte_range())
                 .trim_matches(['"', '\''])
                 .to_string(),
         );

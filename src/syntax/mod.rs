@@ -13,7 +13,27 @@ pub use errors::{syntax_errors, SyntaxError};
 pub use print::print_tree;
 pub use text::logical_text;
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use tree_sitter::{Language, Parser, Tree};
+
+/// Text that syntax helpers can read by byte range: a `str` or a rope.
+pub trait Source {
+    fn text(&self, range: Range<usize>) -> Cow<'_, str>;
+}
+
+impl Source for str {
+    fn text(&self, range: Range<usize>) -> Cow<'_, str> {
+        Cow::Borrowed(&self[range])
+    }
+}
+
+impl Source for ropey::Rope {
+    fn text(&self, range: Range<usize>) -> Cow<'_, str> {
+        self.byte_slice(range).into()
+    }
+}
 
 /// Makes tree-sitter allocate with mimalloc, as the Rust side does in the
 /// binary: a parse allocates a node per token, and mimalloc is markedly
@@ -111,6 +131,16 @@ pub const INSTRUCTIONS: [&str; 18] = [
     "VOLUME",
     "WORKDIR",
 ];
+
+/// Whether the document holds at least one instruction.
+pub fn has_instructions(tree: &Tree) -> bool {
+    let mut cursor = tree.root_node().walk();
+    let found = tree
+        .root_node()
+        .named_children(&mut cursor)
+        .any(|n| is_instruction_kind(n.kind()));
+    found
+}
 
 /// Whether `kind` is the node kind of an instruction (`run_instruction`, ...).
 pub fn is_instruction_kind(kind: &str) -> bool {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::path::{Path, PathBuf};
 
 /// `../shared` beside the project. Tests that need it fail, never skip,

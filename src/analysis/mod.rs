@@ -1,0 +1,3 @@
+//! Facts derived from the syntax and the files around a Dockerfile.
+
+pub mod dockerignore;

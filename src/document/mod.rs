@@ -1,0 +1,211 @@
+//! An open document: its text in a rope, its syntax tree and its version.
+//!
+//! LSP changes are applied in order, each one to the text the previous one
+//! produced; each becomes a rope edit and a tree-sitter `InputEdit`, and the
+//! document is reparsed once per notification, incrementally, reading the
+//! rope's chunks (no copy of the whole text).
+
+pub mod position;
+
+use std::ops::Range;
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Parser, Tree};
+
+use crate::syntax;
+pub use position::{Encoding, Position};
+
+/// One `contentChanges` entry: a range and its replacement, or (without a
+/// range) the whole new text.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub range: Option<(Position, Position)>,
+    pub text: String,
+}
+
+pub struct Document {
+    rope: Rope,
+    tree: Tree,
+    version: i32,
+    parser: Parser,
+}
+
+/// What analysis needs of a document at one version; cheap to clone and to
+/// send to another thread (the rope and the tree are shared, not copied).
+#[derive(Clone)]
+pub struct Snapshot {
+    pub rope: Rope,
+    pub tree: Tree,
+    pub version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Self {
+        let rope = Rope::from_str(text);
+        let mut parser = syntax::parser();
+        let tree = parse_rope(&mut parser, &rope, None);
+        Document {
+            rope,
+            tree,
+            version,
+            parser,
+        }
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            rope: self.rope.clone(),
+            tree: self.tree.clone(),
+            version: self.version,
+        }
+    }
+
+    /// Applies the changes of one `didChange` notification, in order, and
+    /// reparses once. The version is taken as given: clients may skip
+    /// versions.
+    pub fn apply(&mut self, version: i32, changes: &[Change], encoding: Encoding) {
+        let mut reuse_tree = true;
+        for change in changes {
+            match change.range {
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    reuse_tree = false;
+                }
+                Some((start, end)) => {
+                    let edit = self.edit(start, end, &change.text, encoding);
+                    if reuse_tree {
+                        self.tree.edit(&edit);
+                    }
+                }
+            }
+        }
+        let old = reuse_tree.then_some(&self.tree);
+        self.tree = parse_rope(&mut self.parser, &self.rope, old);
+        self.version = version;
+    }
+
+    /// Replaces an LSP range of the rope and returns the matching InputEdit.
+    fn edit(
+        &mut self,
+        start: Position,
+        end: Position,
+        text: &str,
+        encoding: Encoding,
+    ) -> InputEdit {
+        let a = position::to_byte(&self.rope, start, encoding);
+        let b = position::to_byte(&self.rope, end, encoding);
+        let Range { start, end } = a.min(b)..a.max(b);
+        let start_position = position::to_point(&self.rope, start);
+        let old_end_position = position::to_point(&self.rope, end);
+        let start_char = self.rope.byte_to_char(start);
+        let end_char = self.rope.byte_to_char(end);
+        self.rope.remove(start_char..end_char);
+        self.rope.insert(start_char, text);
+        let new_end = start + text.len();
+        InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: position::to_point(&self.rope, new_end),
+        }
+    }
+}
+
+/// Parses the rope, reading it chunk by chunk.
+fn parse_rope(parser: &mut Parser, rope: &Rope, old: Option<&Tree>) -> Tree {
+    let len = rope.len_bytes();
+    let mut read = |byte: usize, _| -> &[u8] {
+        if byte >= len {
+            return &[];
+        }
+        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+        &chunk.as_bytes()[byte - chunk_start..]
+    };
+    parser
+        .parse_with_options(&mut read, old, None)
+        .expect("parsing without a timeout or cancellation flag always yields a tree")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(tree: &Tree) -> String {
+        tree.root_node().to_sexp()
+    }
+
+    #[test]
+    fn several_changes_apply_in_order() {
+        let mut doc = Document::new("FROM a\nRUN x\n", 1);
+        doc.apply(
+            7,
+            &[
+                Change {
+                    range: Some((Position::new(0, 5), Position::new(0, 6))),
+                    text: "alpine AS base".into(),
+                },
+                // relative to the text after the first change
+                Change {
+                    range: Some((Position::new(1, 4), Position::new(1, 5))),
+                    text: "echo é𝄞".into(),
+                },
+            ],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.rope().to_string(), "FROM alpine AS base\nRUN echo é𝄞\n");
+        assert_eq!(doc.version(), 7);
+        assert_eq!(
+            shape(doc.tree()),
+            shape(&syntax::parse(&doc.rope().to_string()))
+        );
+    }
+
+    #[test]
+    fn full_replacement_then_range_change() {
+        let mut doc = Document::new("FROM a\n", 1);
+        doc.apply(
+            2,
+            &[
+                Change {
+                    range: None,
+                    text: "RUN a\n".into(),
+                },
+                Change {
+                    range: Some((Position::new(0, 0), Position::new(0, 3))),
+                    text: "CMD".into(),
+                },
+            ],
+            Encoding::Utf8,
+        );
+        assert_eq!(doc.rope().to_string(), "CMD a\n");
+        assert_eq!(shape(doc.tree()), shape(&syntax::parse("CMD a\n")));
+    }
+
+    #[test]
+    fn reversed_and_out_of_range_ranges_are_clamped() {
+        let mut doc = Document::new("FROM a\n", 1);
+        doc.apply(
+            2,
+            &[Change {
+                range: Some((Position::new(9, 9), Position::new(0, 6))),
+                text: " AS b".into(),
+            }],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.rope().to_string(), "FROM a AS b");
+    }
+}

@@ -1,0 +1,356 @@
+//! Protocol glue: capabilities, dispatch and conversions. No logic of its own.
+//!
+//! Documents are mutated only in `didOpen`/`didChange`/`didClose`, before
+//! any `.await`, so notifications take effect in the order they arrive even
+//! though tower-lsp runs handlers concurrently. Diagnostics are computed off
+//! that path by one publisher task, which takes snapshots in order, skips a
+//! snapshot a newer version has superseded (before and after computing) and
+//! publishes with the version they belong to.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
+
+use crate::diagnostics::{self, Severity};
+use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
+use crate::syntax;
+
+/// Serves LSP on stdin/stdout until the client exits.
+pub async fn serve_stdio() {
+    let (service, socket) = service();
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+/// The LSP service and its client socket, for any transport.
+pub fn service() -> (LspService<Backend>, ClientSocket) {
+    let mut builder = LspService::build(Backend::new)
+        .custom_method("dockerfile-lsp/syntaxTree", Backend::syntax_tree);
+    if std::env::var_os("DOCKERFILE_LSP_TEST_HOOKS").is_some() {
+        // Lets the end-to-end tests check that a panic in a request handler
+        // becomes an error response.
+        builder = builder.custom_method("dockerfile-lsp/testPanic", Backend::test_panic);
+    }
+    builder.finish()
+}
+
+#[derive(Default)]
+struct State {
+    encoding: Encoding,
+    documents: HashMap<Uri, Document>,
+}
+
+enum Publish {
+    /// Diagnostics for this snapshot, unless a newer version superseded it.
+    Snapshot(Uri, Snapshot),
+    /// The document was closed: clear its diagnostics.
+    Clear(Uri),
+}
+
+pub struct Backend {
+    state: Arc<Mutex<State>>,
+    publish: mpsc::UnboundedSender<Publish>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Self {
+        let state = Arc::new(Mutex::new(State::default()));
+        let (publish, queue) = mpsc::unbounded_channel();
+        tokio::spawn(publisher(client, state.clone(), queue));
+        Backend { state, publish }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
+        let uri = params.text_document.uri;
+        let snapshot = self
+            .state()
+            .documents
+            .get(&uri)
+            .map(Document::snapshot)
+            .ok_or_else(|| not_open(&uri))?;
+        guarded("dockerfile-lsp/syntaxTree", || {
+            let text = snapshot.rope.to_string();
+            SyntaxTree {
+                version: snapshot.version,
+                tree: syntax::print_tree(&snapshot.tree, &text),
+                text,
+            }
+        })
+    }
+
+    async fn test_panic(&self) -> Result<()> {
+        guarded("dockerfile-lsp/testPanic", || {
+            panic!("a deliberate panic for the tests")
+        })
+    }
+}
+
+/// Parameters of `dockerfile-lsp/syntaxTree`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntaxTreeParams {
+    pub text_document: lsp::TextDocumentIdentifier,
+}
+
+/// The server's view of a document: its version, text and syntax tree.
+#[derive(Serialize)]
+pub struct SyntaxTree {
+    pub version: i32,
+    pub text: String,
+    pub tree: String,
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .and_then(|g| g.position_encodings)
+            .unwrap_or_default();
+        let encoding = negotiate_encoding(&offered);
+        self.state().encoding = encoding;
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(match encoding {
+                    Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+                    Encoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+                }),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "dockerfile-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        tracing::info!("initialized");
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let snapshot = {
+            let mut state = self.state();
+            let opened = Document::new(&doc.text, doc.version);
+            let snapshot = opened.snapshot();
+            state.documents.insert(doc.uri.clone(), opened);
+            snapshot
+        };
+        let _ = self.publish.send(Publish::Snapshot(doc.uri, snapshot));
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let changes: Vec<Change> = params
+            .content_changes
+            .into_iter()
+            .map(|c| Change {
+                range: c.range.map(|r| (from_lsp(r.start), from_lsp(r.end))),
+                text: c.text,
+            })
+            .collect();
+        let snapshot = {
+            let mut state = self.state();
+            let encoding = state.encoding;
+            let Some(doc) = state.documents.get_mut(&uri) else {
+                tracing::warn!(
+                    "didChange for a document that is not open: {}",
+                    uri.as_str()
+                );
+                return;
+            };
+            let version = params.text_document.version;
+            let applied = catch_unwind(AssertUnwindSafe(|| {
+                doc.apply(version, &changes, encoding);
+                doc.snapshot()
+            }));
+            match applied {
+                Ok(snapshot) => snapshot,
+                Err(_) => {
+                    // The document may be half-edited: forget it rather than
+                    // serve a wrong text; the client can reopen it.
+                    tracing::error!("applying a change panicked; closing {}", uri.as_str());
+                    state.documents.remove(&uri);
+                    drop(state);
+                    let _ = self.publish.send(Publish::Clear(uri));
+                    return;
+                }
+            }
+        };
+        let _ = self.publish.send(Publish::Snapshot(uri, snapshot));
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state().documents.remove(&uri);
+        let _ = self.publish.send(Publish::Clear(uri));
+    }
+}
+
+/// Publishes diagnostics in the order snapshots were taken, skipping the
+/// ones a newer version superseded.
+async fn publisher(
+    client: Client,
+    state: Arc<Mutex<State>>,
+    mut queue: mpsc::UnboundedReceiver<Publish>,
+) {
+    while let Some(item) = queue.recv().await {
+        match item {
+            Publish::Clear(uri) => client.publish_diagnostics(uri, Vec::new(), None).await,
+            Publish::Snapshot(uri, snapshot) => {
+                let Some(encoding) = current(&state, &uri, snapshot.version) else {
+                    continue;
+                };
+                let computed = guarded("diagnostics", || {
+                    diagnostics::diagnose(
+                        &snapshot.tree,
+                        &snapshot.rope,
+                        &diagnostics::Context::default(),
+                    )
+                    .into_iter()
+                    .map(|d| to_lsp_diagnostic(&snapshot, d, encoding))
+                    .collect::<Vec<_>>()
+                });
+                let Ok(found) = computed else { continue };
+                if current(&state, &uri, snapshot.version).is_none() {
+                    continue;
+                }
+                client
+                    .publish_diagnostics(uri, found, Some(snapshot.version))
+                    .await;
+            }
+        }
+    }
+}
+
+/// The encoding, if `version` is still the document's current version.
+fn current(state: &Mutex<State>, uri: &Uri, version: i32) -> Option<Encoding> {
+    let state = lock(state);
+    let doc = state.documents.get(uri)?;
+    (doc.version() == version).then_some(state.encoding)
+}
+
+/// UTF-8 when the client offers it (no conversion at all), else UTF-16,
+/// which every client supports.
+pub fn negotiate_encoding(offered: &[lsp::PositionEncodingKind]) -> Encoding {
+    if offered.contains(&lsp::PositionEncodingKind::UTF8) {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    }
+}
+
+fn to_lsp_diagnostic(
+    snapshot: &Snapshot,
+    d: diagnostics::Diagnostic,
+    encoding: Encoding,
+) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range::new(
+            to_lsp(position::to_position(
+                &snapshot.rope,
+                d.range.start,
+                encoding,
+            )),
+            to_lsp(position::to_position(&snapshot.rope, d.range.end, encoding)),
+        ),
+        severity: Some(match d.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+            Severity::Hint => lsp::DiagnosticSeverity::HINT,
+        }),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        source: Some(diagnostics::SOURCE.to_string()),
+        message: d.message,
+        ..Default::default()
+    }
+}
+
+fn from_lsp(p: lsp::Position) -> Position {
+    Position::new(p.line, p.character)
+}
+
+fn to_lsp(p: Position) -> lsp::Position {
+    lsp::Position::new(p.line, p.character)
+}
+
+fn not_open(uri: &Uri) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: format!("document not open: {}", uri.as_str()).into(),
+        data: None,
+    }
+}
+
+/// Runs a request's work, turning a panic into an internal-error response
+/// so that the server keeps serving.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!("{what} panicked: {detail}");
+        Error {
+            code: ErrorCode::InternalError,
+            message: format!("internal error in {what}: {detail}").into(),
+            data: None,
+        }
+    })
+}
+
+/// Locks the state even if a panic poisoned the lock: every mutation is
+/// complete or undone before a panic can escape it.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefers_utf8_and_falls_back_to_utf16() {
+        use lsp::PositionEncodingKind as K;
+        assert_eq!(negotiate_encoding(&[K::UTF16, K::UTF8]), Encoding::Utf8);
+        assert_eq!(negotiate_encoding(&[K::UTF32]), Encoding::Utf16);
+        assert_eq!(negotiate_encoding(&[]), Encoding::Utf16);
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let result: Result<()> = guarded("test", || panic!("boom"));
+        let error = result.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert!(error.message.contains("boom"));
+    }
+}
