@@ -10,3 +10,4 @@ pub mod diagnostics;
 pub mod document;
 pub mod server;
 pub mod syntax;
+pub mod transport;

@@ -102,6 +102,9 @@ fn serve() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(dockerfile_lsp::server::serve_stdio());
-    0
+    let code = runtime.block_on(dockerfile_lsp::server::serve_stdio());
+    // Reading stdin blocks a runtime thread that only more input would
+    // release: leave without waiting for it.
+    runtime.shutdown_background();
+    code
 }

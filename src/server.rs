@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -21,13 +22,22 @@ use crate::diagnostics::{self, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
 use crate::syntax;
 
-/// Serves LSP on stdin/stdout until the client exits.
-pub async fn serve_stdio() {
+/// Serves LSP on stdin/stdout until the client exits. Returns the exit
+/// code the specification asks for: 0 after a `shutdown` request, else 1.
+pub async fn serve_stdio() -> i32 {
     let (service, socket) = service();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    crate::transport::serve_framed(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
+        Server::new(input, output, socket).serve(service)
+    })
+    .await;
+    if SHUTDOWN_REQUESTED.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
 }
+
+static SHUTDOWN_REQUESTED: AtomicBool = AtomicBool::new(false);
 
 /// The LSP service and its client socket, for any transport.
 pub fn service() -> (LspService<Backend>, ClientSocket) {
@@ -149,6 +159,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        SHUTDOWN_REQUESTED.store(true, Ordering::SeqCst);
         Ok(())
     }
 

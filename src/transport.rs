@@ -1,0 +1,166 @@
+//! Framing in front of tower-lsp-server.
+//!
+//! tower-lsp-server stops reading for good after one message it cannot
+//! decode, which would end the session on a single malformed message. This
+//! proxy frames stdin itself: a well-formed message is passed on unchanged;
+//! a frame without a usable `Content-Length`, or whose body is not JSON, is
+//! answered with a JSON-RPC parse error (-32700, id null) and skipped. One
+//! writer task owns stdout, so the server's frames and ours never interleave.
+
+use serde_json::{json, Value};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+    DuplexStream,
+};
+use tokio::sync::mpsc;
+
+/// A message body larger than this is refused (and skipped) rather than
+/// buffered.
+pub const MAX_MESSAGE: usize = 64 << 20;
+
+/// Runs `serve` on a clean message stream built from `input`, writing its
+/// output and the proxy's own error replies to `output`.
+pub async fn serve_framed<F, Fut>(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+    serve: F,
+) where
+    F: FnOnce(DuplexStream, DuplexStream) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (server_in, proxy_in) = tokio::io::duplex(1 << 16);
+    let (proxy_out, server_out) = tokio::io::duplex(1 << 16);
+    // `None` in the queue: everything the server wrote has been queued.
+    let (frames, queue) = mpsc::unbounded_channel::<Option<Vec<u8>>>();
+
+    let writer = tokio::spawn(write_frames(output, queue));
+    let forwarder = tokio::spawn(forward_server_output(server_out, frames.clone()));
+    tokio::spawn(read_client_input(input, proxy_in, frames.clone()));
+
+    serve(server_in, proxy_out).await;
+    // The server's side is closed: forward what is left, then stop writing.
+    let limit = std::time::Duration::from_secs(2);
+    let _ = tokio::time::timeout(limit, forwarder).await;
+    let _ = frames.send(None);
+    let _ = tokio::time::timeout(limit, writer).await;
+}
+
+async fn write_frames(
+    mut output: impl AsyncWrite + Unpin,
+    mut queue: mpsc::UnboundedReceiver<Option<Vec<u8>>>,
+) {
+    while let Some(Some(frame)) = queue.recv().await {
+        if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn forward_server_output(
+    from_server: DuplexStream,
+    frames: mpsc::UnboundedSender<Option<Vec<u8>>>,
+) {
+    let mut reader = BufReader::new(from_server);
+    while let Ok(Some(Frame::Message(body))) = read_frame(&mut reader).await {
+        if frames.send(Some(frame(&body))).is_err() {
+            return;
+        }
+    }
+}
+
+async fn read_client_input(
+    input: impl AsyncRead + Unpin,
+    mut to_server: DuplexStream,
+    frames: mpsc::UnboundedSender<Option<Vec<u8>>>,
+) {
+    let mut reader = BufReader::new(input);
+    loop {
+        match read_frame(&mut reader).await {
+            Ok(Some(Frame::Message(body))) => {
+                if serde_json::from_slice::<Value>(&body).is_ok() {
+                    if to_server.write_all(&frame(&body)).await.is_err() {
+                        return;
+                    }
+                } else {
+                    tracing::warn!("skipping a message that is not JSON");
+                    let _ = frames.send(Some(parse_error("the message is not valid JSON")));
+                }
+            }
+            Ok(Some(Frame::Invalid(why))) => {
+                tracing::warn!("skipping a malformed frame: {why}");
+                let _ = frames.send(Some(parse_error(&why)));
+            }
+            Ok(None) | Err(_) => return, // end of input: closing `to_server` ends the session
+        }
+    }
+}
+
+enum Frame {
+    Message(Vec<u8>),
+    Invalid(String),
+}
+
+/// Reads one frame: headers up to an empty line, then the body.
+async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result<Option<Frame>> {
+    let mut length: Option<Result<usize, String>> = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(None);
+        }
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue;
+        }
+        saw_header = true;
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = Some(
+                    value
+                        .trim()
+                        .parse::<usize>()
+                        .map_err(|_| format!("invalid Content-Length {:?}", value.trim())),
+                );
+            }
+        }
+    }
+    let length = match length {
+        None => return Ok(Some(Frame::Invalid("missing Content-Length header".into()))),
+        Some(Err(why)) => return Ok(Some(Frame::Invalid(why))),
+        Some(Ok(n)) => n,
+    };
+    if length > MAX_MESSAGE {
+        // Skip the body to stay in step with the stream.
+        let skipped =
+            tokio::io::copy(&mut reader.take(length as u64), &mut tokio::io::sink()).await?;
+        if skipped < length as u64 {
+            return Ok(None);
+        }
+        return Ok(Some(Frame::Invalid(format!(
+            "message of {length} bytes exceeds the limit of {MAX_MESSAGE}"
+        ))));
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).await?;
+    Ok(Some(Frame::Message(body)))
+}
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn parse_error(why: &str) -> Vec<u8> {
+    let reply = json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": { "code": -32700, "message": format!("parse error: {why}") },
+    });
+    frame(&serde_json::to_vec(&reply).expect("a JSON value serializes"))
+}

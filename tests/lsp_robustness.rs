@@ -1,0 +1,170 @@
+//! Bad input: each case of the README's table, each followed by a check
+//! that the server still answers.
+
+mod common;
+
+use common::lsp::Server;
+use serde_json::{json, Value};
+
+const URI: &str = "file:///robust/Dockerfile";
+
+fn ready() -> Server {
+    let (mut server, _) = Server::initialized(&["utf-16"]);
+    server.open(URI, 1, "FROM alpine\n");
+    assert!(server.diagnostics(URI, 1).is_empty());
+    server
+}
+
+/// The server still answers a request about the open document.
+fn still_answers(server: &mut Server) {
+    let (_, text) = server.text(URI);
+    assert!(text.starts_with("FROM"), "{text}");
+}
+
+fn error_code(response: &Value) -> i64 {
+    response["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("expected an error: {response}"))
+}
+
+#[test]
+fn malformed_json_gets_a_parse_error() {
+    let mut server = ready();
+    let body = b"{\"jsonrpc\":\"2.0\",\"id\":7,";
+    server.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    server.send_raw(body);
+    let reply = server.wait_for("a parse error", |m| m.get("error").is_some());
+    assert_eq!(error_code(&reply), -32700);
+    still_answers(&mut server);
+}
+
+#[test]
+fn unknown_methods() {
+    let mut server = ready();
+    let reply = server.request("textDocument/noSuchThing", json!({}));
+    assert_eq!(error_code(&reply), -32601);
+    server.notify("$/noSuchNotification", json!({}));
+    still_answers(&mut server);
+}
+
+#[test]
+fn requests_for_documents_that_are_not_open() {
+    let mut server = ready();
+    let reply = server.request(
+        "dockerfile-lsp/syntaxTree",
+        json!({ "textDocument": { "uri": "file:///nowhere/Dockerfile" } }),
+    );
+    assert_eq!(error_code(&reply), -32602);
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not open"));
+    // a change to a document that is not open is ignored
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///nowhere/Dockerfile", "version": 2 },
+                "contentChanges": [{ "text": "FOO" }] }),
+    );
+    still_answers(&mut server);
+}
+
+#[test]
+fn ranges_past_the_end_are_clamped() {
+    let mut server = ready();
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 },
+                "contentChanges": [
+                    { "range": { "start": { "line": 0, "character": 99 }, "end": { "line": 50, "character": 3 } }, "text": " AS base" },
+                    // a reversed range is taken in order
+                    { "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 5 } }, "text": "ALPINE" },
+                ] }),
+    );
+    assert_eq!(server.text(URI), (2, "FROM ALPINE AS base".to_string()));
+    assert!(server.diagnostics(URI, 2).is_empty());
+}
+
+#[test]
+fn a_position_inside_a_surrogate_pair_means_the_character_start() {
+    let (mut server, _) = Server::initialized(&["utf-16"]);
+    server.open(URI, 1, "RUN echo 𝄞!\n");
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 },
+                "contentChanges": [{ "range": { "start": { "line": 0, "character": 10 }, "end": { "line": 0, "character": 10 } }, "text": "x" }] }),
+    );
+    assert_eq!(server.text(URI), (2, "RUN echo x𝄞!\n".to_string()));
+}
+
+#[test]
+fn versions_that_skip_or_go_back_are_taken_as_given() {
+    let mut server = ready();
+    for (version, text) in [(10, "FROM a\n"), (4, "FROM b\n")] {
+        server.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version },
+                    "contentChanges": [{ "text": text }] }),
+        );
+        assert_eq!(server.text(URI), (version, text.to_string()));
+    }
+}
+
+#[test]
+fn a_panic_in_a_request_becomes_an_error_response() {
+    let mut server = ready();
+    let reply = server.request("dockerfile-lsp/testPanic", Value::Null);
+    assert_eq!(error_code(&reply), -32603);
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("deliberate panic"));
+    still_answers(&mut server);
+}
+
+#[test]
+fn requests_before_initialize_are_refused() {
+    let mut server = Server::start();
+    let reply = server.request(
+        "dockerfile-lsp/syntaxTree",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    assert_eq!(error_code(&reply), -32002);
+    server.initialize(&[]);
+    server.open(URI, 1, "FROM alpine\n");
+    still_answers(&mut server);
+}
+
+#[test]
+fn requests_after_shutdown_are_refused_and_exit_ends_the_process() {
+    let mut server = ready();
+    let reply = server.request("shutdown", Value::Null);
+    assert!(reply.get("error").is_none(), "{reply}");
+    let reply = server.request(
+        "dockerfile-lsp/syntaxTree",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    assert_eq!(error_code(&reply), -32600);
+    server.notify("exit", Value::Null);
+    // the client-side helper checks the exit code on a fresh server
+    let (server, _) = Server::initialized(&[]);
+    assert_eq!(server.shutdown(), 0);
+}
+
+#[test]
+fn frames_without_a_usable_content_length_are_answered_and_skipped() {
+    let mut server = ready();
+    server.send_raw(b"this is not a header\r\n\r\n");
+    let reply = server.wait_for("a parse error", |m| m.get("error").is_some());
+    assert_eq!(error_code(&reply), -32700);
+    server.send_raw(b"Content-Length: twelve\r\n\r\n");
+    let reply = server.wait_for("a parse error", |m| m.get("error").is_some());
+    assert_eq!(error_code(&reply), -32700);
+    still_answers(&mut server);
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let mut server = ready();
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit(), 1);
+}
