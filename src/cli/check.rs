@@ -2,7 +2,8 @@
 //!
 //! Runs the server's diagnostics over files and directories. Exit status: 0
 //! when nothing has error severity, 1 when something does, 2 when a path
-//! cannot be read or is not text (the other files are still checked).
+//! cannot be read or is not text, or a directory holds no Dockerfile (the
+//! other files are still checked).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -75,6 +76,7 @@ pub fn run(
                     "{}: no Dockerfile found in this directory",
                     path.display()
                 );
+                unreadable = true;
             }
             files.extend(found);
         } else {

@@ -1,0 +1,204 @@
+//! `dockerfile-lsp check`: the server's diagnostics from the command line,
+//! and the corpus acceptance (every invalid file gets an error, no valid
+//! file gets any).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn check(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "dockerfile-lsp-check-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &Path, text: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn every_invalid_corpus_file_gets_an_error_and_no_valid_file_gets_any() {
+    let corpus = common::shared_dir().join("corpus");
+    let invalid = common::files_under(&corpus.join("invalid"));
+    assert!(invalid.len() >= 4);
+    let mut args = vec!["--format".to_string(), "json".to_string()];
+    args.extend(invalid.iter().map(|p| p.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = check(&args);
+    assert_eq!(code, 1, "{err}");
+    let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
+    for file in &invalid {
+        let name = file.display().to_string();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["file"] == name.as_str() && f["severity"] == "error"),
+            "no error for {name}: {out}"
+        );
+    }
+
+    let valid = common::files_under(&corpus.join("valid"));
+    assert!(valid.len() >= 166);
+    let mut args = vec!["--format".to_string(), "json".to_string()];
+    args.extend(valid.iter().map(|p| p.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = check(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        serde_json::from_str::<Vec<Value>>(&out).unwrap(),
+        Vec::<Value>::new()
+    );
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let dir = temp_dir("json");
+    let file = dir.join("Dockerfile");
+    write(&file, "FROM alpine\n  ÉTAPE x\n".as_bytes());
+    let (code, out, _) = check(&["--format", "json", file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f["file"], file.display().to_string());
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["code"], "SyntaxError");
+    assert_eq!(f["source"], "dockerfile-lsp");
+    assert_eq!(f["message"], "unknown instruction `ÉTAPE`");
+}
+
+#[test]
+fn human_and_sarif_output() {
+    let dir = temp_dir("formats");
+    let file = dir.join("Containerfile");
+    write(&file, b"RUN\n");
+    let (code, out, _) = check(&[file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with(&format!(
+            "{}:1:1: error[SyntaxError]: RUN is missing its arguments\n",
+            file.display()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("1 error(s), 0 warning(s)"), "{out}");
+
+    let (_, out, _) = check(&["--format", "sarif", file.to_str().unwrap()]);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "dockerfile-lsp");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "SyntaxError");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "SyntaxError");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+}
+
+#[test]
+fn directories_are_searched_for_the_usual_names() {
+    let dir = temp_dir("dirs");
+    write(&dir.join("Dockerfile"), b"FROM a\n");
+    write(&dir.join("api/api.Dockerfile"), b"FROM a\n");
+    write(&dir.join("web/Dockerfile.dev"), b"FOO\n");
+    write(
+        &dir.join("web/Dockerfile.dev.dockerignore"),
+        b"node_modules\n",
+    );
+    write(&dir.join("node_modules/x/Dockerfile"), b"FOO\n");
+    write(&dir.join("README.md"), b"# not a Dockerfile\n");
+    let (code, out, _) = check(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("web/Dockerfile.dev:1:1: error[SyntaxError]"),
+        "{out}"
+    );
+    assert!(!out.contains("node_modules"), "{out}");
+    assert!(out.contains("in 3 file(s)"), "{out}");
+}
+
+#[test]
+fn unreadable_paths_exit_2_and_the_rest_are_checked() {
+    let dir = temp_dir("unreadable");
+    let bad = dir.join("bad.Dockerfile");
+    write(&bad, b"FOO\n");
+    let binary = dir.join("bin.Dockerfile");
+    write(&binary, b"\x00\x01\x02");
+    let (code, out, err) = check(&[
+        "/nonexistent/Dockerfile",
+        binary.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("/nonexistent/Dockerfile: cannot read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bin.Dockerfile: cannot read: not UTF-8 text"),
+        "{err}"
+    );
+    assert!(
+        out.contains("bad.Dockerfile:1:1: error[SyntaxError]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_directory_without_dockerfiles_is_an_error() {
+    let dir = temp_dir("empty");
+    write(&dir.join("README.md"), b"hello\n");
+    let (code, _, err) = check(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no Dockerfile found"), "{err}");
+}
+
+#[test]
+fn build_args_must_be_key_value() {
+    let dir = temp_dir("args");
+    let file = dir.join("Dockerfile");
+    write(&file, b"FROM a\n");
+    let (code, _, _) = check(&[
+        "--build-arg",
+        "A=1",
+        "--build-arg",
+        "B=",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let (code, _, err) = check(&["--build-arg", "=1", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid --build-arg"), "{err}");
+}
