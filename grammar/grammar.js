@@ -76,6 +76,8 @@ module.exports = grammar({
     $._image_tag_text,
     $._image_digest_text,
     $._ws,
+    $._indent,
+    $._indent_before_from,
     $._error_sentinel,
   ],
 
@@ -99,16 +101,35 @@ module.exports = grammar({
   conflicts: ($) => [],
 
   rules: {
+    // Instructions are grouped by stage: a stage is a FROM and the lines up
+    // to the next FROM. Besides giving the server its stages, this keeps an
+    // edit's reparse cheap: tree-sitter reuses the top-level repeat one item
+    // at a time, and the items are now stages rather than instructions.
     source_file: ($) =>
       seq(
         repeat(seq($.parser_directive, $._eol)),
-        repeat(
-          choice(
-            seq(optional($._sep), $._instruction, $._eol),
-            seq(alias($._comment_line, $.comment), $._eol),
-            $._blank_line,
-          ),
+        repeat($._line),
+        repeat($.stage),
+      ),
+
+    // The scanner tells indentation before a FROM from other indentation, so
+    // that the parser knows where a stage starts.
+    stage: ($) =>
+      prec.right(
+        seq(
+          optional($._indent_before_from),
+          field('from', $.from_instruction),
+          $._eol,
+          repeat($._line),
         ),
+      ),
+
+    // Any line but a FROM.
+    _line: ($) =>
+      choice(
+        seq(optional($._indent), $._instruction, $._eol),
+        seq(alias($._comment_line, $.comment), $._eol),
+        $._blank_line,
       ),
 
 
@@ -128,7 +149,6 @@ module.exports = grammar({
 
     _instruction: ($) =>
       choice(
-        $.from_instruction,
         $.run_instruction,
         $.cmd_instruction,
         $.label_instruction,

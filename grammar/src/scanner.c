@@ -57,6 +57,8 @@ enum TokenType {
   IMAGE_TAG_TEXT,
   IMAGE_DIGEST_TEXT,
   WS,
+  INDENT,
+  INDENT_BEFORE_FROM,
   ERROR_SENTINEL,
 };
 
@@ -665,10 +667,24 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       lexer->result_symbol = BLANK_LINE;
       return true;
     }
-    /* leading blanks of an instruction */
-    if (blanks && valid[WS]) {
-      lexer->mark_end(lexer);
-      lexer->result_symbol = WS;
+    /* indentation of an instruction: is it a FROM, which starts a stage? */
+    if (!blanks) return false;
+    lexer->mark_end(lexer);
+    bool from = true;
+    for (const char *k = "from"; *k; k++) {
+      if ((lexer->lookahead | 0x20) != *k) {
+        from = false;
+        break;
+      }
+      advance(lexer);
+    }
+    from = from && (is_blank(lexer->lookahead) || at_line_end(lexer) || lexer->lookahead == s->escape);
+    if (from && valid[INDENT_BEFORE_FROM]) {
+      lexer->result_symbol = INDENT_BEFORE_FROM;
+      return true;
+    }
+    if (valid[INDENT]) {
+      lexer->result_symbol = INDENT;
       return true;
     }
     return false;

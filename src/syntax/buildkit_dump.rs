@@ -11,13 +11,10 @@ use super::logical_text;
 pub fn buildkit_dump(tree: &Tree, source: &str) -> String {
     let escape = escape_char(tree, source);
     let mut out = String::new();
-    let mut cursor = tree.root_node().walk();
-    for node in tree.root_node().named_children(&mut cursor) {
-        if super::is_instruction_kind(node.kind()) {
-            out.push('(');
-            out.push_str(&dump_instruction(node, source, escape));
-            out.push_str(")\n");
-        }
+    for node in super::instructions(tree) {
+        out.push('(');
+        out.push_str(&dump_instruction(node, source, escape));
+        out.push_str(")\n");
     }
     out
 }

@@ -132,13 +132,36 @@ pub const INSTRUCTIONS: [&str; 18] = [
     "WORKDIR",
 ];
 
+/// Every instruction of the document in order: those before the first FROM
+/// and those of each stage (the FROM first). Instructions nested in ONBUILD
+/// are not listed on their own.
+pub fn instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = tree.root_node().walk();
+    for node in tree.root_node().named_children(&mut cursor) {
+        if node.kind() == "stage" {
+            let mut inner = node.walk();
+            out.extend(
+                node.named_children(&mut inner)
+                    .filter(|n| is_instruction_kind(n.kind())),
+            );
+        } else if is_instruction_kind(node.kind()) {
+            out.push(node);
+        }
+    }
+    out
+}
+
 /// Whether the document holds at least one instruction.
 pub fn has_instructions(tree: &Tree) -> bool {
     let mut cursor = tree.root_node().walk();
+    // Top-level lines come first and stages after them: stop at the first
+    // stage (which always holds its FROM).
     let found = tree
         .root_node()
         .named_children(&mut cursor)
-        .any(|n| is_instruction_kind(n.kind()));
+        .find(|n| n.kind() == "stage" || is_instruction_kind(n.kind()))
+        .is_some();
     found
 }
 

@@ -32,7 +32,7 @@ mod tests {
         let tree = parser.parse("FROM scratch\n", None).unwrap();
         assert_eq!(
             tree.root_node().to_sexp(),
-            "(source_file (from_instruction image: (image_spec name: (image_name))))"
+            "(source_file (stage from: (from_instruction image: (image_spec name: (image_name)))))"
         );
     }
 }
