@@ -5,7 +5,6 @@
 //! Run with `cargo bench --bench lsp`.
 
 #[path = "../tests/common/lsp.rs"]
-#[allow(dead_code)]
 mod lsp;
 
 use std::time::{Duration, Instant};
