@@ -168,3 +168,24 @@ fn exit_without_shutdown_exits_with_1() {
     server.notify("exit", Value::Null);
     assert_eq!(server.wait_exit(), 1);
 }
+
+#[test]
+fn an_oversized_message_is_answered_and_skipped_without_buffering() {
+    let mut server = ready();
+    let size = dockerfile_lsp::transport::MAX_MESSAGE + 1;
+    server.send_raw(format!("Content-Length: {size}\r\n\r\n").as_bytes());
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        server.send_raw(&chunk[..n]);
+        left -= n;
+    }
+    let reply = server.wait_for("a parse error", |m| m.get("error").is_some());
+    assert_eq!(error_code(&reply), -32700);
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("exceeds the limit"));
+    still_answers(&mut server);
+}
