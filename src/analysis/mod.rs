@@ -1,3 +1,4 @@
 //! Facts derived from the syntax and the files around a Dockerfile.
 
 pub mod dockerignore;
+pub mod stages;

@@ -7,6 +7,7 @@ mod buildkit_dump;
 mod errors;
 mod print;
 mod text;
+pub mod views;
 
 pub use buildkit_dump::{buildkit_dump, escape_char};
 pub use errors::{syntax_errors, SyntaxError};

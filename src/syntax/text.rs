@@ -2,37 +2,42 @@
 
 use tree_sitter::Node;
 
+use super::Source;
+
 /// The text of `node` with line continuations removed, as BuildKit joins a
 /// logical line: the escape character and the line break go, and so do the
 /// comment lines and blank lines inside the continuation. Heredoc bodies
 /// are not part of the logical line and are left out.
-pub fn logical_text(node: Node, source: &str) -> String {
+pub fn logical_text<S: Source + ?Sized>(node: Node, source: &S) -> String {
     let mut removed = Vec::new();
     collect_removed(node, source, &mut removed);
+    if removed.is_empty() {
+        return source.text(node.byte_range()).into_owned();
+    }
     let mut out = String::with_capacity(node.byte_range().len());
     let mut pos = node.start_byte();
     for (start, end) in removed {
         if start < pos {
             continue;
         }
-        out.push_str(&source[pos..start]);
+        out.push_str(&source.text(pos..start));
         pos = skip_blank_lines(source, end, node.end_byte());
     }
     if pos < node.end_byte() {
-        out.push_str(&source[pos..node.end_byte()]);
+        out.push_str(&source.text(pos..node.end_byte()));
     }
     out
 }
 
 /// Byte ranges inside `node` that are not part of its logical line, in order.
-fn collect_removed(node: Node, source: &str, out: &mut Vec<(usize, usize)>) {
+fn collect_removed<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<(usize, usize)>) {
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         match child.kind() {
             // A continuation or a comment inside one may end with the
             // indentation of the next line, which stays in the logical line.
             "line_continuation" | "comment" => {
-                let text = &source[child.byte_range()];
+                let text = source.text(child.byte_range());
                 let end = text
                     .rfind('\n')
                     .map_or(child.end_byte(), |i| child.start_byte() + i + 1);
@@ -47,8 +52,12 @@ fn collect_removed(node: Node, source: &str, out: &mut Vec<(usize, usize)>) {
 
 /// From `pos` (a line start after a continuation), skips lines that hold
 /// only blanks; BuildKit drops them from the logical line.
-fn skip_blank_lines(source: &str, mut pos: usize, limit: usize) -> usize {
-    let bytes = source.as_bytes();
+fn skip_blank_lines<S: Source + ?Sized>(source: &S, mut pos: usize, limit: usize) -> usize {
+    let text = source.text(pos..limit);
+    let bytes = text.as_bytes();
+    let base = pos;
+    let limit = limit - base;
+    pos = 0;
     loop {
         let mut i = pos;
         while i < limit && (bytes[i] == b' ' || bytes[i] == b'\t') {
@@ -60,7 +69,7 @@ fn skip_blank_lines(source: &str, mut pos: usize, limit: usize) -> usize {
             }
             pos = i + 1;
         } else {
-            return pos;
+            return base + pos;
         }
     }
 }
