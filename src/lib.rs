@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostics;
 pub mod document;
+pub mod features;
 pub mod server;
 pub mod syntax;
 pub mod transport;

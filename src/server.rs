@@ -18,8 +18,10 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 
+use crate::analysis::stages::StageGraph;
 use crate::diagnostics::{self, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
+use crate::features::{folding, navigation, symbols};
 use crate::syntax;
 
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
@@ -79,6 +81,29 @@ impl Backend {
 
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
+    }
+
+    /// The document's snapshot and the negotiated encoding.
+    fn snapshot(&self, uri: &Uri) -> Result<(Snapshot, Encoding)> {
+        let state = self.state();
+        let doc = state.documents.get(uri).ok_or_else(|| not_open(uri))?;
+        Ok((doc.snapshot(), state.encoding))
+    }
+
+    /// Runs a feature at a position: converts the position to an offset,
+    /// builds the stage graph and calls `work` (guarded against panics).
+    fn at_position<T>(
+        &self,
+        what: &str,
+        at: &lsp::TextDocumentPositionParams,
+        work: impl FnOnce(&Snapshot, &StageGraph, usize, Encoding) -> T,
+    ) -> Result<T> {
+        let (snapshot, encoding) = self.snapshot(&at.text_document.uri)?;
+        guarded(what, || {
+            let offset = position::to_byte(&snapshot.rope, from_lsp(at.position), encoding);
+            let graph = StageGraph::build(&snapshot.tree, &snapshot.rope);
+            work(&snapshot, &graph, offset, encoding)
+        })
     }
 
     async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
@@ -144,6 +169,15 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                definition_provider: Some(lsp::OneOf::Left(true)),
+                references_provider: Some(lsp::OneOf::Left(true)),
+                document_highlight_provider: Some(lsp::OneOf::Left(true)),
+                rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -214,6 +248,145 @@ impl LanguageServer for Backend {
             }
         };
         let _ = self.publish.send(Publish::Snapshot(uri, snapshot));
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri.clone();
+        self.at_position("definition", &at, |snap, graph, offset, enc| {
+            navigation::definition(graph, offset).map(|r| {
+                lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
+                    uri,
+                    to_lsp_range(snap, r, enc),
+                ))
+            })
+        })
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        let include = params.context.include_declaration;
+        self.at_position("references", &at, |snap, graph, offset, enc| {
+            let found = navigation::references(graph, offset, include);
+            (!found.is_empty()).then(|| {
+                found
+                    .into_iter()
+                    .map(|r| lsp::Location::new(uri.clone(), to_lsp_range(snap, r, enc)))
+                    .collect()
+            })
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        self.at_position("documentHighlight", &at, |snap, graph, offset, enc| {
+            let found = navigation::highlights(graph, offset);
+            (!found.is_empty()).then(|| {
+                found
+                    .into_iter()
+                    .map(|(r, kind)| lsp::DocumentHighlight {
+                        range: to_lsp_range(snap, r, enc),
+                        kind: Some(match kind {
+                            navigation::HighlightKind::Write => lsp::DocumentHighlightKind::WRITE,
+                            navigation::HighlightKind::Read => lsp::DocumentHighlightKind::READ,
+                        }),
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        self.at_position("prepareRename", &params, |snap, graph, offset, enc| {
+            navigation::prepare_rename(graph, offset)
+                .map(|r| {
+                    Some(lsp::PrepareRenameResponse::Range(to_lsp_range(
+                        snap, r, enc,
+                    )))
+                })
+                .map_err(request_failed)
+        })?
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let uri = at.text_document.uri.clone();
+        let new_name = params.new_name;
+        self.at_position("rename", &at, |snap, graph, offset, enc| {
+            let edits = navigation::rename(graph, offset, &new_name).map_err(request_failed)?;
+            let edits: Vec<lsp::TextEdit> = edits
+                .into_iter()
+                .map(|(r, text)| lsp::TextEdit::new(to_lsp_range(snap, r, enc), text))
+                .collect();
+            Ok(Some(lsp::WorkspaceEdit {
+                document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri,
+                        version: Some(snap.version),
+                    },
+                    edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                }])),
+                ..Default::default()
+            }))
+        })?
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let (snap, enc) = self.snapshot(&params.text_document.uri)?;
+        guarded("documentSymbol", || {
+            let graph = StageGraph::build(&snap.tree, &snap.rope);
+            let found = symbols::document_symbols(&snap.tree, &snap.rope, &graph);
+            Some(lsp::DocumentSymbolResponse::Nested(
+                found
+                    .into_iter()
+                    .map(|s| to_lsp_symbol(&snap, s, enc))
+                    .collect(),
+            ))
+        })
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        let (snap, enc) = self.snapshot(&params.text_document.uri)?;
+        guarded("foldingRange", || {
+            let ranges = folding::folding_ranges(&snap.tree)
+                .into_iter()
+                .filter_map(|(r, kind)| {
+                    let range = to_lsp_range(&snap, r, enc);
+                    // fold whole lines; a range ending at a line start ends on the line before
+                    let end_line = if range.end.character == 0 {
+                        range.end.line.saturating_sub(1)
+                    } else {
+                        range.end.line
+                    };
+                    (end_line > range.start.line).then(|| lsp::FoldingRange {
+                        start_line: range.start.line,
+                        end_line,
+                        kind: Some(match kind {
+                            folding::FoldKind::Region => lsp::FoldingRangeKind::Region,
+                            folding::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+                        }),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            Some(ranges)
+        })
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -300,6 +473,48 @@ fn to_lsp_diagnostic(
         source: Some(diagnostics::SOURCE.to_string()),
         message: d.message,
         ..Default::default()
+    }
+}
+
+fn to_lsp_range(snapshot: &Snapshot, r: std::ops::Range<usize>, encoding: Encoding) -> lsp::Range {
+    lsp::Range::new(
+        to_lsp(position::to_position(&snapshot.rope, r.start, encoding)),
+        to_lsp(position::to_position(&snapshot.rope, r.end, encoding)),
+    )
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol
+fn to_lsp_symbol(
+    snapshot: &Snapshot,
+    s: symbols::Symbol,
+    encoding: Encoding,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: s.name,
+        detail: s.detail,
+        kind: match s.kind {
+            symbols::SymbolKind::Stage => lsp::SymbolKind::MODULE,
+            symbols::SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
+        },
+        tags: None,
+        deprecated: None,
+        range: to_lsp_range(snapshot, s.range, encoding),
+        selection_range: to_lsp_range(snapshot, s.selection_range, encoding),
+        children: (!s.children.is_empty()).then(|| {
+            s.children
+                .into_iter()
+                .map(|c| to_lsp_symbol(snapshot, c, encoding))
+                .collect()
+        }),
+    }
+}
+
+/// A request that cannot be carried out, with the reason for the user.
+fn request_failed(message: String) -> Error {
+    Error {
+        code: ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
     }
 }
 

@@ -13,6 +13,16 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(result["serverInfo"]["name"], "dockerfile-lsp");
+    for feature in [
+        "definitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "documentSymbolProvider",
+        "foldingRangeProvider",
+    ] {
+        assert_eq!(caps[feature], true, "{feature}");
+    }
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
     assert_eq!(server.shutdown(), 0);
 
     let (_, result) = Server::initialized(&[]);

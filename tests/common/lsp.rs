@@ -213,3 +213,42 @@ pub fn cursor(fixture: &str) -> (String, Value) {
         .sum();
     (text, json!({ "line": line, "character": column }))
 }
+
+/// A fixture with a `$0` cursor and expected ranges marked `«...»`: the
+/// clean text, the cursor's LSP position and the ranges (UTF-16).
+pub fn marked(fixture: &str) -> (String, Value, Vec<Value>) {
+    let mut text = String::new();
+    let mut cursor_at = None;
+    let mut starts = Vec::new();
+    let mut ranges = Vec::new();
+    let mut rest = fixture;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("$0") {
+            cursor_at = Some(text.len());
+            rest = &rest[2..];
+            continue;
+        }
+        match c {
+            '«' => starts.push(text.len()),
+            '»' => ranges.push((starts.pop().expect("« before »"), text.len())),
+            _ => text.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    let position = |byte: usize| {
+        let before = &text[..byte];
+        let line = before.matches('\n').count();
+        let character: usize = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        json!({ "line": line, "character": character })
+    };
+    ranges.sort();
+    let ranges = ranges
+        .iter()
+        .map(|&(a, b)| json!({ "start": position(a), "end": position(b) }))
+        .collect();
+    let cursor = position(cursor_at.expect("the fixture marks the cursor with $0"));
+    (text, cursor, ranges)
+}

@@ -1,0 +1,7 @@
+//! LSP features as plain functions over the analysed document. Each
+//! returns our own small types located by byte offsets; `server.rs`
+//! converts them to protocol types.
+
+pub mod folding;
+pub mod navigation;
+pub mod symbols;
