@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server}
 use crate::analysis::stages::StageGraph;
 use crate::diagnostics::{self, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
-use crate::features::{folding, navigation, symbols};
+use crate::features::{folding, hover, navigation, symbols};
 use crate::syntax;
 
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
@@ -170,6 +170,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 definition_provider: Some(lsp::OneOf::Left(true)),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 references_provider: Some(lsp::OneOf::Left(true)),
                 document_highlight_provider: Some(lsp::OneOf::Left(true)),
                 rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
@@ -262,6 +263,21 @@ impl LanguageServer for Backend {
                     uri,
                     to_lsp_range(snap, r, enc),
                 ))
+            })
+        })
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let at = params.text_document_position_params;
+        self.at_position("hover", &at, |snap, graph, offset, enc| {
+            hover::hover(&snap.tree, &snap.rope, graph, offset).map(|(range, markdown)| {
+                lsp::Hover {
+                    contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: markdown,
+                    }),
+                    range: Some(to_lsp_range(snap, range, enc)),
+                }
             })
         })
     }

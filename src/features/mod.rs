@@ -3,5 +3,6 @@
 //! converts them to protocol types.
 
 pub mod folding;
+pub mod hover;
 pub mod navigation;
 pub mod symbols;
