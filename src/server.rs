@@ -21,7 +21,7 @@ use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server}
 use crate::analysis::stages::StageGraph;
 use crate::diagnostics::{self, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
-use crate::features::{folding, hover, navigation, symbols};
+use crate::features::{completion, folding, hover, navigation, symbols};
 use crate::syntax;
 
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
@@ -171,6 +171,10 @@ impl LanguageServer for Backend {
                 )),
                 definition_provider: Some(lsp::OneOf::Left(true)),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                completion_provider: Some(lsp::CompletionOptions {
+                    trigger_characters: Some(["-", "=", "$", "{", ","].map(String::from).to_vec()),
+                    ..Default::default()
+                }),
                 references_provider: Some(lsp::OneOf::Left(true)),
                 document_highlight_provider: Some(lsp::OneOf::Left(true)),
                 rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
@@ -279,6 +283,42 @@ impl LanguageServer for Backend {
                     range: Some(to_lsp_range(snap, range, enc)),
                 }
             })
+        })
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let at = params.text_document_position;
+        self.at_position("completion", &at, |snap, graph, offset, enc| {
+            let items: Vec<lsp::CompletionItem> =
+                completion::complete(&snap.tree, &snap.rope, graph, offset)
+                    .into_iter()
+                    .map(|i| lsp::CompletionItem {
+                        kind: Some(match i.kind {
+                            completion::ItemKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+                            completion::ItemKind::Flag => lsp::CompletionItemKind::PROPERTY,
+                            completion::ItemKind::Stage => lsp::CompletionItemKind::MODULE,
+                            completion::ItemKind::Variable => lsp::CompletionItemKind::VARIABLE,
+                            completion::ItemKind::Directive => lsp::CompletionItemKind::KEYWORD,
+                            completion::ItemKind::Value => lsp::CompletionItemKind::VALUE,
+                        }),
+                        detail: i.detail,
+                        insert_text_format: Some(if i.snippet.is_some() {
+                            lsp::InsertTextFormat::SNIPPET
+                        } else {
+                            lsp::InsertTextFormat::PLAIN_TEXT
+                        }),
+                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                            to_lsp_range(snap, i.replace, enc),
+                            i.snippet.unwrap_or_else(|| i.label.clone()),
+                        ))),
+                        label: i.label,
+                        ..Default::default()
+                    })
+                    .collect();
+            (!items.is_empty()).then_some(lsp::CompletionResponse::Array(items))
         })
     }
 

@@ -23,6 +23,11 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
         assert_eq!(caps[feature], true, "{feature}");
     }
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["hoverProvider"], true);
+    assert!(caps["completionProvider"]["triggerCharacters"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("=")));
     assert_eq!(server.shutdown(), 0);
 
     let (_, result) = Server::initialized(&[]);

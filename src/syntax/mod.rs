@@ -22,17 +22,25 @@ use tree_sitter::{Language, Parser, Tree};
 /// Text that syntax helpers can read by byte range: a `str` or a rope.
 pub trait Source {
     fn text(&self, range: Range<usize>) -> Cow<'_, str>;
+    /// The byte offset where the line holding `offset` starts.
+    fn line_start(&self, offset: usize) -> usize;
 }
 
 impl Source for str {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
         Cow::Borrowed(&self[range])
     }
+    fn line_start(&self, offset: usize) -> usize {
+        self[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+    }
 }
 
 impl Source for ropey::Rope {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
         self.byte_slice(range).into()
+    }
+    fn line_start(&self, offset: usize) -> usize {
+        self.line_to_byte(self.byte_to_line(offset))
     }
 }
 

@@ -1,0 +1,317 @@
+//! Completion: instructions (with snippets), the flags of an instruction,
+//! mount types and options, earlier stages after `--from=` / `from=`,
+//! variables after `$` / `${`, and parser directives at the top.
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+use crate::analysis::stages::StageGraph;
+use crate::syntax::{self, Source};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Keyword,
+    Flag,
+    Stage,
+    Variable,
+    Directive,
+    Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub label: String,
+    pub kind: ItemKind,
+    pub detail: Option<String>,
+    /// Snippet text (`${1:placeholder}`), when it differs from the label.
+    pub snippet: Option<String>,
+    /// The text the item replaces.
+    pub replace: Range<usize>,
+}
+
+const INSTRUCTIONS: &[(&str, &str)] = &[
+    ("FROM", "FROM ${1:image} AS ${2:name}"),
+    ("RUN", "RUN ${1:command}"),
+    ("CMD", "CMD [\"${1:executable}\"]"),
+    ("LABEL", "LABEL ${1:key}=\"${2:value}\""),
+    ("EXPOSE", "EXPOSE ${1:port}"),
+    ("ENV", "ENV ${1:NAME}=${2:value}"),
+    ("ADD", "ADD ${1:source} ${2:destination}"),
+    ("COPY", "COPY ${1:source} ${2:destination}"),
+    ("ENTRYPOINT", "ENTRYPOINT [\"${1:executable}\"]"),
+    ("VOLUME", "VOLUME ${1:/data}"),
+    ("USER", "USER ${1:user}"),
+    ("WORKDIR", "WORKDIR ${1:/app}"),
+    ("ARG", "ARG ${1:NAME}"),
+    ("ONBUILD", "ONBUILD ${1:instruction}"),
+    ("STOPSIGNAL", "STOPSIGNAL ${1:SIGTERM}"),
+    (
+        "HEALTHCHECK",
+        "HEALTHCHECK --interval=${1:30s} CMD ${2:command}",
+    ),
+    ("SHELL", "SHELL [\"${1:/bin/sh}\", \"-c\"]"),
+    ("MAINTAINER", "MAINTAINER ${1:name}"),
+];
+
+fn flags_of(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "FROM" => &["platform"],
+        "RUN" => &["mount", "network", "security"],
+        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        "ADD" => &[
+            "from",
+            "chown",
+            "chmod",
+            "link",
+            "keep-git-dir",
+            "checksum",
+            "exclude",
+            "unpack",
+        ],
+        "HEALTHCHECK" => &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        _ => &[],
+    }
+}
+
+const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
+
+fn mount_options(mount_type: &str) -> &'static [&'static str] {
+    match mount_type {
+        "cache" => &[
+            "id", "target", "ro", "sharing", "from", "source", "mode", "uid", "gid",
+        ],
+        "tmpfs" => &["target", "size"],
+        "secret" => &["id", "target", "env", "required", "mode", "uid", "gid"],
+        "ssh" => &["id", "target", "required", "mode", "uid", "gid"],
+        _ => &["target", "source", "from", "rw"],
+    }
+}
+
+/// Build arguments BuildKit defines in every stage.
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+];
+
+fn item(label: &str, kind: ItemKind, replace: &Range<usize>) -> Item {
+    Item {
+        label: label.to_string(),
+        kind,
+        detail: None,
+        snippet: None,
+        replace: replace.clone(),
+    }
+}
+
+/// The word being typed: trailing characters of `prefix` in `chars`.
+fn partial(prefix: &str, word: impl Fn(char) -> bool) -> &str {
+    let start = prefix
+        .rfind(|c: char| !word(c))
+        .map_or(0, |i| i + prefix[i..].chars().next().unwrap().len_utf8());
+    &prefix[start..]
+}
+
+pub fn complete<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    graph: &StageGraph,
+    offset: usize,
+) -> Vec<Item> {
+    let line_start = source.line_start(offset);
+    let prefix = source.text(line_start..offset);
+    let prefix = prefix.as_ref();
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+
+    // Stages after `--from=` (COPY/ADD) or `from=` (in a --mount).
+    let typed = partial(prefix, name_char);
+    let before = &prefix[..prefix.len() - typed.len()];
+    let replace = offset - typed.len()..offset;
+    if before.ends_with("--from=") || (before.ends_with("from=") && prefix.contains("--mount=")) {
+        // The stage the cursor is in: the last FROM before it (a half-typed
+        // line may sit in an error node outside the stage).
+        let current = graph
+            .stages
+            .iter()
+            .take_while(|s| s.from_range.start < offset)
+            .count()
+            .saturating_sub(1);
+        return graph.stages[..current]
+            .iter()
+            .map(|s| {
+                let mut i = item(
+                    &s.name.clone().unwrap_or_else(|| s.index.to_string()),
+                    ItemKind::Stage,
+                    &replace,
+                );
+                i.detail = Some(format!("stage {}: FROM {}", s.index, s.base_text));
+                i
+            })
+            .collect();
+    }
+    // Mount types and options.
+    if prefix.contains("--mount=") && !before.ends_with(' ') {
+        let mount = &prefix[prefix.rfind("--mount=").unwrap() + 8..];
+        if !mount.contains(' ') {
+            if before.ends_with("type=") {
+                return MOUNT_TYPES
+                    .iter()
+                    .map(|t| item(t, ItemKind::Value, &replace))
+                    .collect();
+            }
+            if before.ends_with(',') || before.ends_with("--mount=") {
+                let mount_type = mount
+                    .split(',')
+                    .find_map(|o| o.strip_prefix("type="))
+                    .unwrap_or("bind");
+                let mut out: Vec<Item> = mount_options(mount_type)
+                    .iter()
+                    .map(|o| item(o, ItemKind::Value, &replace))
+                    .collect();
+                if !mount.contains("type=") {
+                    out.insert(0, item("type", ItemKind::Value, &replace));
+                }
+                return out;
+            }
+        }
+    }
+    // Variables after `$` or `${`.
+    let var_typed = partial(prefix, |c| c.is_ascii_alphanumeric() || c == '_');
+    let var_before = &prefix[..prefix.len() - var_typed.len()];
+    if var_before.ends_with('$') || var_before.ends_with("${") {
+        let replace = offset - var_typed.len()..offset;
+        let mut names = variables_before(tree, source, offset);
+        names.extend(PREDEFINED_ARGS.iter().map(|s| s.to_string()));
+        names.sort();
+        names.dedup();
+        return names
+            .iter()
+            .map(|n| item(n, ItemKind::Variable, &replace))
+            .collect();
+    }
+    // Flags of the instruction: the word being typed starts with `--`.
+    let word_start = prefix.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word = &prefix[word_start..];
+    if word.starts_with("--") && !word.contains('=') {
+        let words: Vec<&str> = prefix[..word_start].split_whitespace().collect();
+        let keyword_at = usize::from(
+            words
+                .first()
+                .is_some_and(|w| w.eq_ignore_ascii_case("ONBUILD")),
+        );
+        if let Some(keyword) = words.get(keyword_at) {
+            let keyword = keyword.to_ascii_uppercase();
+            if words[keyword_at + 1..].iter().all(|w| w.starts_with("--")) {
+                let replace = line_start + word_start..offset;
+                return flags_of(&keyword)
+                    .iter()
+                    .map(|f| {
+                        let mut i = item(&format!("--{f}"), ItemKind::Flag, &replace);
+                        if !matches!(*f, "link" | "parents" | "keep-git-dir") {
+                            i.snippet = Some(format!("--{f}=$1"));
+                        }
+                        i
+                    })
+                    .collect();
+            }
+        }
+    }
+    // Parser directives, before any instruction.
+    let trimmed = prefix.trim_start();
+    if let Some(rest) = trimmed.strip_prefix('#') {
+        let first_instruction = syntax::instructions(tree)
+            .first()
+            .map_or(usize::MAX, |n| n.start_byte());
+        if offset <= first_instruction && rest.trim_start().chars().all(|c| c.is_ascii_alphabetic())
+        {
+            let typed = rest.trim_start();
+            let replace = offset - typed.len()..offset;
+            return [
+                ("syntax", "syntax=${1:docker/dockerfile:1}"),
+                ("escape", "escape=${1:`}"),
+                ("check", "check=skip=${1:rule}"),
+            ]
+            .iter()
+            .map(|(label, snippet)| {
+                let mut i = item(label, ItemKind::Directive, &replace);
+                i.snippet = Some(snippet.to_string());
+                i
+            })
+            .collect();
+        }
+        return Vec::new();
+    }
+    // Instructions at the start of a line that is not a continued one.
+    if trimmed.chars().all(|c| c.is_ascii_alphabetic())
+        && !continues_previous_line(source, line_start)
+    {
+        let replace = offset - trimmed.len()..offset;
+        return INSTRUCTIONS
+            .iter()
+            .map(|(keyword, snippet)| {
+                let mut i = item(keyword, ItemKind::Keyword, &replace);
+                i.snippet = Some(snippet.to_string());
+                i
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+/// Whether the line before `line_start` ends with a continuation.
+fn continues_previous_line<S: Source + ?Sized>(source: &S, line_start: usize) -> bool {
+    if line_start == 0 {
+        return false;
+    }
+    let previous = source.line_start(line_start - 1);
+    let text = source.text(previous..line_start);
+    let line = text.trim_end_matches(['\n', '\r']).trim_end();
+    line.ends_with('\\') || line.ends_with('`')
+}
+
+/// ARG and ENV names declared before `offset`.
+fn variables_before<S: Source + ?Sized>(tree: &Tree, source: &S, offset: usize) -> Vec<String> {
+    let mut names = Vec::new();
+    for instruction in syntax::instructions(tree) {
+        if instruction.start_byte() >= offset {
+            break;
+        }
+        let mut cursor = instruction.walk();
+        match instruction.kind() {
+            "arg_instruction" => {
+                for decl in instruction.children_by_field_name("argument", &mut cursor) {
+                    if let Some(name) = decl.child_by_field_name("name") {
+                        names.push(source.text(name.byte_range()).into_owned());
+                    }
+                }
+            }
+            "env_instruction" => {
+                for pair in instruction.children_by_field_name("pair", &mut cursor) {
+                    if let Some(key) = pair.child_by_field_name("key") {
+                        names.push(source.text(key.byte_range()).into_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}

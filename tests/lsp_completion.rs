@@ -1,0 +1,113 @@
+//! Completion end to end.
+
+mod common;
+
+use common::lsp::{marked, Server};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///completion/Dockerfile";
+
+/// The labels offered at the fixture's `$0`.
+fn labels(fixture: &str) -> Vec<String> {
+    items(fixture)
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn items(fixture: &str) -> Vec<Value> {
+    let (text, cursor, _) = marked(fixture);
+    let (mut server, _) = Server::initialized(&["utf-16"]);
+    server.open(URI, 1, &text);
+    server.diagnostics(URI, 1);
+    let reply = server.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": URI }, "position": cursor }),
+    );
+    match &reply["result"] {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.clone(),
+        other => panic!("unexpected completion result: {other}"),
+    }
+}
+
+#[test]
+fn from_flag_in_the_third_stage_lists_exactly_the_first_two_stages() {
+    let found = labels(
+        "FROM golang AS build\nRUN go build\n\nFROM node AS assets\nRUN npm run build\n\nFROM alpine AS final\nCOPY --from=$0\n\nFROM scratch AS later\n",
+    );
+    assert_eq!(found, ["build", "assets"]);
+}
+
+#[test]
+fn mount_from_lists_earlier_stages_and_unnamed_ones_by_index() {
+    let found =
+        labels("FROM golang\nFROM alpine AS tools\nFROM debian\nRUN --mount=type=bind,from=$0\n");
+    assert_eq!(found, ["0", "tools"]);
+}
+
+#[test]
+fn stage_completion_replaces_the_partial_name() {
+    let found = items("FROM golang AS build\nFROM alpine\nCOPY --from=bu$0 /out /\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["textEdit"]["range"]["start"]["character"], 12);
+    assert_eq!(found[0]["textEdit"]["newText"], "build");
+}
+
+#[test]
+fn instructions_at_a_line_start_with_snippets() {
+    let found = items("FROM alpine\nCO$0\n");
+    let copy = found
+        .iter()
+        .find(|i| i["label"] == "COPY")
+        .expect("COPY offered");
+    assert_eq!(copy["insertTextFormat"], 2);
+    assert_eq!(
+        copy["textEdit"]["newText"],
+        "COPY ${1:source} ${2:destination}"
+    );
+    assert_eq!(found.len(), 18);
+    // not inside a continued RUN
+    assert!(labels("FROM alpine\nRUN echo \\\n  ec$0\n").is_empty());
+}
+
+#[test]
+fn flags_of_the_instruction() {
+    assert_eq!(
+        labels("FROM a\nRUN --$0\n"),
+        ["--mount", "--network", "--security"]
+    );
+    let copy = labels("FROM a\nCOPY --chown=1:1 --$0\n");
+    assert!(
+        copy.contains(&"--from".to_string()) && copy.contains(&"--link".to_string()),
+        "{copy:?}"
+    );
+    assert_eq!(labels("FROM --$0\n"), ["--platform"]);
+}
+
+#[test]
+fn mount_types_and_options() {
+    assert_eq!(
+        labels("FROM a\nRUN --mount=type=$0\n"),
+        ["bind", "cache", "tmpfs", "secret", "ssh"]
+    );
+    let options = labels("FROM a\nRUN --mount=type=secret,$0\n");
+    assert_eq!(
+        options,
+        ["id", "target", "env", "required", "mode", "uid", "gid"]
+    );
+}
+
+#[test]
+fn variables_declared_before_and_predefined_args() {
+    let found = labels("ARG NODE_VERSION=20\nFROM node:${$0\nENV LATER=1\n");
+    assert!(found.contains(&"NODE_VERSION".to_string()), "{found:?}");
+    assert!(found.contains(&"TARGETPLATFORM".to_string()), "{found:?}");
+    assert!(!found.contains(&"LATER".to_string()), "{found:?}");
+}
+
+#[test]
+fn parser_directives_at_the_top() {
+    assert_eq!(labels("# es$0\nFROM a\n"), ["syntax", "escape", "check"]);
+    assert!(labels("FROM a\n# es$0\n").is_empty());
+}
