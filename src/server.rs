@@ -18,7 +18,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 
-use crate::analysis::stages::StageGraph;
+use crate::analysis::Analysis;
 use crate::diagnostics::{self, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
 use crate::features::{completion, folding, hover, navigation, symbols};
@@ -96,13 +96,13 @@ impl Backend {
         &self,
         what: &str,
         at: &lsp::TextDocumentPositionParams,
-        work: impl FnOnce(&Snapshot, &StageGraph, usize, Encoding) -> T,
+        work: impl FnOnce(&Snapshot, &Analysis, usize, Encoding) -> T,
     ) -> Result<T> {
         let (snapshot, encoding) = self.snapshot(&at.text_document.uri)?;
         guarded(what, || {
             let offset = position::to_byte(&snapshot.rope, from_lsp(at.position), encoding);
-            let graph = StageGraph::build(&snapshot.tree, &snapshot.rope);
-            work(&snapshot, &graph, offset, encoding)
+            let analysis = Analysis::build(&snapshot.tree, &snapshot.rope);
+            work(&snapshot, &analysis, offset, encoding)
         })
     }
 
@@ -262,7 +262,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         let uri = at.text_document.uri.clone();
         self.at_position("definition", &at, |snap, graph, offset, enc| {
-            navigation::definition(graph, offset).map(|r| {
+            navigation::definition(&snap.tree, graph, offset).map(|r| {
                 lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
                     uri,
                     to_lsp_range(snap, r, enc),
@@ -293,7 +293,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         self.at_position("completion", &at, |snap, graph, offset, enc| {
             let items: Vec<lsp::CompletionItem> =
-                completion::complete(&snap.tree, &snap.rope, graph, offset)
+                completion::complete(&snap.tree, &snap.rope, &graph.stages, offset)
                     .into_iter()
                     .map(|i| lsp::CompletionItem {
                         kind: Some(match i.kind {
@@ -403,8 +403,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let (snap, enc) = self.snapshot(&params.text_document.uri)?;
         guarded("documentSymbol", || {
-            let graph = StageGraph::build(&snap.tree, &snap.rope);
-            let found = symbols::document_symbols(&snap.tree, &snap.rope, &graph);
+            let analysis = Analysis::build(&snap.tree, &snap.rope);
+            let found = symbols::document_symbols(&snap.tree, &snap.rope, &analysis.stages);
             Some(lsp::DocumentSymbolResponse::Nested(
                 found
                     .into_iter()

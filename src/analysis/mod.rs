@@ -3,3 +3,22 @@
 pub mod dockerignore;
 pub mod roles;
 pub mod stages;
+pub mod variables;
+
+use tree_sitter::Tree;
+
+use crate::syntax::Source;
+
+/// The facts features ask about one version of a document.
+pub struct Analysis {
+    pub stages: stages::StageGraph,
+    pub variables: variables::Variables,
+}
+
+impl Analysis {
+    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S) -> Analysis {
+        let stages = stages::StageGraph::build(tree, source);
+        let variables = variables::Variables::build(tree, source, &stages);
+        Analysis { stages, variables }
+    }
+}

@@ -8,6 +8,8 @@ use tree_sitter::{Node, Tree};
 
 use crate::analysis::roles::{self, Role, StageFacts};
 use crate::analysis::stages::{RefKind, StageGraph};
+use crate::analysis::variables::DefKind;
+use crate::analysis::Analysis;
 use crate::syntax::{self, Source};
 
 const REFERENCE: &str = "https://docs.docker.com/reference/dockerfile/";
@@ -15,10 +17,14 @@ const REFERENCE: &str = "https://docs.docker.com/reference/dockerfile/";
 pub fn hover<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
-    graph: &StageGraph,
+    analysis: &Analysis,
     offset: usize,
 ) -> Option<(Range<usize>, String)> {
+    let graph = &analysis.stages;
     let leaf = tree.root_node().descendant_for_byte_range(offset, offset)?;
+    if let Some(found) = variable_hover(source, analysis, offset) {
+        return Some(found);
+    }
     if leaf.kind() == "flag_name" {
         let name = source
             .text(leaf.byte_range())
@@ -55,6 +61,74 @@ pub fn hover<S: Source + ?Sized>(
         return keyword_doc(&keyword).map(|doc| (keyword_node.byte_range(), doc));
     }
     None
+}
+
+/// On a variable: where it is defined and its value or default.
+fn variable_hover<S: Source + ?Sized>(
+    source: &S,
+    analysis: &Analysis,
+    offset: usize,
+) -> Option<(Range<usize>, String)> {
+    let vars = &analysis.variables;
+    let (range, name, def) = match vars.use_at(offset) {
+        Some(u) => (u.range.clone(), u.name.clone(), u.def),
+        None => {
+            let i = vars
+                .defs
+                .iter()
+                .position(|d| d.name_range.start <= offset && offset <= d.name_range.end)?;
+            (
+                vars.defs[i].name_range.clone(),
+                vars.defs[i].name.clone(),
+                Some(i),
+            )
+        }
+    };
+    let Some(def) = def else {
+        let text = if crate::analysis::variables::PREDEFINED.contains(&name.as_str()) {
+            format!("**${name}** — a build argument BuildKit predefines; declare `ARG {name}` in the stage to use it there")
+        } else {
+            format!("**${name}** — not defined here: no ARG or ENV in effect declares it")
+        };
+        return Some((range, text));
+    };
+    let d = &vars.defs[def];
+    let line = line_of(source, d.name_range.start);
+    let (what, value_label) = match (d.kind, d.stage) {
+        (DefKind::Arg, None) => ("global build argument".to_string(), "default"),
+        (DefKind::Arg, Some(s)) => (
+            format!("build argument of {}", stage_label(&analysis.stages, s)),
+            "default",
+        ),
+        (DefKind::Env, Some(s)) => (
+            format!(
+                "environment variable of {}",
+                stage_label(&analysis.stages, s)
+            ),
+            "value",
+        ),
+        (DefKind::Env, None) => ("environment variable".to_string(), "value"),
+    };
+    let mut text = format!("**${name}** — {what}, declared on line {line}");
+    let value = d
+        .value
+        .clone()
+        .or_else(|| d.redeclares.and_then(|g| vars.defs[g].value.clone()));
+    match value {
+        Some(v) => text.push_str(&format!("\n\n{value_label}: `{v}`")),
+        None => text.push_str(&format!(
+            "\n\nno {value_label}: set it with `--build-arg {name}=...`"
+        )),
+    }
+    Some((range, text))
+}
+
+fn line_of<S: Source + ?Sized>(source: &S, offset: usize) -> usize {
+    source
+        .text(0..source.line_start(offset))
+        .matches('\n')
+        .count()
+        + 1
 }
 
 fn enclosing_instruction(mut node: Node) -> Option<Node> {

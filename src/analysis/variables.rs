@@ -1,0 +1,303 @@
+//! ARG and ENV: definitions, uses and Dockerfile scoping.
+//!
+//! - An ARG before the first FROM is global: FROM lines see it; inside a
+//!   stage it is visible only after the stage re-declares it (`ARG NAME`).
+//! - ARG and ENV inside a stage are visible after their instruction.
+//! - A stage built `FROM <stage>` inherits that stage's ENV, not its ARGs.
+//! - BuildKit predefines some build args (TARGETPLATFORM, ...): FROM lines
+//!   see them; a stage sees them after `ARG NAME`.
+//!
+//! Uses are the `$NAME` / `${NAME}` expansions BuildKit expands, and those
+//! in shell text (read by the shell from the environment).
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use crate::analysis::stages::StageGraph;
+use crate::syntax::{self, views, Source};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefKind {
+    Arg,
+    Env,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarDef {
+    pub name: String,
+    pub kind: DefKind,
+    pub name_range: Range<usize>,
+    /// The default (ARG) or value (ENV), as written.
+    pub value: Option<String>,
+    /// The stage it belongs to; `None` for a global ARG.
+    pub stage: Option<usize>,
+    /// The global ARG an in-stage `ARG NAME` re-declares.
+    pub redeclares: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarUse {
+    pub name: String,
+    pub range: Range<usize>,
+    /// The definition in effect, if any.
+    pub def: Option<usize>,
+    /// BuildKit predefines this name (and no definition shadows it).
+    pub predefined: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Variables {
+    pub defs: Vec<VarDef>,
+    pub uses: Vec<VarUse>,
+}
+
+pub const PREDEFINED: &[&str] = crate::features::completion::PREDEFINED_ARGS;
+
+impl Variables {
+    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S, graph: &StageGraph) -> Variables {
+        let mut vars = Variables::default();
+        // Global ARGs and uses before the first FROM.
+        let mut cursor = tree.root_node().walk();
+        for node in tree.root_node().named_children(&mut cursor) {
+            if syntax::is_instruction_kind(node.kind()) {
+                vars.uses_in(node, source, |v, name| v.visible_global(name));
+                vars.defs_in(node, source, None);
+            }
+        }
+        for (index, (stage, from)) in views::stages(tree).into_iter().enumerate() {
+            vars.uses_in(from, source, |v, name| v.visible_global(name));
+            for instruction in views::stage_instructions(stage).into_iter().skip(1) {
+                vars.uses_in(instruction, source, |v, name| {
+                    v.visible_in_stage(graph, index, name)
+                });
+                vars.defs_in(instruction, source, Some(index));
+            }
+        }
+        vars
+    }
+
+    fn visible_global(&self, name: &str) -> Option<usize> {
+        self.defs
+            .iter()
+            .rposition(|d| d.stage.is_none() && d.name == name)
+    }
+
+    fn visible_in_stage(&self, graph: &StageGraph, stage: usize, name: &str) -> Option<usize> {
+        if let Some(i) = self
+            .defs
+            .iter()
+            .rposition(|d| d.stage == Some(stage) && d.name == name)
+        {
+            return Some(i);
+        }
+        // ENV inherited from the parent stage (defined before this stage).
+        let mut parent = graph.stages[stage].parent;
+        while let Some(p) = parent {
+            if let Some(i) = self
+                .defs
+                .iter()
+                .rposition(|d| d.stage == Some(p) && d.kind == DefKind::Env && d.name == name)
+            {
+                return Some(i);
+            }
+            parent = graph.stages[p].parent;
+        }
+        None
+    }
+
+    fn defs_in<S: Source + ?Sized>(&mut self, instruction: Node, source: &S, stage: Option<usize>) {
+        let mut cursor = instruction.walk();
+        let (kind, field, name_field, value_field) = match instruction.kind() {
+            "arg_instruction" => (DefKind::Arg, "argument", "name", "default"),
+            "env_instruction" => (DefKind::Env, "pair", "key", "value"),
+            _ => return,
+        };
+        let items: Vec<Node> = instruction
+            .children_by_field_name(field, &mut cursor)
+            .collect();
+        for item in items {
+            let Some(name) = item.child_by_field_name(name_field) else {
+                continue;
+            };
+            let name_text = syntax::logical_text(name, source);
+            let redeclares = match (kind, stage) {
+                (DefKind::Arg, Some(_)) => self.visible_global(&name_text),
+                _ => None,
+            };
+            self.defs.push(VarDef {
+                name: name_text,
+                kind,
+                name_range: name.byte_range(),
+                value: item
+                    .child_by_field_name(value_field)
+                    .map(|v| syntax::logical_text(v, source)),
+                stage,
+                redeclares,
+            });
+        }
+    }
+
+    fn uses_in<S: Source + ?Sized>(
+        &mut self,
+        node: Node,
+        source: &S,
+        resolve: impl Fn(&Self, &str) -> Option<usize> + Copy,
+    ) {
+        if node.kind() == "variable" {
+            let name = source.text(node.byte_range()).into_owned();
+            self.push_use(name, node.byte_range(), resolve);
+            return;
+        }
+        if node.kind() == "shell_fragment" {
+            let text = source.text(node.byte_range());
+            for (name, range) in shell_expansions(&text) {
+                let range = node.start_byte() + range.start..node.start_byte() + range.end;
+                self.push_use(name, range, resolve);
+            }
+            return;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children {
+            self.uses_in(child, source, resolve);
+        }
+    }
+
+    fn push_use(
+        &mut self,
+        name: String,
+        range: Range<usize>,
+        resolve: impl Fn(&Self, &str) -> Option<usize>,
+    ) {
+        let def = resolve(self, &name);
+        let predefined = def.is_none() && PREDEFINED.contains(&name.as_str());
+        self.uses.push(VarUse {
+            name,
+            range,
+            def,
+            predefined,
+        });
+    }
+
+    /// The definition under `offset`, or the one the use under it refers to.
+    pub fn def_at(&self, offset: usize) -> Option<usize> {
+        if let Some(i) = self
+            .defs
+            .iter()
+            .position(|d| d.name_range.start <= offset && offset <= d.name_range.end)
+        {
+            return Some(i);
+        }
+        self.use_at(offset)?.def
+    }
+
+    pub fn use_at(&self, offset: usize) -> Option<&VarUse> {
+        self.uses
+            .iter()
+            .find(|u| u.range.start <= offset && offset <= u.range.end)
+    }
+
+    /// A definition and those it is one build argument with: a global ARG
+    /// and its re-declarations in stages.
+    pub fn family(&self, def: usize) -> Vec<usize> {
+        let root = self.defs[def].redeclares.unwrap_or(def);
+        let mut out: Vec<usize> = (0..self.defs.len())
+            .filter(|&i| i == root || self.defs[i].redeclares == Some(root))
+            .collect();
+        if !out.contains(&def) {
+            out.push(def);
+        }
+        out
+    }
+}
+
+/// `$NAME` and `${NAME...}` in shell text: names and their ranges (of the
+/// name only), skipping escaped dollars.
+pub fn shell_expansions(text: &str) -> Vec<(String, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'$' {
+            let start = if bytes.get(i + 1) == Some(&b'{') {
+                i + 2
+            } else {
+                i + 1
+            };
+            let mut end = start;
+            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                end += 1;
+            }
+            if end > start && !bytes[start].is_ascii_digit() {
+                out.push((text[start..end].to_string(), start..end));
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(src: &str) -> Variables {
+        let tree = syntax::parse(src);
+        let graph = StageGraph::build(&tree, src);
+        Variables::build(&tree, src, &graph)
+    }
+
+    fn resolved(src: &str) -> Vec<(String, Option<String>)> {
+        let v = vars(src);
+        v.uses
+            .iter()
+            .map(|u| {
+                let def = u.def.map(|d| {
+                    let d = &v.defs[d];
+                    format!("{:?}@{:?}", d.kind, d.stage)
+                });
+                (u.name.clone(), def)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn global_args_need_a_redeclaration_in_the_stage() {
+        let found = resolved("ARG V=1\nFROM node:$V\nRUN echo $V\nARG V\nRUN echo ${V}\n");
+        assert_eq!(
+            found,
+            [
+                ("V".into(), Some("Arg@None".into())),
+                ("V".into(), None),
+                ("V".into(), Some("Arg@Some(0)".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn env_is_inherited_from_the_parent_stage_but_arg_is_not() {
+        let found = resolved("FROM a AS base\nENV E=1\nARG A=2\nFROM base\nRUN echo $E $A\n");
+        assert_eq!(
+            found,
+            [("E".into(), Some("Env@Some(0)".into())), ("A".into(), None)]
+        );
+    }
+
+    #[test]
+    fn predefined_args_and_escaped_dollars() {
+        let v = vars("FROM --platform=$BUILDPLATFORM golang\nRUN echo \\$HOME $TARGETOS\n");
+        let names: Vec<(&str, bool)> = v
+            .uses
+            .iter()
+            .map(|u| (u.name.as_str(), u.predefined))
+            .collect();
+        assert_eq!(names, [("BUILDPLATFORM", true), ("TARGETOS", true)]);
+    }
+}
