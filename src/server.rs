@@ -57,6 +57,9 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
 struct State {
     encoding: Encoding,
     documents: HashMap<Uri, Document>,
+    /// The analysis of each document at the version it was computed for:
+    /// requests at an unchanged version share it.
+    analyses: HashMap<Uri, (i32, Arc<Analysis>)>,
 }
 
 enum Publish {
@@ -98,12 +101,35 @@ impl Backend {
         at: &lsp::TextDocumentPositionParams,
         work: impl FnOnce(&Snapshot, &Analysis, usize, Encoding) -> T,
     ) -> Result<T> {
-        let (snapshot, encoding) = self.snapshot(&at.text_document.uri)?;
+        let uri = &at.text_document.uri;
+        let (snapshot, encoding) = self.snapshot(uri)?;
         guarded(what, || {
             let offset = position::to_byte(&snapshot.rope, from_lsp(at.position), encoding);
-            let analysis = Analysis::build(&snapshot.tree, &snapshot.rope);
+            let analysis = self.analysis(uri, &snapshot);
             work(&snapshot, &analysis, offset, encoding)
         })
+    }
+
+    /// The analysis of a snapshot, computed once per document version.
+    fn analysis(&self, uri: &Uri, snapshot: &Snapshot) -> Arc<Analysis> {
+        if let Some((version, analysis)) = self.state().analyses.get(uri) {
+            if *version == snapshot.version {
+                return analysis.clone();
+            }
+        }
+        let analysis = Arc::new(Analysis::build(&snapshot.tree, &snapshot.rope));
+        let mut state = self.state();
+        // Only keep it if the document is still at this version.
+        if state
+            .documents
+            .get(uri)
+            .is_some_and(|d| d.version() == snapshot.version)
+        {
+            state
+                .analyses
+                .insert(uri.clone(), (snapshot.version, analysis.clone()));
+        }
+        analysis
     }
 
     async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
@@ -403,7 +429,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let (snap, enc) = self.snapshot(&params.text_document.uri)?;
         guarded("documentSymbol", || {
-            let analysis = Analysis::build(&snap.tree, &snap.rope);
+            let analysis = self.analysis(&params.text_document.uri, &snap);
             let found = symbols::document_symbols(&snap.tree, &snap.rope, &analysis.stages);
             Some(lsp::DocumentSymbolResponse::Nested(
                 found
@@ -447,7 +473,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.state().documents.remove(&uri);
+        {
+            let mut state = self.state();
+            state.documents.remove(&uri);
+            state.analyses.remove(&uri);
+        }
         let _ = self.publish.send(Publish::Clear(uri));
     }
 }

@@ -3,6 +3,7 @@
 //! indexes), resolved as BuildKit does: names are compared without regard
 //! to case, and only earlier stages can be referred to.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -52,6 +53,8 @@ pub struct StageRef {
 pub struct StageGraph {
     pub stages: Vec<Stage>,
     pub refs: Vec<StageRef>,
+    /// Stage indexes by lower-case name, in order.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl StageGraph {
@@ -82,6 +85,13 @@ impl StageGraph {
                     in_stage: index,
                     target: parent,
                 });
+            }
+            if let Some(name) = &name {
+                graph
+                    .by_name
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(index);
             }
             graph.stages.push(Stage {
                 index,

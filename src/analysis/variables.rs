@@ -10,6 +10,7 @@
 //! Uses are the `$NAME` / `${NAME}` expansions BuildKit expands, and those
 //! in shell text (read by the shell from the environment).
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -50,6 +51,10 @@ pub struct VarUse {
 pub struct Variables {
     pub defs: Vec<VarDef>,
     pub uses: Vec<VarUse>,
+    /// While building: the latest definition of a name in a scope (`None`
+    /// is the global scope), and the latest ENV of a name in a stage.
+    latest: HashMap<(Option<usize>, String), usize>,
+    latest_env: HashMap<(usize, String), usize>,
 }
 
 pub const PREDEFINED: &[&str] = crate::features::completion::PREDEFINED_ARGS;
@@ -107,10 +112,11 @@ impl Variables {
     }
 
     fn defs_in<S: Source + ?Sized>(&mut self, instruction: Node, source: &S, stage: Option<usize>) {
+        let ids = syntax::ids::ids();
         let mut cursor = instruction.walk();
-        let (kind, field, name_field, value_field) = match instruction.kind() {
-            "arg_instruction" => (DefKind::Arg, "argument", "name", "default"),
-            "env_instruction" => (DefKind::Env, "pair", "key", "value"),
+        let (kind, field, name_field, value_field) = match instruction.kind_id() {
+            id if id == ids.arg_instruction => (DefKind::Arg, "argument", "name", "default"),
+            id if id == ids.env_instruction => (DefKind::Env, "pair", "key", "value"),
             _ => return,
         };
         let items: Vec<Node> = instruction
@@ -125,6 +131,11 @@ impl Variables {
                 (DefKind::Arg, Some(_)) => self.visible_global(&name_text),
                 _ => None,
             };
+            let index = self.defs.len();
+            self.latest.insert((stage, name_text.clone()), index);
+            if let (DefKind::Env, Some(stage)) = (kind, stage) {
+                self.latest_env.insert((stage, name_text.clone()), index);
+            }
             self.defs.push(VarDef {
                 name: name_text,
                 kind,
@@ -138,29 +149,47 @@ impl Variables {
         }
     }
 
+    /// Every variable use under `node`, in document order (one cursor, no
+    /// allocation per node).
     fn uses_in<S: Source + ?Sized>(
         &mut self,
         node: Node,
         source: &S,
         resolve: impl Fn(&Self, &str) -> Option<usize> + Copy,
     ) {
-        if node.kind() == "variable" {
-            let name = source.text(node.byte_range()).into_owned();
-            self.push_use(name, node.byte_range(), resolve);
-            return;
-        }
-        if node.kind() == "shell_fragment" {
-            let text = source.text(node.byte_range());
-            for (name, range) in shell_expansions(&text) {
-                let range = node.start_byte() + range.start..node.start_byte() + range.end;
-                self.push_use(name, range, resolve);
-            }
-            return;
-        }
+        let ids = syntax::ids::ids();
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children {
-            self.uses_in(child, source, resolve);
+        loop {
+            let current = cursor.node();
+            let id = current.kind_id();
+            let mut descend = true;
+            if id == ids.variable {
+                let name = source.text(current.byte_range()).into_owned();
+                self.push_use(name, current.byte_range(), resolve);
+                descend = false;
+            } else if id == ids.shell_fragment {
+                let text = source.text(current.byte_range());
+                for (name, range) in shell_expansions(&text) {
+                    let range =
+                        current.start_byte() + range.start..current.start_byte() + range.end;
+                    self.push_use(name, range, resolve);
+                }
+                descend = false;
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.node() == node {
+                    return;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
         }
     }
 

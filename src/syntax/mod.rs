@@ -5,6 +5,7 @@
 
 mod buildkit_dump;
 mod errors;
+pub mod ids;
 mod print;
 mod text;
 pub mod views;
@@ -145,16 +146,17 @@ pub const INSTRUCTIONS: [&str; 18] = [
 /// and those of each stage (the FROM first). Instructions nested in ONBUILD
 /// are not listed on their own.
 pub fn instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
+    let ids = ids::ids();
     let mut out = Vec::new();
     let mut cursor = tree.root_node().walk();
     for node in tree.root_node().named_children(&mut cursor) {
-        if node.kind() == "stage" {
+        if node.kind_id() == ids.stage {
             let mut inner = node.walk();
             out.extend(
                 node.named_children(&mut inner)
-                    .filter(|n| is_instruction_kind(n.kind())),
+                    .filter(|n| ids.is_instruction(n.kind_id())),
             );
-        } else if is_instruction_kind(node.kind()) {
+        } else if ids.is_instruction(node.kind_id()) {
             out.push(node);
         }
     }

@@ -31,12 +31,21 @@ pub fn logical_text<S: Source + ?Sized>(node: Node, source: &S) -> String {
 
 /// Byte ranges inside `node` that are not part of its logical line, in order.
 fn collect_removed<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<(usize, usize)>) {
+    let ids = super::ids::ids();
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
-        match child.kind() {
+        let id = child.kind_id();
+        let kind = if id == ids.line_continuation || id == ids.comment {
+            "removed"
+        } else if id == ids.heredoc_block {
+            "heredoc_block"
+        } else {
+            ""
+        };
+        match kind {
             // A continuation or a comment inside one may end with the
             // indentation of the next line, which stays in the logical line.
-            "line_continuation" | "comment" => {
+            "removed" => {
                 let text = source.text(child.byte_range());
                 let end = text
                     .rfind('\n')

@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::ids::ids;
 use super::{logical_text, Source};
 
 /// The instruction keyword, upper case (`RUN`, `FROM`, ...).
@@ -95,19 +96,21 @@ pub fn from_instruction(node: Node<'_>) -> From<'_> {
 
 /// The stages of a document: each `stage` node with its FROM.
 pub fn stages(tree: &tree_sitter::Tree) -> Vec<(Node<'_>, Node<'_>)> {
+    let stage = ids().stage;
     let mut cursor = tree.root_node().walk();
     tree.root_node()
         .named_children(&mut cursor)
-        .filter(|n| n.kind() == "stage")
+        .filter(|n| n.kind_id() == stage)
         .filter_map(|stage| stage.child_by_field_name("from").map(|from| (stage, from)))
         .collect()
 }
 
 /// The instructions of a stage (its FROM first).
 pub fn stage_instructions(stage: Node<'_>) -> Vec<Node<'_>> {
+    let ids = ids();
     let mut cursor = stage.walk();
     stage
         .named_children(&mut cursor)
-        .filter(|n| super::is_instruction_kind(n.kind()))
+        .filter(|n| ids.is_instruction(n.kind_id()))
         .collect()
 }
