@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::lsp::{marked, Server};
-use serde_json::{json, Value};
+use common::lsp::{at, open_fixture};
+use serde_json::Value;
 
 const URI: &str = "file:///completion/Dockerfile";
 
@@ -16,14 +16,8 @@ fn labels(fixture: &str) -> Vec<String> {
 }
 
 fn items(fixture: &str) -> Vec<Value> {
-    let (text, cursor, _) = marked(fixture);
-    let (mut server, _) = Server::initialized(&["utf-16"]);
-    server.open(URI, 1, &text);
-    server.diagnostics(URI, 1);
-    let reply = server.request(
-        "textDocument/completion",
-        json!({ "textDocument": { "uri": URI }, "position": cursor }),
-    );
+    let (mut server, _, cursor, _) = open_fixture(URI, fixture);
+    let reply = server.request("textDocument/completion", at(URI, &cursor));
     match &reply["result"] {
         Value::Null => Vec::new(),
         Value::Array(items) => items.clone(),

@@ -2,21 +2,14 @@
 
 mod common;
 
-use common::lsp::{marked, Server};
-use serde_json::json;
+use common::lsp::{at, open_fixture};
 
 const URI: &str = "file:///hover/Dockerfile";
 
 /// The hover markdown at the fixture's `$0`.
 fn hover(fixture: &str) -> String {
-    let (text, cursor, _) = marked(fixture);
-    let (mut server, _) = Server::initialized(&["utf-16"]);
-    server.open(URI, 1, &text);
-    server.diagnostics(URI, 1);
-    let reply = server.request(
-        "textDocument/hover",
-        json!({ "textDocument": { "uri": URI }, "position": cursor }),
-    );
+    let (mut server, _, cursor, _) = open_fixture(URI, fixture);
+    let reply = server.request("textDocument/hover", at(URI, &cursor));
     reply["result"]["contents"]["value"]
         .as_str()
         .unwrap_or_else(|| panic!("no hover: {reply}"))

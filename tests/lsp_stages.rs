@@ -4,35 +4,21 @@
 
 mod common;
 
-use common::lsp::{marked, Server};
+use common::lsp::Server;
 use serde_json::{json, Value};
 
 const URI: &str = "file:///stages/Dockerfile";
 
 fn open(fixture: &str) -> (Server, String, Value, Vec<Value>) {
-    let (text, cursor, ranges) = marked(fixture);
-    let (mut server, _) = Server::initialized(&["utf-16"]);
-    server.open(URI, 1, &text);
-    server.diagnostics(URI, 1);
-    (server, text, cursor, ranges)
+    common::lsp::open_fixture(URI, fixture)
 }
 
 fn at(cursor: &Value) -> Value {
-    json!({ "textDocument": { "uri": URI }, "position": cursor })
+    common::lsp::at(URI, cursor)
 }
 
 fn check_definition(fixture: &str) {
-    let (mut server, _, cursor, ranges) = open(fixture);
-    let reply = server.request("textDocument/definition", at(&cursor));
-    let result = &reply["result"];
-    match ranges.as_slice() {
-        [] => assert!(result.is_null(), "expected no definition: {reply}"),
-        [expected] => {
-            assert_eq!(result["uri"], URI, "{reply}");
-            assert_eq!(&result["range"], expected, "{reply}");
-        }
-        _ => panic!("a definition fixture marks at most one range"),
-    }
+    common::lsp::check_definition(URI, fixture)
 }
 
 #[test]

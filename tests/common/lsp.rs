@@ -252,3 +252,35 @@ pub fn marked(fixture: &str) -> (String, Value, Vec<Value>) {
     let cursor = position(cursor_at.expect("the fixture marks the cursor with $0"));
     (text, cursor, ranges)
 }
+
+/// Starts a server, opens the fixture (markers removed) at `uri` and waits
+/// for its first diagnostics; returns the server, the text, the cursor and
+/// the marked ranges.
+pub fn open_fixture(uri: &str, fixture: &str) -> (Server, String, Value, Vec<Value>) {
+    let (text, cursor, ranges) = marked(fixture);
+    let (mut server, _) = Server::initialized(&["utf-16"]);
+    server.open(uri, 1, &text);
+    server.diagnostics(uri, 1);
+    (server, text, cursor, ranges)
+}
+
+/// `TextDocumentPositionParams` for a cursor.
+pub fn at(uri: &str, cursor: &Value) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": cursor })
+}
+
+/// Go to definition at `$0` lands on the one marked range, or nowhere when
+/// none is marked.
+pub fn check_definition(uri: &str, fixture: &str) {
+    let (mut server, _, cursor, ranges) = open_fixture(uri, fixture);
+    let reply = server.request("textDocument/definition", at(uri, &cursor));
+    let result = &reply["result"];
+    match ranges.as_slice() {
+        [] => assert!(result.is_null(), "expected no definition: {reply}"),
+        [expected] => {
+            assert_eq!(result["uri"], uri, "{reply}");
+            assert_eq!(&result["range"], expected, "{reply}");
+        }
+        _ => panic!("a definition fixture marks at most one range"),
+    }
+}
