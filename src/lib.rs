@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
+pub mod rules;
 pub mod server;
 pub mod syntax;
 pub mod transport;

@@ -36,6 +36,16 @@ impl Source for str {
     }
 }
 
+/// Lets a `&str` be used as `&dyn Source` (pass `&text`).
+impl Source for &str {
+    fn text(&self, range: Range<usize>) -> Cow<'_, str> {
+        Cow::Borrowed(&self[range])
+    }
+    fn line_start(&self, offset: usize) -> usize {
+        (**self).line_start(offset)
+    }
+}
+
 impl Source for ropey::Rope {
     fn text(&self, range: Range<usize>) -> Cow<'_, str> {
         self.byte_slice(range).into()

@@ -1,0 +1,66 @@
+//! ConsistentInstructionCasing: write every instruction keyword in the
+//! case most of the file uses (all upper or all lower case).
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "ConsistentInstructionCasing",
+    severity: Severity::Warning,
+    summary: "Instruction keywords should all use the same case",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let keywords: Vec<_> = super::instructions(ctx.tree)
+        .into_iter()
+        .filter_map(|i| i.child(0).map(|k| (i, ctx.text(k))))
+        .collect();
+    let lower = keywords
+        .iter()
+        .filter(|(_, k)| *k == k.to_lowercase())
+        .count();
+    let upper = keywords
+        .iter()
+        .filter(|(_, k)| *k == k.to_uppercase())
+        .count();
+    let majority_lower = lower > upper;
+    for (instruction, keyword) in keywords {
+        let fits = if majority_lower {
+            keyword == keyword.to_lowercase()
+        } else {
+            keyword == keyword.to_uppercase()
+        };
+        if !fits {
+            out.push(Finding {
+                range: instruction.byte_range(),
+                message: format!(
+                    "Command '{keyword}' should match the case of the command majority ({})",
+                    if majority_lower {
+                        "lowercase"
+                    } else {
+                        "uppercase"
+                    }
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by("ConsistentInstructionCasing", "From a\nRUN x\nCOPY a b\n"),
+            [1]
+        );
+        assert_eq!(
+            found_by("ConsistentInstructionCasing", "from a\nrun x\nCOPY a b\n"),
+            [3]
+        );
+        assert!(found_by("ConsistentInstructionCasing", "from a\nrun x\n").is_empty());
+    }
+}

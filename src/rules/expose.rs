@@ -1,0 +1,81 @@
+//! EXPOSE checks.
+//!
+//! ExposeProtoCasing: the protocol after `/` is lowercase (`80/tcp`).
+//! ExposeInvalidFormat: EXPOSE takes a container port (and protocol); an IP
+//! address or a `host:container` mapping belongs to `docker run -p`.
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+
+pub const PROTO_CASING: Rule = Rule {
+    code: "ExposeProtoCasing",
+    severity: Severity::Warning,
+    summary: "EXPOSE protocols are lowercase",
+    check: check_casing,
+};
+
+pub const INVALID_FORMAT: Rule = Rule {
+    code: "ExposeInvalidFormat",
+    severity: Severity::Warning,
+    summary: "EXPOSE takes ports, not addresses or mappings",
+    check: check_format,
+};
+
+fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, String)> {
+    let mut out = Vec::new();
+    for instruction in super::instructions(ctx.tree) {
+        if instruction.kind() != "expose_instruction" {
+            continue;
+        }
+        let mut cursor = instruction.walk();
+        for port in instruction.children_by_field_name("port", &mut cursor) {
+            out.push((instruction, crate::syntax::logical_text(port, ctx.source)));
+        }
+    }
+    out
+}
+
+fn check_casing(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (instruction, port) in ports(ctx) {
+        if let Some((_, proto)) = port.split_once('/') {
+            if proto != proto.to_lowercase() {
+                out.push(Finding {
+                    range: instruction.byte_range(),
+                    message: format!(
+                        "Defined protocol '{port}' in EXPOSE instruction should be lowercase"
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn check_format(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (instruction, port) in ports(ctx) {
+        if port.contains(':') {
+            out.push(Finding {
+                range: instruction.byte_range(),
+                message: format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by("ExposeProtoCasing", "FROM a\nEXPOSE 80/TCP 443\n"),
+            [2]
+        );
+        assert_eq!(
+            found_by("ExposeInvalidFormat", "FROM a\nEXPOSE 127.0.0.1:80:80\n"),
+            [2]
+        );
+        assert!(found_by("ExposeProtoCasing", "FROM a\nEXPOSE 80/tcp 53/udp\n").is_empty());
+        assert!(found_by("ExposeInvalidFormat", "FROM a\nEXPOSE 80 8080-8090/tcp\n").is_empty());
+    }
+}

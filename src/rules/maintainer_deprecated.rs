@@ -1,0 +1,41 @@
+//! MaintainerDeprecated: MAINTAINER is deprecated; record the author in a
+//! label (`org.opencontainers.image.authors`).
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "MaintainerDeprecated",
+    severity: Severity::Warning,
+    summary: "Use a LABEL instead of MAINTAINER",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for instruction in super::instructions(ctx.tree) {
+        if instruction.kind() == "maintainer_instruction" {
+            out.push(Finding {
+                range: instruction.byte_range(),
+                message: "Maintainer instruction is deprecated in favor of using label".into(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by("MaintainerDeprecated", "FROM a\nMAINTAINER me\n"),
+            [2]
+        );
+        assert!(found_by(
+            "MaintainerDeprecated",
+            "FROM a\nLABEL org.opencontainers.image.authors=me\n"
+        )
+        .is_empty());
+    }
+}

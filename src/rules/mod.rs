@@ -1,0 +1,221 @@
+//! The rule engine: one file per rule (its code, default severity, summary,
+//! check and tests), a registry, and BuildKit's `# check=` directive
+//! (`skip=Rule1,Rule2`, `skip=all`, `error=true`).
+
+mod consistent_instruction_casing;
+mod duplicate_stage_name;
+mod expose;
+mod from_as_casing;
+mod json_args_recommended;
+mod legacy_key_value_format;
+mod maintainer_deprecated;
+mod multiple_instructions_disallowed;
+mod no_empty_continuation;
+mod reserved_stage_name;
+mod stage_name_casing;
+mod workdir_relative_path;
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use crate::analysis::Analysis;
+use crate::diagnostics::{Context, Diagnostic, Severity};
+use crate::syntax::{self, Source};
+
+/// What a rule's check sees.
+pub struct Ctx<'a> {
+    pub tree: &'a Tree,
+    pub source: &'a dyn Source,
+    pub analysis: &'a Analysis,
+    pub context: &'a Context,
+}
+
+impl Ctx<'_> {
+    pub fn text(&self, node: Node) -> String {
+        self.source.text(node.byte_range()).into_owned()
+    }
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line on what the rule asks for.
+    pub summary: &'static str,
+    pub check: fn(&Ctx, &mut Vec<Finding>),
+}
+
+/// What a check reports: where and why.
+pub struct Finding {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// Every rule, in a stable order.
+pub fn registry() -> &'static [Rule] {
+    &[
+        stage_name_casing::RULE,
+        from_as_casing::RULE,
+        no_empty_continuation::RULE,
+        consistent_instruction_casing::RULE,
+        duplicate_stage_name::RULE,
+        reserved_stage_name::RULE,
+        json_args_recommended::RULE,
+        maintainer_deprecated::RULE,
+        workdir_relative_path::RULE,
+        multiple_instructions_disallowed::RULE,
+        legacy_key_value_format::RULE,
+        expose::PROTO_CASING,
+        expose::INVALID_FORMAT,
+    ]
+}
+
+/// BuildKit's `# check=` settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckDirective {
+    pub skip_all: bool,
+    pub skip: Vec<String>,
+    pub error: bool,
+}
+
+impl CheckDirective {
+    /// Parses a `check` value: `skip=A,B;error=true`.
+    pub fn parse(value: &str) -> CheckDirective {
+        let mut out = CheckDirective::default();
+        for part in value.split(';') {
+            let Some((key, val)) = part.split_once('=') else {
+                continue;
+            };
+            match key.trim().to_ascii_lowercase().as_str() {
+                "skip" => {
+                    for rule in val.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                        if rule.eq_ignore_ascii_case("all") {
+                            out.skip_all = true;
+                        } else {
+                            out.skip.push(rule.to_string());
+                        }
+                    }
+                }
+                "error" => out.error = val.trim().eq_ignore_ascii_case("true"),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The directive of a document, if it has one.
+    pub fn of(tree: &Tree, source: &dyn Source) -> CheckDirective {
+        let mut cursor = tree.root_node().walk();
+        for node in tree.root_node().named_children(&mut cursor) {
+            if node.kind() != "parser_directive" {
+                break;
+            }
+            let name = node
+                .child_by_field_name("name")
+                .map(|n| source.text(n.byte_range()).to_ascii_lowercase());
+            if name.as_deref() == Some("check") {
+                if let Some(value) = node.child_by_field_name("value") {
+                    return CheckDirective::parse(&source.text(value.byte_range()));
+                }
+            }
+        }
+        CheckDirective::default()
+    }
+
+    fn skips(&self, code: &str) -> bool {
+        self.skip_all || self.skip.iter().any(|s| s.eq_ignore_ascii_case(code))
+    }
+}
+
+/// Runs every rule the directive does not skip.
+pub fn run(
+    tree: &Tree,
+    source: &dyn Source,
+    analysis: &Analysis,
+    context: &Context,
+) -> Vec<Diagnostic> {
+    let directive = CheckDirective::of(tree, source);
+    let ctx = Ctx {
+        tree,
+        source,
+        analysis,
+        context,
+    };
+    let mut out = Vec::new();
+    for rule in registry() {
+        if directive.skips(rule.code) {
+            continue;
+        }
+        let mut found = Vec::new();
+        (rule.check)(&ctx, &mut found);
+        let severity = if directive.error {
+            Severity::Error
+        } else {
+            rule.severity
+        };
+        out.extend(found.into_iter().map(|f| Diagnostic {
+            range: f.range,
+            severity,
+            code: rule.code,
+            message: f.message,
+        }));
+    }
+    out
+}
+
+/// Every instruction, ONBUILD ones included as their inner instruction.
+pub(crate) fn instructions(tree: &Tree) -> Vec<Node<'_>> {
+    syntax::instructions(tree)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// (code, 1-based line) of what the rules report on `src`.
+    pub fn found(src: &str) -> Vec<(&'static str, usize)> {
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let mut out: Vec<_> = run(&tree, &src, &analysis, &Context::default())
+            .into_iter()
+            .map(|d| (d.code, src[..d.range.start].matches('\n').count() + 1))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// What one rule reports.
+    pub fn found_by(code: &str, src: &str) -> Vec<usize> {
+        found(src)
+            .into_iter()
+            .filter(|(c, _)| *c == code)
+            .map(|(_, l)| l)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::found;
+    use super::*;
+
+    #[test]
+    fn check_directive() {
+        let d = CheckDirective::parse("skip=JSONArgsRecommended, StageNameCasing;error=true");
+        assert_eq!(d.skip, ["JSONArgsRecommended", "StageNameCasing"]);
+        assert!(d.error && !d.skip_all);
+        assert!(CheckDirective::parse("skip=all").skip_all);
+    }
+
+    #[test]
+    fn skip_and_error_apply() {
+        assert!(found("# check=skip=all\nFROM scratch as Base\nCMD run\n").is_empty());
+        let src = "# check=skip=JSONArgsRecommended;error=true\nFROM a AS Base\nCMD run\n";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let diags = run(&tree, &src, &analysis, &Context::default());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "StageNameCasing");
+        assert_eq!(diags[0].severity, Severity::Error);
+    }
+}

@@ -1,0 +1,55 @@
+//! MultipleInstructionsDisallowed: only the last CMD, ENTRYPOINT or
+//! HEALTHCHECK of a stage takes effect; the earlier ones are dead code.
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+use crate::syntax::views;
+
+pub const RULE: Rule = Rule {
+    code: "MultipleInstructionsDisallowed",
+    severity: Severity::Warning,
+    summary: "One CMD, ENTRYPOINT and HEALTHCHECK per stage",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (stage, _) in views::stages(ctx.tree) {
+        let instructions = views::stage_instructions(stage);
+        for (kind, keyword) in [
+            ("cmd_instruction", "CMD"),
+            ("entrypoint_instruction", "ENTRYPOINT"),
+            ("healthcheck_instruction", "HEALTHCHECK"),
+        ] {
+            let found: Vec<_> = instructions.iter().filter(|i| i.kind() == kind).collect();
+            for instruction in found.iter().take(found.len().saturating_sub(1)) {
+                out.push(Finding {
+                    range: instruction.byte_range(),
+                    message: format!(
+                        "Multiple {keyword} instructions should not be used in the same stage because only the last one will be used"
+                    ),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by(
+                "MultipleInstructionsDisallowed",
+                "FROM a\nCMD [\"a\"]\nCMD [\"b\"]\n"
+            ),
+            [2]
+        );
+        assert!(found_by(
+            "MultipleInstructionsDisallowed",
+            "FROM a\nCMD [\"a\"]\nFROM b\nCMD [\"b\"]\n"
+        )
+        .is_empty());
+    }
+}

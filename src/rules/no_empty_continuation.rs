@@ -1,0 +1,57 @@
+//! NoEmptyContinuation: a blank line inside a continued instruction is
+//! skipped today, but BuildKit will turn it into an error; it usually hides
+//! a forgotten line or joins two instructions by mistake.
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "NoEmptyContinuation",
+    severity: Severity::Warning,
+    summary: "No empty lines inside a continued instruction",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for instruction in super::instructions(ctx.tree) {
+        let mut stack = vec![instruction];
+        let mut empty = false;
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                // these tokens hold the blank lines that follow them
+                "line_continuation" | "comment" => {
+                    let text = ctx.text(node);
+                    let after_break = text.find('\n').map_or("", |i| &text[i + 1..]);
+                    empty |= after_break.contains('\n');
+                }
+                "heredoc_block" => {}
+                _ => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.children(&mut cursor));
+                }
+            }
+        }
+        if empty {
+            // BuildKit reports it on the instruction's last line.
+            let end = instruction.end_byte();
+            out.push(Finding {
+                range: end.saturating_sub(1)..end,
+                message: "Empty continuation line".into(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by("NoEmptyContinuation", "FROM a\nCOPY x \\\n\n  .\n"),
+            [4]
+        );
+        assert!(found_by("NoEmptyContinuation", "FROM a\nCOPY x \\\n# note\n  .\n").is_empty());
+    }
+}
