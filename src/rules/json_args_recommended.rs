@@ -5,6 +5,7 @@
 
 use super::{Ctx, Finding, Rule};
 use crate::diagnostics::Severity;
+use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "JSONArgsRecommended",
@@ -13,21 +14,34 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// A stage whose shell a SHELL instruction changed (there or in the stage
+/// it builds on) runs shell-form commands through that shell on purpose:
+/// BuildKit does not recommend JSON there.
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instruction in super::instructions(ctx.tree) {
-        let keyword = match instruction.kind() {
-            "cmd_instruction" => "CMD",
-            "entrypoint_instruction" => "ENTRYPOINT",
-            _ => continue,
-        };
-        if instruction.child_by_field_name("shell").is_some() {
-            out.push(Finding {
-                range: instruction.byte_range(),
-                message: format!(
-                    "JSON arguments recommended for {keyword} to prevent unintended behavior related to OS signals"
-                ),
-            });
+    let stages = &ctx.analysis.stages;
+    let mut custom_shell = vec![false; stages.stages.len()];
+    for ((stage_node, _), stage) in views::stages(ctx.tree).into_iter().zip(&stages.stages) {
+        let mut shell = stage.parent.is_some_and(|p| custom_shell[p]);
+        for instruction in views::stage_instructions(stage_node) {
+            let keyword = match instruction.kind() {
+                "shell_instruction" => {
+                    shell = true;
+                    continue;
+                }
+                "cmd_instruction" => "CMD",
+                "entrypoint_instruction" => "ENTRYPOINT",
+                _ => continue,
+            };
+            if !shell && instruction.child_by_field_name("shell").is_some() {
+                out.push(Finding {
+                    range: instruction.byte_range(),
+                    message: format!(
+                        "JSON arguments recommended for {keyword} to prevent unintended behavior related to OS signals"
+                    ),
+                });
+            }
         }
+        custom_shell[stage.index] = shell;
     }
 }
 
@@ -42,5 +56,7 @@ mod tests {
             [2, 3]
         );
         assert!(found_by("JSONArgsRecommended", "FROM a\nCMD [\"run\"]\n").is_empty());
+        let custom = "FROM a AS base\nSHELL [\"/bin/custom\"]\nFROM base\nCMD run\n";
+        assert!(found_by("JSONArgsRecommended", custom).is_empty());
     }
 }

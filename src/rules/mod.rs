@@ -127,14 +127,22 @@ impl CheckDirective {
     }
 }
 
-/// Runs every rule the directive does not skip.
+/// The build argument that replaces the file's `# check=` directive.
+pub const CHECK_BUILD_ARG: &str = "BUILDKIT_DOCKERFILE_CHECK";
+
+/// Runs every rule the directive does not skip, leaving out what an
+/// inline comment before an instruction silences.
 pub fn run(
     tree: &Tree,
     source: &dyn Source,
     analysis: &Analysis,
     context: &Context,
 ) -> Vec<Diagnostic> {
-    let directive = CheckDirective::of(tree, source);
+    let directive = match context.build_args.get(CHECK_BUILD_ARG) {
+        Some(value) => CheckDirective::parse(value),
+        None => CheckDirective::of(tree, source),
+    };
+    let silenced = inline_skips(tree, source);
     let ctx = Ctx {
         tree,
         source,
@@ -153,12 +161,63 @@ pub fn run(
         } else {
             rule.severity
         };
-        out.extend(found.into_iter().map(|f| Diagnostic {
-            range: f.range,
-            severity,
-            code: rule.code,
-            message: f.message,
-        }));
+        let silenced_here = |f: &Finding| {
+            silenced.iter().any(|(range, codes)| {
+                range.start <= f.range.start
+                    && f.range.start < range.end
+                    && codes
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(rule.code) || c == "all")
+            })
+        };
+        out.extend(
+            found
+                .into_iter()
+                .filter(|f| !silenced_here(f))
+                .map(|f| Diagnostic {
+                    range: f.range,
+                    severity,
+                    code: rule.code,
+                    message: f.message,
+                }),
+        );
+    }
+    out
+}
+
+/// Instructions and the rules the comments right before them silence:
+/// `# check=skip=Rule1,Rule2` (as BuildKit reads it) or
+/// `# hadolint ignore=DL3008,DL3009`.
+fn inline_skips(tree: &Tree, source: &dyn Source) -> Vec<(Range<usize>, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut visit = |node: Node| {
+        if node.kind() == "comment" {
+            let text = source.text(node.byte_range());
+            let body = text.trim().trim_start_matches('#').trim();
+            if let Some(value) = body.strip_prefix("check=") {
+                let d = CheckDirective::parse(value);
+                pending.extend(d.skip);
+                if d.skip_all {
+                    pending.push("all".into());
+                }
+            } else if let Some(codes) = body.strip_prefix("hadolint ignore=") {
+                pending.extend(codes.split(',').map(|c| c.trim().to_string()));
+            }
+        } else if syntax::is_instruction_kind(node.kind()) && !pending.is_empty() {
+            out.push((node.byte_range(), std::mem::take(&mut pending)));
+        }
+    };
+    let mut cursor = tree.root_node().walk();
+    for node in tree.root_node().named_children(&mut cursor) {
+        if node.kind() == "stage" {
+            let mut inner = node.walk();
+            for child in node.named_children(&mut inner) {
+                visit(child);
+            }
+        } else {
+            visit(node);
+        }
     }
     out
 }
@@ -205,6 +264,30 @@ mod tests {
         assert_eq!(d.skip, ["JSONArgsRecommended", "StageNameCasing"]);
         assert!(d.error && !d.skip_all);
         assert!(CheckDirective::parse("skip=all").skip_all);
+    }
+
+    #[test]
+    fn inline_comments_silence_the_next_instruction() {
+        let src = "FROM a\n# check=skip=MaintainerDeprecated\nMAINTAINER me\nMAINTAINER you\n";
+        assert_eq!(found(src), [("MaintainerDeprecated", 4)]);
+        let src = "FROM a\n# hadolint ignore=DL3000,JSONArgsRecommended\nCMD run\n";
+        assert!(found(src).is_empty());
+    }
+
+    #[test]
+    fn the_build_arg_replaces_the_directive() {
+        let src = "#check=skip=all\nFROM scratch as base\n";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, &src);
+        let mut context = Context::default();
+        context
+            .build_args
+            .insert(CHECK_BUILD_ARG.into(), "skip=StageNameCasing".into());
+        let codes: Vec<_> = run(&tree, &src, &analysis, &context)
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, ["FromAsCasing"]);
     }
 
     #[test]
