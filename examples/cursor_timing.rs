@@ -37,7 +37,7 @@ fn main() {
     let mut n = 0;
     for i in &instructions {
         for c in 0..i.child_count() {
-            let child = i.child(c as u32).unwrap();
+            let child = i.child(c).unwrap();
             if child.kind_id() == ids.mount_flag || child.kind() == "flag" {
                 n += 1;
             }
