@@ -5,13 +5,16 @@
 mod consistent_instruction_casing;
 mod duplicate_stage_name;
 mod expose;
+mod from_args;
 mod from_as_casing;
+mod from_platform;
 mod json_args_recommended;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod multiple_instructions_disallowed;
 mod no_empty_continuation;
 mod reserved_stage_name;
+mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
 mod workdir_relative_path;
 
@@ -67,6 +70,11 @@ pub fn registry() -> &'static [Rule] {
         legacy_key_value_format::RULE,
         expose::PROTO_CASING,
         expose::INVALID_FORMAT,
+        from_platform::REDUNDANT,
+        from_platform::CONSTANT,
+        secrets_used_in_arg_or_env::RULE,
+        from_args::UNDEFINED,
+        from_args::INVALID_DEFAULT,
     ]
 }
 
@@ -88,7 +96,8 @@ impl CheckDirective {
             };
             match key.trim().to_ascii_lowercase().as_str() {
                 "skip" => {
-                    for rule in val.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                    // a note may follow a rule name: `skip=Rule // why`
+                    for rule in val.split(',').filter_map(|r| r.split_whitespace().next()) {
                         if rule.eq_ignore_ascii_case("all") {
                             out.skip_all = true;
                         } else {

@@ -1,0 +1,113 @@
+//! FROM --platform checks.
+//!
+//! RedundantTargetPlatform: `--platform=$TARGETPLATFORM` is what FROM does
+//! anyway.
+//! FromPlatformFlagConstDisallowed: a constant platform pins the stage to
+//! one architecture and breaks multi-platform builds; use
+//! `$BUILDPLATFORM`/`$TARGETPLATFORM` (a stage whose name says which
+//! platform it is for, like `AS build-arm64`, is left alone).
+
+use super::{Ctx, Finding, Rule};
+use crate::diagnostics::Severity;
+use crate::syntax::{self, views};
+
+pub const REDUNDANT: Rule = Rule {
+    code: "RedundantTargetPlatform",
+    severity: Severity::Warning,
+    summary: "--platform=$TARGETPLATFORM in FROM is the default",
+    check: check_redundant,
+};
+
+pub const CONSTANT: Rule = Rule {
+    code: "FromPlatformFlagConstDisallowed",
+    severity: Severity::Warning,
+    summary: "FROM --platform should not be a constant",
+    check: check_constant,
+};
+
+/// (FROM range, stage name, --platform value) of each stage that has one.
+fn platforms(ctx: &Ctx) -> Vec<(std::ops::Range<usize>, Option<String>, String)> {
+    let mut out = Vec::new();
+    for ((_, from), stage) in views::stages(ctx.tree)
+        .into_iter()
+        .zip(&ctx.analysis.stages.stages)
+    {
+        for flag in views::flags(from, ctx.source) {
+            if flag.name == "platform" {
+                if let Some(value) = flag.value {
+                    out.push((
+                        stage.from_range.clone(),
+                        stage.name.clone(),
+                        syntax::logical_text(value, ctx.source),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_redundant(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (range, _, value) in platforms(ctx) {
+        if value == "$TARGETPLATFORM" || value == "${TARGETPLATFORM}" {
+            out.push(Finding {
+                range,
+                message: format!(
+                    "Setting platform to predefined {value} in FROM is redundant as this is the default behavior"
+                ),
+            });
+        }
+    }
+}
+
+fn check_constant(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (range, name, value) in platforms(ctx) {
+        if value.contains('$') {
+            continue;
+        }
+        let name = name.unwrap_or_default().to_lowercase();
+        if value
+            .split('/')
+            .any(|part| !part.is_empty() && name.contains(&part.to_lowercase()))
+        {
+            continue;
+        }
+        out.push(Finding {
+            range,
+            message: format!("FROM --platform flag should not use constant value \"{value}\""),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        assert_eq!(
+            found_by(
+                "RedundantTargetPlatform",
+                "FROM --platform=${TARGETPLATFORM} a\n"
+            ),
+            [1]
+        );
+        assert!(found_by(
+            "RedundantTargetPlatform",
+            "FROM --platform=$BUILDPLATFORM a\n"
+        )
+        .is_empty());
+        assert_eq!(
+            found_by(
+                "FromPlatformFlagConstDisallowed",
+                "FROM --platform=linux/amd64 a\n"
+            ),
+            [1]
+        );
+        assert!(found_by(
+            "FromPlatformFlagConstDisallowed",
+            "FROM --platform=amd64 a AS vpnkit-amd64\n"
+        )
+        .is_empty());
+    }
+}
