@@ -32,6 +32,11 @@ fn main() {
                 .build_args
                 .insert(key.clone(), value.as_str().unwrap_or_default().to_string());
         }
+        if let Some(ignore) = case["dockerignore"].as_str() {
+            context.dockerignore = Some(
+                dockerfile_lsp::analysis::dockerignore::DockerIgnore::parse(ignore),
+            );
+        }
         let tree = syntax::parse(text);
         let analysis = Analysis::build(&tree, &text);
         let ours: BTreeSet<(String, usize)> = rules::run(&tree, &text, &analysis, &context)

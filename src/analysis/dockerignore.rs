@@ -54,6 +54,15 @@ impl DockerIgnore {
         })
     }
 
+    /// Whether the whole build context is left out: a `*` or `**` pattern
+    /// and no exception.
+    pub fn excludes_everything(&self) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| !p.exclusion && (p.text == "*" || p.text == "**"))
+            && !self.patterns.iter().any(|p| p.exclusion)
+    }
+
     /// Whether a path relative to the build context is left out of it.
     pub fn is_ignored(&self, path: &str) -> bool {
         let path = clean(path.trim_start_matches('/'));

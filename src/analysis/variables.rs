@@ -45,6 +45,8 @@ pub struct VarUse {
     pub def: Option<usize>,
     /// BuildKit predefines this name (and no definition shadows it).
     pub predefined: bool,
+    /// In shell text: the shell expands it at run time, not BuildKit.
+    pub in_shell: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -165,14 +167,14 @@ impl Variables {
             let mut descend = true;
             if id == ids.variable {
                 let name = source.text(current.byte_range()).into_owned();
-                self.push_use(name, current.byte_range(), resolve);
+                self.push_use(name, current.byte_range(), false, resolve);
                 descend = false;
             } else if id == ids.shell_fragment {
                 let text = source.text(current.byte_range());
                 for (name, range) in shell_expansions(&text) {
                     let range =
                         current.start_byte() + range.start..current.start_byte() + range.end;
-                    self.push_use(name, range, resolve);
+                    self.push_use(name, range, true, resolve);
                 }
                 descend = false;
             }
@@ -197,6 +199,7 @@ impl Variables {
         &mut self,
         name: String,
         range: Range<usize>,
+        in_shell: bool,
         resolve: impl Fn(&Self, &str) -> Option<usize>,
     ) {
         let def = resolve(self, &name);
@@ -206,6 +209,7 @@ impl Variables {
             range,
             def,
             predefined,
+            in_shell,
         });
     }
 

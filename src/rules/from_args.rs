@@ -63,7 +63,7 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// Edit distance with adjacent transpositions counted as one edit.
-fn distance(a: &str, b: &str) -> usize {
+pub(super) fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in d.iter_mut().enumerate() {

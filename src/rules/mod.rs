@@ -3,11 +3,13 @@
 //! (`skip=Rule1,Rule2`, `skip=all`, `error=true`).
 
 mod consistent_instruction_casing;
+mod copy_ignored_file;
 mod duplicate_stage_name;
 mod expose;
 mod from_args;
 mod from_as_casing;
 mod from_platform;
+mod invalid_definition_description;
 mod json_args_recommended;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
@@ -16,6 +18,7 @@ mod no_empty_continuation;
 mod reserved_stage_name;
 mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
+mod undefined_var;
 mod workdir_relative_path;
 
 use std::ops::Range;
@@ -75,8 +78,14 @@ pub fn registry() -> &'static [Rule] {
         secrets_used_in_arg_or_env::RULE,
         from_args::UNDEFINED,
         from_args::INVALID_DEFAULT,
+        undefined_var::RULE,
+        copy_ignored_file::RULE,
+        invalid_definition_description::RULE,
     ]
 }
+
+/// Rules BuildKit runs only when `# check=experimental=` names them.
+const EXPERIMENTAL: &[&str] = &["InvalidDefinitionDescription"];
 
 /// BuildKit's `# check=` settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -84,6 +93,8 @@ pub struct CheckDirective {
     pub skip_all: bool,
     pub skip: Vec<String>,
     pub error: bool,
+    /// Experimental rules turned on (`all` for every one).
+    pub experimental: Vec<String>,
 }
 
 impl CheckDirective {
@@ -106,6 +117,11 @@ impl CheckDirective {
                     }
                 }
                 "error" => out.error = val.trim().eq_ignore_ascii_case("true"),
+                "experimental" => out.experimental.extend(
+                    val.split(',')
+                        .filter_map(|r| r.split_whitespace().next())
+                        .map(String::from),
+                ),
                 _ => {}
             }
         }
@@ -132,8 +148,19 @@ impl CheckDirective {
     }
 
     fn skips(&self, code: &str) -> bool {
-        self.skip_all || self.skip.iter().any(|s| s.eq_ignore_ascii_case(code))
+        let off = EXPERIMENTAL.contains(&code)
+            && !self
+                .experimental
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(code) || e.eq_ignore_ascii_case("all"));
+        off || self.skip_all || self.skip.iter().any(|s| s.eq_ignore_ascii_case(code))
     }
+}
+
+/// Edit distance, an adjacent transposition counting as one edit (for
+/// "did you mean" suggestions).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    from_args::distance(a, b)
 }
 
 /// The build argument that replaces the file's `# check=` directive.
