@@ -338,3 +338,25 @@ mod tests {
         assert_eq!(diags[0].severity, Severity::Error);
     }
 }
+
+#[cfg(test)]
+mod docs {
+    /// Every rule has a page in docs/rules with a bad and a good example.
+    #[test]
+    fn every_rule_has_a_docs_page() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+        for rule in super::registry() {
+            let path = dir.join(format!("{}.md", rule.code));
+            let page = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                page.starts_with(&format!("# {}\n", rule.code)),
+                "{}",
+                path.display()
+            );
+            for section in ["## Why", "## Bad", "## Good"] {
+                assert!(page.contains(section), "{} lacks {section}", path.display());
+            }
+        }
+    }
+}
