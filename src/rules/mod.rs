@@ -17,6 +17,7 @@ mod multiple_instructions_disallowed;
 mod no_empty_continuation;
 mod reserved_stage_name;
 mod secrets_used_in_arg_or_env;
+mod stage_graph;
 mod stage_name_casing;
 mod undefined_var;
 mod workdir_relative_path;
@@ -81,6 +82,9 @@ pub fn registry() -> &'static [Rule] {
         undefined_var::RULE,
         copy_ignored_file::RULE,
         invalid_definition_description::RULE,
+        stage_graph::UNKNOWN,
+        stage_graph::INDEX,
+        stage_graph::UNUSED,
     ]
 }
 
