@@ -319,7 +319,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         self.at_position("completion", &at, |snap, graph, offset, enc| {
             let items: Vec<lsp::CompletionItem> =
-                completion::complete(&snap.tree, &snap.rope, &graph.stages, offset)
+                completion::complete(&snap.tree, &snap.rope, graph, offset)
                     .into_iter()
                     .map(|i| lsp::CompletionItem {
                         kind: Some(match i.kind {
@@ -541,14 +541,7 @@ fn to_lsp_diagnostic(
     encoding: Encoding,
 ) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: lsp::Range::new(
-            to_lsp(position::to_position(
-                &snapshot.rope,
-                d.range.start,
-                encoding,
-            )),
-            to_lsp(position::to_position(&snapshot.rope, d.range.end, encoding)),
-        ),
+        range: to_lsp_range(snapshot, d.range, encoding),
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,

@@ -165,13 +165,6 @@ impl StageGraph {
             .map(|s| s.index)
     }
 
-    /// The stage containing a byte offset.
-    pub fn stage_at(&self, offset: usize) -> Option<&Stage> {
-        self.stages
-            .iter()
-            .find(|s| s.range.start <= offset && offset <= s.range.end)
-    }
-
     /// The reference under a byte offset.
     pub fn ref_at(&self, offset: usize) -> Option<&StageRef> {
         self.refs
@@ -191,11 +184,6 @@ impl StageGraph {
     /// The references to a stage, in document order.
     pub fn refs_to(&self, stage: usize) -> impl Iterator<Item = &StageRef> {
         self.refs.iter().filter(move |r| r.target == Some(stage))
-    }
-
-    /// The final stage: what `docker build` ships by default.
-    pub fn final_stage(&self) -> Option<&Stage> {
-        self.stages.last()
     }
 }
 

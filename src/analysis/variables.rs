@@ -59,7 +59,23 @@ pub struct Variables {
     latest_env: HashMap<(usize, String), usize>,
 }
 
-pub const PREDEFINED: &[&str] = crate::features::completion::PREDEFINED_ARGS;
+/// Build arguments BuildKit defines in every stage.
+pub const PREDEFINED: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+];
 
 impl Variables {
     pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S, graph: &StageGraph) -> Variables {

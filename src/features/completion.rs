@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use crate::analysis::stages::StageGraph;
+use crate::analysis::variables::PREDEFINED;
+use crate::analysis::Analysis;
 use crate::syntax::{self, Source};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,24 +95,6 @@ fn mount_options(mount_type: &str) -> &'static [&'static str] {
     }
 }
 
-/// Build arguments BuildKit defines in every stage.
-pub const PREDEFINED_ARGS: &[&str] = &[
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "TARGETSTAGE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "FTP_PROXY",
-    "NO_PROXY",
-    "ALL_PROXY",
-];
-
 fn item(label: &str, kind: ItemKind, replace: &Range<usize>) -> Item {
     Item {
         label: label.to_string(),
@@ -133,9 +116,10 @@ fn partial(prefix: &str, word: impl Fn(char) -> bool) -> &str {
 pub fn complete<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
-    graph: &StageGraph,
+    analysis: &Analysis,
     offset: usize,
 ) -> Vec<Item> {
+    let graph = &analysis.stages;
     let line_start = source.line_start(offset);
     let prefix = source.text(line_start..offset);
     let prefix = prefix.as_ref();
@@ -198,8 +182,14 @@ pub fn complete<S: Source + ?Sized>(
     let var_before = &prefix[..prefix.len() - var_typed.len()];
     if var_before.ends_with('$') || var_before.ends_with("${") {
         let replace = offset - var_typed.len()..offset;
-        let mut names = variables_before(tree, source, offset);
-        names.extend(PREDEFINED_ARGS.iter().map(|s| s.to_string()));
+        let mut names: Vec<String> = analysis
+            .variables
+            .defs
+            .iter()
+            .filter(|d| d.name_range.start < offset)
+            .map(|d| d.name.clone())
+            .collect();
+        names.extend(PREDEFINED.iter().map(|s| s.to_string()));
         names.sort();
         names.dedup();
         return names
@@ -285,33 +275,4 @@ fn continues_previous_line<S: Source + ?Sized>(source: &S, line_start: usize) ->
     let text = source.text(previous..line_start);
     let line = text.trim_end_matches(['\n', '\r']).trim_end();
     line.ends_with('\\') || line.ends_with('`')
-}
-
-/// ARG and ENV names declared before `offset`.
-fn variables_before<S: Source + ?Sized>(tree: &Tree, source: &S, offset: usize) -> Vec<String> {
-    let mut names = Vec::new();
-    for instruction in syntax::instructions(tree) {
-        if instruction.start_byte() >= offset {
-            break;
-        }
-        let mut cursor = instruction.walk();
-        match instruction.kind() {
-            "arg_instruction" => {
-                for decl in instruction.children_by_field_name("argument", &mut cursor) {
-                    if let Some(name) = decl.child_by_field_name("name") {
-                        names.push(source.text(name.byte_range()).into_owned());
-                    }
-                }
-            }
-            "env_instruction" => {
-                for pair in instruction.children_by_field_name("pair", &mut cursor) {
-                    if let Some(key) = pair.child_by_field_name("key") {
-                        names.push(source.text(key.byte_range()).into_owned());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    names
 }

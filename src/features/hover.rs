@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
 
 use crate::analysis::roles::{self, Role, StageFacts};
 use crate::analysis::stages::{RefKind, StageGraph};
@@ -30,7 +30,7 @@ pub fn hover<S: Source + ?Sized>(
             .text(leaf.byte_range())
             .trim_start_matches('-')
             .to_string();
-        let instruction = enclosing_instruction(leaf)?;
+        let instruction = syntax::views::enclosing_instruction(leaf)?;
         let keyword = syntax::views::keyword(instruction, source);
         return flag_doc(&keyword, &name).map(|doc| (leaf.byte_range(), doc));
     }
@@ -54,7 +54,7 @@ pub fn hover<S: Source + ?Sized>(
             stage_hover(tree, source, graph, stage.index),
         ));
     }
-    let instruction = enclosing_instruction(leaf)?;
+    let instruction = syntax::views::enclosing_instruction(leaf)?;
     let keyword_node = instruction.child(0)?;
     if keyword_node.start_byte() <= offset && offset <= keyword_node.end_byte() {
         let keyword = syntax::views::keyword(instruction, source);
@@ -129,15 +129,6 @@ fn line_of<S: Source + ?Sized>(source: &S, offset: usize) -> usize {
         .matches('\n')
         .count()
         + 1
-}
-
-fn enclosing_instruction(mut node: Node) -> Option<Node> {
-    loop {
-        if syntax::is_instruction_kind(node.kind()) {
-            return Some(node);
-        }
-        node = node.parent()?;
-    }
 }
 
 fn stage_label(graph: &StageGraph, index: usize) -> String {

@@ -3,6 +3,7 @@
 
 use super::{Ctx, Finding, Rule};
 use crate::diagnostics::Severity;
+use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "ConsistentInstructionCasing",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let keywords: Vec<_> = super::instructions(ctx.tree)
+    let keywords: Vec<_> = syntax::instructions(ctx.tree)
         .into_iter()
         .filter_map(|i| i.child(0).map(|k| (i, ctx.text(k))))
         .collect();

@@ -16,7 +16,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(ignore) = &ctx.context.dockerignore else {
         return;
     };
-    for instruction in super::instructions(ctx.tree) {
+    for instruction in syntax::instructions(ctx.tree) {
         let verb = match instruction.kind() {
             "copy_instruction" => "Copy",
             "add_instruction" => "Add",

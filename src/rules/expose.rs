@@ -6,6 +6,7 @@
 
 use super::{Ctx, Finding, Rule};
 use crate::diagnostics::Severity;
+use crate::syntax;
 
 pub const PROTO_CASING: Rule = Rule {
     code: "ExposeProtoCasing",
@@ -23,7 +24,7 @@ pub const INVALID_FORMAT: Rule = Rule {
 
 fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, String)> {
     let mut out = Vec::new();
-    for instruction in super::instructions(ctx.tree) {
+    for instruction in syntax::instructions(ctx.tree) {
         if instruction.kind() != "expose_instruction" {
             continue;
         }

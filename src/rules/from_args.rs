@@ -51,7 +51,7 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
         let suggestion = globals
             .iter()
             .chain(PREDEFINED)
-            .map(|c| (distance(&u.name, c), *c))
+            .map(|c| (super::edit_distance(&u.name, c), *c))
             .filter(|(d, _)| *d <= 2)
             .min();
         let mut message = format!("FROM argument '{}' is not declared", u.name);
@@ -60,30 +60,6 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         out.push(Finding { range, message });
     }
-}
-
-/// Edit distance with adjacent transpositions counted as one edit.
-pub(super) fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 fn check_invalid_default(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -154,7 +130,7 @@ fn valid_image(image: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::distance;
+    use crate::rules::edit_distance as distance;
     use crate::rules::test_support::found_by;
 
     #[test]

@@ -58,16 +58,8 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         });
     };
-    let mut cursor = ctx.tree.root_node().walk();
-    for node in ctx.tree.root_node().named_children(&mut cursor) {
-        if node.kind() == "stage" {
-            let mut inner = node.walk();
-            for child in node.named_children(&mut inner) {
-                visit(child);
-            }
-        } else if node.kind() != "parser_directive" {
-            visit(node);
-        }
+    for node in crate::syntax::lines(ctx.tree) {
+        visit(node);
     }
 }
 

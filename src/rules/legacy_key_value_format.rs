@@ -3,6 +3,7 @@
 
 use super::{Ctx, Finding, Rule};
 use crate::diagnostics::Severity;
+use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "LegacyKeyValueFormat",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instruction in super::instructions(ctx.tree) {
+    for instruction in syntax::instructions(ctx.tree) {
         let keyword = match instruction.kind() {
             "env_instruction" => "ENV",
             "label_instruction" => "LABEL",

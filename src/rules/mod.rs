@@ -134,21 +134,9 @@ impl CheckDirective {
 
     /// The directive of a document, if it has one.
     pub fn of(tree: &Tree, source: &dyn Source) -> CheckDirective {
-        let mut cursor = tree.root_node().walk();
-        for node in tree.root_node().named_children(&mut cursor) {
-            if node.kind() != "parser_directive" {
-                break;
-            }
-            let name = node
-                .child_by_field_name("name")
-                .map(|n| source.text(n.byte_range()).to_ascii_lowercase());
-            if name.as_deref() == Some("check") {
-                if let Some(value) = node.child_by_field_name("value") {
-                    return CheckDirective::parse(&source.text(value.byte_range()));
-                }
-            }
-        }
-        CheckDirective::default()
+        syntax::directive(tree, source, "check").map_or_else(CheckDirective::default, |value| {
+            CheckDirective::parse(&value)
+        })
     }
 
     fn skips(&self, code: &str) -> bool {
@@ -164,7 +152,26 @@ impl CheckDirective {
 /// Edit distance, an adjacent transposition counting as one edit (for
 /// "did you mean" suggestions).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    from_args::distance(a, b)
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The build argument that replaces the file's `# check=` directive.
@@ -248,23 +255,10 @@ fn inline_skips(tree: &Tree, source: &dyn Source) -> Vec<(Range<usize>, Vec<Stri
             out.push((node.byte_range(), std::mem::take(&mut pending)));
         }
     };
-    let mut cursor = tree.root_node().walk();
-    for node in tree.root_node().named_children(&mut cursor) {
-        if node.kind() == "stage" {
-            let mut inner = node.walk();
-            for child in node.named_children(&mut inner) {
-                visit(child);
-            }
-        } else {
-            visit(node);
-        }
+    for node in syntax::lines(tree) {
+        visit(node);
     }
     out
-}
-
-/// Every instruction, ONBUILD ones included as their inner instruction.
-pub(crate) fn instructions(tree: &Tree) -> Vec<Node<'_>> {
-    syntax::instructions(tree)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::{Ctx, Finding, Rule};
 use crate::diagnostics::Severity;
+use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
@@ -13,7 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instruction in super::instructions(ctx.tree) {
+    for instruction in syntax::instructions(ctx.tree) {
         let mut stack = vec![instruction];
         let mut empty = false;
         while let Some(node) = stack.pop() {

@@ -51,12 +51,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .tree
             .root_node()
             .descendant_for_byte_range(u.range.start, u.range.end)
-            .and_then(|mut n| loop {
-                if crate::syntax::is_instruction_kind(n.kind()) {
-                    break Some(n);
-                }
-                n = n.parent()?;
-            })
+            .and_then(crate::syntax::views::enclosing_instruction)
         else {
             continue;
         };

@@ -21,22 +21,10 @@ pub fn buildkit_dump(tree: &Tree, source: &str) -> String {
 
 /// The escape character set by a `# escape=` parser directive, or `\`.
 pub fn escape_char(tree: &Tree, source: &str) -> char {
-    let mut cursor = tree.root_node().walk();
-    for node in tree.root_node().named_children(&mut cursor) {
-        if node.kind() != "parser_directive" {
-            break;
-        }
-        let name = node
-            .child_by_field_name("name")
-            .map(|n| &source[n.byte_range()]);
-        let value = node
-            .child_by_field_name("value")
-            .map(|n| &source[n.byte_range()]);
-        if name.is_some_and(|n| n.eq_ignore_ascii_case("escape")) && value == Some("`") {
-            return '`';
-        }
+    match super::directive(tree, source, "escape").as_deref() {
+        Some("`") => '`',
+        _ => '\\',
     }
-    '\\'
 }
 
 fn dump_instruction(node: Node, source: &str, escape: char) -> String {

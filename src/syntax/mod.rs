@@ -152,25 +152,50 @@ pub const INSTRUCTIONS: [&str; 18] = [
     "WORKDIR",
 ];
 
-/// Every instruction of the document in order: those before the first FROM
-/// and those of each stage (the FROM first). Instructions nested in ONBUILD
-/// are not listed on their own.
-pub fn instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
+/// The value of a parser directive (`# escape=`, `# check=`, ...), by
+/// name, case-insensitive.
+pub fn directive<S: Source + ?Sized>(tree: &Tree, source: &S, name: &str) -> Option<String> {
+    let mut cursor = tree.root_node().walk();
+    let found = tree
+        .root_node()
+        .named_children(&mut cursor)
+        .take_while(|n| n.kind() == "parser_directive")
+        .find(|n| {
+            n.child_by_field_name("name")
+                .is_some_and(|k| source.text(k.byte_range()).eq_ignore_ascii_case(name))
+        })
+        .and_then(|n| n.child_by_field_name("value"))
+        .map(|v| source.text(v.byte_range()).into_owned());
+    found
+}
+
+/// The document's lines in order: directives, comments and instructions
+/// before the first FROM, then each stage's FROM, comments and
+/// instructions (stages flattened).
+pub fn lines(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
     let ids = ids::ids();
     let mut out = Vec::new();
     let mut cursor = tree.root_node().walk();
     for node in tree.root_node().named_children(&mut cursor) {
         if node.kind_id() == ids.stage {
             let mut inner = node.walk();
-            out.extend(
-                node.named_children(&mut inner)
-                    .filter(|n| ids.is_instruction(n.kind_id())),
-            );
-        } else if ids.is_instruction(node.kind_id()) {
+            out.extend(node.named_children(&mut inner));
+        } else {
             out.push(node);
         }
     }
     out
+}
+
+/// Every instruction of the document in order: those before the first FROM
+/// and those of each stage (the FROM first). Instructions nested in ONBUILD
+/// are not listed on their own.
+pub fn instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
+    let ids = ids::ids();
+    lines(tree)
+        .into_iter()
+        .filter(|n| ids.is_instruction(n.kind_id()))
+        .collect()
 }
 
 /// Whether the document holds at least one instruction.

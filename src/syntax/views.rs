@@ -14,6 +14,17 @@ pub fn keyword<S: Source + ?Sized>(instruction: Node, source: &S) -> String {
         .unwrap_or_default()
 }
 
+/// The instruction a node belongs to (the node itself if it is one).
+pub fn enclosing_instruction(mut node: Node) -> Option<Node> {
+    let ids = ids();
+    loop {
+        if ids.is_instruction(node.kind_id()) {
+            return Some(node);
+        }
+        node = node.parent()?;
+    }
+}
+
 /// A `--name[=value]` flag of an instruction.
 #[derive(Clone, Debug)]
 pub struct Flag<'t> {
