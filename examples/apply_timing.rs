@@ -2,6 +2,7 @@
 //! profiling): `cargo run --release --example apply_timing`.
 use std::time::Instant;
 
+use dockerfile_lsp::analysis::Analysis;
 use dockerfile_lsp::diagnostics::{diagnose, Context};
 use dockerfile_lsp::document::{Change, Document, Encoding, Position};
 
@@ -35,7 +36,13 @@ fn main() {
     let start = Instant::now();
     for _ in 0..n {
         let snap = doc.snapshot();
-        std::hint::black_box(diagnose(&snap.tree, &snap.rope, &Context::default()));
+        let analysis = Analysis::build(&snap.tree, &snap.rope);
+        std::hint::black_box(diagnose(
+            &snap.tree,
+            &snap.rope,
+            &analysis,
+            &Context::default(),
+        ));
     }
     println!("diagnose: {:?}", start.elapsed() / n as u32);
 }

@@ -6,14 +6,111 @@ use std::ops::Range;
 use tree_sitter::Tree;
 
 use crate::analysis::dockerignore::DockerIgnore;
+use crate::analysis::Analysis;
+use crate::config::Config;
 use crate::syntax::{self, Source};
 
 /// What a check knows beyond the Dockerfile's text: build arguments as
-/// `--build-arg` gives them, and the build context's `.dockerignore`.
+/// `--build-arg` gives them, the build context's `.dockerignore`, the
+/// configuration, and facts about the build context on disk.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     pub build_args: BTreeMap<String, String>,
     pub dockerignore: Option<DockerIgnore>,
+    pub config: Config,
+    /// The build context, when the Dockerfile is a file on disk (its
+    /// directory). `None` when nothing is known of the files around it.
+    pub build_context: Option<BuildContext>,
+}
+
+impl Context {
+    /// The context of a Dockerfile: on disk (`Some(path)`) its project
+    /// file, `.dockerignore` and build context are read; `overlay` (the
+    /// client's settings, or `check`'s `--build-arg`s) is applied over the
+    /// project file. Also returns what could not be read, for the user.
+    pub fn load(dockerfile: Option<&std::path::Path>, overlay: &Config) -> (Context, Vec<String>) {
+        let mut errors = Vec::new();
+        let Some(path) = dockerfile else {
+            let context = Context {
+                build_args: overlay.build_args.clone(),
+                config: overlay.clone(),
+                ..Context::default()
+            };
+            return (context, errors);
+        };
+        let project = Config::load_for(path).unwrap_or_else(|e| {
+            errors.push(e);
+            Config::default()
+        });
+        let config = project.overlaid(overlay);
+        let build_context = BuildContext::of_dockerfile(path);
+        let dockerignore =
+            build_context
+                .dockerignore_path
+                .as_ref()
+                .and_then(|p| match crate::cli::read_text(p) {
+                    Ok(text) => Some(DockerIgnore::parse(&text)),
+                    Err(e) => {
+                        errors.push(format!("{}: cannot read: {e}", p.display()));
+                        None
+                    }
+                });
+        let context = Context {
+            build_args: config.build_args.clone(),
+            dockerignore,
+            config,
+            build_context: Some(build_context),
+        };
+        (context, errors)
+    }
+}
+
+/// What the rules need to know of the build context's files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildContext {
+    pub dir: std::path::PathBuf,
+    /// The `.dockerignore` that applies, if there is one.
+    pub dockerignore_path: Option<std::path::PathBuf>,
+    /// `next.config.*`: its file name and text.
+    pub next_config: Option<(String, String)>,
+    /// Whether `package.json` depends on `next`.
+    pub uses_next: bool,
+}
+
+impl BuildContext {
+    /// Reads what the rules need from the directory of a Dockerfile.
+    pub fn of_dockerfile(dockerfile: &std::path::Path) -> BuildContext {
+        let dir = dockerfile
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .to_path_buf();
+        let next_config = [
+            "next.config.js",
+            "next.config.mjs",
+            "next.config.ts",
+            "next.config.cjs",
+        ]
+        .iter()
+        .find_map(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).ok()?;
+            Some((name.to_string(), text))
+        });
+        let uses_next = std::fs::read_to_string(dir.join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .is_some_and(|json| {
+                ["dependencies", "devDependencies"]
+                    .iter()
+                    .any(|key| json[key].get("next").is_some())
+            });
+        BuildContext {
+            dockerignore_path: crate::analysis::dockerignore::find_for(dockerfile),
+            next_config,
+            uses_next,
+            dir,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,16 +139,83 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub code: &'static str,
     pub message: String,
+    /// Other places that explain it (the stage a reference points at...).
+    pub related: Vec<Related>,
+    /// The mechanical fix, when there is one.
+    pub fix: Option<Fix>,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+/// Edits that fix a diagnostic, none overlapping another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn new(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits,
+        }
+    }
+
+    /// The text after applying the edits.
+    pub fn apply(&self, text: &str) -> String {
+        let mut edits: Vec<&Edit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut out = String::with_capacity(text.len());
+        let mut pos = 0;
+        for e in edits {
+            out.push_str(&text[pos..e.range.start]);
+            out.push_str(&e.text);
+            pos = e.range.end;
+        }
+        out.push_str(&text[pos..]);
+        out
+    }
+}
+
+/// The page that documents a rule, under the configured base address.
+pub fn docs_url(code: &str, config: &Config) -> String {
+    let base = config.docs_base_url.as_deref().unwrap_or(DOCS_BASE_URL);
+    let sep = if base.ends_with('/') { "" } else { "/" };
+    format!("{base}{sep}{code}.md")
+}
+
+/// Where the rule pages (`docs/rules/`) are published.
+pub const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/");
 
 /// The source name diagnostics carry.
 pub const SOURCE: &str = "dockerfile-lsp";
 
 /// Every diagnostic of a parsed document, in document order.
-pub fn diagnose<S: Source + ?Sized>(
+pub fn diagnose(
     tree: &Tree,
-    source: &S,
-    _context: &Context,
+    source: &dyn Source,
+    analysis: &Analysis,
+    context: &Context,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = syntax::syntax_errors(tree, source)
         .into_iter()
@@ -60,6 +224,8 @@ pub fn diagnose<S: Source + ?Sized>(
             severity: Severity::Error,
             code: "SyntaxError",
             message: e.message,
+            related: Vec::new(),
+            fix: None,
         })
         .collect();
     if out.is_empty() && !syntax::has_instructions(tree) {
@@ -68,8 +234,12 @@ pub fn diagnose<S: Source + ?Sized>(
             severity: Severity::Error,
             code: "NoInstructions",
             message: "the file has no instructions: a Dockerfile needs at least a FROM".into(),
+            related: Vec::new(),
+            fix: None,
         });
     }
+    out.extend(crate::rules::run(tree, source, analysis, context));
+    out.sort_by_key(|d| (d.range.start, d.range.end));
     out
 }
 
@@ -78,10 +248,16 @@ mod tests {
     use super::*;
 
     fn codes(src: &str) -> Vec<&'static str> {
-        diagnose(&syntax::parse(src), src, &Context::default())
-            .iter()
-            .map(|d| d.code)
-            .collect()
+        let tree = syntax::parse(src);
+        diagnose(
+            &tree,
+            &src,
+            &Analysis::build(&tree, src),
+            &Context::default(),
+        )
+        .iter()
+        .map(|d| d.code)
+        .collect()
     }
 
     #[test]

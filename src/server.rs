@@ -19,9 +19,10 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 
 use crate::analysis::Analysis;
-use crate::diagnostics::{self, Severity};
+use crate::config::Config;
+use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
-use crate::features::{completion, folding, hover, navigation, symbols};
+use crate::features::{code_actions, completion, folding, hover, navigation, symbols};
 use crate::syntax;
 
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
@@ -60,6 +61,12 @@ struct State {
     /// The analysis of each document at the version it was computed for:
     /// requests at an unchanged version share it.
     analyses: HashMap<Uri, (i32, Arc<Analysis>)>,
+    /// The diagnostics of each document at a version, for code actions.
+    diagnostics: HashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>,
+    /// The client's settings, applied over each project file.
+    settings: Config,
+    /// Why the client's settings could not be used, if they could not.
+    settings_error: Option<String>,
 }
 
 enum Publish {
@@ -112,24 +119,7 @@ impl Backend {
 
     /// The analysis of a snapshot, computed once per document version.
     fn analysis(&self, uri: &Uri, snapshot: &Snapshot) -> Arc<Analysis> {
-        if let Some((version, analysis)) = self.state().analyses.get(uri) {
-            if *version == snapshot.version {
-                return analysis.clone();
-            }
-        }
-        let analysis = Arc::new(Analysis::build(&snapshot.tree, &snapshot.rope));
-        let mut state = self.state();
-        // Only keep it if the document is still at this version.
-        if state
-            .documents
-            .get(uri)
-            .is_some_and(|d| d.version() == snapshot.version)
-        {
-            state
-                .analyses
-                .insert(uri.clone(), (snapshot.version, analysis.clone()));
-        }
-        analysis
+        analysis_of(&self.state, uri, snapshot)
     }
 
     async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
@@ -172,6 +162,24 @@ pub struct SyntaxTree {
     pub tree: String,
 }
 
+impl State {
+    /// Takes the client's settings; settings that cannot be read leave the
+    /// previous ones in force and are reported in each document.
+    fn set_settings(&mut self, value: &serde_json::Value) {
+        match Config::from_settings(value) {
+            Ok(settings) => {
+                self.settings = settings;
+                self.settings_error = None;
+            }
+            Err(e) => {
+                tracing::warn!("client settings ignored: {e}");
+                self.settings_error = Some(e);
+            }
+        }
+        self.diagnostics.clear();
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let offered = params
@@ -180,7 +188,13 @@ impl LanguageServer for Backend {
             .and_then(|g| g.position_encodings)
             .unwrap_or_default();
         let encoding = negotiate_encoding(&offered);
-        self.state().encoding = encoding;
+        {
+            let mut state = self.state();
+            state.encoding = encoding;
+            if let Some(options) = &params.initialization_options {
+                state.set_settings(options);
+            }
+        }
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
                 position_encoding: Some(match encoding {
@@ -209,6 +223,12 @@ impl LanguageServer for Backend {
                 })),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
                 folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -471,15 +491,153 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let snapshots: Vec<(Uri, Snapshot)> = {
+            let mut state = self.state();
+            state.set_settings(&params.settings);
+            state
+                .documents
+                .iter()
+                .map(|(uri, doc)| (uri.clone(), doc.snapshot()))
+                .collect()
+        };
+        for (uri, snapshot) in snapshots {
+            let _ = self.publish.send(Publish::Snapshot(uri, snapshot));
+        }
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let (snap, enc) = self.snapshot(&uri)?;
+        guarded("codeAction", || {
+            let found = diagnostics_of(&self.state, &uri, &snap);
+            let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
+                ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
+            let config = self.state().settings.clone();
+            let actions: Vec<lsp::CodeActionOrCommand> =
+                code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
+                    .into_iter()
+                    .map(|a| {
+                        let edits = a
+                            .fix
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                lsp::OneOf::Left(lsp::TextEdit::new(
+                                    to_lsp_range(&snap, e.range.clone(), enc),
+                                    e.text.clone(),
+                                ))
+                            })
+                            .collect();
+                        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: a.fix.title,
+                            kind: Some(lsp::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![to_lsp_diagnostic(
+                                &uri,
+                                &snap,
+                                &found[a.diagnostic],
+                                enc,
+                                &config,
+                            )]),
+                            edit: Some(lsp::WorkspaceEdit {
+                                document_changes: Some(lsp::DocumentChanges::Edits(vec![
+                                    lsp::TextDocumentEdit {
+                                        text_document:
+                                            lsp::OptionalVersionedTextDocumentIdentifier {
+                                                uri: uri.clone(),
+                                                version: Some(snap.version),
+                                            },
+                                        edits,
+                                    },
+                                ])),
+                                ..Default::default()
+                            }),
+                            is_preferred: Some(a.preferred),
+                            ..Default::default()
+                        })
+                    })
+                    .collect();
+            (!actions.is_empty()).then_some(actions)
+        })
+    }
+
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         {
             let mut state = self.state();
             state.documents.remove(&uri);
             state.analyses.remove(&uri);
+            state.diagnostics.remove(&uri);
         }
         let _ = self.publish.send(Publish::Clear(uri));
     }
+}
+
+/// The analysis of a snapshot, computed once per document version.
+fn analysis_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Analysis> {
+    if let Some((version, analysis)) = lock(state).analyses.get(uri) {
+        if *version == snapshot.version {
+            return analysis.clone();
+        }
+    }
+    let analysis = Arc::new(Analysis::build(&snapshot.tree, &snapshot.rope));
+    let mut state = lock(state);
+    // Only keep it if the document is still at this version.
+    if state
+        .documents
+        .get(uri)
+        .is_some_and(|d| d.version() == snapshot.version)
+    {
+        state
+            .analyses
+            .insert(uri.clone(), (snapshot.version, analysis.clone()));
+    }
+    analysis
+}
+
+/// The diagnostics of a snapshot, computed once per document version (and
+/// again after the settings change): the rules, with the project file,
+/// `.dockerignore` and build context of the document's file when it has
+/// one, and a `ConfigError` for settings or files that could not be read.
+fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Vec<Diagnostic>> {
+    let settings = {
+        let state = lock(state);
+        if let Some((version, found)) = state.diagnostics.get(uri) {
+            if *version == snapshot.version {
+                return found.clone();
+            }
+        }
+        (state.settings.clone(), state.settings_error.clone())
+    };
+    let (settings, settings_error) = settings;
+    let analysis = analysis_of(state, uri, snapshot);
+    let path = uri.to_file_path();
+    let (context, mut errors) = Context::load(path.as_deref(), &settings);
+    errors.extend(settings_error.map(|e| format!("the client's dockerfile-lsp settings: {e}")));
+    let mut found = diagnostics::diagnose(&snapshot.tree, &snapshot.rope, &analysis, &context);
+    found.extend(errors.into_iter().map(|message| Diagnostic {
+        range: 0..0,
+        severity: Severity::Error,
+        code: "ConfigError",
+        message,
+        related: Vec::new(),
+        fix: None,
+    }));
+    let found = Arc::new(found);
+    let mut state = lock(state);
+    if state
+        .documents
+        .get(uri)
+        .is_some_and(|d| d.version() == snapshot.version)
+    {
+        state
+            .diagnostics
+            .insert(uri.clone(), (snapshot.version, found.clone()));
+    }
+    found
 }
 
 /// Publishes diagnostics in the order snapshots were taken, skipping the
@@ -497,14 +655,11 @@ async fn publisher(
                     continue;
                 };
                 let computed = guarded("diagnostics", || {
-                    diagnostics::diagnose(
-                        &snapshot.tree,
-                        &snapshot.rope,
-                        &diagnostics::Context::default(),
-                    )
-                    .into_iter()
-                    .map(|d| to_lsp_diagnostic(&snapshot, d, encoding))
-                    .collect::<Vec<_>>()
+                    let config = lock(&state).settings.clone();
+                    diagnostics_of(&state, &uri, &snapshot)
+                        .iter()
+                        .map(|d| to_lsp_diagnostic(&uri, &snapshot, d, encoding, &config))
+                        .collect::<Vec<_>>()
                 });
                 let Ok(found) = computed else { continue };
                 if current(&state, &uri, snapshot.version).is_none() {
@@ -536,12 +691,15 @@ pub fn negotiate_encoding(offered: &[lsp::PositionEncodingKind]) -> Encoding {
 }
 
 fn to_lsp_diagnostic(
+    uri: &Uri,
     snapshot: &Snapshot,
-    d: diagnostics::Diagnostic,
+    d: &Diagnostic,
     encoding: Encoding,
+    config: &Config,
 ) -> lsp::Diagnostic {
+    let is_rule = crate::rules::find(d.code).is_some();
     lsp::Diagnostic {
-        range: to_lsp_range(snapshot, d.range, encoding),
+        range: to_lsp_range(snapshot, d.range.clone(), encoding),
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -549,9 +707,26 @@ fn to_lsp_diagnostic(
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: is_rule
+            .then(|| diagnostics::docs_url(d.code, config).parse().ok())
+            .flatten()
+            .map(|href| lsp::CodeDescription { href }),
         source: Some(diagnostics::SOURCE.to_string()),
-        message: d.message,
-        ..Default::default()
+        message: d.message.clone(),
+        related_information: (!d.related.is_empty()).then(|| {
+            d.related
+                .iter()
+                .map(|r| lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location::new(
+                        uri.clone(),
+                        to_lsp_range(snapshot, r.range.clone(), encoding),
+                    ),
+                    message: r.message.clone(),
+                })
+                .collect()
+        }),
+        tags: (d.code == "UnusedStage").then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
+        data: None,
     }
 }
 

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{temp_dir, write};
+use dockerfile_lsp::rules::Group;
 use serde_json::Value;
 
 fn check(args: &[&str]) -> (i32, String, String) {
@@ -41,10 +42,37 @@ fn every_invalid_corpus_file_gets_an_error_and_no_valid_file_gets_any() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, out, err) = check(&args);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(
-        serde_json::from_str::<Vec<Value>>(&out).unwrap(),
-        Vec::<Value>::new()
-    );
+    let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert!(findings.iter().all(|f| f["severity"] != "error"), "{out}");
+    // BuildKit's checks and the stage graph: only what BuildKit itself
+    // reports on these files (read by hand, per rule):
+    let buildkit_warns = [
+        // `ENV key value` in the older images and parser tests
+        "LegacyKeyValueFormat",
+        // GPG_KEY in the Python images: BuildKit's name match warns too
+        "SecretsUsedInArgOrEnv",
+        // BuildKit's parser test files repeat CMD and HEALTHCHECK
+        "MultipleInstructionsDisallowed",
+        // shell-form CMD in the parser test files
+        "JSONArgsRecommended",
+        // blank lines inside continuations in the parser test files
+        "NoEmptyContinuation",
+    ];
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for f in &findings {
+        let code = f["code"].as_str().unwrap();
+        let rule = dockerfile_lsp::rules::find(code).unwrap();
+        if matches!(rule.group, Group::BuildKit | Group::StageGraph) {
+            *counts.entry(code.to_string()).or_default() += 1;
+        }
+    }
+    eprintln!("rule sets 1 and 2 on corpus/valid: {counts:?}");
+    for code in counts.keys() {
+        assert!(
+            buildkit_warns.contains(&code.as_str()),
+            "{code} reports on corpus/valid: {out}"
+        );
+    }
 }
 
 #[test]

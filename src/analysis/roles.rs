@@ -214,23 +214,29 @@ pub fn role(graph: &StageGraph, stage: usize, facts: &StageFacts) -> Role {
 /// Stages the final stage needs (itself included): through FROM and every
 /// stage reference.
 pub fn reachable_from_final(graph: &StageGraph) -> Vec<bool> {
-    let mut reached = vec![false; graph.stages.len()];
-    let Some(last) = graph.stages.len().checked_sub(1) else {
-        return reached;
-    };
-    let mut stack = vec![last];
+    reachable_from_any(graph, graph.stages.len().checked_sub(1))
+}
+
+/// Stages that any of `starts` needs, the starts included.
+pub fn reachable_from_any(
+    graph: &StageGraph,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<bool> {
+    let n = graph.stages.len();
+    let mut uses: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for r in &graph.refs {
+        if let Some(target) = r.target {
+            uses[r.in_stage].push(target);
+        }
+    }
+    let mut reached = vec![false; n];
+    let mut stack: Vec<usize> = starts.into_iter().filter(|&s| s < n).collect();
     while let Some(s) = stack.pop() {
         if std::mem::replace(&mut reached[s], true) {
             continue;
         }
         stack.extend(graph.stages[s].parent);
-        stack.extend(
-            graph
-                .refs
-                .iter()
-                .filter(|r| r.in_stage == s)
-                .filter_map(|r| r.target),
-        );
+        stack.extend(uses[s].iter().copied());
     }
     reached
 }

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use ropey::Rope;
 use serde_json::{json, Value};
 
-use crate::analysis::dockerignore::{self, DockerIgnore};
+use crate::analysis::Analysis;
+use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{position, Encoding};
 use crate::syntax;
@@ -94,10 +95,15 @@ pub fn run(
                 continue;
             }
         };
-        let context = Context {
+        let overlay = Config {
             build_args: args.clone(),
-            dockerignore: read_dockerignore(file, err),
+            ..Config::default()
         };
+        let (context, errors) = Context::load(Some(file), &overlay);
+        for e in errors {
+            let _ = writeln!(err, "{e}");
+            unreadable = true;
+        }
         findings.extend(check_text(&file.display().to_string(), &source, &context));
     }
 
@@ -131,7 +137,8 @@ pub fn run(
 pub fn check_text(file: &str, source: &str, context: &Context) -> Vec<Finding> {
     let tree = syntax::parse(source);
     let rope = Rope::from_str(source);
-    diagnostics::diagnose(&tree, source, context)
+    let analysis = Analysis::build(&tree, source);
+    diagnostics::diagnose(&tree, &source, &analysis, context)
         .into_iter()
         .map(|d| {
             let start = position::to_position(&rope, d.range.start, Encoding::Utf32);
@@ -146,17 +153,6 @@ pub fn check_text(file: &str, source: &str, context: &Context) -> Vec<Finding> {
             }
         })
         .collect()
-}
-
-fn read_dockerignore(dockerfile: &Path, err: &mut impl Write) -> Option<DockerIgnore> {
-    let path = dockerignore::find_for(dockerfile)?;
-    match super::read_text(&path) {
-        Ok(text) => Some(DockerIgnore::parse(&text)),
-        Err(e) => {
-            let _ = writeln!(err, "{}: cannot read: {e}", path.display());
-            None
-        }
-    }
 }
 
 /// Whether a file name is one of the usual Dockerfile names.

@@ -2,6 +2,7 @@
 //! returns our own small types located by byte offsets; `server.rs`
 //! converts them to protocol types.
 
+pub mod code_actions;
 pub mod completion;
 pub mod folding;
 pub mod hover;

@@ -1,12 +1,14 @@
 //! ConsistentInstructionCasing: write every instruction keyword in the
 //! case most of the file uses (all upper or all lower case).
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "ConsistentInstructionCasing",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Instruction keywords should all use the same case",
     check,
@@ -43,6 +45,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                         "uppercase"
                     }
                 ),
+                ..Default::default()
             });
         }
     }

@@ -1,12 +1,14 @@
 //! CopyIgnoredFile: a COPY or ADD source that `.dockerignore` excludes is
 //! not in the build context, so the copy fails or copies less than it says.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax::{self, views};
 
 pub const RULE: Rule = Rule {
     code: "CopyIgnoredFile",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Do not copy files .dockerignore excludes",
     check,
@@ -51,6 +53,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     message: format!(
                         "Attempting to {verb} file \"{text}\" that is excluded by .dockerignore"
                     ),
+                    ..Default::default()
                 });
             }
         }

@@ -1,11 +1,13 @@
 //! DuplicateStageName: two stages with one name (compared in lower case)
 //! make every reference to that name ambiguous.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "DuplicateStageName",
+    aliases: &["DL3024"],
+    group: Group::BuildKit,
     severity: Severity::Error,
     summary: "Stage names must be unique",
     check,
@@ -22,6 +24,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "Duplicate stage name '{}', stage names should be unique",
                     name.to_lowercase()
                 ),
+                ..Default::default()
             });
         }
     }

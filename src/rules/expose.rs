@@ -4,12 +4,14 @@
 //! ExposeInvalidFormat: EXPOSE takes a container port (and protocol); an IP
 //! address or a `host:container` mapping belongs to `docker run -p`.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax;
 
 pub const PROTO_CASING: Rule = Rule {
     code: "ExposeProtoCasing",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "EXPOSE protocols are lowercase",
     check: check_casing,
@@ -17,6 +19,8 @@ pub const PROTO_CASING: Rule = Rule {
 
 pub const INVALID_FORMAT: Rule = Rule {
     code: "ExposeInvalidFormat",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "EXPOSE takes ports, not addresses or mappings",
     check: check_format,
@@ -45,6 +49,7 @@ fn check_casing(ctx: &Ctx, out: &mut Vec<Finding>) {
                     message: format!(
                         "Defined protocol '{port}' in EXPOSE instruction should be lowercase"
                     ),
+                    ..Default::default()
                 });
             }
         }
@@ -56,7 +61,7 @@ fn check_format(ctx: &Ctx, out: &mut Vec<Finding>) {
         if port.contains(':') {
             out.push(Finding {
                 range: instruction.byte_range(),
-                message: format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"),
+                message: format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"), ..Default::default()
             });
         }
     }

@@ -6,12 +6,14 @@
 //! InvalidDefaultArgInFrom: with the ARGs' default values, the base image
 //! name must be valid, so that a build without `--build-arg` still works.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::variables::PREDEFINED;
 use crate::diagnostics::Severity;
 
 pub const UNDEFINED: Rule = Rule {
     code: "UndefinedArgInFrom",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "FROM uses only declared global ARGs",
     check: check_undefined,
@@ -19,6 +21,8 @@ pub const UNDEFINED: Rule = Rule {
 
 pub const INVALID_DEFAULT: Rule = Rule {
     code: "InvalidDefaultArgInFrom",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "ARG defaults must give FROM a valid image",
     check: check_invalid_default,
@@ -58,7 +62,11 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some((_, c)) = suggestion {
             message.push_str(&format!(" (did you mean {c}?)"));
         }
-        out.push(Finding { range, message });
+        out.push(Finding {
+            range,
+            message,
+            ..Default::default()
+        });
     }
 }
 
@@ -83,6 +91,7 @@ fn check_invalid_default(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "Default value for ARG {} results in empty or invalid base image name",
                     stage.base_text
                 ),
+                ..Default::default()
             });
         }
     }

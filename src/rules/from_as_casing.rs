@@ -1,10 +1,12 @@
 //! FromAsCasing: `AS` should be written in the same case as `FROM`.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "FromAsCasing",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "The AS keyword should match the casing of FROM",
     check,
@@ -33,6 +35,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(Finding {
                 range: stage.from_range.clone(),
                 message: format!("'{a}' and '{f}' keywords' casing do not match"),
+                ..Default::default()
             });
         }
     }

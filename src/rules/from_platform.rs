@@ -7,12 +7,14 @@
 //! `$BUILDPLATFORM`/`$TARGETPLATFORM` (a stage whose name says which
 //! platform it is for, like `AS build-arm64`, is left alone).
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax::{self, views};
 
 pub const REDUNDANT: Rule = Rule {
     code: "RedundantTargetPlatform",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "--platform=$TARGETPLATFORM in FROM is the default",
     check: check_redundant,
@@ -20,6 +22,8 @@ pub const REDUNDANT: Rule = Rule {
 
 pub const CONSTANT: Rule = Rule {
     code: "FromPlatformFlagConstDisallowed",
+    aliases: &["DL3029"],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "FROM --platform should not be a constant",
     check: check_constant,
@@ -54,7 +58,7 @@ fn check_redundant(ctx: &Ctx, out: &mut Vec<Finding>) {
                 range,
                 message: format!(
                     "Setting platform to predefined {value} in FROM is redundant as this is the default behavior"
-                ),
+                ), ..Default::default()
             });
         }
     }
@@ -75,6 +79,7 @@ fn check_constant(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(Finding {
             range,
             message: format!("FROM --platform flag should not use constant value \"{value}\""),
+            ..Default::default()
         });
     }
 }

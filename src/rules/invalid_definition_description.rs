@@ -4,11 +4,13 @@
 //! there that does not is flagged. Runs only with
 //! `# check=experimental=InvalidDefinitionDescription`.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "InvalidDefinitionDescription",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Comments above ARG and FROM start with the name they describe",
     check,
@@ -56,6 +58,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             message: format!(
                 "Comment for {keyword} should follow the format: `# {expected} <description>`"
             ),
+            ..Default::default()
         });
     };
     for node in crate::syntax::lines(ctx.tree) {

@@ -3,12 +3,14 @@
 //! SIGTERM and is killed after the timeout. The exec form (a JSON array)
 //! runs it directly.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "JSONArgsRecommended",
+    aliases: &["DL3025"],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Use the exec form (JSON) for CMD and ENTRYPOINT",
     check,
@@ -37,7 +39,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     range: instruction.byte_range(),
                     message: format!(
                         "JSON arguments recommended for {keyword} to prevent unintended behavior related to OS signals"
-                    ),
+                    ), ..Default::default()
                 });
             }
         }

@@ -1,12 +1,14 @@
 //! LegacyKeyValueFormat: `ENV key value` sets one variable to the rest of
 //! the line, which surprises readers; write `ENV key=value`.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "LegacyKeyValueFormat",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Use key=value in ENV and LABEL",
     check,
@@ -26,7 +28,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         {
             out.push(Finding {
                 range: instruction.byte_range(),
-                message: format!("\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"),
+                message: format!("\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"), ..Default::default()
             });
         }
     }

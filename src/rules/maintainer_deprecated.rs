@@ -1,12 +1,14 @@
 //! MaintainerDeprecated: MAINTAINER is deprecated; record the author in a
 //! label (`org.opencontainers.image.authors`).
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "MaintainerDeprecated",
+    aliases: &["DL4000"],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Use a LABEL instead of MAINTAINER",
     check,
@@ -18,6 +20,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(Finding {
                 range: instruction.byte_range(),
                 message: "Maintainer instruction is deprecated in favor of using label".into(),
+                ..Default::default()
             });
         }
     }

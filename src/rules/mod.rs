@@ -27,7 +27,8 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::Analysis;
-use crate::diagnostics::{Context, Diagnostic, Severity};
+use crate::config::Level;
+use crate::diagnostics::{Context, Diagnostic, Fix, Related, Severity};
 use crate::syntax::{self, Source};
 
 /// What a rule's check sees.
@@ -46,16 +47,84 @@ impl Ctx<'_> {
 
 pub struct Rule {
     pub code: &'static str,
+    /// Other codes for the same check (hadolint's), accepted wherever a
+    /// code is: ignore comments, `# check=skip=`, settings.
+    pub aliases: &'static [&'static str],
+    pub group: Group,
     pub severity: Severity,
     /// One line on what the rule asks for.
     pub summary: &'static str,
     pub check: fn(&Ctx, &mut Vec<Finding>),
 }
 
-/// What a check reports: where and why.
+/// Where a rule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// BuildKit's build checks: same names, semantics and lines.
+    BuildKit,
+    /// Stage references BuildKit fails on, and stages it never builds.
+    StageGraph,
+    /// Our multi-stage best practice.
+    BestPractice,
+    /// hadolint's checks, under hadolint's codes.
+    Hadolint,
+}
+
+/// What a check reports: where and why, related places, and the
+/// mechanical fix if there is one.
+#[derive(Default)]
 pub struct Finding {
     pub range: Range<usize>,
     pub message: String,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(range: Range<usize>, message: impl Into<String>) -> Finding {
+        Finding {
+            range,
+            message: message.into(),
+            ..Finding::default()
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(mut self, range: Range<usize>, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+impl Rule {
+    /// Whether `code` names this rule (its code or an alias).
+    pub fn answers_to(&self, code: &str) -> bool {
+        self.code.eq_ignore_ascii_case(code)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
+    }
+
+    fn codes(&self) -> Vec<&'static str> {
+        std::iter::once(self.code)
+            .chain(self.aliases.iter().copied())
+            .collect()
+    }
+}
+
+/// Whether a code names a rule (or is one of the syntax checks).
+pub fn is_known_code(code: &str) -> bool {
+    registry().iter().any(|r| r.answers_to(code))
+}
+
+/// The rule a code names.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    registry().iter().find(|r| r.answers_to(code))
 }
 
 /// Every rule, in a stable order.
@@ -139,13 +208,13 @@ impl CheckDirective {
         })
     }
 
-    fn skips(&self, code: &str) -> bool {
-        let off = EXPERIMENTAL.contains(&code)
+    fn skips(&self, rule: &Rule) -> bool {
+        let off = EXPERIMENTAL.contains(&rule.code)
             && !self
                 .experimental
                 .iter()
-                .any(|e| e.eq_ignore_ascii_case(code) || e.eq_ignore_ascii_case("all"));
-        off || self.skip_all || self.skip.iter().any(|s| s.eq_ignore_ascii_case(code))
+                .any(|e| rule.answers_to(e) || e.eq_ignore_ascii_case("all"));
+        off || self.skip_all || self.skip.iter().any(|s| rule.answers_to(s))
     }
 }
 
@@ -198,23 +267,25 @@ pub fn run(
     };
     let mut out = Vec::new();
     for rule in registry() {
-        if directive.skips(rule.code) {
+        let configured = context.config.level(&rule.codes());
+        if directive.skips(rule) || configured == Some(Level::Off) {
             continue;
         }
         let mut found = Vec::new();
         (rule.check)(&ctx, &mut found);
-        let severity = if directive.error {
-            Severity::Error
-        } else {
-            rule.severity
+        let mut severity = match configured {
+            Some(Level::On(severity)) => severity,
+            _ => rule.severity,
         };
+        // `error=true` turns the warnings a build reports into failures.
+        if directive.error && severity <= Severity::Warning {
+            severity = Severity::Error;
+        }
         let silenced_here = |f: &Finding| {
             silenced.iter().any(|(range, codes)| {
                 range.start <= f.range.start
                     && f.range.start < range.end
-                    && codes
-                        .iter()
-                        .any(|c| c.eq_ignore_ascii_case(rule.code) || c == "all")
+                    && codes.iter().any(|c| rule.answers_to(c) || c == "all")
             })
         };
         out.extend(
@@ -226,6 +297,8 @@ pub fn run(
                     severity,
                     code: rule.code,
                     message: f.message,
+                    related: f.related,
+                    fix: f.fix,
                 }),
         );
     }

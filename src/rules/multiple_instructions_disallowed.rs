@@ -1,12 +1,14 @@
 //! MultipleInstructionsDisallowed: only the last CMD, ENTRYPOINT or
 //! HEALTHCHECK of a stage takes effect; the earlier ones are dead code.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "MultipleInstructionsDisallowed",
+    aliases: &["DL4003", "DL4004"],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "One CMD, ENTRYPOINT and HEALTHCHECK per stage",
     check,
@@ -26,7 +28,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     range: instruction.byte_range(),
                     message: format!(
                         "Multiple {keyword} instructions should not be used in the same stage because only the last one will be used"
-                    ),
+                    ), ..Default::default()
                 });
             }
         }

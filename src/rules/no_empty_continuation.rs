@@ -2,12 +2,14 @@
 //! skipped today, but BuildKit will turn it into an error; it usually hides
 //! a forgotten line or joins two instructions by mistake.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "No empty lines inside a continued instruction",
     check,
@@ -38,6 +40,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(Finding {
                 range: end.saturating_sub(1)..end,
                 message: "Empty continuation line".into(),
+                ..Default::default()
             });
         }
     }

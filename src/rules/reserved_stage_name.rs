@@ -1,11 +1,13 @@
 //! ReservedStageName: `scratch` and `context` mean something to BuildKit
 //! and cannot name a stage.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "ReservedStageName",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Reserved words are not stage names",
     check,
@@ -19,6 +21,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(Finding {
                 range: stage.from_range.clone(),
                 message: format!("'{lower}' is reserved and should not be used as a stage name"),
+                ..Default::default()
             });
         }
     }

@@ -2,12 +2,14 @@
 //! history and metadata; pass secrets with `RUN --mount=type=secret`
 //! (as a file or, with `env=`, a variable for that one command).
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::variables::DefKind;
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "SecretsUsedInArgOrEnv",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "No secrets in ARG or ENV",
     check,
@@ -48,6 +50,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "Do not use ARG or ENV instructions for sensitive data ({keyword} \"{}\")",
                     def.name
                 ),
+                ..Default::default()
             });
         }
     }

@@ -6,16 +6,20 @@
 //! and looks like a stage's name, or names the stage itself or a later one
 //! (BuildKit only sees earlier stages).
 //! StageIndexOutOfRange: a numeric `--from=N` must name an earlier stage.
-//! UnusedStage: a stage nothing reachable from the final stage uses is
-//! never built by default (only with `--target`).
+//! UnusedStage: a stage that nothing reachable from the final stage uses
+//! and that has no name is never built: `--target` needs a name. (A named
+//! stage the final stage does not use is a build target of its own, as in
+//! `docker build --target test`, and is not reported.)
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::roles;
 use crate::analysis::stages::RefKind;
 use crate::diagnostics::Severity;
 
 pub const UNKNOWN: Rule = Rule {
     code: "UnknownStage",
+    aliases: &[],
+    group: Group::StageGraph,
     severity: Severity::Error,
     summary: "Stage references must name an earlier stage",
     check: check_unknown,
@@ -23,6 +27,8 @@ pub const UNKNOWN: Rule = Rule {
 
 pub const INDEX: Rule = Rule {
     code: "StageIndexOutOfRange",
+    aliases: &[],
+    group: Group::StageGraph,
     severity: Severity::Error,
     summary: "Numeric stage references must name an earlier stage",
     check: check_index,
@@ -30,6 +36,8 @@ pub const INDEX: Rule = Rule {
 
 pub const UNUSED: Rule = Rule {
     code: "UnusedStage",
+    aliases: &[],
+    group: Group::StageGraph,
     severity: Severity::Hint,
     summary: "Stages the final stage does not need are never built by default",
     check: check_unused,
@@ -80,6 +88,7 @@ fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(Finding {
             range: r.range.clone(),
             message,
+            ..Default::default()
         });
     }
 }
@@ -96,7 +105,7 @@ fn check_index(ctx: &Ctx, out: &mut Vec<Finding>) {
                     "stage index {index} is not an earlier stage: this is stage {} and only stages 0 to {} come before it",
                     r.in_stage,
                     r.in_stage.saturating_sub(1)
-                ),
+                ), ..Default::default()
             });
         }
     }
@@ -104,19 +113,23 @@ fn check_index(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_unused(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
-    let reached = roles::reachable_from_final(stages);
+    // What the final stage or a named stage (a possible --target) needs.
+    let starts = stages
+        .stages
+        .iter()
+        .filter(|s| s.name.is_some())
+        .map(|s| s.index)
+        .chain(stages.stages.len().checked_sub(1));
+    let built = roles::reachable_from_any(stages, starts);
     for stage in &stages.stages {
-        if !reached[stage.index] {
-            let label = stage
-                .name
-                .clone()
-                .unwrap_or_else(|| stage.index.to_string());
-            out.push(Finding {
-                range: stage.name_range.clone().unwrap_or_else(|| stage.from_range.clone()),
-                message: format!(
-                    "stage '{label}' is not used by the final stage: it is built only with --target {label}"
+        if !built[stage.index] {
+            out.push(Finding::new(
+                stage.from_range.clone(),
+                format!(
+                    "stage {} is never built: the final stage does not use it, and without a name (FROM ... AS name) it cannot be built with --target",
+                    stage.index
                 ),
-            });
+            ));
         }
     }
 }
@@ -156,8 +169,11 @@ mod tests {
 
     #[test]
     fn unused_stages() {
-        let src = "FROM a AS build\nFROM b AS test\nRUN make test\nFROM c\nCOPY --from=build / /\n";
+        let src = "FROM a AS build\nFROM b\nRUN make test\nFROM c\nCOPY --from=build / /\n";
         assert_eq!(found_by("UnusedStage", src), [2]);
+        // a named stage is a target of its own, and so is what it uses
+        let src = "FROM a\nFROM b\nFROM c AS test\nCOPY --from=1 / /\nFROM d\n";
+        assert_eq!(found_by("UnusedStage", src), [1]);
         assert!(found_by(
             "UnusedStage",
             "FROM a AS build\nFROM c\nCOPY --from=build / /\n"

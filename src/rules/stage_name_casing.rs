@@ -1,11 +1,13 @@
 //! StageNameCasing: stage names should be lowercase (BuildKit compares
 //! them in lower case, so `Build` and `build` are the same stage).
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "StageNameCasing",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Stage names should be lowercase",
     check,
@@ -18,6 +20,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 out.push(Finding {
                     range: stage.from_range.clone(),
                     message: format!("Stage name '{name}' should be lowercase"),
+                    ..Default::default()
                 });
             }
         }

@@ -2,11 +2,13 @@
 //! that no ARG or ENV in effect defines expands to nothing, usually a typo.
 //! Shell text is not checked: the shell expands it at run time.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 
 pub const RULE: Rule = Rule {
     code: "UndefinedVar",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Variables must be defined before use",
     check,
@@ -14,6 +16,121 @@ pub const RULE: Rule = Rule {
 
 /// Defined in every build by BuildKit's default environment.
 const DEFAULT_ENV: &[&str] = &["PATH"];
+
+/// Variables official images set with ENV (BuildKit reads them from the
+/// image's configuration; we cannot, so we know the common ones).
+const IMAGE_ENV: &[(&str, &[&str])] = &[
+    ("golang", &["GOPATH", "GOLANG_VERSION", "GOTOOLCHAIN"]),
+    ("node", &["NODE_VERSION", "YARN_VERSION"]),
+    (
+        "python",
+        &["PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG"],
+    ),
+    (
+        "ruby",
+        &[
+            "RUBY_VERSION",
+            "RUBY_MAJOR",
+            "RUBY_DOWNLOAD_SHA256",
+            "GEM_HOME",
+            "BUNDLE_APP_CONFIG",
+            "BUNDLE_SILENCE_ROOT_WARNING",
+            "LANG",
+        ],
+    ),
+    ("rust", &["RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"]),
+    ("openjdk", &["JAVA_HOME", "JAVA_VERSION", "LANG"]),
+    (
+        "eclipse-temurin",
+        &["JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL"],
+    ),
+    (
+        "maven",
+        &["MAVEN_HOME", "MAVEN_CONFIG", "JAVA_HOME", "JAVA_VERSION"],
+    ),
+    (
+        "gradle",
+        &["GRADLE_HOME", "GRADLE_VERSION", "JAVA_HOME", "JAVA_VERSION"],
+    ),
+    (
+        "php",
+        &[
+            "PHP_VERSION",
+            "PHP_INI_DIR",
+            "PHPIZE_DEPS",
+            "PHP_URL",
+            "PHP_SHA256",
+            "PHP_CFLAGS",
+            "PHP_CPPFLAGS",
+            "PHP_LDFLAGS",
+            "GPG_KEYS",
+        ],
+    ),
+    (
+        "nginx",
+        &[
+            "NGINX_VERSION",
+            "NJS_VERSION",
+            "NJS_RELEASE",
+            "PKG_RELEASE",
+            "DYNPKG_RELEASE",
+        ],
+    ),
+    (
+        "httpd",
+        &[
+            "HTTPD_PREFIX",
+            "HTTPD_VERSION",
+            "HTTPD_SHA256",
+            "HTTPD_PATCHES",
+        ],
+    ),
+    (
+        "postgres",
+        &["PGDATA", "PG_MAJOR", "PG_VERSION", "GOSU_VERSION", "LANG"],
+    ),
+    ("elixir", &["ELIXIR_VERSION", "OTP_VERSION", "LANG"]),
+    ("erlang", &["OTP_VERSION", "REBAR3_VERSION"]),
+    (
+        "aspnet",
+        &[
+            "ASPNET_VERSION",
+            "DOTNET_VERSION",
+            "APP_UID",
+            "ASPNETCORE_HTTP_PORTS",
+            "DOTNET_RUNNING_IN_CONTAINER",
+        ],
+    ),
+    (
+        "sdk",
+        &[
+            "DOTNET_VERSION",
+            "ASPNET_VERSION",
+            "APP_UID",
+            "DOTNET_SDK_VERSION",
+            "DOTNET_RUNNING_IN_CONTAINER",
+            "NUGET_XMLDOC_MODE",
+        ],
+    ),
+    (
+        "runtime",
+        &["DOTNET_VERSION", "APP_UID", "DOTNET_RUNNING_IN_CONTAINER"],
+    ),
+];
+
+/// Whether the image a stage chain starts from may define `name`: an image
+/// known to set it, or one named by a variable (unknown until build time).
+fn image_may_define(base: &str, name: &str) -> bool {
+    if base.contains('$') {
+        return true;
+    }
+    let repo = base.split('@').next().unwrap_or(base);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    let last = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+    IMAGE_ENV
+        .iter()
+        .any(|(image, vars)| *image == last && vars.contains(&name))
+}
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let vars = &ctx.analysis.variables;
@@ -44,7 +161,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .any(|d| d.stage == Some(p) && d.name == u.name);
             parent = stages[p].parent;
         }
-        if inherited {
+        let mut root = stage;
+        while let Some(p) = root.parent {
+            root = &stages[p];
+        }
+        if inherited || image_may_define(&root.base_text, &u.name) {
             continue;
         }
         let Some(instruction) = ctx
@@ -73,6 +194,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(Finding {
             range: instruction.byte_range(),
             message,
+            ..Default::default()
         });
     }
 }
@@ -100,5 +222,8 @@ mod tests {
             "FROM a AS base\nARG foo=x\nFROM base\nCOPY $foo .\n"
         )
         .is_empty());
+        // the golang image sets GOPATH; an image named by a variable may set anything
+        let src = "FROM golang:1.23-alpine AS go\nFROM go\nWORKDIR $GOPATH/src\nFROM alpine\nWORKDIR $GOPATH/src\nFROM $BASE\nWORKDIR $X\n";
+        assert_eq!(found_by("UndefinedVar", src), [5]);
     }
 }

@@ -2,12 +2,14 @@
 //! working directory, which can change under you; set an absolute one
 //! first.
 
-use super::{Ctx, Finding, Rule};
+use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
 use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "WorkdirRelativePath",
+    aliases: &[],
+    group: Group::BuildKit,
     severity: Severity::Warning,
     summary: "Set an absolute WORKDIR before a relative one",
     check,
@@ -40,7 +42,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             } else if !set {
                 out.push(Finding {
                     range: instruction.byte_range(),
-                    message: format!("Relative workdir '{path}' can have unexpected results if the base image changes"),
+                    message: format!("Relative workdir '{path}' can have unexpected results if the base image changes"), ..Default::default()
                 });
             }
         }

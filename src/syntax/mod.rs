@@ -155,6 +155,17 @@ pub const INSTRUCTIONS: [&str; 18] = [
 /// The value of a parser directive (`# escape=`, `# check=`, ...), by
 /// name, case-insensitive.
 pub fn directive<S: Source + ?Sized>(tree: &Tree, source: &S, name: &str) -> Option<String> {
+    directive_node(tree, source, name)
+        .and_then(|n| n.child_by_field_name("value"))
+        .map(|v| source.text(v.byte_range()).into_owned())
+}
+
+/// The `parser_directive` node of a directive, if the document has it.
+pub fn directive_node<'t, S: Source + ?Sized>(
+    tree: &'t Tree,
+    source: &S,
+    name: &str,
+) -> Option<tree_sitter::Node<'t>> {
     let mut cursor = tree.root_node().walk();
     let found = tree
         .root_node()
@@ -163,9 +174,7 @@ pub fn directive<S: Source + ?Sized>(tree: &Tree, source: &S, name: &str) -> Opt
         .find(|n| {
             n.child_by_field_name("name")
                 .is_some_and(|k| source.text(k.byte_range()).eq_ignore_ascii_case(name))
-        })
-        .and_then(|n| n.child_by_field_name("value"))
-        .map(|v| source.text(v.byte_range()).into_owned());
+        });
     found
 }
 
