@@ -2,7 +2,7 @@
 //! case most of the file uses (all upper or all lower case).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
@@ -35,18 +35,31 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             keyword == keyword.to_uppercase()
         };
         if !fits {
-            out.push(Finding {
-                range: instruction.byte_range(),
-                message: format!(
-                    "Command '{keyword}' should match the case of the command majority ({})",
-                    if majority_lower {
-                        "lowercase"
-                    } else {
-                        "uppercase"
-                    }
-                ),
-                ..Default::default()
-            });
+            let fixed = if majority_lower {
+                keyword.to_lowercase()
+            } else {
+                keyword.to_uppercase()
+            };
+            let Some(keyword_node) = instruction.child(0) else {
+                continue;
+            };
+            out.push(
+                Finding::new(
+                    instruction.byte_range(),
+                    format!(
+                        "Command '{keyword}' should match the case of the command majority ({})",
+                        if majority_lower {
+                            "lowercase"
+                        } else {
+                            "uppercase"
+                        }
+                    ),
+                )
+                .with_fix(Fix::new(
+                    format!("Write '{fixed}'"),
+                    vec![Edit::new(keyword_node.byte_range(), fixed)],
+                )),
+            );
         }
     }
 }

@@ -17,15 +17,21 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     for stage in &stages.stages {
         let Some(name) = &stage.name else { continue };
-        if stages.find_by_name(name, stage.index).is_some() {
-            out.push(Finding {
-                range: stage.from_range.clone(),
-                message: format!(
-                    "Duplicate stage name '{}', stage names should be unique",
-                    name.to_lowercase()
+        if let Some(first) = stages.find_by_name(name, stage.index) {
+            let first = &stages.stages[first];
+            out.push(
+                Finding::new(
+                    stage.from_range.clone(),
+                    format!(
+                        "Duplicate stage name '{}', stage names should be unique",
+                        name.to_lowercase()
+                    ),
+                )
+                .with_related(
+                    first.name_range.clone().unwrap_or(first.from_range.clone()),
+                    "the stage first named so",
                 ),
-                ..Default::default()
-            });
+            );
         }
     }
 }

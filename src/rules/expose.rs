@@ -5,7 +5,7 @@
 //! address or a `host:container` mapping belongs to `docker run -p`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax;
 
 pub const PROTO_CASING: Rule = Rule {
@@ -26,7 +26,7 @@ pub const INVALID_FORMAT: Rule = Rule {
     check: check_format,
 };
 
-fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, String)> {
+fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, tree_sitter::Node<'t>, String)> {
     let mut out = Vec::new();
     for instruction in syntax::instructions(ctx.tree) {
         if instruction.kind() != "expose_instruction" {
@@ -34,30 +34,42 @@ fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, String)> {
         }
         let mut cursor = instruction.walk();
         for port in instruction.children_by_field_name("port", &mut cursor) {
-            out.push((instruction, crate::syntax::logical_text(port, ctx.source)));
+            out.push((
+                instruction,
+                port,
+                crate::syntax::logical_text(port, ctx.source),
+            ));
         }
     }
     out
 }
 
 fn check_casing(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (instruction, port) in ports(ctx) {
+    for (instruction, node, port) in ports(ctx) {
         if let Some((_, proto)) = port.split_once('/') {
             if proto != proto.to_lowercase() {
-                out.push(Finding {
-                    range: instruction.byte_range(),
-                    message: format!(
-                        "Defined protocol '{port}' in EXPOSE instruction should be lowercase"
-                    ),
-                    ..Default::default()
-                });
+                let mut finding = Finding::new(
+                    instruction.byte_range(),
+                    format!("Defined protocol '{port}' in EXPOSE instruction should be lowercase"),
+                );
+                let written = ctx.text(node);
+                if let Some((number, proto)) = written.split_once('/') {
+                    finding = finding.with_fix(Fix::new(
+                        "Write the protocol in lowercase",
+                        vec![Edit::new(
+                            node.byte_range(),
+                            format!("{number}/{}", proto.to_lowercase()),
+                        )],
+                    ));
+                }
+                out.push(finding);
             }
         }
     }
 }
 
 fn check_format(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (instruction, port) in ports(ctx) {
+    for (instruction, _, port) in ports(ctx) {
         if port.contains(':') {
             out.push(Finding {
                 range: instruction.byte_range(),

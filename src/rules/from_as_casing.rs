@@ -1,7 +1,7 @@
 //! FromAsCasing: `AS` should be written in the same case as `FROM`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "FromAsCasing",
@@ -32,11 +32,17 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let upper = |s: &str| s == s.to_uppercase();
         let lower = |s: &str| s == s.to_lowercase();
         if (upper(&f) && !upper(&a)) || (lower(&f) && !lower(&a)) {
-            out.push(Finding {
-                range: stage.from_range.clone(),
-                message: format!("'{a}' and '{f}' keywords' casing do not match"),
-                ..Default::default()
-            });
+            let fixed = if upper(&f) { "AS" } else { "as" };
+            out.push(
+                Finding::new(
+                    stage.from_range.clone(),
+                    format!("'{a}' and '{f}' keywords' casing do not match"),
+                )
+                .with_fix(Fix::new(
+                    format!("Write '{fixed}'"),
+                    vec![Edit::new(as_kw.byte_range(), fixed)],
+                )),
+            );
         }
     }
 }

@@ -8,7 +8,7 @@
 //! platform it is for, like `AS build-arm64`, is left alone).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax::{self, views};
 
 pub const REDUNDANT: Rule = Rule {
@@ -30,7 +30,16 @@ pub const CONSTANT: Rule = Rule {
 };
 
 /// (FROM range, stage name, --platform value) of each stage that has one.
-fn platforms(ctx: &Ctx) -> Vec<(std::ops::Range<usize>, Option<String>, String)> {
+/// (FROM range, stage name, value, flag range) of a `FROM --platform=`.
+type Platform = (
+    std::ops::Range<usize>,
+    Option<String>,
+    String,
+    std::ops::Range<usize>,
+);
+
+/// Each `FROM --platform=`.
+fn platforms(ctx: &Ctx) -> Vec<Platform> {
     let mut out = Vec::new();
     for ((_, from), stage) in views::stages(ctx.tree)
         .into_iter()
@@ -43,6 +52,7 @@ fn platforms(ctx: &Ctx) -> Vec<(std::ops::Range<usize>, Option<String>, String)>
                         stage.from_range.clone(),
                         stage.name.clone(),
                         syntax::logical_text(value, ctx.source),
+                        flag.node.byte_range(),
                     ));
                 }
             }
@@ -52,20 +62,29 @@ fn platforms(ctx: &Ctx) -> Vec<(std::ops::Range<usize>, Option<String>, String)>
 }
 
 fn check_redundant(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (range, _, value) in platforms(ctx) {
+    for (range, _, value, flag) in platforms(ctx) {
         if value == "$TARGETPLATFORM" || value == "${TARGETPLATFORM}" {
-            out.push(Finding {
-                range,
-                message: format!(
-                    "Setting platform to predefined {value} in FROM is redundant as this is the default behavior"
-                ), ..Default::default()
-            });
+            // the flag and the blanks after it
+            let rest = ctx.source.text(flag.end..range.end);
+            let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            out.push(
+                Finding::new(
+                    range,
+                    format!(
+                        "Setting platform to predefined {value} in FROM is redundant as this is the default behavior"
+                    ),
+                )
+                .with_fix(Fix::new(
+                    "Remove the --platform flag",
+                    vec![Edit::new(flag.start..flag.end + blanks, "")],
+                )),
+            );
         }
     }
 }
 
 fn check_constant(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (range, name, value) in platforms(ctx) {
+    for (range, name, value, _) in platforms(ctx) {
         if value.contains('$') {
             continue;
         }

@@ -4,7 +4,7 @@
 //! runs it directly.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
@@ -34,17 +34,39 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "entrypoint_instruction" => "ENTRYPOINT",
                 _ => continue,
             };
-            if !shell && instruction.child_by_field_name("shell").is_some() {
-                out.push(Finding {
-                    range: instruction.byte_range(),
-                    message: format!(
+            let Some(command) = instruction.child_by_field_name("shell") else {
+                continue;
+            };
+            if !shell {
+                let mut finding = Finding::new(
+                    instruction.byte_range(),
+                    format!(
                         "JSON arguments recommended for {keyword} to prevent unintended behavior related to OS signals"
-                    ), ..Default::default()
-                });
+                    ),
+                );
+                if let Some(json) = exec_form(&ctx.text(command)) {
+                    finding = finding.with_fix(Fix::new(
+                        "Use the JSON (exec) form",
+                        vec![Edit::new(command.byte_range(), json)],
+                    ));
+                }
+                out.push(finding);
             }
         }
         custom_shell[stage.index] = shell;
     }
+}
+
+/// The exec form of a shell command made of plain words only (no quotes,
+/// variables, globs, operators or continuations, which need a shell).
+fn exec_form(command: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c);
+    let words: Vec<&str> = command.split_ascii_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().all(plain)) {
+        return None;
+    }
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    Some(format!("[{}]", quoted.join(", ")))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! the line, which surprises readers; write `ENV key=value`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
@@ -22,16 +22,43 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             _ => continue,
         };
         let mut cursor = instruction.walk();
-        if instruction
+        let legacy: Vec<_> = instruction
             .children_by_field_name("pair", &mut cursor)
-            .any(|p| p.kind() == "legacy_key_value")
-        {
-            out.push(Finding {
-                range: instruction.byte_range(),
-                message: format!("\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"), ..Default::default()
-            });
+            .filter(|p| p.kind() == "legacy_key_value")
+            .collect();
+        if legacy.is_empty() {
+            continue;
         }
+        let mut finding = Finding::new(
+            instruction.byte_range(),
+            format!("\"{keyword} key=value\" should be used instead of legacy \"{keyword} key value\" format"),
+        );
+        let edits: Option<Vec<Edit>> = legacy.iter().map(|pair| to_key_value(ctx, *pair)).collect();
+        if let Some(edits) = edits {
+            finding = finding.with_fix(Fix::new(format!("Use {keyword} key=value"), edits));
+        }
+        out.push(finding);
     }
+}
+
+/// `key value` as `key=value` (quoted when the value has blanks); `None`
+/// when the value's quotes, escapes or continuations make it not mechanical.
+fn to_key_value(ctx: &Ctx, pair: tree_sitter::Node) -> Option<Edit> {
+    let key = ctx.text(pair.child_by_field_name("key")?);
+    let value = pair
+        .child_by_field_name("value")
+        .map(|v| ctx.text(v))
+        .unwrap_or_default();
+    if value.contains(['"', '\'', '\\', '`', '\n', '\r']) {
+        return None;
+    }
+    let value = value.trim();
+    let value = if value.is_empty() || value.contains(char::is_whitespace) {
+        format!("\"{value}\"")
+    } else {
+        value.to_string()
+    };
+    Some(Edit::new(pair.byte_range(), format!("{key}={value}")))
 }
 
 #[cfg(test)]

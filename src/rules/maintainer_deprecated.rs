@@ -2,7 +2,7 @@
 //! label (`org.opencontainers.image.authors`).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
@@ -16,13 +16,29 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for instruction in syntax::instructions(ctx.tree) {
-        if instruction.kind() == "maintainer_instruction" {
-            out.push(Finding {
-                range: instruction.byte_range(),
-                message: "Maintainer instruction is deprecated in favor of using label".into(),
-                ..Default::default()
-            });
+        if instruction.kind() != "maintainer_instruction" {
+            continue;
         }
+        let text = ctx.text(instruction);
+        let author = text
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, rest)| rest)
+            .trim();
+        let mut finding = Finding::new(
+            instruction.byte_range(),
+            "Maintainer instruction is deprecated in favor of using label",
+        );
+        if !author.is_empty() && !author.contains(['\n', '\r']) {
+            let label = format!(
+                "LABEL org.opencontainers.image.authors=\"{}\"",
+                author.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+            finding = finding.with_fix(Fix::new(
+                "Replace with LABEL org.opencontainers.image.authors",
+                vec![Edit::new(instruction.byte_range(), label)],
+            ));
+        }
+        out.push(finding);
     }
 }
 

@@ -218,6 +218,20 @@ impl CheckDirective {
     }
 }
 
+/// A range grown to whole lines, its line break included (for removing an
+/// instruction).
+pub(crate) fn whole_lines(ctx: &Ctx, range: Range<usize>) -> Range<usize> {
+    let start = ctx.source.line_start(range.start);
+    let file_end = ctx.tree.root_node().end_byte();
+    let after = ctx.source.text(range.end..file_end.min(range.end + 2));
+    let eol = if after.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(after.starts_with(['\n', '\r']))
+    };
+    start..range.end + eol
+}
+
 /// Edit distance, an adjacent transposition counting as one edit (for
 /// "did you mean" suggestions).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {

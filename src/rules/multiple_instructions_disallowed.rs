@@ -2,7 +2,7 @@
 //! HEALTHCHECK of a stage takes effect; the earlier ones are dead code.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
@@ -23,13 +23,21 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ("healthcheck_instruction", "HEALTHCHECK"),
         ] {
             let found: Vec<_> = instructions.iter().filter(|i| i.kind() == kind).collect();
-            for instruction in found.iter().take(found.len().saturating_sub(1)) {
-                out.push(Finding {
-                    range: instruction.byte_range(),
-                    message: format!(
-                        "Multiple {keyword} instructions should not be used in the same stage because only the last one will be used"
-                    ), ..Default::default()
-                });
+            let Some(last) = found.last() else { continue };
+            for instruction in found.iter().take(found.len() - 1) {
+                out.push(
+                    Finding::new(
+                        instruction.byte_range(),
+                        format!(
+                            "Multiple {keyword} instructions should not be used in the same stage because only the last one will be used"
+                        ),
+                    )
+                    .with_related(last.byte_range(), format!("the {keyword} that is used"))
+                    .with_fix(Fix::new(
+                        format!("Remove this {keyword} (it has no effect)"),
+                        vec![Edit::new(super::whole_lines(ctx, instruction.byte_range()), "")],
+                    )),
+                );
             }
         }
     }

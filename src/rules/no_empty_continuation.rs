@@ -3,7 +3,7 @@
 //! a forgotten line or joins two instructions by mistake.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax;
 
 pub const RULE: Rule = Rule {
@@ -37,13 +37,32 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if empty {
             // BuildKit reports it on the instruction's last line.
             let end = instruction.end_byte();
-            out.push(Finding {
-                range: end.saturating_sub(1)..end,
-                message: "Empty continuation line".into(),
-                ..Default::default()
-            });
+            out.push(
+                Finding::new(end.saturating_sub(1)..end, "Empty continuation line").with_fix(
+                    Fix::new("Remove the empty lines", blank_line_edits(ctx, instruction)),
+                ),
+            );
         }
     }
+}
+
+/// Edits removing the blank lines inside an instruction's continuations.
+fn blank_line_edits(ctx: &Ctx, instruction: tree_sitter::Node) -> Vec<Edit> {
+    let text = ctx.text(instruction);
+    let start = instruction.start_byte();
+    let mut edits = Vec::new();
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    let mut first = true;
+    while let Some(line) = lines.next() {
+        // a blank line that continues to a next line (never the first line)
+        if !first && line.trim().is_empty() && lines.peek().is_some() {
+            edits.push(Edit::new(start + offset..start + offset + line.len(), ""));
+        }
+        first = false;
+        offset += line.len();
+    }
+    edits
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::roles;
 use crate::analysis::stages::RefKind;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const UNKNOWN: Rule = Rule {
     code: "UnknownStage",
@@ -61,35 +61,54 @@ fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
         };
-        let message = if named(r.in_stage) {
-            format!("stage '{}' refers to itself", r.text)
-        } else if let Some(later) = (r.in_stage + 1..stages.stages.len()).find(|&i| named(i)) {
-            format!(
-                "stage '{}' is defined later (stage {later}); only earlier stages can be used",
-                r.text
+        // A self-reference is hadolint's DL3023.
+        if named(r.in_stage) {
+            continue;
+        }
+        let finding = if let Some(later) = (r.in_stage + 1..stages.stages.len()).find(|&i| named(i))
+        {
+            let later = &stages.stages[later];
+            Finding::new(
+                r.range.clone(),
+                format!(
+                    "stage '{}' is defined later (stage {}); only earlier stages can be used",
+                    r.text, later.index
+                ),
+            )
+            .with_related(
+                later.name_range.clone().unwrap_or(later.from_range.clone()),
+                "defined here, after the reference",
             )
         } else {
             let near = stages.stages[..r.in_stage]
                 .iter()
-                .filter_map(|s| s.name.as_deref())
-                .map(|n| {
+                .filter_map(|s| Some((s.name.as_deref()?, s)))
+                .map(|(n, s)| {
                     (
                         super::edit_distance(&r.text.to_lowercase(), &n.to_lowercase()),
                         n,
+                        s,
                     )
                 })
-                .filter(|(d, _)| *d <= 2)
-                .min();
+                .filter(|(d, _, _)| *d <= 2)
+                .min_by_key(|(d, _, _)| *d);
             match near {
-                Some((_, n)) => format!("no stage named '{}' (did you mean '{n}'?)", r.text),
+                Some((_, n, s)) => Finding::new(
+                    r.range.clone(),
+                    format!("no stage named '{}' (did you mean '{n}'?)", r.text),
+                )
+                .with_related(
+                    s.name_range.clone().unwrap_or(s.from_range.clone()),
+                    format!("stage '{n}'"),
+                )
+                .with_fix(Fix::new(
+                    format!("Change to '{n}'"),
+                    vec![Edit::new(r.range.clone(), n)],
+                )),
                 None => continue, // may be an image on Docker Hub
             }
         };
-        out.push(Finding {
-            range: r.range.clone(),
-            message,
-            ..Default::default()
-        });
+        out.push(finding);
     }
 }
 
@@ -141,7 +160,8 @@ mod tests {
     #[test]
     fn unknown_stages() {
         let src = "FROM golang AS build\nFROM alpine AS final\nCOPY --from=biuld /a /\nCOPY --from=final /b /\nCOPY --from=nginx:latest /c /\nCOPY --from=busybox /d /\n";
-        assert_eq!(found_by("UnknownStage", src), [3, 4]);
+        // line 4 refers to its own stage: hadolint's DL3023
+        assert_eq!(found_by("UnknownStage", src), [3]);
         assert_eq!(
             found_by(
                 "UnknownStage",

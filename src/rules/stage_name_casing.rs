@@ -2,7 +2,7 @@
 //! them in lower case, so `Build` and `build` are the same stage).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "StageNameCasing",
@@ -14,16 +14,33 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for stage in &ctx.analysis.stages.stages {
-        if let Some(name) = &stage.name {
-            if *name != name.to_lowercase() {
-                out.push(Finding {
-                    range: stage.from_range.clone(),
-                    message: format!("Stage name '{name}' should be lowercase"),
-                    ..Default::default()
-                });
-            }
+    let graph = &ctx.analysis.stages;
+    for stage in &graph.stages {
+        let (Some(name), Some(name_range)) = (&stage.name, &stage.name_range) else {
+            continue;
+        };
+        let lower = name.to_lowercase();
+        if *name == lower {
+            continue;
         }
+        // The name and every reference to the stage, lower-cased.
+        let mut edits = vec![Edit::new(name_range.clone(), lower.clone())];
+        edits.extend(
+            graph
+                .refs
+                .iter()
+                .filter(|r| {
+                    r.target == Some(stage.index) && !r.text.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(|r| Edit::new(r.range.clone(), lower.clone())),
+        );
+        out.push(
+            Finding::new(
+                stage.from_range.clone(),
+                format!("Stage name '{name}' should be lowercase"),
+            )
+            .with_fix(Fix::new(format!("Rename stage to '{lower}'"), edits)),
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 //! Shell text is not checked: the shell expands it at run time.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "UndefinedVar",
@@ -187,15 +187,23 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .map(|c| (super::edit_distance(&u.name, c), c))
             .filter(|(d, _)| *d <= 2)
             .min();
-        let mut message = format!("Usage of undefined variable '${}'", u.name);
+        let mut finding = Finding::new(
+            instruction.byte_range(),
+            format!("Usage of undefined variable '${}'", u.name),
+        );
         if let Some((_, c)) = suggestion {
-            message.push_str(&format!(" (did you mean ${c}?)"));
+            finding.message.push_str(&format!(" (did you mean ${c}?)"));
+            // the name inside `$name` / `${name...}`
+            let text = ctx.source.text(u.range.clone());
+            if let Some(at) = text.find(u.name.as_str()) {
+                let start = u.range.start + at;
+                finding = finding.with_fix(Fix::new(
+                    format!("Change to ${c}"),
+                    vec![Edit::new(start..start + u.name.len(), c)],
+                ));
+            }
         }
-        out.push(Finding {
-            range: instruction.byte_range(),
-            message,
-            ..Default::default()
-        });
+        out.push(finding);
     }
 }
 
