@@ -31,6 +31,9 @@ enum Command {
         /// A build argument, as `docker build --build-arg` takes it.
         #[arg(long = "build-arg", value_name = "KEY=VALUE")]
         build_args: Vec<String>,
+        /// Apply every mechanical fix to the files, then report what is left.
+        #[arg(long)]
+        fix: bool,
         /// Dockerfiles, or directories to search for them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Some(Command::Check {
             format,
             build_args,
+            fix,
             paths,
         }) => {
             use dockerfile_lsp::cli::check::{run, Format as F};
@@ -76,7 +80,14 @@ fn main() -> ExitCode {
                 Format::Json => F::Json,
                 Format::Sarif => F::Sarif,
             };
-            run(&paths, format, &build_args, &mut stdout(), &mut stderr())
+            run(
+                &paths,
+                format,
+                &build_args,
+                fix,
+                &mut stdout(),
+                &mut stderr(),
+            )
         }
     };
     ExitCode::from(code as u8)

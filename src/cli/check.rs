@@ -41,6 +41,7 @@ pub fn run(
     paths: &[PathBuf],
     format: Format,
     build_args: &[String],
+    fix: bool,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> i32 {
@@ -87,7 +88,7 @@ pub fn run(
 
     let mut findings = Vec::new();
     for file in &files {
-        let source = match super::read_text(file) {
+        let mut source = match super::read_text(file) {
             Ok(source) => source,
             Err(e) => {
                 let _ = writeln!(err, "{}: cannot read: {e}", file.display());
@@ -103,6 +104,21 @@ pub fn run(
         for e in errors {
             let _ = writeln!(err, "{e}");
             unreadable = true;
+        }
+        if fix {
+            let (fixed, count) = apply_fixes(&source, &context);
+            if count > 0 {
+                match std::fs::write(file, &fixed) {
+                    Ok(()) => {
+                        let _ = writeln!(err, "{}: fixed {count} problem(s)", file.display());
+                        source = fixed;
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "{}: cannot write the fixes: {e}", file.display());
+                        unreadable = true;
+                    }
+                }
+            }
         }
         findings.extend(check_text(&file.display().to_string(), &source, &context));
     }
@@ -131,6 +147,53 @@ pub fn run(
     } else {
         0
     }
+}
+
+/// The text with every mechanical fix applied (fixes that overlap wait for
+/// the next round; a round whose result has new syntax errors is dropped),
+/// and how many fixes were applied.
+pub fn apply_fixes(source: &str, context: &Context) -> (String, usize) {
+    let diagnose = |text: &str| {
+        let tree = syntax::parse(text);
+        let analysis = Analysis::build(&tree, text);
+        diagnostics::diagnose(&tree, &text, &analysis, context)
+    };
+    let syntax_errors =
+        |found: &[Diagnostic]| found.iter().filter(|d| d.code == "SyntaxError").count();
+    let mut text = source.to_string();
+    let mut applied = 0;
+    let mut found = diagnose(&text);
+    for _round in 0..10 {
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut edits = Vec::new();
+        let mut count = 0;
+        for fix in found.iter().filter_map(|d| d.fix.as_ref()) {
+            let overlaps = fix.edits.iter().any(|e| {
+                taken.iter().any(|t| {
+                    e.range.start < t.end.max(t.start + 1)
+                        && t.start < e.range.end.max(e.range.start + 1)
+                })
+            });
+            if overlaps {
+                continue;
+            }
+            taken.extend(fix.edits.iter().map(|e| e.range.clone()));
+            edits.extend(fix.edits.iter().cloned());
+            count += 1;
+        }
+        if count == 0 {
+            break;
+        }
+        let next = diagnostics::Fix::new("all", edits).apply(&text);
+        let next_found = diagnose(&next);
+        if syntax_errors(&next_found) > syntax_errors(&found) {
+            break;
+        }
+        text = next;
+        found = next_found;
+        applied += count;
+    }
+    (text, applied)
 }
 
 /// The diagnostics of one file's text, located for people.
@@ -237,6 +300,7 @@ fn to_json(findings: &[Finding]) -> Value {
                     "code": f.diagnostic.code,
                     "source": diagnostics::SOURCE,
                     "message": f.diagnostic.message,
+                    "fix": f.diagnostic.fix.as_ref().map(|fix| fix.title.as_str()),
                 })
             })
             .collect(),
