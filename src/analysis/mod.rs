@@ -2,6 +2,7 @@
 
 pub mod dockerignore;
 pub mod roles;
+pub mod shell;
 pub mod stages;
 pub mod variables;
 

@@ -3,20 +3,27 @@
 //! (`skip=Rule1,Rule2`, `skip=all`, `error=true`).
 
 mod consistent_instruction_casing;
+mod context_files;
 mod copy_ignored_file;
 mod duplicate_stage_name;
 mod expose;
+pub mod facts;
+mod final_stage;
 mod from_args;
 mod from_as_casing;
 mod from_platform;
+mod install_order;
 mod invalid_definition_description;
 mod json_args_recommended;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod multiple_instructions_disallowed;
 mod no_empty_continuation;
+mod packages;
 mod reserved_stage_name;
+mod secrets_in_layers;
 mod secrets_used_in_arg_or_env;
+mod single_stage_build;
 mod stage_graph;
 mod stage_name_casing;
 mod undefined_var;
@@ -37,11 +44,17 @@ pub struct Ctx<'a> {
     pub source: &'a dyn Source,
     pub analysis: &'a Analysis,
     pub context: &'a Context,
+    facts: std::cell::OnceCell<facts::Facts<'a>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     pub fn text(&self, node: Node) -> String {
         self.source.text(node.byte_range()).into_owned()
+    }
+
+    /// RUN scripts and COPY parts, read on first use.
+    pub fn facts(&self) -> &facts::Facts<'a> {
+        self.facts.get_or_init(|| facts::Facts::read(self))
     }
 }
 
@@ -154,6 +167,18 @@ pub fn registry() -> &'static [Rule] {
         stage_graph::UNKNOWN,
         stage_graph::INDEX,
         stage_graph::UNUSED,
+        install_order::RULE,
+        final_stage::DEV_DEPENDENCIES,
+        final_stage::DEV_NODE_MODULES,
+        final_stage::WHOLE_TREE,
+        final_stage::ROOT,
+        final_stage::HEALTHCHECK,
+        final_stage::CACHE,
+        secrets_in_layers::RULE,
+        context_files::NO_DOCKERIGNORE,
+        context_files::INCOMPLETE,
+        context_files::NEXT_STANDALONE,
+        single_stage_build::RULE,
     ]
 }
 
@@ -278,6 +303,7 @@ pub fn run(
         source,
         analysis,
         context,
+        facts: std::cell::OnceCell::new(),
     };
     let mut out = Vec::new();
     for rule in registry() {
@@ -364,6 +390,17 @@ pub(crate) mod test_support {
         out
     }
 
+    /// What BuildKit's checks and the stage graph report (the engine's
+    /// tests use these).
+    pub fn found_core(src: &str) -> Vec<(&'static str, usize)> {
+        found(src)
+            .into_iter()
+            .filter(|(c, _)| {
+                find(c).is_some_and(|r| matches!(r.group, Group::BuildKit | Group::StageGraph))
+            })
+            .collect()
+    }
+
     /// What one rule reports.
     pub fn found_by(code: &str, src: &str) -> Vec<usize> {
         found(src)
@@ -376,7 +413,7 @@ pub(crate) mod test_support {
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::found;
+    use super::test_support::found_core as found;
     use super::*;
 
     #[test]
@@ -417,7 +454,10 @@ mod tests {
         let src = "# check=skip=JSONArgsRecommended;error=true\nFROM a AS Base\nCMD run\n";
         let tree = syntax::parse(src);
         let analysis = Analysis::build(&tree, src);
-        let diags = run(&tree, &src, &analysis, &Context::default());
+        let diags: Vec<_> = run(&tree, &src, &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.code != "FinalStageRunsAsRoot")
+            .collect();
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "StageNameCasing");
         assert_eq!(diags[0].severity, Severity::Error);

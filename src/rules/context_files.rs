@@ -1,0 +1,180 @@
+//! Rules about the files around the Dockerfile (only when it is a file on
+//! disk, so its build context is known):
+//!
+//! NoDockerignore: no `.dockerignore`, so the whole directory (with
+//! `node_modules`, `.git`, local builds and secrets) is sent as the build
+//! context, and `COPY . .` copies it into the image.
+//! DockerignoreIncomplete: the `.dockerignore` does not leave out
+//! `node_modules` (for a Node.js build), `.git`, or `.next` (for Next.js).
+//! NextStandaloneWithoutOutput: `.next/standalone` is copied but the
+//! Next.js config does not set `output: "standalone"`, so the build does
+//! not produce it.
+
+use super::{Ctx, Finding, Group, Rule};
+use crate::diagnostics::Severity;
+
+pub const NO_DOCKERIGNORE: Rule = Rule {
+    code: "NoDockerignore",
+    aliases: &[],
+    group: Group::BestPractice,
+    severity: Severity::Warning,
+    summary: "Keep a .dockerignore beside the build context",
+    check: check_missing,
+};
+
+pub const INCOMPLETE: Rule = Rule {
+    code: "DockerignoreIncomplete",
+    aliases: &[],
+    group: Group::BestPractice,
+    severity: Severity::Warning,
+    summary: ".dockerignore should leave out node_modules, .git and .next",
+    check: check_incomplete,
+};
+
+pub const NEXT_STANDALONE: Rule = Rule {
+    code: "NextStandaloneWithoutOutput",
+    aliases: &[],
+    group: Group::BestPractice,
+    severity: Severity::Warning,
+    summary: "Copying .next/standalone needs output: \"standalone\" in the Next.js config",
+    check: check_next,
+};
+
+/// Where file-level findings go: the first FROM (or the start).
+fn anchor(ctx: &Ctx) -> std::ops::Range<usize> {
+    ctx.analysis
+        .stages
+        .stages
+        .first()
+        .map_or(0..0, |s| s.from_range.clone())
+}
+
+fn uses_node(ctx: &Ctx) -> bool {
+    let facts = ctx.facts();
+    facts.runs.iter().any(|r| {
+        r.script
+            .any(|c| matches!(c.name.as_str(), "npm" | "yarn" | "pnpm" | "npx"))
+    }) || ctx.analysis.stages.stages.iter().any(|s| {
+        let base = s.base_text.rsplit('/').next().unwrap_or_default();
+        base == "node" || base.starts_with("node:")
+    })
+}
+
+fn uses_next(ctx: &Ctx) -> bool {
+    ctx.context
+        .build_context
+        .as_ref()
+        .is_some_and(|b| b.uses_next || b.next_config.is_some())
+        || ctx
+            .facts()
+            .copies
+            .iter()
+            .any(|c| c.sources().iter().any(|s| s.contains(".next")))
+}
+
+/// Whether the build context is sent at all (some COPY/ADD reads it).
+fn reads_context(ctx: &Ctx) -> bool {
+    ctx.facts()
+        .copies
+        .iter()
+        .any(|c| c.from.is_none() && !c.heredoc)
+}
+
+fn check_missing(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(build) = &ctx.context.build_context else {
+        return;
+    };
+    if build.dockerignore_path.is_none() && reads_context(ctx) {
+        out.push(Finding::new(
+            anchor(ctx),
+            format!(
+                "no .dockerignore in {}: everything there (node_modules, .git, local builds, secrets) is sent to the build and can end up in the image",
+                build.dir.display()
+            ),
+        ));
+    }
+}
+
+fn check_incomplete(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(build), Some(ignore)) = (&ctx.context.build_context, &ctx.context.dockerignore)
+    else {
+        return;
+    };
+    if build.dockerignore_path.is_none() || !reads_context(ctx) || ignore.excludes_everything() {
+        return;
+    }
+    let mut missing = Vec::new();
+    if uses_node(ctx) && !ignore.is_ignored("node_modules") {
+        missing.push("node_modules");
+    }
+    if !ignore.is_ignored(".git") {
+        missing.push(".git");
+    }
+    if uses_next(ctx) && !ignore.is_ignored(".next") {
+        missing.push(".next");
+    }
+    if !missing.is_empty() {
+        out.push(Finding::new(
+            anchor(ctx),
+            format!(
+                ".dockerignore does not leave out {}: add {} to it",
+                missing.join(", "),
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+        ));
+    }
+}
+
+/// Whether a Next.js config sets `output: "standalone"` (any quotes).
+fn sets_standalone(config: &str) -> bool {
+    config.match_indices("output").any(|(i, _)| {
+        let rest = config[i + "output".len()..].trim_start();
+        let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+        rest.strip_prefix(':').is_some_and(|v| {
+            v.trim_start()
+                .trim_start_matches(['"', '\'', '`'])
+                .starts_with("standalone")
+        })
+    })
+}
+
+fn check_next(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(build) = &ctx.context.build_context else {
+        return;
+    };
+    let Some(copy) = ctx
+        .facts()
+        .copies
+        .iter()
+        .find(|c| c.sources().iter().any(|s| s.contains(".next/standalone")))
+    else {
+        return;
+    };
+    let message = match &build.next_config {
+        Some((name, text)) if !sets_standalone(text) => format!(
+            "copies .next/standalone, but {name} does not set output: \"standalone\", so `next build` does not create it"
+        ),
+        None => "copies .next/standalone, but no next.config.* beside the Dockerfile sets output: \"standalone\"".to_string(),
+        _ => return,
+    };
+    out.push(Finding::new(copy.node.byte_range(), message));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sets_standalone;
+
+    #[test]
+    fn reads_the_output_setting() {
+        assert!(sets_standalone("module.exports = { output: 'standalone' }"));
+        assert!(sets_standalone(
+            "const c = {\n  \"output\" : \"standalone\",\n}"
+        ));
+        assert!(!sets_standalone("module.exports = { output: 'export' }"));
+        assert!(!sets_standalone("module.exports = {}"));
+    }
+}

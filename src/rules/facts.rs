@@ -1,0 +1,217 @@
+//! What several rules ask about instructions, read once per check: the
+//! script of each RUN (with tree-sitter-bash), and the sources,
+//! destination and `--from` of each COPY/ADD.
+
+use tree_sitter::Node;
+
+use super::Ctx;
+use crate::analysis::shell::Script;
+use crate::syntax::{self, logical_text, views};
+
+pub struct Facts<'t> {
+    /// Every instruction of each stage, in order (FROM first).
+    pub stages: Vec<Vec<Node<'t>>>,
+    pub runs: Vec<Run<'t>>,
+    pub copies: Vec<Copy<'t>>,
+}
+
+pub struct Run<'t> {
+    pub node: Node<'t>,
+    pub stage: usize,
+    pub script: Script,
+    /// The script's text as the shell gets it.
+    pub text: String,
+    /// `--mount=type=cache` is used.
+    pub cache_mount: bool,
+    /// `--mount=type=secret` is used.
+    pub secret_mount: bool,
+}
+
+pub struct Copy<'t> {
+    pub node: Node<'t>,
+    pub stage: usize,
+    /// `ADD` rather than `COPY`.
+    pub add: bool,
+    pub from: Option<String>,
+    /// Sources then destination, as written (continuations removed).
+    pub paths: Vec<String>,
+    pub path_nodes: Vec<Node<'t>>,
+    pub heredoc: bool,
+}
+
+impl Copy<'_> {
+    pub fn sources(&self) -> &[String] {
+        &self.paths[..self.paths.len().saturating_sub(1)]
+    }
+
+    pub fn dest(&self) -> Option<&str> {
+        (self.paths.len() >= 2).then(|| self.paths[self.paths.len() - 1].as_str())
+    }
+}
+
+impl<'t> Facts<'t> {
+    pub fn read(ctx: &Ctx<'t>) -> Facts<'t> {
+        let mut facts = Facts {
+            stages: Vec::new(),
+            runs: Vec::new(),
+            copies: Vec::new(),
+        };
+        for (index, (stage, _)) in views::stages(ctx.tree).into_iter().enumerate() {
+            let instructions = views::stage_instructions(stage);
+            for &node in &instructions {
+                match node.kind() {
+                    "run_instruction" => facts.runs.push(read_run(ctx, node, index)),
+                    "copy_instruction" | "add_instruction" => {
+                        facts.copies.push(read_copy(ctx, node, index))
+                    }
+                    _ => {}
+                }
+            }
+            facts.stages.push(instructions);
+        }
+        facts
+    }
+
+    pub fn runs_in(&self, stage: usize) -> impl Iterator<Item = &Run<'t>> {
+        self.runs.iter().filter(move |r| r.stage == stage)
+    }
+
+    pub fn copies_in(&self, stage: usize) -> impl Iterator<Item = &Copy<'t>> {
+        self.copies.iter().filter(move |c| c.stage == stage)
+    }
+
+    /// The instructions of a stage of a kind (`"user_instruction"`...).
+    pub fn of_kind(&self, stage: usize, kind: &str) -> Vec<Node<'t>> {
+        self.stages
+            .get(stage)
+            .map(|i| i.iter().copied().filter(|n| n.kind() == kind).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn final_stage(&self) -> Option<usize> {
+        self.stages.len().checked_sub(1)
+    }
+}
+
+fn read_run<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Run<'t> {
+    let mut text = String::new();
+    if let Some(shell) = node.child_by_field_name("shell") {
+        let command = logical_text(shell, ctx.source);
+        let mut cursor = node.walk();
+        let bodies: Vec<String> = node
+            .children(&mut cursor)
+            .filter(|c| c.kind() == "heredoc_block")
+            .map(|b| ctx.text(b))
+            .collect();
+        let only_markers = command.split_whitespace().all(|w| w.starts_with("<<"));
+        if only_markers && !bodies.is_empty() {
+            // `RUN <<EOF` runs the body; drop each body's end delimiter.
+            for body in bodies {
+                let body = body.trim_end_matches(['\n', '\r']);
+                let without_end = body.rfind('\n').map_or("", |i| &body[..i]);
+                text.push_str(without_end);
+                text.push('\n');
+            }
+        } else {
+            text = command;
+            for body in bodies {
+                text.push('\n');
+                text.push_str(&body);
+            }
+        }
+    } else if let Some(exec) = node.child_by_field_name("exec") {
+        let args = json_args(ctx, exec);
+        text = match args.as_slice() {
+            [sh, c, script, ..] if sh.ends_with("sh") && c == "-c" => script.clone(),
+            _ => args.join(" "),
+        };
+    }
+    let flags = views::flags(node, ctx.source);
+    let mount_type = |wanted: &str| {
+        flags.iter().any(|f| {
+            f.name == "mount"
+                && f.options
+                    .iter()
+                    .any(|o| o.key == "type" && o.value.is_some_and(|v| ctx.text(v) == wanted))
+        })
+    };
+    Run {
+        node,
+        stage,
+        script: Script::parse(&text),
+        text,
+        cache_mount: mount_type("cache"),
+        secret_mount: mount_type("secret"),
+    }
+}
+
+/// The strings of a JSON array, unquoted.
+pub fn json_args(ctx: &Ctx, array: Node) -> Vec<String> {
+    let mut cursor = array.walk();
+    array
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "json_string")
+        .map(|s| {
+            let raw = ctx.text(s);
+            serde_json::from_str::<String>(&raw).unwrap_or(raw)
+        })
+        .collect()
+}
+
+fn read_copy<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Copy<'t> {
+    let from = views::flags(node, ctx.source)
+        .into_iter()
+        .find(|f| f.name == "from")
+        .and_then(|f| f.value)
+        .map(|v| logical_text(v, ctx.source));
+    let mut cursor = node.walk();
+    let path_nodes: Vec<Node> = node.children_by_field_name("path", &mut cursor).collect();
+    let heredoc = path_nodes.iter().any(|p| p.kind() == "heredoc_marker");
+    let paths = if let Some(exec) = node.child_by_field_name("exec") {
+        json_args(ctx, exec)
+    } else {
+        path_nodes
+            .iter()
+            .map(|p| logical_text(*p, ctx.source))
+            .collect()
+    };
+    Copy {
+        node,
+        stage,
+        add: node.kind() == "add_instruction",
+        from,
+        paths,
+        path_nodes,
+        heredoc,
+    }
+}
+
+/// The ENV values a stage sets (its own and its parents' in the file).
+pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
+    let stages = &ctx.analysis.stages.stages;
+    let mut at = Some(stage);
+    while let Some(s) = at {
+        let found = ctx
+            .analysis
+            .variables
+            .defs
+            .iter()
+            .rev()
+            .find(|d| {
+                d.stage == Some(s)
+                    && d.kind == crate::analysis::variables::DefKind::Env
+                    && d.name == name
+            })
+            .map(|d| d.value.clone().unwrap_or_default());
+        if found.is_some() {
+            return found;
+        }
+        at = stages[s].parent;
+    }
+    None
+}
+
+/// Whether a node is an instruction of the given kind.
+pub fn is_kind(node: Node, kind: &str) -> bool {
+    node.kind() == kind && syntax::is_instruction_kind(kind)
+}

@@ -1,0 +1,51 @@
+//! SingleStageBuild: a Dockerfile with one stage that installs build
+//! dependencies and runs a build ships its compilers, dev dependencies and
+//! sources in the image. Split it into deps / build / runner stages (the
+//! "Split into stages" code action does it).
+
+use super::{packages, Ctx, Finding, Group, Rule};
+use crate::diagnostics::Severity;
+
+pub const RULE: Rule = Rule {
+    code: "SingleStageBuild",
+    aliases: &[],
+    group: Group::BestPractice,
+    severity: Severity::Information,
+    summary: "Build in a stage of its own and ship only the output",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let facts = ctx.facts();
+    if facts.stages.len() != 1 {
+        return;
+    }
+    let installs = facts
+        .runs
+        .iter()
+        .find(|r| r.script.any(|c| packages::manifest_install(c).is_some()));
+    let builds = facts.runs.iter().find(|r| r.script.any(packages::is_build));
+    if let (Some(install), Some(build)) = (installs, builds) {
+        out.push(
+            Finding::new(
+                ctx.analysis.stages.stages[0].from_range.clone(),
+                "one stage installs dependencies and builds: the image ships build tooling, dev dependencies and sources. Split it into deps, build and runner stages",
+            )
+            .with_related(install.node.byte_range(), "dependencies are installed here")
+            .with_related(build.node.byte_range(), "the build runs here"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn bad_and_good() {
+        let bad = "FROM node:22\nCOPY . .\nRUN npm ci\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+        assert_eq!(found_by("SingleStageBuild", bad), [1]);
+        let good = "FROM node:22 AS build\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /dist /dist\n";
+        assert!(found_by("SingleStageBuild", good).is_empty());
+    }
+}
