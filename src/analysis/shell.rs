@@ -16,6 +16,9 @@ pub struct Command {
     pub writes: Vec<String>,
     /// Whether the command appears in a pipeline (`a | b`).
     pub piped: bool,
+    /// Variables the shell expands in its arguments (`$A`, `${B}`; not
+    /// inside single quotes).
+    pub expands: Vec<String>,
 }
 
 impl Command {
@@ -151,6 +154,11 @@ fn command(node: Node, text: &str, piped: bool) -> Option<Command> {
         .children_by_field_name("redirect", &mut cursor)
         .filter_map(|r| redirect_target(r, text))
         .collect();
+    let mut expands = Vec::new();
+    let mut cursor = node.walk();
+    for a in node.children_by_field_name("argument", &mut cursor) {
+        expansions(a, text, &mut expands);
+    }
     let mut name = name;
     // `sudo apt-get ...`, `env A=b npm ...`: the wrapped command counts.
     while matches!(name.as_str(), "sudo" | "env" | "exec" | "nohup" | "time") && !args.is_empty() {
@@ -164,6 +172,7 @@ fn command(node: Node, text: &str, piped: bool) -> Option<Command> {
                 args,
                 writes,
                 piped,
+                expands,
             });
         }
         name = args[at].clone();
@@ -174,7 +183,27 @@ fn command(node: Node, text: &str, piped: bool) -> Option<Command> {
         args,
         writes,
         piped,
+        expands,
     })
+}
+
+fn expansions(node: Node, text: &str, out: &mut Vec<String>) {
+    match node.kind() {
+        "raw_string" => {}
+        "simple_expansion" | "expansion" => {
+            let mut cursor = node.walk();
+            let name = node
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "variable_name");
+            out.extend(name.map(|n| text[n.byte_range()].to_string()));
+        }
+        _ => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                expansions(child, text, out);
+            }
+        }
+    }
 }
 
 fn redirect_target(node: Node, text: &str) -> Option<String> {
@@ -219,6 +248,8 @@ mod tests {
         assert!(s.commands[1].has_flag(&["-y"]));
         assert!(s.commands[2].piped && s.commands[3].piped && !s.commands[1].piped);
         assert_eq!(s.commands[4].writes, ["~/.npmrc"]);
+        assert_eq!(s.commands[4].expands, ["TOKEN"]);
+        assert!(Script::parse("echo '$A' \"${B:-x}\"").commands[0].expands == ["B"]);
     }
 
     #[test]

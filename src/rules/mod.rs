@@ -317,8 +317,9 @@ pub fn run(
             Some(Level::On(severity)) => severity,
             _ => rule.severity,
         };
-        // `error=true` turns the warnings a build reports into failures.
-        if directive.error && severity <= Severity::Warning {
+        // `error=true` turns the warnings a build reports (BuildKit's own
+        // checks) into failures.
+        if directive.error && rule.group == Group::BuildKit && severity <= Severity::Warning {
             severity = Severity::Error;
         }
         let silenced_here = |f: &Finding| {

@@ -75,12 +75,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         for c in &run.script.commands {
-            let uses_secret = c
-                .args
-                .iter()
-                .chain(std::iter::once(&c.name))
-                .flat_map(|a| crate::analysis::variables::shell_expansions(a))
-                .any(|(name, _)| looks_secret(&name));
+            let uses_secret = c.expands.iter().any(|name| looks_secret(name));
             let written = c.writes.iter().find(|w| !w.starts_with("/dev/"));
             // `npm config set //registry/:_authToken=$NPM_TOKEN` writes ~/.npmrc
             let npm_config = c.is("npm", "config") && c.operands().nth(1) == Some("set");
