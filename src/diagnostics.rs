@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn clean_file_has_none() {
-        assert!(codes("FROM a\n").is_empty());
+        assert!(codes("FROM a:1\n").is_empty());
     }
 
     #[test]
@@ -273,6 +273,6 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_errors() {
-        assert_eq!(codes("FROM a\nFOO b\n"), ["SyntaxError"]);
+        assert_eq!(codes("FROM a:1\nFOO b\n"), ["SyntaxError"]);
     }
 }

@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn silencing_for_one_instruction_and_for_the_file() {
-        let src = "FROM a AS Build\nFROM b\nMAINTAINER me\n";
+        let src = "FROM a:1 AS Build\nFROM b:1\nMAINTAINER me\n";
         let (diags, found) = actions(src);
         let d = diags
             .iter()
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn extends_an_existing_directive() {
-        let src = "# check=error=true\nFROM a AS Build\n";
+        let src = "# check=error=true\nFROM a:1 AS Build\n";
         let (_, found) = actions(src);
         let file = found
             .iter()
@@ -206,9 +206,9 @@ mod tests {
         let fixed = file.fix.apply(src);
         assert_eq!(
             fixed,
-            "# check=error=true;skip=StageNameCasing\nFROM a AS Build\n"
+            "# check=error=true;skip=StageNameCasing\nFROM a:1 AS Build\n"
         );
-        let src = "# check=skip=A\r\nFROM a AS Build\r\n";
+        let src = "# check=skip=A\r\nFROM a:1 AS Build\r\n";
         let (_, found) = actions(src);
         let fixed = found
             .iter()
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_first_instruction_gets_a_comment_that_is_not_a_directive() {
-        let src = "FROM a AS Build\n";
+        let src = "FROM a:1 AS Build\n";
         let (_, found) = actions(src);
         let here = found
             .iter()
@@ -229,7 +229,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             here.fix.apply(src),
-            "# hadolint ignore=StageNameCasing\nFROM a AS Build\n"
+            "# hadolint ignore=StageNameCasing\nFROM a:1 AS Build\n"
         );
         assert!(codes_after(&here.fix.apply(src)).is_empty());
     }
