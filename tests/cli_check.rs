@@ -79,7 +79,7 @@ fn every_invalid_corpus_file_gets_an_error_and_no_valid_file_gets_any() {
 fn json_output_has_the_documented_fields() {
     let dir = temp_dir("json");
     let file = dir.join("Dockerfile");
-    write(&file, "FROM alpine\n  ÉTAPE x\n".as_bytes());
+    write(&file, "FROM alpine:3.20\n  ÉTAPE x\n".as_bytes());
     let (code, out, _) = check(&["--format", "json", file.to_str().unwrap()]);
     assert_eq!(code, 1);
     let findings: Vec<Value> = serde_json::from_str(&out).unwrap();
