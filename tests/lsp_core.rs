@@ -23,6 +23,10 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
         assert_eq!(caps[feature], true, "{feature}");
     }
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
     assert_eq!(caps["hoverProvider"], true);
     assert!(caps["completionProvider"]["triggerCharacters"]
         .as_array()

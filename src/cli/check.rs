@@ -345,7 +345,15 @@ fn to_sarif(findings: &[Finding]) -> Value {
                 "driver": {
                     "name": "dockerfile-lsp",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules.iter().map(|r| json!({ "id": r, "name": r })).collect::<Vec<_>>(),
+                    "rules": rules.iter().map(|r| match crate::rules::find(r) {
+                        Some(rule) => json!({
+                            "id": r,
+                            "name": r,
+                            "shortDescription": { "text": rule.summary },
+                            "helpUri": diagnostics::docs_url(r, &crate::config::Config::default()),
+                        }),
+                        None => json!({ "id": r, "name": r }),
+                    }).collect::<Vec<_>>(),
                 }
             },
             "columnKind": "unicodeCodePoints",

@@ -61,12 +61,18 @@ impl Server {
     }
 
     pub fn initialize(&mut self, encodings: &[&str]) -> Value {
+        self.initialize_with(encodings, Value::Null)
+    }
+
+    /// Initializes with these `initializationOptions` (the client's settings).
+    pub fn initialize_with(&mut self, encodings: &[&str], options: Value) -> Value {
         let response = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
                 "capabilities": { "general": { "positionEncodings": encodings } },
+                "initializationOptions": options,
             }),
         );
         let result = response["result"].clone();

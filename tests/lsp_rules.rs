@@ -1,0 +1,180 @@
+//! End to end: rule diagnostics over LSP, with their documentation links
+//! and related locations, quick fixes applied through `textDocument/
+//! codeAction`, and configuration from the client and the project file.
+
+mod common;
+
+use common::lsp::Server;
+use serde_json::{json, Value};
+
+fn with_code<'a>(diagnostics: &'a [Value], code: &str) -> Vec<&'a Value> {
+    diagnostics.iter().filter(|d| d["code"] == code).collect()
+}
+
+/// Applies LSP text edits (positions in UTF-8 bytes here) to a text.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let col = p["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + col
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut out = text.to_string();
+    for (start, end, new) in edits.into_iter().rev() {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+#[test]
+fn diagnostics_link_their_docs_and_related_places() {
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    let uri = "untitled:Dockerfile-1";
+    server.open(
+        uri,
+        1,
+        "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=biuld /a /a\n",
+    );
+    let found = server.diagnostics(uri, 1);
+    let unknown = with_code(&found, "UnknownStage");
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    let d = unknown[0];
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("/docs/rules/UnknownStage.md"));
+    let related = &d["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 0, "character": 20})
+    );
+    assert_eq!(related["message"], "stage 'build'");
+}
+
+#[test]
+fn quick_fixes_apply_through_code_actions() {
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    let uri = "untitled:Dockerfile-2";
+    let text = "FROM golang:1.23 AS Build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=Build /app /app\n";
+    server.open(uri, 1, text);
+    let found = server.diagnostics(uri, 1);
+    let d = with_code(&found, "StageNameCasing")[0].clone();
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": d["range"], "context": { "diagnostics": [d] } }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Ignore StageNameCasing for this instruction"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Disable StageNameCasing for this file"),
+        "{titles:?}"
+    );
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .expect("a preferred fix");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["diagnostics"][0]["code"], "StageNameCasing");
+    let change = &fix["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    let fixed = apply(text, change["edits"].as_array().unwrap());
+    assert_eq!(fixed, text.replace("Build", "build"));
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    let found = server.diagnostics(uri, 2);
+    assert!(with_code(&found, "StageNameCasing").is_empty(), "{found:?}");
+}
+
+#[test]
+fn client_settings_turn_rules_off_change_severities_and_report_mistakes() {
+    let mut server = Server::start();
+    server.initialize_with(&["utf-8"], json!({ "rules": { "StageNameCasing": "off" } }));
+    let uri = "untitled:Dockerfile-3";
+    server.open(uri, 1, "FROM alpine:3.20 AS Base\nMAINTAINER me\n");
+    let found = server.diagnostics(uri, 1);
+    assert!(with_code(&found, "StageNameCasing").is_empty(), "{found:?}");
+    assert_eq!(with_code(&found, "MaintainerDeprecated")[0]["severity"], 2);
+
+    // hadolint's code for the same check names the rule too
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "dockerfile-lsp": { "rules": { "StageNameCasing": "error", "DL4000": "hint" } } } }),
+    );
+    let found = server.diagnostics(uri, 1);
+    assert_eq!(
+        with_code(&found, "StageNameCasing")[0]["severity"],
+        1,
+        "{found:?}"
+    );
+    assert_eq!(with_code(&found, "MaintainerDeprecated")[0]["severity"], 4);
+
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "rules": { "NoSuchRule": "off" } } }),
+    );
+    let found = server.diagnostics(uri, 1);
+    let config = with_code(&found, "ConfigError");
+    assert_eq!(config.len(), 1, "{found:?}");
+    assert!(config[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown rule 'NoSuchRule'"));
+    // the previous settings stay in force
+    assert_eq!(with_code(&found, "StageNameCasing")[0]["severity"], 1);
+}
+
+#[test]
+fn the_project_file_and_dockerignore_beside_the_dockerfile_apply() {
+    let dir = common::temp_dir("lsp-project");
+    common::write(
+        &dir.join(".dockerfile-lsp.toml"),
+        b"[rules]\nDL3006 = \"off\"\n",
+    );
+    common::write(&dir.join(".dockerignore"), b"secret.txt\n");
+    let path = dir.join("app").join("Dockerfile");
+    common::write(&path, b"");
+    let uri = format!("file://{}", path.display());
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    // .dockerignore is read from the Dockerfile's own directory
+    common::write(&dir.join("app/.dockerignore"), b"secret.txt\n");
+    server.open(&uri, 1, "FROM ubuntu\nCOPY secret.txt /\n");
+    let found = server.diagnostics(&uri, 1);
+    assert!(with_code(&found, "DL3006").is_empty(), "{found:?}");
+    assert_eq!(with_code(&found, "CopyIgnoredFile").len(), 1, "{found:?}");
+
+    common::write(
+        &dir.join(".dockerfile-lsp.toml"),
+        b"[rules]\nDL3006 = \"sometimes\"\n",
+    );
+    server.open(&uri, 2, "FROM ubuntu\n");
+    let found = server.diagnostics(&uri, 2);
+    let config = with_code(&found, "ConfigError");
+    assert_eq!(config.len(), 1, "{found:?}");
+    assert!(config[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains(".dockerfile-lsp.toml"));
+}
