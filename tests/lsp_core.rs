@@ -41,7 +41,7 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
 #[test]
 fn did_open_publishes_versioned_diagnostics() {
     let (mut server, _) = Server::initialized(&["utf-16"]);
-    server.open("file:///bad/Dockerfile", 3, "FROM alpine\nFOO bar\n");
+    server.open("file:///bad/Dockerfile", 3, "FROM alpine:3.20\nFOO bar\n");
     let found = server.diagnostics("file:///bad/Dockerfile", 3);
     assert_eq!(found.len(), 1, "{found:?}");
     let d = &found[0];
@@ -54,14 +54,14 @@ fn did_open_publishes_versioned_diagnostics() {
         json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 7 } })
     );
 
-    server.open("file:///good/Dockerfile", 1, "FROM alpine\n");
+    server.open("file:///good/Dockerfile", 1, "FROM alpine:3.20\n");
     assert!(server.diagnostics("file:///good/Dockerfile", 1).is_empty());
 }
 
 #[test]
 fn an_edit_at_the_cursor_updates_the_diagnostics() {
     let (mut server, _) = Server::initialized(&["utf-16"]);
-    let (text, at) = cursor("FROM alpine\nFOO$0 echo hi\n");
+    let (text, at) = cursor("FROM alpine:3.20\nFOO$0 echo hi\n");
     server.open("file:///a/Dockerfile", 1, &text);
     assert_eq!(server.diagnostics("file:///a/Dockerfile", 1).len(), 1);
     let start = json!({ "line": at["line"], "character": at["character"].as_i64().unwrap() - 3 });
@@ -75,7 +75,7 @@ fn an_edit_at_the_cursor_updates_the_diagnostics() {
     assert!(server.diagnostics("file:///a/Dockerfile", 2).is_empty());
     assert_eq!(
         server.text("file:///a/Dockerfile"),
-        (2, "FROM alpine\nRUN echo hi\n".to_string())
+        (2, "FROM alpine:3.20\nRUN echo hi\n".to_string())
     );
 }
 
