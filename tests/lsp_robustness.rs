@@ -10,7 +10,7 @@ const URI: &str = "file:///robust/Dockerfile";
 
 fn ready() -> Server {
     let (mut server, _) = Server::initialized(&["utf-16"]);
-    server.open(URI, 1, "FROM alpine\n");
+    server.open(URI, 1, "FROM alpine:3.20\n");
     assert!(server.diagnostics(URI, 1).is_empty());
     server
 }
@@ -80,7 +80,10 @@ fn ranges_past_the_end_are_clamped() {
                     { "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 5 } }, "text": "ALPINE" },
                 ] }),
     );
-    assert_eq!(server.text(URI), (2, "FROM ALPINE AS base".to_string()));
+    assert_eq!(
+        server.text(URI),
+        (2, "FROM ALPINE:3.20 AS base".to_string())
+    );
     assert!(server.diagnostics(URI, 2).is_empty());
 }
 
@@ -99,7 +102,7 @@ fn a_position_inside_a_surrogate_pair_means_the_character_start() {
 #[test]
 fn versions_that_skip_or_go_back_are_taken_as_given() {
     let mut server = ready();
-    for (version, text) in [(10, "FROM a\n"), (4, "FROM b\n")] {
+    for (version, text) in [(10, "FROM a:1\n"), (4, "FROM b:1\n")] {
         server.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": URI, "version": version },
@@ -130,7 +133,7 @@ fn requests_before_initialize_are_refused() {
     );
     assert_eq!(error_code(&reply), -32002);
     server.initialize(&[]);
-    server.open(URI, 1, "FROM alpine\n");
+    server.open(URI, 1, "FROM alpine:3.20\n");
     still_answers(&mut server);
 }
 
