@@ -285,7 +285,7 @@ fn check_from_alias(ctx: &Ctx, out: &mut Vec<Finding>) {
             || graph.stages[..r.in_stage]
                 .iter()
                 .filter_map(|s| s.name.as_deref())
-                .any(|n| super::edit_distance(&r.text.to_lowercase(), &n.to_lowercase()) <= 2);
+                .any(|n| super::near(&r.text, n).is_some());
         if !unknown_stage_reports {
             out.push(Finding::new(
                 r.range.clone(),

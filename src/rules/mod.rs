@@ -280,6 +280,17 @@ pub(crate) fn whole_lines(ctx: &Ctx, range: Range<usize>) -> Range<usize> {
     start..range.end + eol
 }
 
+/// The edit distance of two names when it is at most 2 (a "did you mean"
+/// candidate), compared without regard to case; `None` when farther. Names
+/// whose lengths differ by more than 2 are ruled out without computing it.
+pub(crate) fn near(a: &str, b: &str) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > 2 {
+        return None;
+    }
+    let d = edit_distance(&a.to_lowercase(), &b.to_lowercase());
+    (d <= 2).then_some(d)
+}
+
 /// Edit distance, an adjacent transposition counting as one edit (for
 /// "did you mean" suggestions).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {

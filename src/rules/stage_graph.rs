@@ -83,14 +83,7 @@ fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
             let near = stages.stages[..r.in_stage]
                 .iter()
                 .filter_map(|s| Some((s.name.as_deref()?, s)))
-                .map(|(n, s)| {
-                    (
-                        super::edit_distance(&r.text.to_lowercase(), &n.to_lowercase()),
-                        n,
-                        s,
-                    )
-                })
-                .filter(|(d, _, _)| *d <= 2)
+                .filter_map(|(n, s)| Some((super::near(&r.text, n)?, n, s)))
                 .min_by_key(|(d, _, _)| *d);
             match near {
                 Some((_, n, s)) => Finding::new(
