@@ -154,15 +154,8 @@ impl StageGraph {
 
     /// The last stage before `before` with this name (case-insensitive).
     pub fn find_by_name(&self, name: &str, before: usize) -> Option<usize> {
-        self.stages[..before.min(self.stages.len())]
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .map(|s| s.index)
+        let found = self.by_name.get(&name.to_lowercase())?;
+        found.iter().rev().copied().find(|&i| i < before)
     }
 
     /// The reference under a byte offset.

@@ -3,7 +3,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "ConsistentInstructionCasing",
@@ -15,8 +14,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let keywords: Vec<_> = syntax::instructions(ctx.tree)
-        .into_iter()
+    let keywords: Vec<_> = ctx
+        .instructions()
+        .iter()
+        .copied()
         .filter_map(|i| i.child(0).map(|k| (i, ctx.text(k))))
         .collect();
     let lower = keywords

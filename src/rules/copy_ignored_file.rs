@@ -18,7 +18,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(ignore) = &ctx.context.dockerignore else {
         return;
     };
-    for instruction in syntax::instructions(ctx.tree) {
+    for &instruction in ctx.instructions() {
         let verb = match instruction.kind() {
             "copy_instruction" => "Copy",
             "add_instruction" => "Add",

@@ -6,7 +6,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax;
 
 pub const PROTO_CASING: Rule = Rule {
     code: "ExposeProtoCasing",
@@ -28,7 +27,7 @@ pub const INVALID_FORMAT: Rule = Rule {
 
 fn ports<'t>(ctx: &Ctx<'t>) -> Vec<(tree_sitter::Node<'t>, tree_sitter::Node<'t>, String)> {
     let mut out = Vec::new();
-    for instruction in syntax::instructions(ctx.tree) {
+    for &instruction in ctx.instructions() {
         if instruction.kind() != "expose_instruction" {
             continue;
         }

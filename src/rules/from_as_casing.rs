@@ -13,14 +13,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for stage in &ctx.analysis.stages.stages {
-        let Some(from) = ctx
-            .tree
-            .root_node()
-            .descendant_for_byte_range(stage.from_range.start, stage.from_range.end)
-        else {
-            continue;
-        };
+    let stages = crate::syntax::views::stages(ctx.tree);
+    for ((_, from), stage) in stages.into_iter().zip(&ctx.analysis.stages.stages) {
         let Some(from_kw) = from.child(0) else {
             continue;
         };

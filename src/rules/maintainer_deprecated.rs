@@ -3,7 +3,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "MaintainerDeprecated",
@@ -15,7 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instruction in syntax::instructions(ctx.tree) {
+    for &instruction in ctx.instructions() {
         if instruction.kind() != "maintainer_instruction" {
             continue;
         }

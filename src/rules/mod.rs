@@ -47,11 +47,18 @@ pub struct Ctx<'a> {
     pub analysis: &'a Analysis,
     pub context: &'a Context,
     facts: std::cell::OnceCell<facts::Facts<'a>>,
+    instructions: std::cell::OnceCell<Vec<Node<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn text(&self, node: Node) -> String {
         self.source.text(node.byte_range()).into_owned()
+    }
+
+    /// Every instruction in document order, listed on first use.
+    pub fn instructions(&self) -> &[Node<'a>] {
+        self.instructions
+            .get_or_init(|| syntax::instructions(self.tree))
     }
 
     /// RUN scripts and COPY parts, read on first use.
@@ -338,6 +345,7 @@ pub fn run(
         analysis,
         context,
         facts: std::cell::OnceCell::new(),
+        instructions: std::cell::OnceCell::new(),
     };
     let mut out = Vec::new();
     for rule in registry() {

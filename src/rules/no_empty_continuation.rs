@@ -4,7 +4,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax;
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
@@ -16,7 +15,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instruction in syntax::instructions(ctx.tree) {
+    for &instruction in ctx.instructions() {
+        // an empty continuation line needs at least two more lines
+        if instruction.end_position().row < instruction.start_position().row + 2 {
+            continue;
+        }
         let mut stack = vec![instruction];
         let mut empty = false;
         while let Some(node) = stack.pop() {
