@@ -52,7 +52,7 @@ pub struct Config {
     pub rules: BTreeMap<String, Level>,
     pub build_args: BTreeMap<String, String>,
     /// Where diagnostics' `codeDescription` links point: the page of a rule
-    /// is `<docs_base_url><Code>.md`.
+    /// is `<docs_base_url><Code>.md` (a client setting).
     pub docs_base_url: Option<String>,
 }
 
@@ -63,8 +63,6 @@ struct FileShape {
     rules: BTreeMap<String, String>,
     #[serde(default, rename = "build-args")]
     build_args: BTreeMap<String, String>,
-    #[serde(default, rename = "docs-base-url")]
-    docs_base_url: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -82,7 +80,7 @@ impl Config {
     /// Reads a project file's text. Errors say what is wrong and where.
     pub fn from_toml(text: &str) -> Result<Config, String> {
         let shape: FileShape = toml::from_str(text).map_err(|e| e.to_string())?;
-        Config::from_parts(shape.rules, shape.build_args, shape.docs_base_url)
+        Config::from_parts(shape.rules, shape.build_args, None)
     }
 
     /// Reads the client's settings (`null` gives the defaults).
