@@ -22,7 +22,9 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
-use crate::features::{code_actions, completion, folding, hover, navigation, symbols};
+use crate::features::{
+    code_actions, completion, folding, hover, navigation, split_stages, symbols,
+};
 use crate::syntax;
 
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
@@ -225,7 +227,10 @@ impl LanguageServer for Backend {
                 folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                     lsp::CodeActionOptions {
-                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            lsp::CodeActionKind::QUICKFIX,
+                            lsp::CodeActionKind::REFACTOR_REWRITE,
+                        ]),
                         ..Default::default()
                     },
                 )),
@@ -517,7 +522,26 @@ impl LanguageServer for Backend {
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
             let config = self.state().settings.clone();
-            let actions: Vec<lsp::CodeActionOrCommand> =
+            let whole = 0..snap.rope.len_bytes();
+            let next_js = file_path(&uri)
+                .map(|p| diagnostics::BuildContext::of_dockerfile(&p))
+                .is_some_and(|b| b.uses_next || b.next_config.is_some());
+            let split = split_stages::split(&snap.tree, &snap.rope, next_js).map(|split| {
+                lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: split.title,
+                    kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
+                    edit: Some(versioned_edit(
+                        &uri,
+                        snap.version,
+                        vec![lsp::OneOf::Left(lsp::TextEdit::new(
+                            to_lsp_range(&snap, whole.clone(), enc),
+                            split.text,
+                        ))],
+                    )),
+                    ..Default::default()
+                })
+            });
+            let mut actions: Vec<lsp::CodeActionOrCommand> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
                     .into_iter()
                     .map(|a| {
@@ -560,6 +584,7 @@ impl LanguageServer for Backend {
                         })
                     })
                     .collect();
+            actions.extend(split);
             (!actions.is_empty()).then_some(actions)
         })
     }
@@ -614,7 +639,7 @@ fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<V
     };
     let (settings, settings_error) = settings;
     let analysis = analysis_of(state, uri, snapshot);
-    let path = uri.to_file_path();
+    let path = file_path(uri);
     let (context, mut errors) = Context::load(path.as_deref(), &settings);
     errors.extend(settings_error.map(|e| format!("the client's dockerfile-lsp settings: {e}")));
     let mut found = diagnostics::diagnose(&snapshot.tree, &snapshot.rope, &analysis, &context);
@@ -760,6 +785,35 @@ fn to_lsp_symbol(
                 .map(|c| to_lsp_symbol(snapshot, c, encoding))
                 .collect()
         }),
+    }
+}
+
+/// The file a `file:` URI names (other schemes, such as `untitled:`, have
+/// no files around them).
+fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    if !is_file {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// Edits to one document at the version they were computed for: the
+/// client applies them whole or not at all.
+fn versioned_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<lsp::OneOf<lsp::TextEdit, lsp::AnnotatedTextEdit>>,
+) -> lsp::WorkspaceEdit {
+    lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits,
+        }])),
+        ..Default::default()
     }
 }
 

@@ -178,3 +178,55 @@ fn the_project_file_and_dockerignore_beside_the_dockerfile_apply() {
         .unwrap()
         .contains(".dockerfile-lsp.toml"));
 }
+
+#[test]
+fn a_single_stage_build_is_split_into_three_stages_by_a_code_action() {
+    let (mut server, result) = Server::initialized(&["utf-8"]);
+    assert!(
+        result["capabilities"]["codeActionProvider"]["codeActionKinds"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("refactor.rewrite"))
+    );
+    let uri = "untitled:Dockerfile-split";
+    let text = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n";
+    server.open(uri, 1, text);
+    let before = server.diagnostics(uri, 1);
+    assert_eq!(
+        with_code(&before, "SingleStageBuild").len(),
+        1,
+        "{before:?}"
+    );
+    let range =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let split = actions
+        .iter()
+        .find(|a| a["kind"] == "refactor.rewrite")
+        .expect("the split action");
+    assert_eq!(split["title"], "Split into deps, build and runner stages");
+    let change = &split["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    let fixed = apply(text, change["edits"].as_array().unwrap());
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    let after = server.diagnostics(uri, 2);
+    let warnings: Vec<_> = after
+        .iter()
+        .filter(|d| d["severity"].as_u64() <= Some(2))
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}\n{fixed}");
+    // no longer offered
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let again = response["result"].as_array().cloned().unwrap_or_default();
+    assert!(again.iter().all(|a| a["kind"] != "refactor.rewrite"));
+}

@@ -7,4 +7,5 @@ pub mod completion;
 pub mod folding;
 pub mod hover;
 pub mod navigation;
+pub mod split_stages;
 pub mod symbols;

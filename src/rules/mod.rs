@@ -21,7 +21,7 @@ mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod multiple_instructions_disallowed;
 mod no_empty_continuation;
-mod packages;
+pub mod packages;
 mod reserved_stage_name;
 mod secrets_in_layers;
 mod secrets_used_in_arg_or_env;

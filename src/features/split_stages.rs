@@ -1,0 +1,570 @@
+//! "Split into deps, build and runner stages": rewrites a single-stage
+//! Node.js Dockerfile that installs dependencies and builds into
+//!
+//! - `deps`: the manifest and lockfile, and the frozen-lockfile install,
+//!   cached on the lockfile alone;
+//! - `build`: the installed `node_modules`, the sources, the user's build
+//!   steps;
+//! - `runner`: the same base, `NODE_ENV=production`, production
+//!   dependencies with the cache cleaned, the build output copied by path,
+//!   a non-root USER, and the user's runtime instructions in order.
+//!
+//! Nothing the user wrote disappears: every instruction and comment is kept
+//! in the stage it belongs to, and the two steps the deps stage replaces
+//! (the manifest COPY and the install RUN) stay as comments saying so.
+
+use tree_sitter::{Node, Tree};
+
+use crate::analysis::shell::Script;
+use crate::syntax::{self, logical_text, views, Source};
+
+/// The rewrite: the new text of the whole document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    pub title: String,
+    pub text: String,
+}
+
+pub const TITLE: &str = "Split into deps, build and runner stages";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Manager {
+    Npm,
+    Yarn,
+    Pnpm,
+}
+
+impl Manager {
+    fn lockfile(self) -> &'static str {
+        match self {
+            Manager::Npm => "package-lock.json",
+            Manager::Yarn => "yarn.lock",
+            Manager::Pnpm => "pnpm-lock.yaml",
+        }
+    }
+
+    fn install(self) -> &'static str {
+        match self {
+            Manager::Npm => "RUN --mount=type=cache,target=/root/.npm npm ci",
+            Manager::Yarn => {
+                "RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile"
+            }
+            Manager::Pnpm => {
+                "RUN --mount=type=cache,target=/root/.local/share/pnpm/store corepack enable pnpm && pnpm install --frozen-lockfile"
+            }
+        }
+    }
+
+    fn install_production(self) -> &'static str {
+        match self {
+            Manager::Npm => "RUN npm ci --omit=dev && npm cache clean --force",
+            Manager::Yarn => "RUN yarn install --frozen-lockfile --production && yarn cache clean",
+            Manager::Pnpm => {
+                "RUN corepack enable pnpm && pnpm install --frozen-lockfile --prod && pnpm store prune"
+            }
+        }
+    }
+}
+
+/// Where an instruction goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// Replaced by the deps stage (kept as a comment in build).
+    Replaced,
+    Build,
+    Runner,
+    Both,
+}
+
+/// One instruction of the original stage with the comments right above it.
+struct Item<'t> {
+    comments: Vec<Node<'t>>,
+    node: Node<'t>,
+}
+
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "package*.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    ".npmrc",
+    ".yarnrc",
+    ".yarnrc.yml",
+];
+
+/// `next_js`: the build context is a Next.js project (its package.json
+/// depends on `next`, or it has a next.config.*).
+pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
+    if tree.root_node().has_error() {
+        return None;
+    }
+    let stages = views::stages(tree);
+    let [(stage, from)] = stages.as_slice() else {
+        return None;
+    };
+    let text = |n: Node| source.text(n.byte_range()).into_owned();
+
+    // The stage's lines: each instruction with the comments above it.
+    let mut items: Vec<Item> = Vec::new();
+    let mut pending: Vec<Node> = Vec::new();
+    let mut cursor = stage.walk();
+    for node in stage.named_children(&mut cursor) {
+        if node.id() == from.id() {
+            continue;
+        }
+        if node.kind() == "comment" {
+            pending.push(node);
+        } else if syntax::is_instruction_kind(node.kind()) {
+            items.push(Item {
+                comments: std::mem::take(&mut pending),
+                node,
+            });
+        }
+    }
+    let trailing_comments = pending;
+
+    // What the stage does.
+    let mut manager = None;
+    let mut install = None;
+    let mut builds = false;
+    let mut output_hint = String::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.node.kind() {
+            "run_instruction" => {
+                let Some(shell) = item.node.child_by_field_name("shell") else {
+                    continue;
+                };
+                let script = Script::parse(&logical_text(shell, source));
+                for c in &script.commands {
+                    if crate::rules::packages::is_node_install(c) && install.is_none() {
+                        install = Some(i);
+                        manager = Some(match c.name.as_str() {
+                            "yarn" => Manager::Yarn,
+                            "pnpm" => Manager::Pnpm,
+                            _ => Manager::Npm,
+                        });
+                    }
+                    if crate::rules::packages::is_build(c) {
+                        builds = true;
+                    }
+                }
+            }
+            "cmd_instruction" | "entrypoint_instruction" => output_hint.push_str(&text(item.node)),
+            _ => {}
+        }
+    }
+    let (Some(manager), Some(install), true) = (manager, install, builds) else {
+        return None;
+    };
+    // The install RUN must do nothing but install (else it stays in build).
+    let install_only = {
+        let shell = items[install].node.child_by_field_name("shell")?;
+        let script = Script::parse(&logical_text(shell, source));
+        script
+            .commands
+            .iter()
+            .all(crate::rules::packages::is_node_install)
+    };
+
+    let workdir = items
+        .iter()
+        .find(|i| i.node.kind() == "workdir_instruction")
+        .and_then(|i| i.node.child_by_field_name("value"))
+        .map(|v| logical_text(v, source))
+        .unwrap_or_else(|| "/app".to_string());
+    let workdir = workdir.trim_end_matches('/').to_string();
+    let first_workdir = items
+        .iter()
+        .position(|i| i.node.kind() == "workdir_instruction");
+
+    // Which COPY brings the manifest (only manifest files, before the install).
+    let is_manifest_copy = |n: Node| {
+        if n.kind() != "copy_instruction" || !views::flags(n, source).is_empty() {
+            return false;
+        }
+        let mut c = n.walk();
+        let paths: Vec<String> = n
+            .children_by_field_name("path", &mut c)
+            .map(|p| logical_text(p, source))
+            .collect();
+        paths.len() >= 2
+            && paths[..paths.len() - 1]
+                .iter()
+                .all(|p| MANIFESTS.contains(&p.trim_start_matches("./")))
+    };
+
+    let place = |i: usize, n: Node| -> Place {
+        if Some(i) == first_workdir {
+            return Place::Replaced; // every stage starts with it
+        }
+        if i == install && install_only {
+            return Place::Replaced;
+        }
+        if i < install && is_manifest_copy(n) {
+            return Place::Replaced;
+        }
+        match n.kind() {
+            "run_instruction" | "copy_instruction" | "add_instruction" => Place::Build,
+            "env_instruction" | "arg_instruction" | "workdir_instruction" | "shell_instruction" => {
+                Place::Both
+            }
+            _ => Place::Runner,
+        }
+    };
+
+    let mut out = String::new();
+    // Everything before the FROM: directives, global ARGs, comments.
+    let prefix = source.text(0..stage.start_byte());
+    out.push_str(&prefix);
+    // The FROM with its flags and image, without the stage name.
+    let from_view = views::from_instruction(*from);
+    let base = from_view.image.map(text).unwrap_or_default();
+    let mut flags = String::new();
+    for f in views::flags(*from, source) {
+        flags.push_str(&text(f.node));
+        flags.push(' ');
+    }
+    let keyword = from.child(0).map(text).unwrap_or_else(|| "FROM".into());
+    let from_line = |name: &str| format!("{keyword} {flags}{base} AS {name}\n");
+    // The user's own manifest COPY sources (a `package*.json` glob copes
+    // with a missing lockfile), else the manifest and the lockfile.
+    let user_manifests = items
+        .iter()
+        .take(install)
+        .find(|i| is_manifest_copy(i.node))
+        .map(|i| {
+            let mut c = i.node.walk();
+            let paths: Vec<String> = i
+                .node
+                .children_by_field_name("path", &mut c)
+                .map(|p| logical_text(p, source))
+                .collect();
+            paths[..paths.len() - 1].join(" ")
+        });
+    let manifests =
+        user_manifests.unwrap_or_else(|| format!("package.json {}", manager.lockfile()));
+    // The user's first WORKDIR, as written, starts every stage.
+    let workdir_line = match first_workdir {
+        Some(i) => format!("{}\n", text(items[i].node)),
+        None => format!("WORKDIR {workdir}\n"),
+    };
+
+    let push_item = |out: &mut String, item: &Item| {
+        for c in &item.comments {
+            out.push_str(&text(*c));
+            out.push('\n');
+        }
+        out.push_str(&text(item.node));
+        out.push('\n');
+    };
+
+    // deps
+    out.push_str("# Dependencies, cached until the manifest or lockfile changes.\n");
+    out.push_str(&from_line("deps"));
+    out.push_str(&workdir_line);
+    out.push_str(&format!("COPY {manifests} ./\n"));
+    out.push_str(manager.install());
+    out.push_str("\n\n");
+
+    // build
+    out.push_str("# Build with every dependency, dev ones included.\n");
+    out.push_str(&from_line("build"));
+    out.push_str(&workdir_line);
+    out.push_str(&format!(
+        "COPY --from=deps {workdir}/node_modules ./node_modules\n"
+    ));
+    // The sources: the user's own COPY/ADD, or all of them before the build.
+    let copies_sources = items.iter().enumerate().any(|(i, item)| {
+        matches!(item.node.kind(), "copy_instruction" | "add_instruction")
+            && place(i, item.node) == Place::Build
+    });
+    if !copies_sources {
+        out.push_str("COPY . .\n");
+    }
+    for (i, item) in items.iter().enumerate() {
+        match place(i, item.node) {
+            Place::Replaced => {
+                for c in &item.comments {
+                    out.push_str(&text(*c));
+                    out.push('\n');
+                }
+                if Some(i) != first_workdir {
+                    let original = text(item.node).replace('\n', "\n# ");
+                    out.push_str(&format!("# done in the deps stage: {original}\n"));
+                }
+            }
+            Place::Build | Place::Both => push_item(&mut out, item),
+            Place::Runner => {}
+        }
+    }
+    out.push('\n');
+
+    // runner
+    let next = next_js
+        || output_hint.contains("next ")
+        || items.iter().any(|i| text(i.node).contains("next build"));
+    out.push_str("# The image that ships: production dependencies and the build output.\n");
+    out.push_str(&from_line("runner"));
+    out.push_str(&workdir_line);
+    out.push_str("ENV NODE_ENV=production\n");
+    out.push_str(&format!("COPY {manifests} ./\n"));
+    out.push_str(manager.install_production());
+    out.push('\n');
+    if next {
+        out.push_str(&format!(
+            "COPY --from=build {workdir}/.next ./.next\nCOPY --from=build {workdir}/public ./public\n"
+        ));
+    } else {
+        let dir = ["dist", "build", "lib", "out"]
+            .into_iter()
+            .find(|d| output_hint.contains(&format!("{d}/")))
+            .unwrap_or("dist");
+        out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+    }
+    let has_user = items.iter().any(|i| i.node.kind() == "user_instruction");
+    let image = base
+        .rsplit('/')
+        .next()
+        .unwrap_or(&base)
+        .to_ascii_lowercase();
+    let user = if image == "node" || image.starts_with("node:") || image.starts_with("node@") {
+        "node"
+    } else {
+        "1000"
+    };
+    let mut user_added = has_user;
+    for (i, item) in items.iter().enumerate() {
+        if !matches!(place(i, item.node), Place::Runner | Place::Both) {
+            continue;
+        }
+        if !user_added
+            && matches!(
+                item.node.kind(),
+                "cmd_instruction" | "entrypoint_instruction"
+            )
+        {
+            out.push_str(&format!("USER {user}\n"));
+            user_added = true;
+        }
+        push_item(&mut out, item);
+    }
+    if !user_added {
+        out.push_str(&format!("USER {user}\n"));
+    }
+    for c in &trailing_comments {
+        out.push_str(&text(*c));
+        out.push('\n');
+    }
+    Some(Split {
+        title: TITLE.to_string(),
+        text: out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+    use crate::diagnostics::{diagnose, Context, Severity};
+
+    fn split_text(src: &str) -> Option<String> {
+        split(&syntax::parse(src), &src, false).map(|s| s.text)
+    }
+
+    /// The write-up's single-stage TypeScript image.
+    const TYPESCRIPT: &str = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\n# the sources\nCOPY . .\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n";
+
+    #[test]
+    fn splits_the_typescript_example() {
+        let out = split_text(TYPESCRIPT).unwrap();
+        let tree = syntax::parse(&out);
+        assert!(!tree.root_node().has_error(), "{out}");
+        let analysis = Analysis::build(&tree, out.as_str());
+        let names: Vec<_> = analysis
+            .stages
+            .stages
+            .iter()
+            .map(|s| s.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["deps", "build", "runner"]);
+        assert!(analysis
+            .stages
+            .refs
+            .iter()
+            .all(|r| r.target.is_some() || r.kind == crate::analysis::stages::RefKind::FromBase));
+        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        for kept in [
+            "# the sources",
+            "ENV PORT=3000",
+            "EXPOSE 3000",
+            "CMD [\"node\", \"dist/index.js\"]",
+            "npm run build",
+            "RUN npm install",
+        ] {
+            assert!(out.contains(kept), "{kept} lost:\n{out}");
+        }
+        assert!(out.contains("USER node\nCMD"), "{out}");
+        assert!(out.contains("COPY --from=build /app/dist ./dist"), "{out}");
+        assert!(
+            out.contains("COPY package*.json ./\nRUN npm ci --omit=dev"),
+            "{out}"
+        );
+        // not offered twice
+        assert!(split_text(&out).is_none());
+    }
+
+    /// A small deterministic generator of single-stage Node Dockerfiles.
+    fn generated(seed: u64) -> String {
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % n
+        };
+        const BASES: &[&str] = &[
+            "node:20",
+            "node:22-alpine",
+            "--platform=$BUILDPLATFORM node:20",
+            "registry.example.com/node:18",
+        ];
+        const INSTALLS: &[&str] = &[
+            "RUN npm install",
+            "RUN npm ci",
+            "RUN yarn install --frozen-lockfile",
+            "RUN pnpm install",
+            "RUN npm install \\\n    && npm ls",
+        ];
+        const BUILDS: &[&str] = &[
+            "RUN npm run build",
+            "RUN yarn build",
+            "RUN pnpm build",
+            "RUN npx tsc && npm run build",
+        ];
+        const OTHERS: &[&str] = &[
+            "# a comment",
+            "ENV PORT=3000",
+            "ARG VERSION=1",
+            "LABEL org.opencontainers.image.title=app",
+            "EXPOSE 3000",
+            "COPY . .",
+            "COPY src ./src",
+            "RUN echo hi",
+            "RUN apt-get update && \\\n    echo done",
+            "WORKDIR /srv/app",
+            "HEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1",
+            "VOLUME /data",
+            "STOPSIGNAL SIGTERM",
+            "SHELL [\"/bin/sh\", \"-c\"]",
+            "# another\n# comment block",
+            "USER node",
+        ];
+        let mut lines = Vec::new();
+        if next(3) == 0 {
+            lines.push("# syntax=docker/dockerfile:1".to_string());
+            lines.push("ARG NODE=20".to_string());
+        }
+        lines.push(format!("FROM {}", BASES[next(BASES.len())]));
+        if next(2) == 0 {
+            lines.push("WORKDIR /app".into());
+        }
+        for _ in 0..next(3) {
+            lines.push(OTHERS[next(OTHERS.len())].into());
+        }
+        if next(2) == 0 {
+            lines.push("COPY package.json package-lock.json ./".into());
+        }
+        lines.push(INSTALLS[next(INSTALLS.len())].into());
+        for _ in 0..next(4) {
+            lines.push(OTHERS[next(OTHERS.len())].into());
+        }
+        lines.push(BUILDS[next(BUILDS.len())].into());
+        for _ in 0..next(5) {
+            lines.push(OTHERS[next(OTHERS.len())].into());
+        }
+        if next(2) == 0 {
+            lines.push("CMD [\"node\", \"dist/index.js\"]".into());
+        } else {
+            lines.push("ENTRYPOINT [\"node\"]\nCMD [\"build/server.js\"]".into());
+        }
+        lines.join("\n") + "\n"
+    }
+
+    /// The action never loses an instruction or a comment and never makes
+    /// an unparseable file, on 2,000 generated single-stage files.
+    #[test]
+    fn never_loses_anything_and_always_parses() {
+        for seed in 0..2000 {
+            let src = generated(seed);
+            let tree = syntax::parse(&src);
+            assert!(
+                !tree.root_node().has_error(),
+                "generator made a bad file:\n{src}"
+            );
+            let out = split_text(&src).unwrap_or_else(|| panic!("not offered on:\n{src}"));
+            let new_tree = syntax::parse(&out);
+            assert!(
+                !new_tree.root_node().has_error(),
+                "unparseable:\n{src}\n--->\n{out}"
+            );
+            for node in syntax::lines(&tree) {
+                let original = &src[node.byte_range()];
+                let kept = out.contains(original)
+                    || out.contains(&format!(
+                        "# done in the deps stage: {}",
+                        original.replace('\n', "\n# ")
+                    ));
+                assert!(kept, "lost {original:?}:\n{src}\n--->\n{out}");
+            }
+            assert!(split_text(&out).is_none(), "offered twice:\n{out}");
+        }
+    }
+
+    #[test]
+    #[ignore = "prints a sample: cargo test --lib split_sample -- --ignored --nocapture"]
+    fn split_sample() {
+        let src = generated(11);
+        println!("{src}\n--->\n{}", split_text(&src).unwrap());
+    }
+
+    /// The write-up's Next.js app.
+    #[test]
+    fn splits_a_next_js_app() {
+        let src = "FROM node:18-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n";
+        let out = split(&syntax::parse(src), &src, true).unwrap().text;
+        assert!(
+            out.contains(
+                "COPY --from=build /app/.next ./.next\nCOPY --from=build /app/public ./public\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("USER node\nCMD [\"npm\", \"start\"]"), "{out}");
+        let tree = syntax::parse(&out);
+        let analysis = Analysis::build(&tree, out.as_str());
+        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+    }
+
+    #[test]
+    fn not_offered_where_it_makes_no_sense() {
+        assert!(
+            split_text("FROM node:20\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n")
+                .is_none()
+        );
+        assert!(
+            split_text("FROM node:20 AS a\nRUN npm ci && npm run build\nFROM node:20\n").is_none()
+        );
+        assert!(split_text("FROM node:20\nRUN npm ci && npm run build\nFOO\n").is_none());
+    }
+}
