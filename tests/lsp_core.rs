@@ -25,7 +25,7 @@ fn initialize_advertises_incremental_sync_and_negotiates_the_encoding() {
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
     assert_eq!(
         caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "refactor.rewrite"])
     );
     assert_eq!(caps["hoverProvider"], true);
     assert!(caps["completionProvider"]["triggerCharacters"]
