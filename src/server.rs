@@ -23,7 +23,8 @@ use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
 use crate::features::{
-    code_actions, completion, folding, hover, navigation, split_stages, symbols,
+    code_actions, completion, create_dockerignore, folding, hover, navigation, split_stages,
+    symbols,
 };
 use crate::syntax;
 
@@ -585,6 +586,9 @@ impl LanguageServer for Backend {
                     })
                     .collect();
             actions.extend(split);
+            actions.extend(create_dockerignore_action(
+                &uri, &snap, &found, enc, &config,
+            ));
             (!actions.is_empty()).then_some(actions)
         })
     }
@@ -786,6 +790,59 @@ fn to_lsp_symbol(
                 .collect()
         }),
     }
+}
+
+/// "Create .dockerignore" for a Dockerfile on disk whose build context has
+/// none: creates the file (never over an existing one) with content tuned
+/// to the Dockerfile's stacks.
+fn create_dockerignore_action(
+    uri: &Uri,
+    snap: &Snapshot,
+    found: &[Diagnostic],
+    enc: Encoding,
+    config: &Config,
+) -> Option<lsp::CodeActionOrCommand> {
+    let path = file_path(uri)?;
+    let build = diagnostics::BuildContext::of_dockerfile(&path);
+    if build.dockerignore_path.is_some() {
+        return None;
+    }
+    let target = Uri::from_file_path(build.dir.join(".dockerignore"))?;
+    let content = create_dockerignore::content(&snap.tree, &snap.rope);
+    let reported: Vec<lsp::Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == "NoDockerignore")
+        .map(|d| to_lsp_diagnostic(uri, snap, d, enc, config))
+        .collect();
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: create_dockerignore::TITLE.to_string(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: (!reported.is_empty()).then_some(reported),
+        edit: Some(lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(vec![
+                lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: target.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                })),
+                lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: target,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
+                        lsp::Range::default(),
+                        content,
+                    ))],
+                }),
+            ])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
 }
 
 /// The file a `file:` URI names (other schemes, such as `untitled:`, have

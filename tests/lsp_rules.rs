@@ -230,3 +230,41 @@ fn a_single_stage_build_is_split_into_three_stages_by_a_code_action() {
     let again = response["result"].as_array().cloned().unwrap_or_default();
     assert!(again.iter().all(|a| a["kind"] != "refactor.rewrite"));
 }
+
+#[test]
+fn a_missing_dockerignore_can_be_created_by_a_code_action() {
+    let dir = common::temp_dir("lsp-create-ignore");
+    let path = dir.join("Dockerfile");
+    let text = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    common::write(&path, text.as_bytes());
+    let uri = format!("file://{}", path.display());
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    server.open(&uri, 1, text);
+    let found = server.diagnostics(&uri, 1);
+    let missing = with_code(&found, "NoDockerignore");
+    assert_eq!(missing.len(), 1, "{found:?}");
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": missing[0]["range"], "context": { "diagnostics": [missing[0]] } }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let create = actions
+        .iter()
+        .find(|a| a["title"] == "Create .dockerignore")
+        .expect("the create action");
+    let ops = create["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["options"]["overwrite"], false);
+    let target = ops[0]["uri"].as_str().unwrap();
+    assert!(target.ends_with("/.dockerignore"), "{target}");
+    let content = ops[1]["edits"][0]["newText"].as_str().unwrap();
+    // as a client would: create the file, then check the Dockerfile again
+    common::write(&dir.join(".dockerignore"), content.as_bytes());
+    server.open(&uri, 2, text);
+    let found = server.diagnostics(&uri, 2);
+    assert!(with_code(&found, "NoDockerignore").is_empty(), "{found:?}");
+    assert!(
+        with_code(&found, "DockerignoreIncomplete").is_empty(),
+        "{found:?}"
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod code_actions;
 pub mod completion;
+pub mod create_dockerignore;
 pub mod folding;
 pub mod hover;
 pub mod navigation;
