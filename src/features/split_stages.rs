@@ -9,6 +9,11 @@
 //!   dependencies with the cache cleaned, the build output copied by path,
 //!   a non-root USER, and the user's runtime instructions in order.
 //!
+//! Go gets a deps stage (`go mod download`, cached on go.mod and go.sum),
+//! a build stage on top of it, and a distroless runner with only the
+//! binary `go build -o` wrote (a Debian slim runner when a command needs a
+//! shell).
+//!
 //! Nothing the user wrote disappears: every instruction and comment is kept
 //! in the stage it belongs to, and the two steps the deps stage replaces
 //! (the manifest COPY and the install RUN) stay as comments saying so.
@@ -64,6 +69,29 @@ impl Manager {
             }
         }
     }
+}
+
+/// The toolchain a Dockerfile builds with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stack {
+    Node(Manager),
+    /// Go, with the path `go build -o` writes the binary to.
+    Go(String),
+}
+
+/// The binary `go build -o <path>` writes.
+fn go_binary(c: &crate::analysis::shell::Command) -> Option<String> {
+    if !c.is("go", "build") {
+        return None;
+    }
+    let at = c.args.iter().position(|a| a == "-o")?;
+    c.args.get(at + 1).filter(|p| p.starts_with('/')).cloned()
+}
+
+fn is_go_download(c: &crate::analysis::shell::Command) -> bool {
+    c.name == "go"
+        && c.operands().next() == Some("mod")
+        && matches!(c.operands().nth(1), Some("download" | "verify"))
 }
 
 /// Where an instruction goes.
@@ -127,6 +155,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
 
     // What the stage does.
     let mut manager = None;
+    let mut go = None;
     let mut install = None;
     let mut builds = false;
     let mut output_hint = String::new();
@@ -149,23 +178,38 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                     if crate::rules::packages::is_build(c) {
                         builds = true;
                     }
+                    if go.is_none() {
+                        go = go_binary(c);
+                    }
+                    if is_go_download(c) && install.is_none() {
+                        install = Some(i);
+                    }
                 }
             }
             "cmd_instruction" | "entrypoint_instruction" => output_hint.push_str(&text(item.node)),
             _ => {}
         }
     }
-    let (Some(manager), Some(install), true) = (manager, install, builds) else {
-        return None;
+    let stack = match (manager, go) {
+        (Some(m), _) if install.is_some() && builds => Stack::Node(m),
+        (None, Some(binary)) => Stack::Go(binary),
+        _ => return None,
     };
+    // Go's deps stage downloads modules even when the file did not.
+    let install = install.unwrap_or(usize::MAX);
     // The install RUN must do nothing but install (else it stays in build).
-    let install_only = {
-        let shell = items[install].node.child_by_field_name("shell")?;
-        let script = Script::parse(&logical_text(shell, source));
-        script
-            .commands
-            .iter()
-            .all(crate::rules::packages::is_node_install)
+    let install_only = items.get(install).is_some_and(|item| {
+        item.node.child_by_field_name("shell").is_some_and(|shell| {
+            let script = Script::parse(&logical_text(shell, source));
+            script.commands.iter().all(|c| match stack {
+                Stack::Node(_) => crate::rules::packages::is_node_install(c),
+                Stack::Go(_) => is_go_download(c),
+            })
+        })
+    });
+    let manifest_files: &[&str] = match stack {
+        Stack::Node(_) => MANIFESTS,
+        Stack::Go(_) => &["go.mod", "go.sum"],
     };
 
     let workdir = items
@@ -192,7 +236,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         paths.len() >= 2
             && paths[..paths.len() - 1]
                 .iter()
-                .all(|p| MANIFESTS.contains(&p.trim_start_matches("./")))
+                .all(|p| manifest_files.contains(&p.trim_start_matches("./")))
     };
 
     let place = |i: usize, n: Node| -> Place {
@@ -243,8 +287,10 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                 .collect();
             paths[..paths.len() - 1].join(" ")
         });
-    let manifests =
-        user_manifests.unwrap_or_else(|| format!("package.json {}", manager.lockfile()));
+    let manifests = user_manifests.unwrap_or_else(|| match &stack {
+        Stack::Node(manager) => format!("package.json {}", manager.lockfile()),
+        Stack::Go(_) => "go.mod go.sum".to_string(),
+    });
     // The user's first WORKDIR, as written, starts every stage.
     let workdir_line = match first_workdir {
         Some(i) => format!("{}\n", text(items[i].node)),
@@ -265,16 +311,27 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     out.push_str(&from_line("deps"));
     out.push_str(&workdir_line);
     out.push_str(&format!("COPY {manifests} ./\n"));
-    out.push_str(manager.install());
+    out.push_str(match &stack {
+        Stack::Node(manager) => manager.install(),
+        Stack::Go(_) => "RUN --mount=type=cache,target=/go/pkg/mod go mod download",
+    });
     out.push_str("\n\n");
 
     // build
-    out.push_str("# Build with every dependency, dev ones included.\n");
-    out.push_str(&from_line("build"));
-    out.push_str(&workdir_line);
-    out.push_str(&format!(
-        "COPY --from=deps {workdir}/node_modules ./node_modules\n"
-    ));
+    match &stack {
+        Stack::Node(_) => {
+            out.push_str("# Build with every dependency, dev ones included.\n");
+            out.push_str(&from_line("build"));
+            out.push_str(&workdir_line);
+            out.push_str(&format!(
+                "COPY --from=deps {workdir}/node_modules ./node_modules\n"
+            ));
+        }
+        Stack::Go(_) => {
+            out.push_str("# Build on the downloaded modules.\n");
+            out.push_str(&format!("{keyword} deps AS build\n"));
+        }
+    }
     // The sources: the user's own COPY/ADD, or all of them before the build.
     let copies_sources = items.iter().enumerate().any(|(i, item)| {
         matches!(item.node.kind(), "copy_instruction" | "add_instruction")
@@ -305,25 +362,50 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let next = next_js
         || output_hint.contains("next ")
         || items.iter().any(|i| text(i.node).contains("next build"));
-    out.push_str("# The image that ships: production dependencies and the build output.\n");
-    out.push_str(&from_line("runner"));
-    out.push_str(&workdir_line);
-    out.push_str("ENV NODE_ENV=production\n");
-    out.push_str(&format!("COPY {manifests} ./\n"));
-    out.push_str(manager.install_production());
-    out.push('\n');
-    if next {
+    let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    match &stack {
+        Stack::Node(manager) => {
+            out.push_str("# The image that ships: production dependencies and the build output.\n");
+            out.push_str(&from_line("runner"));
+            out.push_str(&workdir_line);
+            out.push_str("ENV NODE_ENV=production\n");
+            out.push_str(&format!("COPY {manifests} ./\n"));
+            out.push_str(manager.install_production());
+            out.push('\n');
+        }
+        Stack::Go(binary) => {
+            // Distroless has no shell: shell-form commands need a small distribution.
+            let needs_shell = items.iter().any(|i| {
+                matches!(
+                    i.node.kind(),
+                    "cmd_instruction" | "entrypoint_instruction" | "healthcheck_instruction"
+                ) && i.node.child_by_field_name("shell").is_some()
+            });
+            out.push_str("# The image that ships: the binary alone.\n");
+            if needs_shell {
+                out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
+            } else {
+                out.push_str(&format!(
+                    "{keyword} gcr.io/distroless/base-debian12:nonroot AS runner\n"
+                ));
+                user_added = true; // the nonroot image runs as an unprivileged user
+            }
+            out.push_str(&workdir_line);
+            out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+        }
+    }
+    let node_output = matches!(stack, Stack::Node(_));
+    if node_output && next {
         out.push_str(&format!(
             "COPY --from=build {workdir}/.next ./.next\nCOPY --from=build {workdir}/public ./public\n"
         ));
-    } else {
+    } else if node_output {
         let dir = ["dist", "build", "lib", "out"]
             .into_iter()
             .find(|d| output_hint.contains(&format!("{d}/")))
             .unwrap_or("dist");
         out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
     }
-    let has_user = items.iter().any(|i| i.node.kind() == "user_instruction");
     let image = base
         .rsplit('/')
         .next()
@@ -332,9 +414,8 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let user = if image == "node" || image.starts_with("node:") || image.starts_with("node@") {
         "node"
     } else {
-        "1000"
+        "65532"
     };
-    let mut user_added = has_user;
     for (i, item) in items.iter().enumerate() {
         if !matches!(place(i, item.node), Place::Runner | Place::Both) {
             continue;
@@ -533,6 +614,30 @@ mod tests {
     fn split_sample() {
         let src = generated(11);
         println!("{src}\n--->\n{}", split_text(&src).unwrap());
+    }
+
+    #[test]
+    fn splits_a_go_service() {
+        let src = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server ./cmd/server\nEXPOSE 8080\nENTRYPOINT [\"/bin/server\"]\n";
+        let out = split_text(src).unwrap();
+        let tree = syntax::parse(&out);
+        assert!(!tree.root_node().has_error(), "{out}");
+        for line in [
+            "FROM golang:1.23 AS deps\nWORKDIR /src\nCOPY go.mod go.sum ./\n",
+            "FROM deps AS build\n",
+            "FROM gcr.io/distroless/base-debian12:nonroot AS runner\nWORKDIR /src\nCOPY --from=build /bin/server /bin/server\nEXPOSE 8080\nENTRYPOINT [\"/bin/server\"]\n",
+        ] {
+            assert!(out.contains(line), "{line}\n--->\n{out}");
+        }
+        let analysis = Analysis::build(&tree, out.as_str());
+        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert!(split_text(&out).is_none());
+        // no -o: where the binary goes is unknown, so no split
+        assert!(split_text("FROM golang:1.23\nCOPY . .\nRUN go build ./...\n").is_none());
     }
 
     /// The write-up's Next.js app.
