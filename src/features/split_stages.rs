@@ -530,6 +530,12 @@ mod tests {
             "RUN pnpm build",
             "RUN npx tsc && npm run build",
         ];
+        let go = next(3) == 0;
+        const GO_BUILDS: &[&str] = &[
+            "RUN go build -o /bin/app .",
+            "RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app ./cmd/app",
+            "RUN --mount=type=cache,target=/root/.cache/go-build \\\n    go build -o /bin/app .",
+        ];
         const OTHERS: &[&str] = &[
             "# a comment",
             "ENV PORT=3000",
@@ -553,21 +559,36 @@ mod tests {
             lines.push("# syntax=docker/dockerfile:1".to_string());
             lines.push("ARG NODE=20".to_string());
         }
-        lines.push(format!("FROM {}", BASES[next(BASES.len())]));
+        if go {
+            lines.push(format!("FROM golang:1.{}", 20 + next(4)));
+        } else {
+            lines.push(format!("FROM {}", BASES[next(BASES.len())]));
+        }
         if next(2) == 0 {
             lines.push("WORKDIR /app".into());
         }
         for _ in 0..next(3) {
             lines.push(OTHERS[next(OTHERS.len())].into());
         }
-        if next(2) == 0 {
-            lines.push("COPY package.json package-lock.json ./".into());
+        if go {
+            if next(2) == 0 {
+                lines.push("COPY go.mod go.sum ./".into());
+                lines.push("RUN go mod download".into());
+            }
+        } else {
+            if next(2) == 0 {
+                lines.push("COPY package.json package-lock.json ./".into());
+            }
+            lines.push(INSTALLS[next(INSTALLS.len())].into());
         }
-        lines.push(INSTALLS[next(INSTALLS.len())].into());
         for _ in 0..next(4) {
             lines.push(OTHERS[next(OTHERS.len())].into());
         }
-        lines.push(BUILDS[next(BUILDS.len())].into());
+        if go {
+            lines.push(GO_BUILDS[next(GO_BUILDS.len())].into());
+        } else {
+            lines.push(BUILDS[next(BUILDS.len())].into());
+        }
         for _ in 0..next(5) {
             lines.push(OTHERS[next(OTHERS.len())].into());
         }
