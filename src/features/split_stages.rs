@@ -14,6 +14,10 @@
 //! binary `go build -o` wrote (a Debian slim runner when a command needs a
 //! shell).
 //!
+//! Python (`pip install -r <requirements>`) gets a deps stage that builds
+//! a virtualenv in /opt/venv (cached on the requirements file) and a
+//! runner that copies it; there is no separate build stage.
+//!
 //! Nothing the user wrote disappears: every instruction and comment is kept
 //! in the stage it belongs to, and the two steps the deps stage replaces
 //! (the manifest COPY and the install RUN) stay as comments saying so.
@@ -77,6 +81,22 @@ enum Stack {
     Node(Manager),
     /// Go, with the path `go build -o` writes the binary to.
     Go(String),
+    /// Python installing a requirements file: a virtualenv stage and a
+    /// runner that copies it (no separate build stage).
+    Python(String),
+}
+
+/// The requirements file of `pip install -r <file>`.
+fn pip_requirements(c: &crate::analysis::shell::Command) -> Option<String> {
+    let pip = matches!(c.name.as_str(), "pip" | "pip3") && c.operands().next() == Some("install");
+    if !pip {
+        return None;
+    }
+    let at = c
+        .args
+        .iter()
+        .position(|a| a == "-r" || a == "--requirement")?;
+    c.args.get(at + 1).cloned()
 }
 
 /// The binary `go build -o <path>` writes.
@@ -92,6 +112,12 @@ fn is_go_download(c: &crate::analysis::shell::Command) -> bool {
     c.name == "go"
         && c.operands().next() == Some("mod")
         && matches!(c.operands().nth(1), Some("download" | "verify"))
+}
+
+const VENV_PATH: &str = "ENV PATH=\"/opt/venv/bin:$PATH\"\n";
+
+fn two_stage_stack(stack: &Stack) -> bool {
+    matches!(stack, Stack::Python(_))
 }
 
 /// Where an instruction goes.
@@ -156,6 +182,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     // What the stage does.
     let mut manager = None;
     let mut go = None;
+    let mut python = None;
     let mut install = None;
     let mut builds = false;
     let mut output_hint = String::new();
@@ -184,6 +211,12 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                     if is_go_download(c) && install.is_none() {
                         install = Some(i);
                     }
+                    if let Some(file) = pip_requirements(c) {
+                        if python.is_none() {
+                            python = Some(file);
+                            install = install.or(Some(i));
+                        }
+                    }
                 }
             }
             "cmd_instruction" | "entrypoint_instruction" => output_hint.push_str(&text(item.node)),
@@ -193,6 +226,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let stack = match (manager, go) {
         (Some(m), _) if install.is_some() && builds => Stack::Node(m),
         (None, Some(binary)) => Stack::Go(binary),
+        (None, None) if python.is_some() => Stack::Python(python.unwrap_or_default()),
         _ => return None,
     };
     // Go's deps stage downloads modules even when the file did not.
@@ -204,12 +238,14 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             script.commands.iter().all(|c| match stack {
                 Stack::Node(_) => crate::rules::packages::is_node_install(c),
                 Stack::Go(_) => is_go_download(c),
+                Stack::Python(_) => pip_requirements(c).is_some(),
             })
         })
     });
-    let manifest_files: &[&str] = match stack {
-        Stack::Node(_) => MANIFESTS,
-        Stack::Go(_) => &["go.mod", "go.sum"],
+    let manifest_files: Vec<&str> = match &stack {
+        Stack::Node(_) => MANIFESTS.to_vec(),
+        Stack::Go(_) => vec!["go.mod", "go.sum"],
+        Stack::Python(file) => vec![file.as_str(), "requirements.txt", "constraints.txt"],
     };
 
     let workdir = items
@@ -290,6 +326,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let manifests = user_manifests.unwrap_or_else(|| match &stack {
         Stack::Node(manager) => format!("package.json {}", manager.lockfile()),
         Stack::Go(_) => "go.mod go.sum".to_string(),
+        Stack::Python(file) => file.clone(),
     });
     // The user's first WORKDIR, as written, starts every stage.
     let workdir_line = match first_workdir {
@@ -310,12 +347,30 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     out.push_str("# Dependencies, cached until the manifest or lockfile changes.\n");
     out.push_str(&from_line("deps"));
     out.push_str(&workdir_line);
+    if two_stage_stack(&stack) {
+        out.push_str("RUN python -m venv /opt/venv\n");
+        out.push_str(VENV_PATH);
+    }
     out.push_str(&format!("COPY {manifests} ./\n"));
-    out.push_str(match &stack {
-        Stack::Node(manager) => manager.install(),
-        Stack::Go(_) => "RUN --mount=type=cache,target=/go/pkg/mod go mod download",
-    });
+    match &stack {
+        Stack::Node(manager) => out.push_str(manager.install()),
+        Stack::Go(_) => out.push_str("RUN --mount=type=cache,target=/go/pkg/mod go mod download"),
+        Stack::Python(file) => out.push_str(&format!(
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r {file}"
+        )),
+    }
     out.push_str("\n\n");
+    let two_stage = two_stage_stack(&stack);
+    let replaced = |out: &mut String, i: usize, item: &Item| {
+        for c in &item.comments {
+            out.push_str(&text(*c));
+            out.push('\n');
+        }
+        if Some(i) != first_workdir {
+            let original = text(item.node).replace('\n', "\n# ");
+            out.push_str(&format!("# done in the deps stage: {original}\n"));
+        }
+    };
 
     // build
     match &stack {
@@ -331,32 +386,26 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             out.push_str("# Build on the downloaded modules.\n");
             out.push_str(&format!("{keyword} deps AS build\n"));
         }
+        Stack::Python(_) => {}
     }
     // The sources: the user's own COPY/ADD, or all of them before the build.
     let copies_sources = items.iter().enumerate().any(|(i, item)| {
         matches!(item.node.kind(), "copy_instruction" | "add_instruction")
             && place(i, item.node) == Place::Build
     });
-    if !copies_sources {
+    if !copies_sources && !two_stage {
         out.push_str("COPY . .\n");
     }
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate().filter(|_| !two_stage) {
         match place(i, item.node) {
-            Place::Replaced => {
-                for c in &item.comments {
-                    out.push_str(&text(*c));
-                    out.push('\n');
-                }
-                if Some(i) != first_workdir {
-                    let original = text(item.node).replace('\n', "\n# ");
-                    out.push_str(&format!("# done in the deps stage: {original}\n"));
-                }
-            }
+            Place::Replaced => replaced(&mut out, i, item),
             Place::Build | Place::Both => push_item(&mut out, item),
             Place::Runner => {}
         }
     }
-    out.push('\n');
+    if !two_stage {
+        out.push('\n');
+    }
 
     // runner
     let next = next_js
@@ -393,6 +442,15 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             out.push_str(&workdir_line);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
+        Stack::Python(_) => {
+            out.push_str(
+                "# The image that ships: the virtualenv, the sources, no build tooling.\n",
+            );
+            out.push_str(&from_line("runner"));
+            out.push_str(&workdir_line);
+            out.push_str(VENV_PATH);
+            out.push_str("COPY --from=deps /opt/venv /opt/venv\n");
+        }
     }
     let node_output = matches!(stack, Stack::Node(_));
     if node_output && next {
@@ -417,8 +475,14 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         "65532"
     };
     for (i, item) in items.iter().enumerate() {
-        if !matches!(place(i, item.node), Place::Runner | Place::Both) {
-            continue;
+        match place(i, item.node) {
+            Place::Runner | Place::Both => {}
+            Place::Build if two_stage => {}
+            Place::Replaced if two_stage => {
+                replaced(&mut out, i, item);
+                continue;
+            }
+            _ => continue,
         }
         if !user_added
             && matches!(
@@ -659,6 +723,28 @@ mod tests {
         assert!(split_text(&out).is_none());
         // no -o: where the binary goes is unknown, so no split
         assert!(split_text("FROM golang:1.23\nCOPY . .\nRUN go build ./...\n").is_none());
+    }
+
+    #[test]
+    fn splits_a_python_app() {
+        let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n";
+        let out = split_text(src).unwrap();
+        let tree = syntax::parse(&out);
+        assert!(!tree.root_node().has_error(), "{out}");
+        for line in [
+            "FROM python:3.12-slim AS deps\nWORKDIR /app\nRUN python -m venv /opt/venv\n",
+            "FROM python:3.12-slim AS runner\nWORKDIR /app\nENV PATH=\"/opt/venv/bin:$PATH\"\nCOPY --from=deps /opt/venv /opt/venv\n",
+            "COPY . .\nEXPOSE 8000\nUSER 65532\nCMD",
+        ] {
+            assert!(out.contains(line), "{line}\n--->\n{out}");
+        }
+        let analysis = Analysis::build(&tree, out.as_str());
+        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert!(split_text(&out).is_none());
     }
 
     /// The write-up's Next.js app.
