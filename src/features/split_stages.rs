@@ -594,7 +594,8 @@ mod tests {
             "RUN pnpm build",
             "RUN npx tsc && npm run build",
         ];
-        let go = next(3) == 0;
+        let stack = next(4);
+        let (go, python) = (stack == 0, stack == 1);
         const GO_BUILDS: &[&str] = &[
             "RUN go build -o /bin/app .",
             "RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app ./cmd/app",
@@ -625,6 +626,8 @@ mod tests {
         }
         if go {
             lines.push(format!("FROM golang:1.{}", 20 + next(4)));
+        } else if python {
+            lines.push(format!("FROM python:3.{}-slim", 10 + next(4)));
         } else {
             lines.push(format!("FROM {}", BASES[next(BASES.len())]));
         }
@@ -639,6 +642,13 @@ mod tests {
                 lines.push("COPY go.mod go.sum ./".into());
                 lines.push("RUN go mod download".into());
             }
+        } else if python {
+            if next(2) == 0 {
+                lines.push("COPY requirements.txt .".into());
+            }
+            lines.push(
+                ["RUN pip install -r requirements.txt", "RUN pip install --no-cache-dir -r requirements.txt && \\\n    python -m compileall ."][next(2)].into(),
+            );
         } else {
             if next(2) == 0 {
                 lines.push("COPY package.json package-lock.json ./".into());
@@ -650,6 +660,8 @@ mod tests {
         }
         if go {
             lines.push(GO_BUILDS[next(GO_BUILDS.len())].into());
+        } else if python {
+            lines.push("RUN python manage.py collectstatic --noinput".into());
         } else {
             lines.push(BUILDS[next(BUILDS.len())].into());
         }
