@@ -18,6 +18,11 @@
 //! a virtualenv in /opt/venv (cached on the requirements file) and a
 //! runner that copies it; there is no separate build stage.
 //!
+//! Rust (`cargo build`, with the CMD/ENTRYPOINT naming the
+//! `target/release/` binary) gets a deps stage that fetches the crates
+//! cached on Cargo.toml and Cargo.lock, a build stage on it, and a Debian
+//! slim runner with the binary at the same path.
+//!
 //! Nothing the user wrote disappears: every instruction and comment is kept
 //! in the stage it belongs to, and the two steps the deps stage replaces
 //! (the manifest COPY and the install RUN) stay as comments saying so.
@@ -84,6 +89,31 @@ enum Stack {
     /// Python installing a requirements file: a virtualenv stage and a
     /// runner that copies it (no separate build stage).
     Python(String),
+    /// Rust, with the path of the binary the CMD/ENTRYPOINT runs.
+    Rust(String),
+}
+
+/// The `target/release/<name>` binary a CMD/ENTRYPOINT text runs, as an
+/// absolute path under `workdir`.
+fn rust_binary(commands: &str, workdir: &str) -> Option<String> {
+    let at = commands.find("target/release/")?;
+    let start = commands[..at]
+        .rfind(|c: char| c == '"' || c == ' ' || c == '[')
+        .map_or(0, |i| i + 1);
+    let end = at
+        + commands[at..]
+            .find(|c: char| c == '"' || c.is_whitespace() || c == ']')
+            .unwrap_or(commands.len() - at);
+    let path = &commands[start..end];
+    let name = path.rsplit('/').next()?;
+    if name.is_empty() {
+        return None;
+    }
+    Some(if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{workdir}/{}", path.trim_start_matches("./"))
+    })
 }
 
 /// The requirements file of `pip install -r <file>`.
@@ -118,6 +148,18 @@ const VENV_PATH: &str = "ENV PATH=\"/opt/venv/bin:$PATH\"\n";
 
 fn two_stage_stack(stack: &Stack) -> bool {
     matches!(stack, Stack::Python(_))
+}
+
+/// The first WORKDIR's path without a trailing `/` (`/app` without one).
+fn first_workdir_value(items: &[Item], source: &dyn Source) -> String {
+    items
+        .iter()
+        .find(|i| i.node.kind() == "workdir_instruction")
+        .and_then(|i| i.node.child_by_field_name("value"))
+        .map(|v| logical_text(v, source))
+        .unwrap_or_else(|| "/app".to_string())
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Where an instruction goes.
@@ -183,6 +225,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let mut manager = None;
     let mut go = None;
     let mut python = None;
+    let mut cargo = false;
     let mut install = None;
     let mut builds = false;
     let mut output_hint = String::new();
@@ -211,6 +254,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                     if is_go_download(c) && install.is_none() {
                         install = Some(i);
                     }
+                    cargo |= c.is("cargo", "build");
                     if let Some(file) = pip_requirements(c) {
                         if python.is_none() {
                             python = Some(file);
@@ -227,6 +271,10 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         (Some(m), _) if install.is_some() && builds => Stack::Node(m),
         (None, Some(binary)) => Stack::Go(binary),
         (None, None) if python.is_some() => Stack::Python(python.unwrap_or_default()),
+        (None, None) if cargo => {
+            let workdir = first_workdir_value(&items, source);
+            Stack::Rust(rust_binary(&output_hint, &workdir)?)
+        }
         _ => return None,
     };
     // Go's deps stage downloads modules even when the file did not.
@@ -239,6 +287,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                 Stack::Node(_) => crate::rules::packages::is_node_install(c),
                 Stack::Go(_) => is_go_download(c),
                 Stack::Python(_) => pip_requirements(c).is_some(),
+                Stack::Rust(_) => false,
             })
         })
     });
@@ -246,15 +295,10 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         Stack::Node(_) => MANIFESTS.to_vec(),
         Stack::Go(_) => vec!["go.mod", "go.sum"],
         Stack::Python(file) => vec![file.as_str(), "requirements.txt", "constraints.txt"],
+        Stack::Rust(_) => vec!["Cargo.toml", "Cargo.lock"],
     };
 
-    let workdir = items
-        .iter()
-        .find(|i| i.node.kind() == "workdir_instruction")
-        .and_then(|i| i.node.child_by_field_name("value"))
-        .map(|v| logical_text(v, source))
-        .unwrap_or_else(|| "/app".to_string());
-    let workdir = workdir.trim_end_matches('/').to_string();
+    let workdir = first_workdir_value(&items, source);
     let first_workdir = items
         .iter()
         .position(|i| i.node.kind() == "workdir_instruction");
@@ -327,6 +371,7 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         Stack::Node(manager) => format!("package.json {}", manager.lockfile()),
         Stack::Go(_) => "go.mod go.sum".to_string(),
         Stack::Python(file) => file.clone(),
+        Stack::Rust(_) => "Cargo.toml Cargo.lock".to_string(),
     });
     // The user's first WORKDIR, as written, starts every stage.
     let workdir_line = match first_workdir {
@@ -358,6 +403,10 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         Stack::Python(file) => out.push_str(&format!(
             "RUN --mount=type=cache,target=/root/.cache/pip pip install -r {file}"
         )),
+        // `cargo fetch` needs a target to read the manifest: a stub main
+        Stack::Rust(_) => out.push_str(
+            "RUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch --locked && rm -rf src",
+        ),
     }
     out.push_str("\n\n");
     let two_stage = two_stage_stack(&stack);
@@ -382,8 +431,8 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                 "COPY --from=deps {workdir}/node_modules ./node_modules\n"
             ));
         }
-        Stack::Go(_) => {
-            out.push_str("# Build on the downloaded modules.\n");
+        Stack::Go(_) | Stack::Rust(_) => {
+            out.push_str("# Build on the downloaded dependencies.\n");
             out.push_str(&format!("{keyword} deps AS build\n"));
         }
         Stack::Python(_) => {}
@@ -439,6 +488,12 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
                 ));
                 user_added = true; // the nonroot image runs as an unprivileged user
             }
+            out.push_str(&workdir_line);
+            out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+        }
+        Stack::Rust(binary) => {
+            out.push_str("# The image that ships: the binary on a slim glibc base.\n");
+            out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
             out.push_str(&workdir_line);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
@@ -757,6 +812,31 @@ mod tests {
             .collect();
         assert!(warnings.is_empty(), "{warnings:?}\n{out}");
         assert!(split_text(&out).is_none());
+    }
+
+    #[test]
+    fn splits_a_rust_service() {
+        let src = "FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo build --release --locked\nEXPOSE 8080\nCMD [\"./target/release/server\"]\n";
+        let out = split_text(src).unwrap();
+        let tree = syntax::parse(&out);
+        assert!(!tree.root_node().has_error(), "{out}");
+        for line in [
+            "FROM rust:1.82 AS deps\nWORKDIR /usr/src/app\nCOPY Cargo.toml Cargo.lock ./\n",
+            "FROM deps AS build\n",
+            "FROM debian:12-slim AS runner\nWORKDIR /usr/src/app\nCOPY --from=build /usr/src/app/target/release/server /usr/src/app/target/release/server\n",
+            "USER 65532\nCMD [\"./target/release/server\"]",
+        ] {
+            assert!(out.contains(line), "{line}\n--->\n{out}");
+        }
+        let analysis = Analysis::build(&tree, out.as_str());
+        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert!(split_text(&out).is_none());
+        // no binary named by the CMD: not offered
+        assert!(split_text("FROM rust:1.82\nCOPY . .\nRUN cargo build --release\n").is_none());
     }
 
     /// The write-up's Next.js app.
