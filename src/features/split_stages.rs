@@ -97,9 +97,7 @@ enum Stack {
 /// absolute path under `workdir`.
 fn rust_binary(commands: &str, workdir: &str) -> Option<String> {
     let at = commands.find("target/release/")?;
-    let start = commands[..at]
-        .rfind(|c: char| c == '"' || c == ' ' || c == '[')
-        .map_or(0, |i| i + 1);
+    let start = commands[..at].rfind(['"', ' ', '[']).map_or(0, |i| i + 1);
     let end = at
         + commands[at..]
             .find(|c: char| c == '"' || c.is_whitespace() || c == ']')
