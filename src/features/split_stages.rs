@@ -647,8 +647,8 @@ mod tests {
             "RUN pnpm build",
             "RUN npx tsc && npm run build",
         ];
-        let stack = next(4);
-        let (go, python) = (stack == 0, stack == 1);
+        let stack = next(5);
+        let (go, python, rust) = (stack == 0, stack == 1, stack == 2);
         const GO_BUILDS: &[&str] = &[
             "RUN go build -o /bin/app .",
             "RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app ./cmd/app",
@@ -681,6 +681,8 @@ mod tests {
             lines.push(format!("FROM golang:1.{}", 20 + next(4)));
         } else if python {
             lines.push(format!("FROM python:3.{}-slim", 10 + next(4)));
+        } else if rust {
+            lines.push(format!("FROM rust:1.{}", 80 + next(4)));
         } else {
             lines.push(format!("FROM {}", BASES[next(BASES.len())]));
         }
@@ -694,6 +696,10 @@ mod tests {
             if next(2) == 0 {
                 lines.push("COPY go.mod go.sum ./".into());
                 lines.push("RUN go mod download".into());
+            }
+        } else if rust {
+            if next(2) == 0 {
+                lines.push("COPY Cargo.toml Cargo.lock ./".into());
             }
         } else if python {
             if next(2) == 0 {
@@ -715,13 +721,17 @@ mod tests {
             lines.push(GO_BUILDS[next(GO_BUILDS.len())].into());
         } else if python {
             lines.push("RUN python manage.py collectstatic --noinput".into());
+        } else if rust {
+            lines.push("RUN cargo build --release --locked".into());
         } else {
             lines.push(BUILDS[next(BUILDS.len())].into());
         }
         for _ in 0..next(5) {
             lines.push(OTHERS[next(OTHERS.len())].into());
         }
-        if next(2) == 0 {
+        if rust {
+            lines.push("CMD [\"./target/release/app\"]".into());
+        } else if next(2) == 0 {
             lines.push("CMD [\"node\", \"dist/index.js\"]".into());
         } else {
             lines.push("ENTRYPOINT [\"node\"]\nCMD [\"build/server.js\"]".into());
