@@ -15,7 +15,7 @@
 //! cleaning the cache in the same RUN (or a cache mount) keeps the cache in
 //! the layer.
 
-use super::facts::{env_in_stage, Facts};
+use super::facts::env_in_stage;
 use super::{packages, Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
 
@@ -73,11 +73,6 @@ pub const CACHE: Rule = Rule {
     check: check_cache,
 };
 
-/// The final stage, when the file has more than one or one worth advice.
-fn final_stage(facts: &Facts) -> Option<usize> {
-    facts.final_stage()
-}
-
 fn production_env(ctx: &Ctx, stage: usize) -> bool {
     env_in_stage(ctx, stage, "NODE_ENV").is_some_and(|v| v.trim_matches('"') == "production")
 }
@@ -106,7 +101,7 @@ fn installs_dev(ctx: &Ctx, stage: usize) -> Option<std::ops::Range<usize>> {
 
 fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     // A stage that also builds needs its dev dependencies (SingleStageBuild
@@ -151,7 +146,7 @@ fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     let graph = &ctx.analysis.stages;
@@ -189,7 +184,7 @@ fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     let graph = &ctx.analysis.stages;
@@ -233,7 +228,7 @@ fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     let graph = &ctx.analysis.stages;
@@ -287,7 +282,7 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     let graph = &ctx.analysis.stages;
@@ -310,7 +305,7 @@ fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let Some(last) = final_stage(facts) else {
+    let Some(last) = facts.final_stage() else {
         return;
     };
     for run in facts.runs_in(last) {

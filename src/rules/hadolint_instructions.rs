@@ -15,76 +15,63 @@ use crate::analysis::stages::RefKind;
 use crate::diagnostics::{Edit, Fix, Severity};
 use crate::syntax::{logical_text, views};
 
-macro_rules! rule {
-    ($name:ident, $code:literal, $severity:ident, $summary:literal, $check:ident) => {
-        pub const $name: Rule = Rule {
-            code: $code,
-            aliases: &[],
-            group: Group::Hadolint,
-            severity: Severity::$severity,
-            summary: $summary,
-            check: $check,
-        };
-    };
-}
-
-rule!(
+hadolint_rule!(
     DL3000,
     "DL3000",
     Warning,
     "Use an absolute WORKDIR",
     check_workdir
 );
-rule!(
+hadolint_rule!(
     DL3002,
     "DL3002",
     Warning,
     "The last USER should not be root",
     check_root_user
 );
-rule!(
+hadolint_rule!(
     DL3006,
     "DL3006",
     Warning,
     "Tag the version of an image explicitly",
     check_untagged
 );
-rule!(
+hadolint_rule!(
     DL3007,
     "DL3007",
     Warning,
     "Do not use the latest tag",
     check_latest
 );
-rule!(
+hadolint_rule!(
     DL3020,
     "DL3020",
     Warning,
     "Use COPY instead of ADD for files and folders",
     check_add
 );
-rule!(
+hadolint_rule!(
     DL3021,
     "DL3021",
     Error,
     "COPY with several sources needs a destination ending in /",
     check_copy_dest
 );
-rule!(
+hadolint_rule!(
     DL3022,
     "DL3022",
     Warning,
     "COPY --from should name an earlier stage",
     check_from_alias
 );
-rule!(
+hadolint_rule!(
     DL3023,
     "DL3023",
     Error,
     "COPY --from cannot name its own stage",
     check_from_self
 );
-rule!(
+hadolint_rule!(
     DL3045,
     "DL3045",
     Warning,

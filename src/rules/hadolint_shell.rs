@@ -16,91 +16,78 @@ use super::{packages, Ctx, Finding, Group, Rule};
 use crate::analysis::shell::Command;
 use crate::diagnostics::{Edit, Fix, Severity};
 
-macro_rules! rule {
-    ($name:ident, $code:literal, $severity:ident, $summary:literal, $check:ident) => {
-        pub const $name: Rule = Rule {
-            code: $code,
-            aliases: &[],
-            group: Group::Hadolint,
-            severity: Severity::$severity,
-            summary: $summary,
-            check: $check,
-        };
-    };
-}
-
-rule!(
+hadolint_rule!(
     DL3003,
     "DL3003",
     Warning,
     "Use WORKDIR to switch to a directory",
     check_cd
 );
-rule!(DL3004, "DL3004", Warning, "Do not use sudo", check_sudo);
-rule!(
+hadolint_rule!(DL3004, "DL3004", Warning, "Do not use sudo", check_sudo);
+hadolint_rule!(
     DL3008,
     "DL3008",
     Warning,
     "Pin versions in apt-get install",
     check_apt_pin
 );
-rule!(
+hadolint_rule!(
     DL3009,
     "DL3009",
     Information,
     "Delete the apt-get lists after installing",
     check_apt_lists
 );
-rule!(
+hadolint_rule!(
     DL3013,
     "DL3013",
     Warning,
     "Pin versions in pip install",
     check_pip_pin
 );
-rule!(
+hadolint_rule!(
     DL3015,
     "DL3015",
     Information,
     "Avoid additional packages: use --no-install-recommends",
     check_recommends
 );
-rule!(
+hadolint_rule!(
     DL3016,
     "DL3016",
     Warning,
     "Pin versions in npm install",
     check_npm_pin
 );
-rule!(
+hadolint_rule!(
     DL3027,
     "DL3027",
     Warning,
     "Use apt-get or apt-cache instead of apt",
     check_apt
 );
-rule!(
+hadolint_rule!(
     DL3042,
     "DL3042",
     Warning,
     "Use pip install --no-cache-dir",
     check_pip_cache
 );
-rule!(
+hadolint_rule!(
     DL3059,
     "DL3059",
     Information,
     "Consolidate consecutive RUN instructions",
     check_consecutive
 );
-rule!(
+hadolint_rule!(
     DL3060,
     "DL3060",
     Information,
     "Run yarn cache clean after yarn install",
     check_yarn_cache
 );
-rule!(
+hadolint_rule!(
     DL4006,
     "DL4006",
     Warning,

@@ -2,6 +2,22 @@
 //! check and tests), a registry, and BuildKit's `# check=` directive
 //! (`skip=Rule1,Rule2`, `skip=all`, `error=true`).
 
+/// `hadolint_rule!(DL3008, "DL3008", Warning, "summary", check_fn)`: one of
+/// hadolint's checks, under its code (the modules that use it import
+/// `Group`, `Rule` and `Severity`).
+macro_rules! hadolint_rule {
+    ($name:ident, $code:literal, $severity:ident, $summary:literal, $check:ident) => {
+        pub const $name: Rule = Rule {
+            code: $code,
+            aliases: &[],
+            group: Group::Hadolint,
+            severity: Severity::$severity,
+            summary: $summary,
+            check: $check,
+        };
+    };
+}
+
 mod consistent_instruction_casing;
 mod context_files;
 mod copy_ignored_file;
