@@ -153,6 +153,13 @@ impl StageGraph {
     }
 
     /// The last stage before `before` with this name (case-insensitive).
+    /// A stage and the stages it builds on (`FROM <stage>`), nearest first.
+    pub fn lineage(&self, stage: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(stage).filter(|&s| s < self.stages.len()), |&s| {
+            self.stages[s].parent
+        })
+    }
+
     pub fn find_by_name(&self, name: &str, before: usize) -> Option<usize> {
         let found = self.by_name.get(&name.to_lowercase())?;
         found.iter().rev().copied().find(|&i| i < before)

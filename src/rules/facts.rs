@@ -88,6 +88,25 @@ impl<'t> Facts<'t> {
             .unwrap_or_default()
     }
 
+    /// The instructions of a kind in effect at `node` of `stage`: those
+    /// before it in its stage and all those of the stages it builds on.
+    pub fn in_effect(
+        &self,
+        graph: &crate::analysis::stages::StageGraph,
+        stage: usize,
+        node: Node,
+        kind: &str,
+    ) -> Vec<Node<'t>> {
+        graph
+            .lineage(stage)
+            .flat_map(|s| {
+                self.of_kind(s, kind)
+                    .into_iter()
+                    .filter(move |n| s != stage || n.start_byte() < node.start_byte())
+            })
+            .collect()
+    }
+
     pub fn final_stage(&self) -> Option<usize> {
         self.stages.len().checked_sub(1)
     }
@@ -188,11 +207,8 @@ fn read_copy<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Copy<'t> {
 
 /// The ENV values a stage sets (its own and its parents' in the file).
 pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
-    let stages = &ctx.analysis.stages.stages;
-    let mut at = Some(stage);
-    while let Some(s) = at {
-        let found = ctx
-            .analysis
+    ctx.analysis.stages.lineage(stage).find_map(|s| {
+        ctx.analysis
             .variables
             .defs
             .iter()
@@ -202,13 +218,8 @@ pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
                     && d.kind == crate::analysis::variables::DefKind::Env
                     && d.name == name
             })
-            .map(|d| d.value.clone().unwrap_or_default());
-        if found.is_some() {
-            return found;
-        }
-        at = stages[s].parent;
-    }
-    None
+            .map(|d| d.value.clone().unwrap_or_default())
+    })
 }
 
 /// Whether a node is an instruction of the given kind.

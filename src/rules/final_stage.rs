@@ -80,8 +80,7 @@ fn production_env(ctx: &Ctx, stage: usize) -> bool {
 /// Whether a stage (or the stages it builds on) installs dev dependencies.
 fn installs_dev(ctx: &Ctx, stage: usize) -> Option<std::ops::Range<usize>> {
     let facts = ctx.facts();
-    let mut at = Some(stage);
-    while let Some(s) = at {
+    for s in ctx.analysis.stages.lineage(stage) {
         for run in facts.runs_in(s) {
             let dev = run
                 .script
@@ -94,7 +93,6 @@ fn installs_dev(ctx: &Ctx, stage: usize) -> Option<std::ops::Range<usize>> {
                 return Some(run.node.byte_range());
             }
         }
-        at = ctx.analysis.stages.stages[s].parent;
     }
     None
 }
@@ -232,12 +230,11 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let graph = &ctx.analysis.stages;
-    let mut at = Some(last);
-    while let Some(s) = at {
-        if !facts.of_kind(s, "user_instruction").is_empty() {
-            return; // DL3002 judges an explicit root USER
-        }
-        at = graph.stages[s].parent;
+    if graph
+        .lineage(last)
+        .any(|s| !facts.of_kind(s, "user_instruction").is_empty())
+    {
+        return; // DL3002 judges an explicit root USER
     }
     // An image that runs something: a base image for others may stay root.
     let runs_app = facts.stages[last].iter().any(|n| {
@@ -286,15 +283,15 @@ fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let graph = &ctx.analysis.stages;
-    let mut serves = false;
-    let mut at = Some(last);
-    while let Some(s) = at {
-        if !facts.of_kind(s, "healthcheck_instruction").is_empty() {
-            return;
-        }
-        serves |= !facts.of_kind(s, "expose_instruction").is_empty();
-        at = graph.stages[s].parent;
+    let has = |kind: &str| {
+        graph
+            .lineage(last)
+            .any(|s| !facts.of_kind(s, kind).is_empty())
+    };
+    if has("healthcheck_instruction") {
+        return;
     }
+    let serves = has("expose_instruction");
     if serves {
         out.push(Finding::new(
             graph.stages[last].from_range.clone(),

@@ -320,16 +320,8 @@ fn check_relative_dest(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         // a WORKDIR before it in the stage, or anywhere in a parent stage
-        let mut has_workdir = facts
-            .of_kind(copy.stage, "workdir_instruction")
-            .iter()
-            .any(|w| w.start_byte() < copy.node.start_byte());
-        let mut at = graph.stages[copy.stage].parent;
-        while let Some(p) = at {
-            has_workdir |= !facts.of_kind(p, "workdir_instruction").is_empty();
-            at = graph.stages[p].parent;
-        }
-        if !has_workdir {
+        let workdirs = facts.in_effect(graph, copy.stage, copy.node, "workdir_instruction");
+        if workdirs.is_empty() {
             out.push(Finding::new(
                 copy.node.byte_range(),
                 format!("COPY to the relative destination '{dest}' with no WORKDIR set: it depends on the base image's working directory"),

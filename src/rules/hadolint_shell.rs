@@ -368,19 +368,15 @@ fn check_pipefail(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         // a SHELL with pipefail (or a non-POSIX shell) before it, here or in a parent
-        let mut shell_ok = false;
-        let mut at = Some(run.stage);
-        while let Some(s) = at {
-            shell_ok |= facts.of_kind(s, "shell_instruction").iter().any(|n| {
-                let before = n.start_byte() < run.node.start_byte() || s != run.stage;
-                let t = ctx.text(*n);
-                let fits = ["pipefail", "pwsh", "powershell", "cmd"]
+        let shell_ok = facts
+            .in_effect(graph, run.stage, run.node, "shell_instruction")
+            .into_iter()
+            .any(|n| {
+                let t = ctx.text(n);
+                ["pipefail", "pwsh", "powershell", "cmd"]
                     .iter()
-                    .any(|w| t.contains(w));
-                before && fits
+                    .any(|w| t.contains(w))
             });
-            at = graph.stages[s].parent;
-        }
         if !shell_ok {
             report(out, run, "a pipe hides the failure of all but its last command: `set -o pipefail &&` first, or SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]".into());
         }

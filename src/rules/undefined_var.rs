@@ -152,19 +152,13 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         // BuildKit carries a stage's ARGs into the stages built FROM it.
-        let mut parent = stage.parent;
-        let mut inherited = false;
-        while let Some(p) = parent {
-            inherited |= vars
-                .defs
+        let lineage: Vec<usize> = ctx.analysis.stages.lineage(stage.index).collect();
+        let inherited = lineage[1..].iter().any(|&p| {
+            vars.defs
                 .iter()
-                .any(|d| d.stage == Some(p) && d.name == u.name);
-            parent = stages[p].parent;
-        }
-        let mut root = stage;
-        while let Some(p) = root.parent {
-            root = &stages[p];
-        }
+                .any(|d| d.stage == Some(p) && d.name == u.name)
+        });
+        let root = &stages[*lineage.last().unwrap_or(&stage.index)];
         if inherited || image_may_define(&root.base_text, &u.name) {
             continue;
         }
