@@ -10,6 +10,7 @@
 //! or a later stage). DL3023 `--from` names its own stage. DL3045 COPY to
 //! a relative destination before any WORKDIR.
 
+use super::workdir_relative_path::{is_absolute, workdirs};
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::stages::RefKind;
 use crate::diagnostics::{Edit, Fix, Severity};
@@ -79,35 +80,14 @@ hadolint_rule!(
     check_relative_dest
 );
 
-fn is_absolute(path: &str) -> bool {
-    let p = path.trim_matches('"');
-    p.starts_with('/')
-        || p.starts_with('$')
-        || p.get(1..3) == Some(":\\")
-        || p.get(1..3) == Some(":/")
-}
-
 fn check_workdir(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let graph = &ctx.analysis.stages;
-    let facts = ctx.facts();
-    let mut absolute = vec![false; graph.stages.len()];
-    for stage in &graph.stages {
-        let mut set = stage.parent.is_some_and(|p| absolute[p]);
-        for w in facts.of_kind(stage.index, "workdir_instruction") {
-            let Some(value) = w.child_by_field_name("value") else {
-                continue;
-            };
-            let path = logical_text(value, ctx.source);
-            if is_absolute(&path) {
-                set = true;
-            } else if set {
-                out.push(Finding::new(
-                    w.byte_range(),
-                    format!("use an absolute WORKDIR: '{path}' depends on the one before it"),
-                ));
-            }
+    for (instruction, path, absolute_before) in workdirs(ctx) {
+        if absolute_before && !is_absolute(&path) {
+            out.push(Finding::new(
+                instruction.byte_range(),
+                format!("use an absolute WORKDIR: '{path}' depends on the one before it"),
+            ));
         }
-        absolute[stage.index] = set;
     }
 }
 

@@ -3,6 +3,8 @@
 //! first.
 
 use super::{Ctx, Finding, Group, Rule};
+use tree_sitter::Node;
+
 use crate::diagnostics::Severity;
 use crate::syntax::views;
 
@@ -15,7 +17,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn is_absolute(path: &str) -> bool {
+/// Whether a path is absolute as BuildKit reads WORKDIR and COPY
+/// destinations (Windows drive and backslash paths included; a variable
+/// may be).
+pub(super) fn is_absolute(path: &str) -> bool {
     let path = path.trim_matches(['"', '\'']);
     path.starts_with('/')
         || path.starts_with('$')
@@ -23,8 +28,11 @@ fn is_absolute(path: &str) -> bool {
         || path.as_bytes().get(1) == Some(&b':')
 }
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// Each WORKDIR with its path and whether an absolute WORKDIR is already in
+/// effect before it (earlier in its stage or in a stage it builds on).
+pub(super) fn workdirs<'t>(ctx: &Ctx<'t>) -> Vec<(Node<'t>, String, bool)> {
     let stages = &ctx.analysis.stages;
+    let mut out = Vec::new();
     // Whether each stage has set an absolute WORKDIR (inherited by children).
     let mut absolute = vec![false; stages.stages.len()];
     for ((stage_node, _), stage) in views::stages(ctx.tree).into_iter().zip(&stages.stages) {
@@ -37,16 +45,23 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             let path = crate::syntax::logical_text(value, ctx.source);
-            if is_absolute(&path) {
-                set = true;
-            } else if !set {
-                out.push(Finding {
-                    range: instruction.byte_range(),
-                    message: format!("Relative workdir '{path}' can have unexpected results if the base image changes"), ..Default::default()
-                });
-            }
+            let absolute_here = is_absolute(&path);
+            out.push((instruction, path, set));
+            set |= absolute_here;
         }
         absolute[stage.index] = set;
+    }
+    out
+}
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (instruction, path, absolute_before) in workdirs(ctx) {
+        if !absolute_before && !is_absolute(&path) {
+            out.push(Finding::new(
+                instruction.byte_range(),
+                format!("Relative workdir '{path}' can have unexpected results if the base image changes"),
+            ));
+        }
     }
 }
 
