@@ -10,6 +10,7 @@
 //! or a later stage). DL3023 `--from` names its own stage. DL3045 COPY to
 //! a relative destination before any WORKDIR.
 
+use super::stage_graph::{self, Miss};
 use super::workdir_relative_path::{is_absolute, workdirs};
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::stages::RefKind;
@@ -232,28 +233,10 @@ fn check_copy_dest(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_from_alias(ctx: &Ctx, out: &mut Vec<Finding>) {
     let graph = &ctx.analysis.stages;
-    for r in graph
-        .refs
-        .iter()
-        .filter(|r| r.kind == RefKind::CopyFrom && r.target.is_none())
-    {
-        if r.text.bytes().all(|b| b.is_ascii_digit()) || r.text.contains(['/', ':', '.', '@', '$'])
-        {
-            continue;
-        }
-        let named = |i: usize| {
-            graph.stages[i]
-                .name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
-        };
-        // its own stage is DL3023; a later stage or a typo is UnknownStage
-        let unknown_stage_reports = (r.in_stage..graph.stages.len()).any(named)
-            || graph.stages[..r.in_stage]
-                .iter()
-                .filter_map(|s| s.name.as_deref())
-                .any(|n| super::near(&r.text, n).is_some());
-        if !unknown_stage_reports {
+    for r in graph.refs.iter().filter(|r| {
+        r.kind == RefKind::CopyFrom && r.target.is_none() && stage_graph::is_bare_name(r)
+    }) {
+        if matches!(stage_graph::miss(graph, r), Miss::None) {
             out.push(Finding::new(
                 r.range.clone(),
                 format!("'{}' is not a stage of this Dockerfile: it is pulled as an image; name an earlier stage or write the image with its tag", r.text),
@@ -269,8 +252,7 @@ fn check_from_self(ctx: &Ctx, out: &mut Vec<Finding>) {
         .iter()
         .filter(|r| r.kind != RefKind::FromBase && r.target.is_none())
     {
-        let own = graph.stages[r.in_stage].name.as_deref();
-        if own.is_some_and(|n| n.eq_ignore_ascii_case(&r.text)) {
+        if matches!(stage_graph::miss(graph, r), Miss::Own) {
             out.push(
                 Finding::new(
                     r.range.clone(),

@@ -13,7 +13,7 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::roles;
-use crate::analysis::stages::RefKind;
+use crate::analysis::stages::{RefKind, Stage, StageGraph, StageRef};
 use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const UNKNOWN: Rule = Rule {
@@ -43,32 +43,53 @@ pub const UNUSED: Rule = Rule {
     check: check_unused,
 };
 
+/// How a reference that resolved to no stage misses one. UnknownStage
+/// reports `Later` and `Near`, hadolint's DL3023 `Own` and DL3022 `None`.
+pub(super) enum Miss<'g> {
+    /// It names the stage it is in.
+    Own,
+    /// It names a stage defined after it.
+    Later(&'g Stage),
+    /// It is a near miss of an earlier stage's name.
+    Near(&'g str, &'g Stage),
+    /// It names no stage at all.
+    None,
+}
+
+pub(super) fn miss<'g>(stages: &'g StageGraph, r: &StageRef) -> Miss<'g> {
+    let named = |s: &Stage| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
+    };
+    if named(&stages.stages[r.in_stage]) {
+        return Miss::Own;
+    }
+    if let Some(later) = stages.stages[r.in_stage + 1..].iter().find(|s| named(s)) {
+        return Miss::Later(later);
+    }
+    stages.stages[..r.in_stage]
+        .iter()
+        .filter_map(|s| Some((s.name.as_deref()?, s)))
+        .filter_map(|(n, s)| Some((super::near(&r.text, n)?, n, s)))
+        .min_by_key(|(d, _, _)| *d)
+        .map_or(Miss::None, |(_, n, s)| Miss::Near(n, s))
+}
+
+/// A reference that could only be a stage's name: not a number, and not an
+/// image reference or a variable (no `/`, `:`, `.`, `@` or `$`).
+pub(super) fn is_bare_name(r: &StageRef) -> bool {
+    !r.text.bytes().all(|b| b.is_ascii_digit()) && !r.text.contains(['/', ':', '.', '@', '$'])
+}
+
 fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     for r in &stages.refs {
-        if r.target.is_some()
-            || r.kind == RefKind::FromBase
-            || r.text.bytes().all(|b| b.is_ascii_digit())
-        {
+        if r.target.is_some() || r.kind == RefKind::FromBase || !is_bare_name(r) {
             continue;
         }
-        if r.text.contains(['/', ':', '.', '@', '$']) {
-            continue; // an image (or a variable)
-        }
-        let named = |i: usize| {
-            stages.stages[i]
-                .name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
-        };
-        // A self-reference is hadolint's DL3023.
-        if named(r.in_stage) {
-            continue;
-        }
-        let finding = if let Some(later) = (r.in_stage + 1..stages.stages.len()).find(|&i| named(i))
-        {
-            let later = &stages.stages[later];
-            Finding::new(
+        let finding = match miss(stages, r) {
+            Miss::Later(later) => Finding::new(
                 r.range.clone(),
                 format!(
                     "stage '{}' is defined later (stage {}); only earlier stages can be used",
@@ -78,28 +99,22 @@ fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
             .with_related(
                 later.name_range.clone().unwrap_or(later.from_range.clone()),
                 "defined here, after the reference",
+            ),
+            Miss::Near(n, s) => Finding::new(
+                r.range.clone(),
+                format!("no stage named '{}' (did you mean '{n}'?)", r.text),
             )
-        } else {
-            let near = stages.stages[..r.in_stage]
-                .iter()
-                .filter_map(|s| Some((s.name.as_deref()?, s)))
-                .filter_map(|(n, s)| Some((super::near(&r.text, n)?, n, s)))
-                .min_by_key(|(d, _, _)| *d);
-            match near {
-                Some((_, n, s)) => Finding::new(
-                    r.range.clone(),
-                    format!("no stage named '{}' (did you mean '{n}'?)", r.text),
-                )
-                .with_related(
-                    s.name_range.clone().unwrap_or(s.from_range.clone()),
-                    format!("stage '{n}'"),
-                )
-                .with_fix(Fix::new(
-                    format!("Change to '{n}'"),
-                    vec![Edit::new(r.range.clone(), n)],
-                )),
-                None => continue, // may be an image on Docker Hub
-            }
+            .with_related(
+                s.name_range.clone().unwrap_or(s.from_range.clone()),
+                format!("stage '{n}'"),
+            )
+            .with_fix(Fix::new(
+                format!("Change to '{n}'"),
+                vec![Edit::new(r.range.clone(), n)],
+            )),
+            // its own stage is DL3023; a name of no stage may be an image
+            // on Docker Hub (DL3022)
+            Miss::Own | Miss::None => continue,
         };
         out.push(finding);
     }
