@@ -166,6 +166,13 @@ pub struct SyntaxTree {
 }
 
 impl State {
+    /// Whether the document is open at this version.
+    fn is_at(&self, uri: &Uri, version: i32) -> bool {
+        self.documents
+            .get(uri)
+            .is_some_and(|d| d.version() == version)
+    }
+
     /// Takes the client's settings; settings that cannot be read leave the
     /// previous ones in force and are reported in each document.
     fn set_settings(&mut self, value: &serde_json::Value) {
@@ -615,11 +622,7 @@ fn analysis_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Anal
     let analysis = Arc::new(Analysis::build(&snapshot.tree, &snapshot.rope));
     let mut state = lock(state);
     // Only keep it if the document is still at this version.
-    if state
-        .documents
-        .get(uri)
-        .is_some_and(|d| d.version() == snapshot.version)
-    {
+    if state.is_at(uri, snapshot.version) {
         state
             .analyses
             .insert(uri.clone(), (snapshot.version, analysis.clone()));
@@ -657,11 +660,7 @@ fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<V
     }));
     let found = Arc::new(found);
     let mut state = lock(state);
-    if state
-        .documents
-        .get(uri)
-        .is_some_and(|d| d.version() == snapshot.version)
-    {
+    if state.is_at(uri, snapshot.version) {
         state
             .diagnostics
             .insert(uri.clone(), (snapshot.version, found.clone()));
@@ -705,8 +704,7 @@ async fn publisher(
 /// The encoding, if `version` is still the document's current version.
 fn current(state: &Mutex<State>, uri: &Uri, version: i32) -> Option<Encoding> {
     let state = lock(state);
-    let doc = state.documents.get(uri)?;
-    (doc.version() == version).then_some(state.encoding)
+    state.is_at(uri, version).then_some(state.encoding)
 }
 
 /// UTF-8 when the client offers it (no conversion at all), else UTF-16,
