@@ -15,7 +15,7 @@
 //! cleaning the cache in the same RUN (or a cache mount) keeps the cache in
 //! the layer.
 
-use super::facts::env_in_stage;
+use super::facts::{env_in_stage, Copy};
 use super::{packages, Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
 
@@ -97,6 +97,16 @@ fn installs_dev(ctx: &Ctx, stage: usize) -> Option<std::ops::Range<usize>> {
     None
 }
 
+/// The stage a `COPY --from=<stage>` copies from, when it names one.
+fn copied_from(ctx: &Ctx, copy: &Copy) -> Option<usize> {
+    ctx.analysis
+        .stages
+        .refs
+        .iter()
+        .find(|r| r.in_stage == copy.stage && copy.node.byte_range().contains(&r.range.start))
+        .and_then(|r| r.target)
+}
+
 fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     let Some(last) = facts.final_stage() else {
@@ -147,7 +157,6 @@ fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(last) = facts.final_stage() else {
         return;
     };
-    let graph = &ctx.analysis.stages;
     for copy in facts.copies_in(last) {
         if copy.from.is_none()
             || !copy
@@ -157,12 +166,7 @@ fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(source) = graph
-            .refs
-            .iter()
-            .find(|r| r.in_stage == last && copy.node.byte_range().contains(&r.range.start))
-            .and_then(|r| r.target)
-        else {
+        let Some(source) = copied_from(ctx, copy) else {
             continue;
         };
         if let Some(install) = installs_dev(ctx, source) {
@@ -185,17 +189,11 @@ fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(last) = facts.final_stage() else {
         return;
     };
-    let graph = &ctx.analysis.stages;
     for copy in facts.copies_in(last) {
         if copy.from.is_none() {
             continue;
         }
-        let Some(source) = graph
-            .refs
-            .iter()
-            .find(|r| r.in_stage == last && copy.node.byte_range().contains(&r.range.start))
-            .and_then(|r| r.target)
-        else {
+        let Some(source) = copied_from(ctx, copy) else {
             continue;
         };
         // The source stage's working directory: where its whole project is.
