@@ -227,13 +227,21 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     let mut install = None;
     let mut builds = false;
     let mut output_hint = String::new();
+    // The script of each shell-form RUN, read once.
+    let scripts: Vec<Option<Script>> = items
+        .iter()
+        .map(|item| {
+            let shell = item.node.child_by_field_name("shell")?;
+            (item.node.kind() == "run_instruction")
+                .then(|| Script::parse(&logical_text(shell, source)))
+        })
+        .collect();
     for (i, item) in items.iter().enumerate() {
         match item.node.kind() {
             "run_instruction" => {
-                let Some(shell) = item.node.child_by_field_name("shell") else {
+                let Some(script) = &scripts[i] else {
                     continue;
                 };
-                let script = Script::parse(&logical_text(shell, source));
                 for c in &script.commands {
                     if crate::rules::packages::is_node_install(c) && install.is_none() {
                         install = Some(i);
@@ -278,17 +286,17 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     // Go's deps stage downloads modules even when the file did not.
     let install = install.unwrap_or(usize::MAX);
     // The install RUN must do nothing but install (else it stays in build).
-    let install_only = items.get(install).is_some_and(|item| {
-        item.node.child_by_field_name("shell").is_some_and(|shell| {
-            let script = Script::parse(&logical_text(shell, source));
+    let install_only = scripts
+        .get(install)
+        .and_then(Option::as_ref)
+        .is_some_and(|script| {
             script.commands.iter().all(|c| match stack {
                 Stack::Node(_) => crate::rules::packages::is_node_install(c),
                 Stack::Go(_) => is_go_download(c),
                 Stack::Python(_) => pip_requirements(c).is_some(),
                 Stack::Rust(_) => false,
             })
-        })
-    });
+        });
     let manifest_files: Vec<&str> = match &stack {
         Stack::Node(_) => MANIFESTS.to_vec(),
         Stack::Go(_) => vec!["go.mod", "go.sum"],
@@ -571,15 +579,26 @@ mod tests {
         split(&syntax::parse(src), &src, false).map(|s| s.text)
     }
 
+    /// The rewrite parses clean and our rules give it no warning.
+    fn assert_clean(out: &str) -> Analysis {
+        let tree = syntax::parse(out);
+        assert!(!tree.root_node().has_error(), "{out}");
+        let analysis = Analysis::build(&tree, out);
+        let warnings: Vec<_> = diagnose(&tree, &out, &analysis, &Context::default())
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        analysis
+    }
+
     /// The write-up's single-stage TypeScript image.
     const TYPESCRIPT: &str = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\n# the sources\nCOPY . .\nRUN npm run build\nENV PORT=3000\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n";
 
     #[test]
     fn splits_the_typescript_example() {
         let out = split_text(TYPESCRIPT).unwrap();
-        let tree = syntax::parse(&out);
-        assert!(!tree.root_node().has_error(), "{out}");
-        let analysis = Analysis::build(&tree, out.as_str());
+        let analysis = assert_clean(&out);
         let names: Vec<_> = analysis
             .stages
             .stages
@@ -592,11 +611,6 @@ mod tests {
             .refs
             .iter()
             .all(|r| r.target.is_some() || r.kind == crate::analysis::stages::RefKind::FromBase));
-        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
-            .into_iter()
-            .filter(|d| d.severity <= Severity::Warning)
-            .collect();
-        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
         for kept in [
             "# the sources",
             "ENV PORT=3000",
@@ -780,8 +794,6 @@ mod tests {
     fn splits_a_go_service() {
         let src = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/server ./cmd/server\nEXPOSE 8080\nENTRYPOINT [\"/bin/server\"]\n";
         let out = split_text(src).unwrap();
-        let tree = syntax::parse(&out);
-        assert!(!tree.root_node().has_error(), "{out}");
         for line in [
             "FROM golang:1.23 AS deps\nWORKDIR /src\nCOPY go.mod go.sum ./\n",
             "FROM deps AS build\n",
@@ -789,12 +801,7 @@ mod tests {
         ] {
             assert!(out.contains(line), "{line}\n--->\n{out}");
         }
-        let analysis = Analysis::build(&tree, out.as_str());
-        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
-            .into_iter()
-            .filter(|d| d.severity <= Severity::Warning)
-            .collect();
-        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert_clean(&out);
         assert!(split_text(&out).is_none());
         // no -o: where the binary goes is unknown, so no split
         assert!(split_text("FROM golang:1.23\nCOPY . .\nRUN go build ./...\n").is_none());
@@ -804,8 +811,6 @@ mod tests {
     fn splits_a_python_app() {
         let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n";
         let out = split_text(src).unwrap();
-        let tree = syntax::parse(&out);
-        assert!(!tree.root_node().has_error(), "{out}");
         for line in [
             "FROM python:3.12-slim AS deps\nWORKDIR /app\nRUN python -m venv /opt/venv\n",
             "FROM python:3.12-slim AS runner\nWORKDIR /app\nENV PATH=\"/opt/venv/bin:$PATH\"\nCOPY --from=deps /opt/venv /opt/venv\n",
@@ -813,12 +818,7 @@ mod tests {
         ] {
             assert!(out.contains(line), "{line}\n--->\n{out}");
         }
-        let analysis = Analysis::build(&tree, out.as_str());
-        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
-            .into_iter()
-            .filter(|d| d.severity <= Severity::Warning)
-            .collect();
-        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert_clean(&out);
         assert!(split_text(&out).is_none());
     }
 
@@ -826,8 +826,6 @@ mod tests {
     fn splits_a_rust_service() {
         let src = "FROM rust:1.82\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo build --release --locked\nEXPOSE 8080\nCMD [\"./target/release/server\"]\n";
         let out = split_text(src).unwrap();
-        let tree = syntax::parse(&out);
-        assert!(!tree.root_node().has_error(), "{out}");
         for line in [
             "FROM rust:1.82 AS deps\nWORKDIR /usr/src/app\nCOPY Cargo.toml Cargo.lock ./\n",
             "FROM deps AS build\n",
@@ -836,12 +834,7 @@ mod tests {
         ] {
             assert!(out.contains(line), "{line}\n--->\n{out}");
         }
-        let analysis = Analysis::build(&tree, out.as_str());
-        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
-            .into_iter()
-            .filter(|d| d.severity <= Severity::Warning)
-            .collect();
-        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert_clean(&out);
         assert!(split_text(&out).is_none());
         // no binary named by the CMD: not offered
         assert!(split_text("FROM rust:1.82\nCOPY . .\nRUN cargo build --release\n").is_none());
@@ -859,13 +852,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("USER node\nCMD [\"npm\", \"start\"]"), "{out}");
-        let tree = syntax::parse(&out);
-        let analysis = Analysis::build(&tree, out.as_str());
-        let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
-            .into_iter()
-            .filter(|d| d.severity <= Severity::Warning)
-            .collect();
-        assert!(warnings.is_empty(), "{warnings:?}\n{out}");
+        assert_clean(&out);
     }
 
     #[test]
