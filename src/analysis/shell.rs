@@ -78,11 +78,6 @@ impl Script {
         })
     }
 
-    /// Commands after sudo, env and similar wrappers are read as themselves.
-    pub fn find<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Command> + 'a {
-        self.commands.iter().filter(move |c| c.name == name)
-    }
-
     pub fn any(&self, f: impl Fn(&Command) -> bool) -> bool {
         self.commands.iter().any(f)
     }

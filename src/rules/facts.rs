@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::Ctx;
 use crate::analysis::shell::Script;
-use crate::syntax::{self, logical_text, views};
+use crate::syntax::{logical_text, views};
 
 pub struct Facts<'t> {
     /// Every instruction of each stage, in order (FROM first).
@@ -220,9 +220,4 @@ pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
             })
             .map(|d| d.value.clone().unwrap_or_default())
     })
-}
-
-/// Whether a node is an instruction of the given kind.
-pub fn is_kind(node: Node, kind: &str) -> bool {
-    node.kind() == kind && syntax::is_instruction_kind(kind)
 }
