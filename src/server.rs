@@ -531,8 +531,10 @@ impl LanguageServer for Backend {
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
             let config = self.state().settings.clone();
             let whole = 0..snap.rope.len_bytes();
-            let next_js = file_path(&uri)
-                .map(|p| diagnostics::BuildContext::of_dockerfile(&p))
+            // The files around the Dockerfile, read once for both actions.
+            let build = file_path(&uri).map(|p| diagnostics::BuildContext::of_dockerfile(&p));
+            let next_js = build
+                .as_ref()
                 .is_some_and(|b| b.uses_next || b.next_config.is_some());
             let split = split_stages::split(&snap.tree, &snap.rope, next_js).map(|split| {
                 lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -593,9 +595,11 @@ impl LanguageServer for Backend {
                     })
                     .collect();
             actions.extend(split);
-            actions.extend(create_dockerignore_action(
-                &uri, &snap, &found, enc, &config,
-            ));
+            if let Some(build) = &build {
+                actions.extend(create_dockerignore_action(
+                    build, &uri, &snap, &found, enc, &config,
+                ));
+            }
             (!actions.is_empty()).then_some(actions)
         })
     }
@@ -794,14 +798,13 @@ fn to_lsp_symbol(
 /// none: creates the file (never over an existing one) with content tuned
 /// to the Dockerfile's stacks.
 fn create_dockerignore_action(
+    build: &diagnostics::BuildContext,
     uri: &Uri,
     snap: &Snapshot,
     found: &[Diagnostic],
     enc: Encoding,
     config: &Config,
 ) -> Option<lsp::CodeActionOrCommand> {
-    let path = file_path(uri)?;
-    let build = diagnostics::BuildContext::of_dockerfile(&path);
     if build.dockerignore_path.is_some() {
         return None;
     }
