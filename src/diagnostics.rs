@@ -75,6 +75,8 @@ pub struct BuildContext {
     pub next_config: Option<(String, String)>,
     /// Whether `package.json` depends on `next`.
     pub uses_next: bool,
+    /// Whether the context has a `public/` directory (Next.js static files).
+    pub has_public_dir: bool,
 }
 
 impl BuildContext {
@@ -108,6 +110,7 @@ impl BuildContext {
             dockerignore_path: crate::analysis::dockerignore::find_for(dockerfile),
             next_config,
             uses_next,
+            has_public_dir: dir.join("public").is_dir(),
             dir,
         }
     }

@@ -530,27 +530,10 @@ impl LanguageServer for Backend {
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
             let config = self.state().settings.clone();
-            let whole = 0..snap.rope.len_bytes();
             // The files around the Dockerfile, read once for both actions.
             let build = file_path(&uri).map(|p| diagnostics::BuildContext::of_dockerfile(&p));
-            let next_js = build
-                .as_ref()
-                .is_some_and(|b| b.uses_next || b.next_config.is_some());
-            let split = split_stages::split(&snap.tree, &snap.rope, next_js).map(|split| {
-                lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: split.title,
-                    kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
-                    edit: Some(versioned_edit(
-                        &uri,
-                        snap.version,
-                        vec![lsp::OneOf::Left(lsp::TextEdit::new(
-                            to_lsp_range(&snap, whole.clone(), enc),
-                            split.text,
-                        ))],
-                    )),
-                    ..Default::default()
-                })
-            });
+            let split = split_stages::split(&snap.tree, &snap.rope, build.as_ref())
+                .and_then(|split| split_action(split, build.as_ref(), &uri, &snap, enc));
             let mut actions: Vec<lsp::CodeActionOrCommand> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
                     .into_iter()
@@ -858,21 +841,66 @@ fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
 
 /// Edits to one document at the version they were computed for: the
 /// client applies them whole or not at all.
-fn versioned_edit(
+/// The split rewrite as a code action: the whole document replaced, and
+/// the Next.js config edited or created in the same WorkspaceEdit, so the
+/// client applies both or neither.
+fn split_action(
+    split: split_stages::Split,
+    build: Option<&diagnostics::BuildContext>,
     uri: &Uri,
-    version: i32,
-    edits: Vec<lsp::OneOf<lsp::TextEdit, lsp::AnnotatedTextEdit>>,
-) -> lsp::WorkspaceEdit {
-    lsp::WorkspaceEdit {
-        document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+    snap: &Snapshot,
+    enc: Encoding,
+) -> Option<lsp::CodeActionOrCommand> {
+    let whole = to_lsp_range(snap, 0..snap.rope.len_bytes(), enc);
+    let mut operations = vec![lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+        text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version: Some(snap.version),
+        },
+        edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(whole, split.text))],
+    })];
+    if let Some(change) = split.config {
+        let build = build?;
+        let target = Uri::from_file_path(build.dir.join(&change.file))?;
+        let at = if change.create {
+            lsp::Position::default()
+        } else {
+            let (_, current) = build.next_config.as_ref()?;
+            let rope = ropey::Rope::from_str(current);
+            to_lsp(position::to_position(&rope, change.offset, enc))
+        };
+        if change.create {
+            operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                lsp::CreateFile {
+                    uri: target.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                },
+            )));
+        }
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
             text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-                uri: uri.clone(),
-                version: Some(version),
+                uri: target,
+                version: None,
             },
-            edits,
-        }])),
-        ..Default::default()
+            edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
+                lsp::Range::new(at, at),
+                change.insert,
+            ))],
+        }));
     }
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: split.title,
+        kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
+        edit: Some(lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
 }
 
 /// A request that cannot be carried out, with the reason for the user.

@@ -268,3 +268,59 @@ fn a_missing_dockerignore_can_be_created_by_a_code_action() {
         "{found:?}"
     );
 }
+
+#[test]
+fn splitting_a_next_js_app_also_sets_standalone_output_in_its_config() {
+    let dir = common::temp_dir("lsp-split-next");
+    let path = dir.join("Dockerfile");
+    let text = "FROM node:18-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n";
+    common::write(&path, text.as_bytes());
+    common::write(
+        &dir.join("package.json"),
+        br#"{ "dependencies": { "next": "15.0.0", "react": "19.0.0" } }"#,
+    );
+    let config = "// é: positions are counted in the client's encoding\nmodule.exports = {\n  reactStrictMode: true,\n};\n";
+    common::write(&dir.join("next.config.js"), config.as_bytes());
+    common::write(&dir.join(".dockerignore"), b"node_modules\n.git\n.next\n");
+    std::fs::create_dir_all(dir.join("public")).unwrap();
+    let uri = format!("file://{}", path.display());
+    let (mut server, _) = Server::initialized(&["utf-16"]);
+    server.open(&uri, 1, text);
+    let range =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let split = actions
+        .iter()
+        .find(|a| a["kind"] == "refactor.rewrite")
+        .expect("the split action");
+    let changes = split["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let dockerfile = apply(text, changes[0]["edits"].as_array().unwrap());
+    assert!(
+        dockerfile.contains("/app/.next/standalone ./"),
+        "{dockerfile}"
+    );
+    let target = changes[1]["textDocument"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("/next.config.js"), "{target}");
+    let edited = apply(config, changes[1]["edits"].as_array().unwrap());
+    assert_eq!(
+        edited,
+        "// é: positions are counted in the client's encoding\nmodule.exports = {\n  output: \"standalone\",\n  reactStrictMode: true,\n};\n"
+    );
+    // as a client would: write both, then nothing is left to warn about
+    common::write(&dir.join("next.config.js"), edited.as_bytes());
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": dockerfile }] }),
+    );
+    let after = server.diagnostics(&uri, 2);
+    let warnings: Vec<_> = after
+        .iter()
+        .filter(|d| d["severity"].as_u64() <= Some(2))
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}\n{dockerfile}");
+}

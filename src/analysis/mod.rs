@@ -1,6 +1,7 @@
 //! Facts derived from the syntax and the files around a Dockerfile.
 
 pub mod dockerignore;
+pub mod next_config;
 pub mod roles;
 pub mod shell;
 pub mod stages;

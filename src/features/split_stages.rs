@@ -29,14 +29,108 @@
 
 use tree_sitter::{Node, Tree};
 
+use crate::analysis::next_config;
 use crate::analysis::shell::Script;
+use crate::diagnostics::BuildContext;
 use crate::syntax::{self, logical_text, views, Source};
 
-/// The rewrite: the new text of the whole document.
+/// The rewrite: the new text of the whole document, and the change the
+/// project's Next.js config needs for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
     pub title: String,
     pub text: String,
+    pub config: Option<ConfigChange>,
+}
+
+/// An insertion into (or the creation of) a file of the build context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigChange {
+    /// The file's name in the build context directory.
+    pub file: String,
+    /// Whether the file does not exist yet (`insert` is its whole text).
+    pub create: bool,
+    /// Byte offset of the insertion in the file's current text.
+    pub offset: usize,
+    pub insert: String,
+}
+
+/// How a Next.js app ships.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum NextOutput {
+    /// `output: "standalone"`: server.js with the modules it traces, plus
+    /// the static files; the config change (if any) that turns it on.
+    Standalone(Option<ConfigChange>),
+    /// The whole `.next` with production dependencies and `next start`,
+    /// and why standalone output could not be used.
+    Whole(String),
+}
+
+/// Whether a CMD runs `next start` (directly or through the package
+/// manager's `start` script).
+fn starts_next(cmd: &str) -> bool {
+    let body = cmd.trim_start();
+    let body = body
+        .get(..3)
+        .filter(|k| k.eq_ignore_ascii_case("cmd"))
+        .map_or(body, |_| &body[3..])
+        .trim();
+    let words: Vec<String> = if body.starts_with('[') {
+        serde_json::from_str(body).unwrap_or_default()
+    } else {
+        body.split_whitespace().map(str::to_string).collect()
+    };
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    matches!(
+        words.as_slice(),
+        ["npm" | "yarn" | "pnpm", "start", ..]
+            | ["npm" | "yarn" | "pnpm", "run", "start", ..]
+            | ["next", "start", ..]
+            | ["npx", "next", "start", ..]
+    )
+}
+
+/// How to ship the Next.js app `items` build, given the build context.
+fn next_output(items: &[Item], source: &dyn Source, build: Option<&BuildContext>) -> NextOutput {
+    let text = |n: Node| source.text(n.byte_range()).into_owned();
+    let cmd = items
+        .iter()
+        .rev()
+        .find(|i| i.node.kind() == "cmd_instruction");
+    let entrypoint = items
+        .iter()
+        .any(|i| i.node.kind() == "entrypoint_instruction");
+    if entrypoint || !cmd.is_some_and(|c| starts_next(&text(c.node))) {
+        return NextOutput::Whole(
+            "the CMD does not run `next start` (standalone output replaces it with `node server.js`)"
+                .into(),
+        );
+    }
+    let Some(build) = build else {
+        return NextOutput::Whole(
+            "the Dockerfile is not in a project folder whose next.config could be edited".into(),
+        );
+    };
+    match &build.next_config {
+        None => NextOutput::Standalone(Some(ConfigChange {
+            file: next_config::NEW_CONFIG_NAME.into(),
+            create: true,
+            offset: 0,
+            insert: next_config::NEW_CONFIG_TEXT.into(),
+        })),
+        Some((name, config)) => match next_config::add_standalone(config) {
+            Ok(None) => NextOutput::Standalone(None),
+            Ok(Some((offset, insert))) => NextOutput::Standalone(Some(ConfigChange {
+                file: name.clone(),
+                create: false,
+                offset,
+                insert,
+            })),
+            Err(why) => NextOutput::Whole(format!(
+                "{name} cannot be given output: \"standalone\" automatically: {why}"
+            )),
+        },
+    }
 }
 
 pub const TITLE: &str = "Split into deps, build and runner stages";
@@ -188,9 +282,9 @@ const MANIFESTS: &[&str] = &[
     ".yarnrc.yml",
 ];
 
-/// `next_js`: the build context is a Next.js project (its package.json
-/// depends on `next`, or it has a next.config.*).
-pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
+/// `build`: the files around the Dockerfile, when it is saved in a folder
+/// (a Next.js project is recognised and configured through it).
+pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> Option<Split> {
     if tree.root_node().has_error() {
         return None;
     }
@@ -463,9 +557,12 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     }
 
     // runner
-    let next = next_js
+    let next = build.is_some_and(|b| b.uses_next || b.next_config.is_some())
         || output_hint.contains("next ")
         || items.iter().any(|i| text(i.node).contains("next build"));
+    let next =
+        (next && matches!(stack, Stack::Node(_))).then(|| next_output(&items, source, build));
+    let standalone = matches!(next, Some(NextOutput::Standalone(_)));
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
     match &stack {
         Stack::Node(manager) => {
@@ -473,9 +570,11 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             out.push_str(&from_line("runner"));
             out.push_str(&workdir_line);
             out.push_str("ENV NODE_ENV=production\n");
-            out.push_str(&format!("COPY {manifests} ./\n"));
-            out.push_str(manager.install_production());
-            out.push('\n');
+            if !standalone {
+                out.push_str(&format!("COPY {manifests} ./\n"));
+                out.push_str(manager.install_production());
+                out.push('\n');
+            }
         }
         Stack::Go(binary) => {
             // Distroless has no shell: shell-form commands need a small distribution.
@@ -513,18 +612,6 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             out.push_str("COPY --from=deps /opt/venv /opt/venv\n");
         }
     }
-    let node_output = matches!(stack, Stack::Node(_));
-    if node_output && next {
-        out.push_str(&format!(
-            "COPY --from=build {workdir}/.next ./.next\nCOPY --from=build {workdir}/public ./public\n"
-        ));
-    } else if node_output {
-        let dir = ["dist", "build", "lib", "out"]
-            .into_iter()
-            .find(|d| output_hint.contains(&format!("{d}/")))
-            .unwrap_or("dist");
-        out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
-    }
     let image = base
         .rsplit('/')
         .next()
@@ -535,6 +622,39 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
     } else {
         "65532"
     };
+    let node_output = matches!(stack, Stack::Node(_));
+    let public = build.is_none_or(|b| b.has_public_dir);
+    if let Some(next) = &next {
+        if public {
+            out.push_str(&format!("COPY --from=build {workdir}/public ./public\n"));
+        }
+        match next {
+            NextOutput::Standalone(_) => {
+                let chown = if user == "node" {
+                    "--chown=node:node "
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "# output: \"standalone\": server.js and only the modules it needs\n\
+                     COPY --from=build {chown}{workdir}/.next/standalone ./\n\
+                     COPY --from=build {chown}{workdir}/.next/static ./.next/static\n\
+                     ENV HOSTNAME=0.0.0.0\n"
+                ));
+            }
+            NextOutput::Whole(why) => {
+                out.push_str(&format!(
+                    "# All of .next ships: {why}.\nCOPY --from=build {workdir}/.next ./.next\n"
+                ));
+            }
+        }
+    } else if node_output {
+        let dir = ["dist", "build", "lib", "out"]
+            .into_iter()
+            .find(|d| output_hint.contains(&format!("{d}/")))
+            .unwrap_or("dist");
+        out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+    }
     for (i, item) in items.iter().enumerate() {
         match place(i, item.node) {
             Place::Runner | Place::Both => {}
@@ -554,6 +674,17 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
             out.push_str(&format!("USER {user}\n"));
             user_added = true;
         }
+        if standalone && item.node.kind() == "cmd_instruction" {
+            for c in &item.comments {
+                out.push_str(&text(*c));
+                out.push('\n');
+            }
+            let original = text(item.node).replace('\n', "\n# ");
+            out.push_str(&format!(
+                "# the standalone server replaces `next start`: {original}\nCMD [\"node\", \"server.js\"]\n"
+            ));
+            continue;
+        }
         push_item(&mut out, item);
     }
     if !user_added {
@@ -563,9 +694,14 @@ pub fn split(tree: &Tree, source: &dyn Source, next_js: bool) -> Option<Split> {
         out.push_str(&text(*c));
         out.push('\n');
     }
+    let config = match next {
+        Some(NextOutput::Standalone(change)) => change,
+        _ => None,
+    };
     Some(Split {
         title: TITLE.to_string(),
         text: out,
+        config,
     })
 }
 
@@ -576,7 +712,7 @@ mod tests {
     use crate::diagnostics::{diagnose, Context, Severity};
 
     fn split_text(src: &str) -> Option<String> {
-        split(&syntax::parse(src), &src, false).map(|s| s.text)
+        split(&syntax::parse(src), &src, None).map(|s| s.text)
     }
 
     /// The rewrite parses clean and our rules give it no warning.
@@ -841,18 +977,132 @@ mod tests {
     }
 
     /// The write-up's Next.js app.
+    const NEXT_APP: &str = "FROM node:18-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n";
+
+    fn next_project(config: Option<&str>) -> BuildContext {
+        BuildContext {
+            uses_next: true,
+            has_public_dir: true,
+            next_config: config.map(|c| ("next.config.js".to_string(), c.to_string())),
+            ..Default::default()
+        }
+    }
+
+    /// The rewrite of `src` in `build`, checked clean with the config as
+    /// the action leaves it.
+    fn split_next(src: &str, build: &BuildContext) -> Split {
+        let split = split(&syntax::parse(src), &src, Some(build)).unwrap();
+        let mut after = build.clone();
+        if let Some(change) = &split.config {
+            let mut text = match (&build.next_config, change.create) {
+                (Some((_, text)), false) => text.clone(),
+                _ => String::new(),
+            };
+            text.insert_str(change.offset, &change.insert);
+            after.next_config = Some((change.file.clone(), text));
+        }
+        let tree = syntax::parse(&split.text);
+        assert!(!tree.root_node().has_error(), "{}", split.text);
+        let analysis = Analysis::build(&tree, split.text.as_str());
+        let context = Context {
+            build_context: Some(after),
+            ..Context::default()
+        };
+        let warnings: Vec<_> = diagnose(&tree, &split.text.as_str(), &analysis, &context)
+            .into_iter()
+            .filter(|d| d.severity <= Severity::Warning && d.code != "NoDockerignore")
+            .collect();
+        assert!(warnings.is_empty(), "{warnings:?}\n{}", split.text);
+        split
+    }
+
     #[test]
-    fn splits_a_next_js_app() {
-        let src = "FROM node:18-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"npm\", \"start\"]\n";
-        let out = split(&syntax::parse(src), &src, true).unwrap().text;
+    fn ships_a_next_js_app_standalone_and_sets_its_config() {
+        let build = next_project(Some("module.exports = {\n  reactStrictMode: true,\n};\n"));
+        let split = split_next(NEXT_APP, &build);
+        let out = &split.text;
+        for line in [
+            "FROM node:18-alpine AS runner\nWORKDIR /app\nENV NODE_ENV=production\nCOPY --from=build /app/public ./public\n",
+            "COPY --from=build --chown=node:node /app/.next/standalone ./\nCOPY --from=build --chown=node:node /app/.next/static ./.next/static\n",
+            "EXPOSE 3000\nUSER node\n# the standalone server replaces `next start`: CMD [\"npm\", \"start\"]\nCMD [\"node\", \"server.js\"]\n",
+        ] {
+            assert!(out.contains(line), "{line}\n--->\n{out}");
+        }
+        // standalone output carries its own modules: no install in the runner
+        let runner = &out[out.find("AS runner").unwrap()..];
+        assert!(!runner.contains("npm ci"), "{out}");
+        assert_eq!(
+            split.config,
+            Some(ConfigChange {
+                file: "next.config.js".into(),
+                create: false,
+                offset: "module.exports = {".len(),
+                insert: "\n  output: \"standalone\",".into(),
+            })
+        );
+        assert!(split_text(out).is_none());
+
+        // already standalone: nothing to change; no config: one is created
+        let set = next_project(Some("module.exports = { output: 'standalone' }"));
+        assert_eq!(split_next(NEXT_APP, &set).config, None);
+        let created = split_next(NEXT_APP, &next_project(None)).config.unwrap();
         assert!(
-            out.contains(
-                "COPY --from=build /app/.next ./.next\nCOPY --from=build /app/public ./public\n"
-            ),
+            created.create && created.file == "next.config.mjs",
+            "{created:?}"
+        );
+    }
+
+    #[test]
+    fn ships_all_of_next_when_standalone_cannot_be_set() {
+        // a config we cannot edit: the reason is written in the runner
+        let build = next_project(Some("module.exports = (phase) => ({})\n"));
+        let split = split_next(NEXT_APP, &build);
+        assert_eq!(split.config, None);
+        for line in [
+            "# All of .next ships: next.config.js cannot be given output: \"standalone\" automatically: it exports a function",
+            "COPY --from=build /app/.next ./.next\n",
+            "COPY package.json package-lock.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n",
+            "USER node\nCMD [\"npm\", \"start\"]\n",
+        ] {
+            assert!(split.text.contains(line), "{line}\n--->\n{}", split.text);
+        }
+        // a custom server is kept as it is
+        let custom = NEXT_APP.replace("[\"npm\", \"start\"]", "[\"node\", \"server.mjs\"]");
+        let split = split_next(&custom, &next_project(None));
+        assert!(
+            split.text.contains("the CMD does not run `next start`"),
+            "{}",
+            split.text
+        );
+        assert!(split.text.contains("CMD [\"node\", \"server.mjs\"]"));
+        // an unsaved file: Next.js is seen in the build command, no config to edit
+        let unsaved = NEXT_APP.replace("npm run build", "npx next build");
+        let out = split_text(&unsaved).unwrap();
+        assert!(out.contains("not in a project folder"), "{out}");
+        assert!(
+            out.contains("COPY --from=build /app/.next ./.next"),
             "{out}"
         );
-        assert!(out.contains("USER node\nCMD [\"npm\", \"start\"]"), "{out}");
-        assert_clean(&out);
+    }
+
+    #[test]
+    fn recognises_next_start_commands() {
+        for yes in [
+            "CMD [\"npm\", \"start\"]",
+            "CMD npm run start",
+            "CMD [\"yarn\", \"start\"]",
+            "cmd next start -p 3000",
+            "CMD [\"npx\", \"next\", \"start\"]",
+        ] {
+            assert!(starts_next(yes), "{yes}");
+        }
+        for no in [
+            "CMD [\"node\", \"server.js\"]",
+            "CMD npm run dev",
+            "CMD [\"npm\"",
+        ] {
+            assert!(!starts_next(no), "{no}");
+        }
     }
 
     #[test]

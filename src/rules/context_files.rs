@@ -129,19 +129,6 @@ fn check_incomplete(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a Next.js config sets `output: "standalone"` (any quotes).
-fn sets_standalone(config: &str) -> bool {
-    config.match_indices("output").any(|(i, _)| {
-        let rest = config[i + "output".len()..].trim_start();
-        let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-        rest.strip_prefix(':').is_some_and(|v| {
-            v.trim_start()
-                .trim_start_matches(['"', '\'', '`'])
-                .starts_with("standalone")
-        })
-    })
-}
-
 fn check_next(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(build) = &ctx.context.build_context else {
         return;
@@ -155,26 +142,11 @@ fn check_next(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let message = match &build.next_config {
-        Some((name, text)) if !sets_standalone(text) => format!(
+        Some((name, text)) if !crate::analysis::next_config::sets_standalone(text) => format!(
             "copies .next/standalone, but {name} does not set output: \"standalone\", so `next build` does not create it"
         ),
         None => "copies .next/standalone, but no next.config.* beside the Dockerfile sets output: \"standalone\"".to_string(),
         _ => return,
     };
     out.push(Finding::new(copy.node.byte_range(), message));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sets_standalone;
-
-    #[test]
-    fn reads_the_output_setting() {
-        assert!(sets_standalone("module.exports = { output: 'standalone' }"));
-        assert!(sets_standalone(
-            "const c = {\n  \"output\" : \"standalone\",\n}"
-        ));
-        assert!(!sets_standalone("module.exports = { output: 'export' }"));
-        assert!(!sets_standalone("module.exports = {}"));
-    }
 }

@@ -70,6 +70,23 @@ pub fn is_build(c: &Command) -> bool {
         "make" | "tsc" | "dotnet" => {
             c.name != "dotnet" || sub == Some("publish") || sub == Some("build")
         }
+        "npx" => {
+            let mut operands = c.operands();
+            operands
+                .next()
+                .is_some_and(|tool| js_build(tool, operands.next()))
+        }
+        tool => js_build(tool, sub),
+    }
+}
+
+/// A JavaScript build tool run as `<tool> [sub]` (directly or with npx).
+fn js_build(tool: &str, sub: Option<&str>) -> bool {
+    match tool {
+        "tsc" | "webpack" => true,
+        "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" => {
+            sub == Some("build")
+        }
         _ => false,
     }
 }
