@@ -236,6 +236,29 @@ fn is_go_download(c: &crate::analysis::shell::Command) -> bool {
         && matches!(c.operands().nth(1), Some("download" | "verify"))
 }
 
+/// Whether a script only sets up the system (installs OS packages, makes
+/// directories): the dependency install may need what it installs
+/// (python3, make and g++ for native Node modules, libpq for psycopg).
+fn sets_up_the_system(script: &Script) -> bool {
+    const PACKAGE_MANAGERS: &[&str] =
+        &["apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper"];
+    const HELPERS: &[&str] = &[
+        "rm",
+        "mkdir",
+        "ln",
+        "echo",
+        "true",
+        "update-ca-certificates",
+    ];
+    script.commands.iter().any(|c| {
+        PACKAGE_MANAGERS.contains(&c.name.as_str())
+            && matches!(c.operands().next(), Some("install" | "add"))
+    }) && script
+        .commands
+        .iter()
+        .all(|c| PACKAGE_MANAGERS.contains(&c.name.as_str()) || HELPERS.contains(&c.name.as_str()))
+}
+
 const VENV_PATH: &str = "ENV PATH=\"/opt/venv/bin:$PATH\"\n";
 
 fn two_stage_stack(stack: &Stack) -> bool {
@@ -259,6 +282,9 @@ fn first_workdir_value(items: &[Item], source: &dyn Source) -> String {
 enum Place {
     /// Replaced by the deps stage (kept as a comment in build).
     Replaced,
+    /// An ARG, ENV or system set-up before the dependency install: at the
+    /// top of every stage that needs it (see `Early`).
+    Early,
     Build,
     Runner,
     Both,
@@ -419,9 +445,27 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
                 .all(|p| manifest_files.contains(&p.trim_start_matches("./")))
     };
 
+    // Where the install happened in the original (Go: before the first RUN).
+    let deps_point = if install == usize::MAX {
+        scripts
+            .iter()
+            .position(Option::is_some)
+            .unwrap_or(items.len())
+    } else {
+        install
+    };
+    let early = |i: usize, n: Node| {
+        i < deps_point
+            && Some(i) != first_workdir
+            && (matches!(n.kind(), "arg_instruction" | "env_instruction")
+                || scripts[i].as_ref().is_some_and(sets_up_the_system))
+    };
     let place = |i: usize, n: Node| -> Place {
         if Some(i) == first_workdir {
             return Place::Replaced; // every stage starts with it
+        }
+        if early(i, n) {
+            return Place::Early;
         }
         if i == install && install_only {
             return Place::Replaced;
@@ -488,10 +532,30 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         out.push('\n');
     };
 
+    // The early items: `runs` with the system set-up (stages on the
+    // original base), without it for stages that inherit it or do not
+    // start from the base. The comments above them go to deps only.
+    let emit_early = |out: &mut String, runs: bool, comments: bool| {
+        for (i, item) in items.iter().enumerate() {
+            if place(i, item.node) != Place::Early
+                || (!runs && item.node.kind() == "run_instruction")
+            {
+                continue;
+            }
+            if comments {
+                push_item(out, item);
+            } else {
+                out.push_str(&text(item.node));
+                out.push('\n');
+            }
+        }
+    };
+
     // deps
     out.push_str("# Dependencies, cached until the manifest or lockfile changes.\n");
     out.push_str(&from_line("deps"));
     out.push_str(&workdir_line);
+    emit_early(&mut out, true, true);
     if two_stage_stack(&stack) {
         out.push_str("RUN python -m venv /opt/venv\n");
         out.push_str(VENV_PATH);
@@ -527,6 +591,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
             out.push_str("# Build with every dependency, dev ones included.\n");
             out.push_str(&from_line("build"));
             out.push_str(&workdir_line);
+            emit_early(&mut out, true, false);
             out.push_str(&format!(
                 "COPY --from=deps {workdir}/node_modules ./node_modules\n"
             ));
@@ -534,6 +599,13 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         Stack::Go(_) | Stack::Rust(_) => {
             out.push_str("# Build on the downloaded dependencies.\n");
             out.push_str(&format!("{keyword} deps AS build\n"));
+            // ENV and the set-up are inherited from deps; ARGs are not
+            for (i, item) in items.iter().enumerate() {
+                if place(i, item.node) == Place::Early && item.node.kind() == "arg_instruction" {
+                    out.push_str(&text(item.node));
+                    out.push('\n');
+                }
+            }
         }
         Stack::Python(_) => {}
     }
@@ -549,7 +621,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         match place(i, item.node) {
             Place::Replaced => replaced(&mut out, i, item),
             Place::Build | Place::Both => push_item(&mut out, item),
-            Place::Runner => {}
+            Place::Runner | Place::Early => {}
         }
     }
     if !two_stage {
@@ -569,6 +641,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
             out.push_str("# The image that ships: production dependencies and the build output.\n");
             out.push_str(&from_line("runner"));
             out.push_str(&workdir_line);
+            emit_early(&mut out, true, false);
             out.push_str("ENV NODE_ENV=production\n");
             if !standalone {
                 out.push_str(&format!("COPY {manifests} ./\n"));
@@ -594,12 +667,14 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
                 user_added = true; // the nonroot image runs as an unprivileged user
             }
             out.push_str(&workdir_line);
+            emit_early(&mut out, false, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Rust(binary) => {
             out.push_str("# The image that ships: the binary on a slim glibc base.\n");
             out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
             out.push_str(&workdir_line);
+            emit_early(&mut out, false, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Python(_) => {
@@ -608,6 +683,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
             );
             out.push_str(&from_line("runner"));
             out.push_str(&workdir_line);
+            emit_early(&mut out, true, false);
             out.push_str(VENV_PATH);
             out.push_str("COPY --from=deps /opt/venv /opt/venv\n");
         }
@@ -657,6 +733,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
     }
     for (i, item) in items.iter().enumerate() {
         match place(i, item.node) {
+            Place::Early => continue,
             Place::Runner | Place::Both => {}
             Place::Build if two_stage => {}
             Place::Replaced if two_stage => {
@@ -814,6 +891,7 @@ mod tests {
             "COPY src ./src",
             "RUN echo hi",
             "RUN apt-get update && \\\n    echo done",
+            "RUN apt-get update && apt-get install -y --no-install-recommends make \\\n    && rm -rf /var/lib/apt/lists/*",
             "WORKDIR /srv/app",
             "HEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1",
             "VOLUME /data",
@@ -1103,6 +1181,37 @@ mod tests {
         ] {
             assert!(!starts_next(no), "{no}");
         }
+    }
+
+    /// What the install needs (build args, registry settings, a compiler
+    /// for native modules) is in every stage that installs.
+    #[test]
+    fn the_install_keeps_what_it_needed() {
+        let src = "FROM node:20-alpine\nARG REGISTRY=https://registry.npmjs.org/\nENV NPM_CONFIG_REGISTRY=$REGISTRY\n# native modules\nRUN apk add --no-cache python3 make g++\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nARG MODE=production\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+        let out = split_text(src).unwrap();
+        let early = "ARG REGISTRY=https://registry.npmjs.org/\nENV NPM_CONFIG_REGISTRY=$REGISTRY\n";
+        let setup = "RUN apk add --no-cache python3 make g++\n";
+        for line in [
+            format!("AS deps\nWORKDIR /app\n{early}# native modules\n{setup}COPY package.json"),
+            format!("AS build\nWORKDIR /app\n{early}{setup}COPY --from=deps"),
+            format!("AS runner\nWORKDIR /app\n{early}{setup}ENV NODE_ENV=production\n"),
+            "COPY . .\nARG MODE=production\nRUN npm run build\n".to_string(),
+        ] {
+            assert!(out.contains(&line), "{line}\n--->\n{out}");
+        }
+        assert_eq!(out.matches("# native modules").count(), 1, "{out}");
+        assert_clean(&out);
+
+        // Go: the build stage inherits ENV from deps but re-declares ARGs
+        let go = "FROM golang:1.23\nARG GOPROXY=https://proxy.golang.org\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nENTRYPOINT [\"/bin/app\"]\n";
+        let out = split_text(go).unwrap();
+        for line in [
+            "AS deps\nWORKDIR /src\nARG GOPROXY=https://proxy.golang.org\nENV CGO_ENABLED=0\nCOPY go.mod",
+            "FROM deps AS build\nARG GOPROXY=https://proxy.golang.org\nCOPY . .",
+        ] {
+            assert!(out.contains(line), "{line}\n--->\n{out}");
+        }
+        assert_clean(&out);
     }
 
     #[test]
