@@ -296,6 +296,63 @@ struct Item<'t> {
     node: Node<'t>,
 }
 
+/// What every stage of the rewrite is made from: the text before the
+/// FROM, and the FROM's keyword, flags and image.
+struct Frame {
+    prefix: String,
+    keyword: String,
+    flags: String,
+    image: String,
+}
+
+impl Frame {
+    fn of(stage: Node, from: Node, source: &dyn Source) -> Frame {
+        let text = |n: Node| source.text(n.byte_range()).into_owned();
+        let mut flags = String::new();
+        for f in views::flags(from, source) {
+            flags.push_str(&text(f.node));
+            flags.push(' ');
+        }
+        Frame {
+            // directives, global ARGs, comments
+            prefix: source.text(0..stage.start_byte()).into_owned(),
+            keyword: from.child(0).map(text).unwrap_or_else(|| "FROM".into()),
+            flags,
+            image: views::from_instruction(from)
+                .image
+                .map(text)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The original FROM (flags, image and tag) naming a new stage.
+    fn stage_line(&self, name: &str) -> String {
+        format!("{} {}{} AS {name}\n", self.keyword, self.flags, self.image)
+    }
+
+    /// The non-root user for a runner on this image: `node` on the
+    /// official Node images, else an unprivileged uid.
+    fn user(&self) -> &'static str {
+        let image = self.image.rsplit('/').next().unwrap_or(&self.image);
+        let image = image.to_ascii_lowercase();
+        if image == "node" || image.starts_with("node:") || image.starts_with("node@") {
+            "node"
+        } else {
+            "65532"
+        }
+    }
+}
+
+/// Writes an instruction with the comments above it.
+fn push_item(out: &mut String, item: &Item, source: &dyn Source) {
+    for c in &item.comments {
+        out.push_str(&source.text(c.byte_range()));
+        out.push('\n');
+    }
+    out.push_str(&source.text(item.node.byte_range()));
+    out.push('\n');
+}
+
 const MANIFESTS: &[&str] = &[
     "package.json",
     "package*.json",
@@ -401,6 +458,9 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
             let workdir = first_workdir_value(&items, source);
             Stack::Rust(rust_binary(&output_hint, &workdir)?)
         }
+        (None, None) => {
+            return generic(*stage, *from, &items, &scripts, &trailing_comments, source)
+        }
         _ => return None,
     };
     // Go's deps stage downloads modules even when the file did not.
@@ -482,20 +542,10 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         }
     };
 
-    let mut out = String::new();
-    // Everything before the FROM: directives, global ARGs, comments.
-    let prefix = source.text(0..stage.start_byte());
-    out.push_str(&prefix);
-    // The FROM with its flags and image, without the stage name.
-    let from_view = views::from_instruction(*from);
-    let base = from_view.image.map(text).unwrap_or_default();
-    let mut flags = String::new();
-    for f in views::flags(*from, source) {
-        flags.push_str(&text(f.node));
-        flags.push(' ');
-    }
-    let keyword = from.child(0).map(text).unwrap_or_else(|| "FROM".into());
-    let from_line = |name: &str| format!("{keyword} {flags}{base} AS {name}\n");
+    let frame = Frame::of(*stage, *from, source);
+    let mut out = frame.prefix.clone();
+    let keyword = &frame.keyword;
+    let from_line = |name: &str| frame.stage_line(name);
     // The user's own manifest COPY sources (a `package*.json` glob copes
     // with a missing lockfile), else the manifest and the lockfile.
     let user_manifests = items
@@ -523,14 +573,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         None => format!("WORKDIR {workdir}\n"),
     };
 
-    let push_item = |out: &mut String, item: &Item| {
-        for c in &item.comments {
-            out.push_str(&text(*c));
-            out.push('\n');
-        }
-        out.push_str(&text(item.node));
-        out.push('\n');
-    };
+    let push_item = |out: &mut String, item: &Item| push_item(out, item, source);
 
     // The early items: `runs` with the system set-up (stages on the
     // original base), without it for stages that inherit it or do not
@@ -688,16 +731,7 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
             out.push_str("COPY --from=deps /opt/venv /opt/venv\n");
         }
     }
-    let image = base
-        .rsplit('/')
-        .next()
-        .unwrap_or(&base)
-        .to_ascii_lowercase();
-    let user = if image == "node" || image.starts_with("node:") || image.starts_with("node@") {
-        "node"
-    } else {
-        "65532"
-    };
+    let user = frame.user();
     let node_output = matches!(stack, Stack::Node(_));
     let public = build.is_none_or(|b| b.has_public_dir);
     if let Some(next) = &next {
@@ -779,6 +813,260 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
         title: TITLE.to_string(),
         text: out,
         config,
+    })
+}
+
+pub const GENERIC_TITLE: &str = "Split into build and runner stages";
+
+/// Whether a command builds with a toolchain the split has no deps stage
+/// for (Node, Go, Python and Rust have their own).
+fn builds_generically(c: &crate::analysis::shell::Command) -> bool {
+    let mut operands = c.operands();
+    let sub = operands.next();
+    match c.name.trim_start_matches("./") {
+        "make" | "ninja" | "javac" | "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "ant" => {
+            true
+        }
+        "cmake" => c.args.iter().any(|a| a == "--build"),
+        "mvn" | "mvnw" => sub
+            .into_iter()
+            .chain(operands)
+            .any(|a| matches!(a, "package" | "install" | "verify")),
+        "gradle" | "gradlew" => sub.into_iter().chain(operands).any(|a| {
+            matches!(
+                a,
+                "build" | "assemble" | "bootJar" | "installDist" | "shadowJar" | "jar"
+            )
+        }),
+        "dotnet" => matches!(sub, Some("publish" | "build")),
+        "mix" => sub == Some("release"),
+        "sbt" => sub
+            .into_iter()
+            .chain(operands)
+            .any(|a| matches!(a, "assembly" | "stage")),
+        "zig" | "swift" | "cabal" | "stack" | "bazel" => matches!(sub, Some("build")),
+        _ => false,
+    }
+}
+
+/// The runtime image for a toolchain image, where there is a well-known
+/// one (the JRE for a JDK, ASP.NET for the .NET SDK); else the original.
+fn runtime_image(image: &str) -> String {
+    let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
+    let alpine = if tag.ends_with("-alpine") {
+        "-alpine"
+    } else {
+        ""
+    };
+    let jdk = |version: &str| {
+        let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+        (!digits.is_empty()).then(|| format!("eclipse-temurin:{digits}-jre{alpine}"))
+    };
+    let mapped = match repo {
+        "maven" => tag.split_once("eclipse-temurin-").and_then(|(_, v)| jdk(v)),
+        "gradle" => tag.split_once("-jdk").and_then(|(_, v)| jdk(v)),
+        "eclipse-temurin" => tag
+            .contains("-jdk")
+            .then(|| format!("{repo}:{}", tag.replacen("-jdk", "-jre", 1))),
+        "mcr.microsoft.com/dotnet/sdk" => Some(format!("mcr.microsoft.com/dotnet/aspnet:{tag}")),
+        _ => None,
+    };
+    mapped.unwrap_or_else(|| image.to_string())
+}
+
+/// The directory `dotnet publish -o <dir>` writes to.
+fn publish_dir(c: &crate::analysis::shell::Command) -> Option<String> {
+    if !c.is("dotnet", "publish") {
+        return None;
+    }
+    let at = c.args.iter().position(|a| a == "-o" || a == "--output")?;
+    c.args.get(at + 1).cloned()
+}
+
+/// `path` resolved against the directory `dir`.
+fn absolute(dir: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!(
+            "{}/{}",
+            dir.trim_end_matches('/'),
+            path.trim_start_matches("./")
+        )
+    }
+}
+
+/// The words of a CMD/ENTRYPOINT (exec form or shell form).
+fn command_words(node: Node, source: &dyn Source) -> Vec<String> {
+    let text = source.text(node.byte_range());
+    let body = text
+        .split_once(char::is_whitespace)
+        .map_or("", |(_, b)| b)
+        .trim();
+    if body.starts_with('[') {
+        serde_json::from_str(body).unwrap_or_default()
+    } else {
+        body.split_whitespace().map(str::to_string).collect()
+    }
+}
+
+/// Another stack's build/runner split: the build stage runs everything the
+/// original did; the runner starts from the runtime image (the original
+/// base unless a well-known runtime exists) and gets only what the CMD or
+/// ENTRYPOINT runs (or what `dotnet publish -o` wrote), copied by path.
+fn generic(
+    stage: Node,
+    from: Node,
+    items: &[Item],
+    scripts: &[Option<Script>],
+    trailing_comments: &[Node],
+    source: &dyn Source,
+) -> Option<Split> {
+    let text = |n: Node| source.text(n.byte_range()).into_owned();
+    let first_build = scripts.iter().position(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.commands.iter().any(builds_generically))
+    })?;
+    let runs: String = items
+        .iter()
+        .filter(|i| i.node.kind() == "run_instruction")
+        .map(|i| text(i.node))
+        .collect();
+    // The WORKDIR in effect at each item.
+    let mut dir = "/".to_string();
+    let mut dirs = Vec::new();
+    for item in items {
+        if item.node.kind() == "workdir_instruction" {
+            if let Some(v) = item.node.child_by_field_name("value") {
+                dir = absolute(&dir, &logical_text(v, source));
+            }
+        }
+        dirs.push(dir.clone());
+    }
+    // What the runner needs from the build.
+    let mut outputs: Vec<String> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            outputs.extend(publish_dir(c).map(|d| absolute(&dirs[i], &d)));
+        }
+    }
+    if outputs.is_empty() {
+        for (i, item) in items.iter().enumerate() {
+            if !matches!(
+                item.node.kind(),
+                "cmd_instruction" | "entrypoint_instruction"
+            ) {
+                continue;
+            }
+            for word in command_words(item.node, source) {
+                let artifact = [".jar", ".war", ".dll", ".exe", ".bin"]
+                    .iter()
+                    .any(|e| word.ends_with(e));
+                let built = if word.starts_with('/') {
+                    runs.contains(&word)
+                } else {
+                    !word.starts_with(['-', '$']) && (word.contains('/') || artifact)
+                };
+                if built && !word.contains(['*', '?', '$']) {
+                    outputs.push(absolute(&dirs[i], &word));
+                }
+            }
+        }
+    }
+    outputs.dedup();
+    if outputs.is_empty() {
+        return None;
+    }
+
+    let frame = Frame::of(stage, from, source);
+    let runtime = runtime_image(&frame.image);
+    let same_base = runtime == frame.image;
+    let first_workdir = items
+        .iter()
+        .position(|i| i.node.kind() == "workdir_instruction");
+    let mut out = frame.prefix.clone();
+    out.push_str("# Build with the whole toolchain.\n");
+    out.push_str(&frame.stage_line("build"));
+    // What follows the last step that touches files is for the runner only.
+    let last_step = items
+        .iter()
+        .rposition(|i| {
+            matches!(
+                i.node.kind(),
+                "run_instruction" | "copy_instruction" | "add_instruction"
+            )
+        })
+        .unwrap_or(0);
+    for item in &items[..=last_step] {
+        if !matches!(
+            item.node.kind(),
+            "run_instruction"
+                | "copy_instruction"
+                | "add_instruction"
+                | "env_instruction"
+                | "arg_instruction"
+                | "workdir_instruction"
+                | "shell_instruction"
+        ) {
+            continue;
+        }
+        push_item(&mut out, item, source);
+    }
+    out.push_str("\n# The image that ships: what the build made, without the toolchain.\n");
+    if same_base {
+        out.push_str(&frame.stage_line("runner"));
+    } else {
+        out.push_str(&format!(
+            "{} {}{runtime} AS runner\n",
+            frame.keyword, frame.flags
+        ));
+    }
+    if let Some(i) = first_workdir {
+        push_item(&mut out, &items[i], source);
+    }
+    for (i, item) in items.iter().enumerate() {
+        // OS packages set up before the build are runtime libraries too
+        let setup =
+            i < first_build && same_base && scripts[i].as_ref().is_some_and(sets_up_the_system);
+        if setup
+            || matches!(item.node.kind(), "arg_instruction" | "env_instruction") && i < first_build
+        {
+            out.push_str(&text(item.node));
+            out.push('\n');
+        }
+    }
+    for output in &outputs {
+        out.push_str(&format!("COPY --from=build {output} {output}\n"));
+    }
+    let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    for (i, item) in items.iter().enumerate() {
+        let kind = item.node.kind();
+        let runner = match kind {
+            "run_instruction" | "copy_instruction" | "add_instruction" => false,
+            "arg_instruction" | "env_instruction" => i >= first_build,
+            "workdir_instruction" => Some(i) != first_workdir,
+            _ => true,
+        };
+        if !runner {
+            continue;
+        }
+        if !user_added && matches!(kind, "cmd_instruction" | "entrypoint_instruction") {
+            out.push_str(&format!("USER {}\n", frame.user()));
+            user_added = true;
+        }
+        push_item(&mut out, item, source);
+    }
+    if !user_added {
+        out.push_str(&format!("USER {}\n", frame.user()));
+    }
+    for c in trailing_comments {
+        out.push_str(&text(*c));
+        out.push('\n');
+    }
+    Some(Split {
+        title: GENERIC_TITLE.to_string(),
+        text: out,
+        config: None,
     })
 }
 
@@ -874,8 +1162,8 @@ mod tests {
             "RUN pnpm build",
             "RUN npx tsc && npm run build",
         ];
-        let stack = next(5);
-        let (go, python, rust) = (stack == 0, stack == 1, stack == 2);
+        let stack = next(6);
+        let (go, python, rust, other) = (stack == 0, stack == 1, stack == 2, stack == 5);
         const GO_BUILDS: &[&str] = &[
             "RUN go build -o /bin/app .",
             "RUN CGO_ENABLED=0 go build -trimpath -o /usr/local/bin/app ./cmd/app",
@@ -911,6 +1199,8 @@ mod tests {
             lines.push(format!("FROM python:3.{}-slim", 10 + next(4)));
         } else if rust {
             lines.push(format!("FROM rust:1.{}", 80 + next(4)));
+        } else if other {
+            lines.push(["FROM maven:3.9-eclipse-temurin-21", "FROM gcc:14"][next(2)].into());
         } else {
             lines.push(format!("FROM {}", BASES[next(BASES.len())]));
         }
@@ -929,6 +1219,8 @@ mod tests {
             if next(2) == 0 {
                 lines.push("COPY Cargo.toml Cargo.lock ./".into());
             }
+        } else if other {
+            lines.push("COPY . .".into());
         } else if python {
             if next(2) == 0 {
                 lines.push("COPY requirements.txt .".into());
@@ -951,6 +1243,8 @@ mod tests {
             lines.push("RUN python manage.py collectstatic --noinput".into());
         } else if rust {
             lines.push("RUN cargo build --release --locked".into());
+        } else if other {
+            lines.push(["RUN mvn -B package", "RUN make -j4 \\\n    && make test"][next(2)].into());
         } else {
             lines.push(BUILDS[next(BUILDS.len())].into());
         }
@@ -959,6 +1253,14 @@ mod tests {
         }
         if rust {
             lines.push("CMD [\"./target/release/app\"]".into());
+        } else if other {
+            lines.push(
+                [
+                    "CMD [\"java\", \"-jar\", \"target/app.jar\"]",
+                    "ENTRYPOINT [\"./bin/server\"]",
+                ][next(2)]
+                .into(),
+            );
         } else if next(2) == 0 {
             lines.push("CMD [\"node\", \"dist/index.js\"]".into());
         } else {
@@ -1212,6 +1514,60 @@ mod tests {
             assert!(out.contains(line), "{line}\n--->\n{out}");
         }
         assert_clean(&out);
+    }
+
+    fn split_generic(src: &str) -> String {
+        let split = split(&syntax::parse(src), &src, None).unwrap();
+        assert_eq!(split.title, GENERIC_TITLE);
+        assert_clean(&split.text);
+        assert!(split_text(&split.text).is_none());
+        split.text
+    }
+
+    #[test]
+    fn splits_other_stacks_into_build_and_runner() {
+        let maven = split_generic("FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package -DskipTests\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n");
+        assert!(
+            maven.contains(
+                "FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /app\nCOPY . .\nRUN mvn"
+            ),
+            "{maven}"
+        );
+        assert!(maven.contains("FROM eclipse-temurin:21-jre AS runner\nWORKDIR /app\nCOPY --from=build /app/target/app.jar /app/target/app.jar\nEXPOSE 8080\nUSER 65532\nCMD"), "{maven}");
+
+        let dotnet = split_generic("FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nWORKDIR /app\nENTRYPOINT [\"dotnet\", \"MyApp.dll\"]\n");
+        assert!(dotnet.contains("FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS runner\nWORKDIR /src\nCOPY --from=build /app /app\nWORKDIR /app\nUSER 65532\nENTRYPOINT"), "{dotnet}");
+
+        // no well-known runtime: the same base, the runtime libraries kept
+        let c = split_generic("FROM gcc:14\nRUN apt-get update && apt-get install -y --no-install-recommends libssl3=3.0.15-1~deb12u1\nWORKDIR /src\nCOPY . .\nRUN make\n# serve\nCMD [\"./server\"]\n");
+        assert!(c.contains("FROM gcc:14 AS runner\nWORKDIR /src\nRUN apt-get update && apt-get install -y --no-install-recommends libssl3=3.0.15-1~deb12u1\nCOPY --from=build /src/server /src/server\nUSER 65532\n# serve\nCMD"), "{c}");
+
+        // what ships is unknown: not offered
+        assert!(split_text("FROM gcc:14\nCOPY . .\nRUN make\nCMD [\"sh\"]\n").is_none());
+        assert!(split_text("FROM ubuntu:24.04\nRUN echo hi\nCMD [\"./server\"]\n").is_none());
+    }
+
+    #[test]
+    fn maps_toolchain_images_to_runtimes() {
+        for (sdk, runtime) in [
+            (
+                "maven:3-eclipse-temurin-17-alpine",
+                "eclipse-temurin:17-jre-alpine",
+            ),
+            ("gradle:8.10-jdk21", "eclipse-temurin:21-jre"),
+            (
+                "eclipse-temurin:21-jdk-jammy",
+                "eclipse-temurin:21-jre-jammy",
+            ),
+            (
+                "mcr.microsoft.com/dotnet/sdk:9.0",
+                "mcr.microsoft.com/dotnet/aspnet:9.0",
+            ),
+            ("maven:3-openjdk-17", "maven:3-openjdk-17"),
+            ("gcc:14", "gcc:14"),
+        ] {
+            assert_eq!(runtime_image(sdk), runtime);
+        }
     }
 
     #[test]
