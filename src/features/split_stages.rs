@@ -681,7 +681,11 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
     match &stack {
         Stack::Node(manager) => {
-            out.push_str("# The image that ships: production dependencies and the build output.\n");
+            out.push_str(if standalone {
+                "# The image that ships: the standalone server and the static files.\n"
+            } else {
+                "# The image that ships: production dependencies and the build output.\n"
+            });
             out.push_str(&from_line("runner"));
             out.push_str(&workdir_line);
             emit_early(&mut out, true, false);
