@@ -23,8 +23,8 @@ use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{position, Change, Document, Encoding, Position, Snapshot};
 use crate::features::{
-    code_actions, completion, create_dockerignore, folding, hover, navigation, split_stages,
-    symbols,
+    code_actions, completion, create_dockerignore, folding, hover, navigation, semantic_tokens,
+    split_stages, symbols,
 };
 use crate::syntax;
 
@@ -66,6 +66,9 @@ struct State {
     analyses: HashMap<Uri, (i32, Arc<Analysis>)>,
     /// The diagnostics of each document at a version, for code actions.
     diagnostics: HashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>,
+    /// The semantic tokens last sent for each document, by result id, for
+    /// `semanticTokens/full/delta`.
+    semantic: HashMap<Uri, (String, Arc<Vec<u32>>)>,
     /// The client's settings, applied over each project file.
     settings: Config,
     /// Why the client's settings could not be used, if they could not.
@@ -94,6 +97,22 @@ impl Backend {
 
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
+    }
+
+    /// Keeps the tokens just computed for a later delta, unless the
+    /// document has moved on; returns their result id.
+    fn remember_tokens(&self, uri: &Uri, snap: &Snapshot, data: Vec<u32>) -> String {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string();
+        let mut state = self.state();
+        if state.is_at(uri, snap.version) {
+            state
+                .semantic
+                .insert(uri.clone(), (id.clone(), Arc::new(data)));
+        }
+        id
     }
 
     /// The document's snapshot and the negotiated encoding.
@@ -233,6 +252,25 @@ impl LanguageServer for Backend {
                 })),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
                 folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        lsp::SemanticTokensOptions {
+                            legend: lsp::SemanticTokensLegend {
+                                token_types: semantic_tokens::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| lsp::SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: semantic_tokens::TOKEN_MODIFIERS
+                                    .iter()
+                                    .map(|m| lsp::SemanticTokenModifier::new(m))
+                                    .collect(),
+                            },
+                            full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                            range: Some(true),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                     lsp::CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -473,6 +511,78 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let (snap, enc) = self.snapshot(&uri)?;
+        guarded("semanticTokens/full", || {
+            let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, None);
+            let id = self.remember_tokens(&uri, &snap, data.clone());
+            Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
+                result_id: Some(id),
+                data: to_lsp_tokens(&data),
+            }))
+        })
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let (snap, enc) = self.snapshot(&uri)?;
+        let previous = self
+            .state()
+            .semantic
+            .get(&uri)
+            .filter(|(id, _)| *id == params.previous_result_id)
+            .map(|(_, data)| data.clone());
+        guarded("semanticTokens/full/delta", || {
+            let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, None);
+            let id = self.remember_tokens(&uri, &snap, data.clone());
+            Some(match previous {
+                Some(old) => {
+                    lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
+                        result_id: Some(id),
+                        edits: semantic_tokens::delta(&old, &data)
+                            .map(|(start, delete_count, inserted)| lsp::SemanticTokensEdit {
+                                start,
+                                delete_count,
+                                data: (!inserted.is_empty()).then(|| to_lsp_tokens(&inserted)),
+                            })
+                            .into_iter()
+                            .collect(),
+                    })
+                }
+                // an unknown previous result: the whole set
+                None => lsp::SemanticTokensFullDeltaResult::Tokens(lsp::SemanticTokens {
+                    result_id: Some(id),
+                    data: to_lsp_tokens(&data),
+                }),
+            })
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        let (snap, enc) = self.snapshot(&params.text_document.uri)?;
+        guarded("semanticTokens/range", || {
+            let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
+                ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
+            let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, Some(range));
+            Some(lsp::SemanticTokensRangeResult::Tokens(
+                lsp::SemanticTokens {
+                    result_id: None,
+                    data: to_lsp_tokens(&data),
+                },
+            ))
+        })
+    }
+
     async fn folding_range(
         &self,
         params: lsp::FoldingRangeParams,
@@ -594,9 +704,23 @@ impl LanguageServer for Backend {
             state.documents.remove(&uri);
             state.analyses.remove(&uri);
             state.diagnostics.remove(&uri);
+            state.semantic.remove(&uri);
         }
         let _ = self.publish.send(Publish::Clear(uri));
     }
+}
+
+/// LSP's token records from our flat five-numbers-per-token data.
+fn to_lsp_tokens(data: &[u32]) -> Vec<lsp::SemanticToken> {
+    data.chunks_exact(5)
+        .map(|t| lsp::SemanticToken {
+            delta_line: t[0],
+            delta_start: t[1],
+            length: t[2],
+            token_type: t[3],
+            token_modifiers_bitset: t[4],
+        })
+        .collect()
 }
 
 /// The analysis of a snapshot, computed once per document version.

@@ -8,5 +8,6 @@ pub mod create_dockerignore;
 pub mod folding;
 pub mod hover;
 pub mod navigation;
+pub mod semantic_tokens;
 pub mod split_stages;
 pub mod symbols;
