@@ -78,6 +78,40 @@ impl Script {
         })
     }
 
+    /// The script of `text`, shared with earlier reads of the same text:
+    /// on each keystroke only the RUN lines that changed are parsed again.
+    /// The memo holds the scripts of the last two generations of 16,384
+    /// distinct texts, so it never grows without bound.
+    pub fn parse_shared(text: &str) -> std::sync::Arc<Script> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex};
+        type Memo = (HashMap<String, Arc<Script>>, HashMap<String, Arc<Script>>);
+        static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+        const GENERATION: usize = 16_384;
+        let lookup = |memo: &mut Memo| {
+            if let Some(found) = memo.0.get(text) {
+                return Some(found.clone());
+            }
+            let found = memo.1.remove(text)?;
+            memo.0.insert(text.to_string(), found.clone());
+            Some(found)
+        };
+        if let Ok(mut guard) = MEMO.lock() {
+            if let Some(found) = lookup(guard.get_or_insert_with(Default::default)) {
+                return found;
+            }
+        }
+        let script = Arc::new(Script::parse(text));
+        if let Ok(mut guard) = MEMO.lock() {
+            let memo = guard.get_or_insert_with(Default::default);
+            if memo.0.len() >= GENERATION {
+                memo.1 = std::mem::take(&mut memo.0);
+            }
+            memo.0.insert(text.to_string(), script.clone());
+        }
+        script
+    }
+
     pub fn any(&self, f: impl Fn(&Command) -> bool) -> bool {
         self.commands.iter().any(f)
     }

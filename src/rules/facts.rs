@@ -18,7 +18,7 @@ pub struct Facts<'t> {
 pub struct Run<'t> {
     pub node: Node<'t>,
     pub stage: usize,
-    pub script: Script,
+    pub script: std::sync::Arc<Script>,
     /// The script's text as the shell gets it.
     pub text: String,
     /// `--mount=type=cache` is used.
@@ -157,7 +157,7 @@ fn read_run<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Run<'t> {
     Run {
         node,
         stage,
-        script: Script::parse(&text),
+        script: Script::parse_shared(&text),
         text,
         cache_mount: mount_type("cache"),
         secret_mount: mount_type("secret"),
