@@ -21,7 +21,8 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    fn width(self, c: char) -> u32 {
+    /// How many code units of this encoding a character takes.
+    pub fn width(self, c: char) -> u32 {
         match self {
             Encoding::Utf8 => c.len_utf8() as u32,
             Encoding::Utf16 => c.len_utf16() as u32,

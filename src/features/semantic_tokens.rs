@@ -10,7 +10,7 @@ use ropey::Rope;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Query, QueryCursor, Tree};
 
-use crate::document::position::{self, Encoding};
+use crate::document::position::Encoding;
 use crate::syntax;
 
 /// The legend: token types and modifiers, in the order the data indexes them.
@@ -101,13 +101,15 @@ pub fn tokens(
     };
     // Every capture that maps to a token, in document order, outer first.
     let mut captured: Vec<(usize, usize, u32, u32)> = Vec::new();
-    let mut captures = cursor.captures(&highlights.query, tree.root_node(), text);
-    while let Some((m, i)) = captures.next() {
-        let c = m.captures()[*i];
-        if let Some((ty, modifiers)) = highlights.tokens[c.index as usize] {
-            let r = c.node.byte_range();
-            if r.start < r.end {
-                captured.push((r.start, r.end, ty, modifiers));
+    // Matches, not captures: no ordering work in the cursor, one sort here.
+    let mut matches = cursor.matches(&highlights.query, tree.root_node(), text);
+    while let Some(m) = matches.next() {
+        for c in m.captures() {
+            if let Some((ty, modifiers)) = highlights.tokens[c.index as usize] {
+                let r = c.node.byte_range();
+                if r.start < r.end {
+                    captured.push((r.start, r.end, ty, modifiers));
+                }
             }
         }
     }
@@ -156,50 +158,118 @@ pub fn tokens(
         pos = pos.max(top.end);
     }
 
-    // Clip to the range, cut at line ends, encode.
+    // Clip to the range, cut at line ends, encode; tokens come in order,
+    // so one walk over the lines does (no lookup from the top per token).
     let (lo, hi) = range.map_or((0, rope.len_bytes()), |r| (r.start, r.end));
     let mut data = Vec::with_capacity(flat.len() * 5);
+    let mut walker = LineWalker::new(rope, encoding);
     let (mut last_line, mut last_col) = (0u32, 0u32);
     for span in flat {
-        let (start, end) = (span.start.max(lo), span.end.min(hi));
-        if start >= end {
-            continue;
-        }
-        let first = rope.byte_to_line(start);
-        let last = rope.byte_to_line(end.saturating_sub(1).max(start));
-        for line in first..=last {
-            let line_start = rope.line_to_byte(line);
-            let content = rope.line(line);
-            let trimmed = content.len_bytes()
-                - content
-                    .chars_at(content.len_chars())
-                    .reversed()
-                    .take_while(|c| matches!(c, '\n' | '\r'))
-                    .count();
-            let seg_start = start.max(line_start);
-            let seg_end = end.min(line_start + trimmed);
-            if seg_start >= seg_end {
-                continue;
+        let (mut start, end) = (span.start.max(lo), span.end.min(hi));
+        while start < end {
+            walker.seek(start);
+            let seg_end = end.min(walker.content_end);
+            let next_line = walker.next;
+            if start < seg_end {
+                let line = walker.line as u32;
+                let from = walker.column(start);
+                let to = walker.column(seg_end);
+                let delta_line = line - last_line;
+                let delta_col = if delta_line == 0 {
+                    from - last_col
+                } else {
+                    from
+                };
+                data.extend([delta_line, delta_col, to - from, span.ty, span.modifiers]);
+                (last_line, last_col) = (line, from);
             }
-            let from = position::to_position(rope, seg_start, encoding);
-            let to = position::to_position(rope, seg_end, encoding);
-            let delta_line = from.line - last_line;
-            let delta_col = if delta_line == 0 {
-                from.character - last_col
-            } else {
-                from.character
-            };
-            data.extend([
-                delta_line,
-                delta_col,
-                to.character - from.character,
-                span.ty,
-                span.modifiers,
-            ]);
-            (last_line, last_col) = (from.line, from.character);
+            if next_line <= start {
+                break; // the last line
+            }
+            start = next_line;
         }
     }
     data
+}
+
+/// A cursor over the document's lines that moves forward: the line a byte
+/// is on, and columns counted from the last one asked for.
+struct LineWalker<'r> {
+    rope: &'r Rope,
+    encoding: Encoding,
+    line: usize,
+    start: usize,
+    /// Where the line's text ends (before its line break).
+    content_end: usize,
+    /// Where the next line starts.
+    next: usize,
+    /// The last column asked for on this line: (byte, code units).
+    mark: (usize, u32),
+}
+
+impl<'r> LineWalker<'r> {
+    fn new(rope: &'r Rope, encoding: Encoding) -> Self {
+        let mut walker = LineWalker {
+            rope,
+            encoding,
+            line: usize::MAX,
+            start: 0,
+            content_end: 0,
+            next: 0,
+            mark: (0, 0),
+        };
+        walker.go_to(0);
+        walker
+    }
+
+    fn go_to(&mut self, line: usize) {
+        let rope = self.rope;
+        self.line = line;
+        self.start = rope.line_to_byte(line);
+        self.next = if line + 1 < rope.len_lines() {
+            rope.line_to_byte(line + 1)
+        } else {
+            rope.len_bytes()
+        };
+        let text = rope.byte_slice(self.start..self.next);
+        let breaks = text
+            .chars_at(text.len_chars())
+            .reversed()
+            .take_while(|c| matches!(c, '\n' | '\r'))
+            .count();
+        self.content_end = self.next - breaks;
+        self.mark = (self.start, 0);
+    }
+
+    /// Moves to the line holding `byte`.
+    fn seek(&mut self, byte: usize) {
+        if byte >= self.start
+            && (byte < self.next || self.next == self.rope.len_bytes())
+            && self.line != usize::MAX
+        {
+            return;
+        }
+        let line = self.rope.byte_to_line(byte.min(self.rope.len_bytes()));
+        self.go_to(line);
+    }
+
+    /// The column of `byte` on the current line, in the encoding's units.
+    fn column(&mut self, byte: usize) -> u32 {
+        if self.encoding == Encoding::Utf8 {
+            return (byte - self.start) as u32;
+        }
+        if byte < self.mark.0 {
+            self.mark = (self.start, 0);
+        }
+        let units: u32 = self
+            .rope
+            .byte_slice(self.mark.0..byte)
+            .chars()
+            .map(|c| self.encoding.width(c))
+            .sum();
+        self.mark = (byte, self.mark.1 + units);
+        self.mark.1
+    }
 }
 
 /// The edit turning `old` into `new`: (start, delete count, inserted data),
