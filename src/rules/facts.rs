@@ -72,12 +72,18 @@ impl<'t> Facts<'t> {
         facts
     }
 
+    /// The RUNs of a stage (runs are read in document order, so by stage).
     pub fn runs_in(&self, stage: usize) -> impl Iterator<Item = &Run<'t>> {
-        self.runs.iter().filter(move |r| r.stage == stage)
+        let from = self.runs.partition_point(|r| r.stage < stage);
+        let to = self.runs.partition_point(|r| r.stage <= stage);
+        self.runs[from..to].iter()
     }
 
+    /// The COPY/ADDs of a stage.
     pub fn copies_in(&self, stage: usize) -> impl Iterator<Item = &Copy<'t>> {
-        self.copies.iter().filter(move |c| c.stage == stage)
+        let from = self.copies.partition_point(|c| c.stage < stage);
+        let to = self.copies.partition_point(|c| c.stage <= stage);
+        self.copies[from..to].iter()
     }
 
     /// The instructions of a stage of a kind (`"user_instruction"`...).
@@ -207,17 +213,23 @@ fn read_copy<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Copy<'t> {
 
 /// The ENV values a stage sets (its own and its parents' in the file).
 pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
-    ctx.analysis.stages.lineage(stage).find_map(|s| {
-        ctx.analysis
-            .variables
-            .defs
-            .iter()
-            .rev()
-            .find(|d| {
-                d.stage == Some(s)
-                    && d.kind == crate::analysis::variables::DefKind::Env
-                    && d.name == name
-            })
-            .map(|d| d.value.clone().unwrap_or_default())
-    })
+    // One pass over the definitions, then one walk up the lineage (not a
+    // scan of every definition for each ancestor: long FROM chains).
+    let mut last_in_stage: std::collections::HashMap<usize, &crate::analysis::variables::VarDef> =
+        std::collections::HashMap::new();
+    for d in &ctx.analysis.variables.defs {
+        if d.kind == crate::analysis::variables::DefKind::Env && d.name == name {
+            if let Some(s) = d.stage {
+                last_in_stage.insert(s, d);
+            }
+        }
+    }
+    if last_in_stage.is_empty() {
+        return None;
+    }
+    ctx.analysis
+        .stages
+        .lineage(stage)
+        .find_map(|s| last_in_stage.get(&s))
+        .map(|d| d.value.clone().unwrap_or_default())
 }
