@@ -13,6 +13,10 @@ pub struct Facts<'t> {
     pub stages: Vec<Vec<Node<'t>>>,
     pub runs: Vec<Run<'t>>,
     pub copies: Vec<Copy<'t>>,
+    /// Per instruction kind asked about, for each stage: the nearest stage
+    /// of its lineage (itself included) holding an instruction of the kind.
+    nearest:
+        std::cell::RefCell<std::collections::HashMap<&'static str, std::rc::Rc<[Option<usize>]>>>,
 }
 
 pub struct Run<'t> {
@@ -55,6 +59,7 @@ impl<'t> Facts<'t> {
             stages: Vec::new(),
             runs: Vec::new(),
             copies: Vec::new(),
+            nearest: Default::default(),
         };
         for (index, (stage, _)) in views::stages(ctx.tree).into_iter().enumerate() {
             let instructions = views::stage_instructions(stage);
@@ -96,21 +101,53 @@ impl<'t> Facts<'t> {
 
     /// The instructions of a kind in effect at `node` of `stage`: those
     /// before it in its stage and all those of the stages it builds on.
+    /// Only the stages holding that kind are visited, so a long FROM chain
+    /// costs nothing per call.
     pub fn in_effect(
         &self,
         graph: &crate::analysis::stages::StageGraph,
         stage: usize,
         node: Node,
-        kind: &str,
+        kind: &'static str,
     ) -> Vec<Node<'t>> {
-        graph
-            .lineage(stage)
-            .flat_map(|s| {
-                self.of_kind(s, kind)
-                    .into_iter()
-                    .filter(move |n| s != stage || n.start_byte() < node.start_byte())
-            })
-            .collect()
+        let nearest = self.nearest_of(graph, kind);
+        let mut out: Vec<Node<'t>> = self
+            .of_kind(stage, kind)
+            .into_iter()
+            .filter(|n| n.start_byte() < node.start_byte())
+            .collect();
+        let parent = |s: usize| graph.stages.get(s).and_then(|st| st.parent);
+        let mut next = parent(stage).and_then(|p| nearest.get(p).copied().flatten());
+        while let Some(s) = next {
+            out.extend(self.of_kind(s, kind));
+            next = parent(s).and_then(|p| nearest.get(p).copied().flatten());
+        }
+        out
+    }
+
+    fn nearest_of(
+        &self,
+        graph: &crate::analysis::stages::StageGraph,
+        kind: &'static str,
+    ) -> std::rc::Rc<[Option<usize>]> {
+        if let Some(found) = self.nearest.borrow().get(kind) {
+            return found.clone();
+        }
+        // Parents come before their children, so one pass in order does.
+        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(self.stages.len());
+        for (s, instructions) in self.stages.iter().enumerate() {
+            let own = instructions.iter().any(|n| n.kind() == kind).then_some(s);
+            let inherited = graph
+                .stages
+                .get(s)
+                .and_then(|st| st.parent)
+                .filter(|&p| p < s)
+                .and_then(|p| nearest[p]);
+            nearest.push(own.or(inherited));
+        }
+        let nearest: std::rc::Rc<[Option<usize>]> = nearest.into();
+        self.nearest.borrow_mut().insert(kind, nearest.clone());
+        nearest
     }
 
     pub fn final_stage(&self) -> Option<usize> {

@@ -387,6 +387,20 @@ fn check_pipefail(ctx: &Ctx, out: &mut Vec<Finding>) {
 mod tests {
     use crate::rules::test_support::found_by;
 
+    /// A SHELL with pipefail counts in the stage after it and in every
+    /// stage built on that one, however far down the FROM chain; not in a
+    /// stage on another base, nor before it.
+    #[test]
+    fn pipefail_is_inherited_down_the_chain() {
+        let mut src = String::from("FROM debian:12 AS s0\nRUN a | b\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n");
+        for i in 1..6 {
+            src.push_str(&format!("FROM s{} AS s{i}\nRUN c | d\n", i - 1));
+        }
+        src.push_str("FROM debian:12\nRUN e | f\n");
+        // line 2 (before the SHELL) and the last stage (another base) only
+        assert_eq!(found_by("DL4006", &src), [2, 15]);
+    }
+
     #[test]
     fn apt() {
         let bad = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
