@@ -5,7 +5,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "JSONArgsRecommended",
@@ -22,9 +21,9 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     let mut custom_shell = vec![false; stages.stages.len()];
-    for ((stage_node, _), stage) in views::stages(ctx.tree).into_iter().zip(&stages.stages) {
+    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
         let mut shell = stage.parent.is_some_and(|p| custom_shell[p]);
-        for instruction in views::stage_instructions(stage_node) {
+        for &instruction in instructions {
             let keyword = match instruction.kind() {
                 "shell_instruction" => {
                     shell = true;

@@ -3,7 +3,6 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
-use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "MultipleInstructionsDisallowed",
@@ -15,8 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, _) in views::stages(ctx.tree) {
-        let instructions = views::stage_instructions(stage);
+    for instructions in &ctx.facts().stages {
         for (kind, keyword) in [
             ("cmd_instruction", "CMD"),
             ("entrypoint_instruction", "ENTRYPOINT"),

@@ -6,7 +6,6 @@ use super::{Ctx, Finding, Group, Rule};
 use tree_sitter::Node;
 
 use crate::diagnostics::Severity;
-use crate::syntax::views;
 
 pub const RULE: Rule = Rule {
     code: "WorkdirRelativePath",
@@ -35,9 +34,9 @@ pub(super) fn workdirs<'t>(ctx: &Ctx<'t>) -> Vec<(Node<'t>, String, bool)> {
     let mut out = Vec::new();
     // Whether each stage has set an absolute WORKDIR (inherited by children).
     let mut absolute = vec![false; stages.stages.len()];
-    for ((stage_node, _), stage) in views::stages(ctx.tree).into_iter().zip(&stages.stages) {
+    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
         let mut set = stage.parent.is_some_and(|p| absolute[p]);
-        for instruction in views::stage_instructions(stage_node) {
+        for &instruction in instructions {
             if instruction.kind() != "workdir_instruction" {
                 continue;
             }
