@@ -5,6 +5,7 @@
 //! cargo bench --bench servers                 # our server
 //! cargo bench --bench servers -- --incumbent  # and dockerfile-language-server-nodejs
 //! cargo bench --bench servers -- --sizes 1000 --iterations 50
+//! cargo bench --bench servers -- --server /path/to/other/dockerfile-lsp
 //! ```
 //!
 //! `--incumbent` installs the npm package `dockerfile-language-server-nodejs`
@@ -366,6 +367,42 @@ fn run(
         client.diagnostics_after(version);
     }
 
+    // Typing: five characters 100 ms apart, then the time from the last
+    // keystroke to its diagnostics (a server that finishes each superseded
+    // version first is slow here).
+    let burst = measure(iterations.min(20), budget, || {
+        client.settle();
+        let mut t = Instant::now();
+        for k in 0..5u64 {
+            if k > 0 {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            t = Instant::now();
+            version += 1;
+            let mut at = run_at.clone();
+            at["character"] = json!(run_at["character"].as_u64().unwrap() + k);
+            client.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": URI, "version": version },
+                        "contentChanges": [{ "range": { "start": at, "end": at }, "text": "x" }] }),
+            );
+        }
+        client.diagnostics_after(version);
+        let took = t.elapsed();
+        // take the five characters out again (not timed)
+        version += 1;
+        let mut end = run_at.clone();
+        end["character"] = json!(run_at["character"].as_u64().unwrap() + 5);
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version },
+                    "contentChanges": [{ "range": { "start": run_at, "end": end }, "text": "" }] }),
+        );
+        client.diagnostics_after(version);
+        took
+    });
+    figures.push(("typing, last of 5 keys to diagnostics".into(), burst));
+
     // Renaming a stage others refer to, one character at a time
     // (`stage{middle}` -> `stage{middle}x` -> back).
     let name_at = position_of(
@@ -528,7 +565,8 @@ fn main() {
         .unwrap_or(100);
     let budget = Duration::from_secs(value("--budget").and_then(|n| n.parse().ok()).unwrap_or(20));
 
-    let ours = ours();
+    // `--server PATH`: another build of ours (to compare two versions).
+    let ours = value("--server").map_or_else(ours, |path| vec![path]);
     let theirs = with_incumbent.then(incumbent);
     for stages in sizes {
         let lines = generated(stages).lines().count();

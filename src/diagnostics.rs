@@ -220,6 +220,18 @@ pub fn diagnose(
     analysis: &Analysis,
     context: &Context,
 ) -> Vec<Diagnostic> {
+    diagnose_until(tree, source, analysis, context, &|| false).unwrap_or_default()
+}
+
+/// [`diagnose`], giving up (`None`) once `cancelled` says the result is no
+/// longer wanted (a newer version of the document arrived).
+pub fn diagnose_until(
+    tree: &Tree,
+    source: &dyn Source,
+    analysis: &Analysis,
+    context: &Context,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
     let mut out: Vec<Diagnostic> = syntax::syntax_errors(tree, source)
         .into_iter()
         .map(|e| Diagnostic {
@@ -241,9 +253,11 @@ pub fn diagnose(
             fix: None,
         });
     }
-    out.extend(crate::rules::run(tree, source, analysis, context));
+    out.extend(crate::rules::run_until(
+        tree, source, analysis, context, cancelled,
+    )?);
     out.sort_by_key(|d| (d.range.start, d.range.end));
-    out
+    Some(out)
 }
 
 #[cfg(test)]

@@ -746,11 +746,22 @@ fn analysis_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Anal
 /// `.dockerignore` and build context of the document's file when it has
 /// one, and a `ConfigError` for settings or files that could not be read.
 fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Vec<Diagnostic>> {
+    diagnostics_until(state, uri, snapshot, &|| false).unwrap_or_default()
+}
+
+/// [`diagnostics_of`], given up (`None`) when `cancelled` says so between
+/// two rules.
+fn diagnostics_until(
+    state: &Mutex<State>,
+    uri: &Uri,
+    snapshot: &Snapshot,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Arc<Vec<Diagnostic>>> {
     let settings = {
         let state = lock(state);
         if let Some((version, found)) = state.diagnostics.get(uri) {
             if *version == snapshot.version {
-                return found.clone();
+                return Some(found.clone());
             }
         }
         (state.settings.clone(), state.settings_error.clone())
@@ -760,7 +771,13 @@ fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<V
     let path = file_path(uri);
     let (context, mut errors) = Context::load(path.as_deref(), &settings);
     errors.extend(settings_error.map(|e| format!("the client's dockerfile-lsp settings: {e}")));
-    let mut found = diagnostics::diagnose(&snapshot.tree, &snapshot.rope, &analysis, &context);
+    let mut found = diagnostics::diagnose_until(
+        &snapshot.tree,
+        &snapshot.rope,
+        &analysis,
+        &context,
+        cancelled,
+    )?;
     found.extend(errors.into_iter().map(|message| Diagnostic {
         range: 0..0,
         severity: Severity::Error,
@@ -776,7 +793,7 @@ fn diagnostics_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<V
             .diagnostics
             .insert(uri.clone(), (snapshot.version, found.clone()));
     }
-    found
+    Some(found)
 }
 
 /// Publishes diagnostics in the order snapshots were taken, skipping the
@@ -793,14 +810,19 @@ async fn publisher(
                 let Some(encoding) = current(&state, &uri, snapshot.version) else {
                     continue;
                 };
+                // A newer version makes this one's diagnostics useless:
+                // stop between two rules rather than finish them.
+                let superseded = || current(&state, &uri, snapshot.version).is_none();
                 let computed = guarded("diagnostics", || {
                     let config = lock(&state).settings.clone();
-                    diagnostics_of(&state, &uri, &snapshot)
-                        .iter()
-                        .map(|d| to_lsp_diagnostic(&uri, &snapshot, d, encoding, &config))
-                        .collect::<Vec<_>>()
+                    diagnostics_until(&state, &uri, &snapshot, &superseded).map(|found| {
+                        found
+                            .iter()
+                            .map(|d| to_lsp_diagnostic(&uri, &snapshot, d, encoding, &config))
+                            .collect::<Vec<_>>()
+                    })
                 });
-                let Ok(found) = computed else { continue };
+                let Ok(Some(found)) = computed else { continue };
                 if current(&state, &uri, snapshot.version).is_none() {
                     continue;
                 }

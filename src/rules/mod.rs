@@ -350,6 +350,18 @@ pub fn run(
     analysis: &Analysis,
     context: &Context,
 ) -> Vec<Diagnostic> {
+    run_until(tree, source, analysis, context, &|| false).unwrap_or_default()
+}
+
+/// [`run`], giving up (`None`) as soon as `cancelled` says so; it is asked
+/// before each rule, so a superseded version stops within one rule's time.
+pub fn run_until(
+    tree: &Tree,
+    source: &dyn Source,
+    analysis: &Analysis,
+    context: &Context,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
     let directive = match context.build_args.get(CHECK_BUILD_ARG) {
         Some(value) => CheckDirective::parse(value),
         None => CheckDirective::of(tree, source),
@@ -365,6 +377,9 @@ pub fn run(
     };
     let mut out = Vec::new();
     for rule in registry() {
+        if cancelled() {
+            return None;
+        }
         let configured = context.config.level(&rule.codes());
         if directive.skips(rule) || configured == Some(Level::Off) {
             continue;
@@ -401,7 +416,7 @@ pub fn run(
                 }),
         );
     }
-    out
+    Some(out)
 }
 
 /// Instructions and the rules the comments right before them silence:
@@ -546,5 +561,34 @@ mod docs {
                 assert!(page.contains(section), "{} lacks {section}", path.display());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_run_stops_at_the_next_rule() {
+        let src = "FROM alpine\nRUN echo hi\n";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let asked = std::cell::Cell::new(0);
+        let after_three = || {
+            asked.set(asked.get() + 1);
+            asked.get() > 3
+        };
+        let result = run_until(&tree, &src, &analysis, &Context::default(), &after_three);
+        assert!(result.is_none());
+        assert_eq!(
+            asked.get(),
+            4,
+            "asked once before each rule, stopped at the 4th"
+        );
+        let whole = run_until(&tree, &src, &analysis, &Context::default(), &|| false);
+        assert_eq!(
+            whole,
+            Some(run(&tree, &src, &analysis, &Context::default()))
+        );
     }
 }
