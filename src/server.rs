@@ -389,33 +389,38 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
         self.at_position("completion", &at, |snap, graph, offset, enc| {
-            let items: Vec<lsp::CompletionItem> =
-                completion::complete(&snap.tree, &snap.rope, graph, offset)
-                    .into_iter()
-                    .map(|i| lsp::CompletionItem {
-                        kind: Some(match i.kind {
-                            completion::ItemKind::Keyword => lsp::CompletionItemKind::KEYWORD,
-                            completion::ItemKind::Flag => lsp::CompletionItemKind::PROPERTY,
-                            completion::ItemKind::Stage => lsp::CompletionItemKind::MODULE,
-                            completion::ItemKind::Variable => lsp::CompletionItemKind::VARIABLE,
-                            completion::ItemKind::Directive => lsp::CompletionItemKind::KEYWORD,
-                            completion::ItemKind::Value => lsp::CompletionItemKind::VALUE,
-                        }),
-                        detail: i.detail,
-                        insert_text_format: Some(if i.snippet.is_some() {
-                            lsp::InsertTextFormat::SNIPPET
-                        } else {
-                            lsp::InsertTextFormat::PLAIN_TEXT
-                        }),
-                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
-                            to_lsp_range(snap, i.replace, enc),
-                            i.snippet.unwrap_or_else(|| i.label.clone()),
-                        ))),
-                        label: i.label,
-                        ..Default::default()
-                    })
-                    .collect();
-            (!items.is_empty()).then_some(lsp::CompletionResponse::Array(items))
+            let found = completion::complete_list(&snap.tree, &snap.rope, graph, offset);
+            let incomplete = found.incomplete;
+            let items: Vec<lsp::CompletionItem> = found
+                .items
+                .into_iter()
+                .map(|i| lsp::CompletionItem {
+                    kind: Some(match i.kind {
+                        completion::ItemKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+                        completion::ItemKind::Flag => lsp::CompletionItemKind::PROPERTY,
+                        completion::ItemKind::Stage => lsp::CompletionItemKind::MODULE,
+                        completion::ItemKind::Variable => lsp::CompletionItemKind::VARIABLE,
+                        completion::ItemKind::Directive => lsp::CompletionItemKind::KEYWORD,
+                        completion::ItemKind::Value => lsp::CompletionItemKind::VALUE,
+                    }),
+                    detail: i.detail,
+                    insert_text_format: Some(if i.snippet.is_some() {
+                        lsp::InsertTextFormat::SNIPPET
+                    } else {
+                        lsp::InsertTextFormat::PLAIN_TEXT
+                    }),
+                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                        to_lsp_range(snap, i.replace, enc),
+                        i.snippet.unwrap_or_else(|| i.label.clone()),
+                    ))),
+                    label: i.label,
+                    ..Default::default()
+                })
+                .collect();
+            (!items.is_empty()).then_some(lsp::CompletionResponse::List(lsp::CompletionList {
+                is_incomplete: incomplete,
+                items,
+            }))
         })
     }
 

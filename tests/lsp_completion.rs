@@ -16,12 +16,47 @@ fn labels(fixture: &str) -> Vec<String> {
 }
 
 fn items(fixture: &str) -> Vec<Value> {
+    list(fixture).0
+}
+
+/// The items and `isIncomplete` of the list offered at the fixture's `$0`.
+fn list(fixture: &str) -> (Vec<Value>, bool) {
     let (mut server, _, cursor, _) = open_fixture(URI, fixture);
     let reply = server.request("textDocument/completion", at(URI, &cursor));
     match &reply["result"] {
-        Value::Null => Vec::new(),
-        Value::Array(items) => items.clone(),
+        Value::Null => (Vec::new(), false),
+        Value::Array(items) => (items.clone(), false),
+        list if list["items"].is_array() => (
+            list["items"].as_array().unwrap().clone(),
+            list["isIncomplete"].as_bool().unwrap(),
+        ),
         other => panic!("unexpected completion result: {other}"),
+    }
+}
+
+/// In a file of many stages, `--from=` offers the nearest 100 matching
+/// what is typed, and says the list is incomplete so the editor asks again.
+#[test]
+fn many_stages_give_the_nearest_matching_ones_and_an_incomplete_list() {
+    let mut fixture = String::new();
+    for i in 0..500 {
+        fixture.push_str(&format!("FROM alpine AS stage{i}\nRUN true\n"));
+    }
+    fixture.push_str("FROM alpine\nCOPY --from=$0\n");
+    let (found, incomplete) = list(&fixture);
+    assert!(incomplete);
+    assert_eq!(found.len(), 100);
+    assert_eq!(found[0]["label"], "stage400");
+    assert_eq!(found[99]["label"], "stage499");
+    // typing narrows it down, fuzzily as editors match (`stage49` also
+    // matches `stage149`): 23 names, all sent
+    let typed = fixture.replace("--from=$0", "--from=stage49$0");
+    let (found, incomplete) = list(&typed);
+    assert!(!incomplete, "{found:?}");
+    let labels: Vec<&str> = found.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels.len(), 23, "{labels:?}");
+    for expected in ["stage49", "stage149", "stage409", "stage499"] {
+        assert!(labels.contains(&expected), "{expected} not in {labels:?}");
     }
 }
 

@@ -113,12 +113,52 @@ fn partial(prefix: &str, word: impl Fn(char) -> bool) -> &str {
     &prefix[start..]
 }
 
+/// At most this many stages are offered after `--from=`: the nearest ones
+/// matching what is typed, the list marked incomplete so that the editor
+/// asks again as the user types (a file of 10,000 stages stays instant).
+pub const MAX_STAGE_ITEMS: usize = 100;
+
+/// The completions at `offset`, and whether the list was cut short.
+#[derive(Default)]
+pub struct Completions {
+    pub items: Vec<Item>,
+    pub incomplete: bool,
+}
+
+impl FromIterator<Item> for Completions {
+    fn from_iter<I: IntoIterator<Item = Item>>(items: I) -> Self {
+        Completions {
+            items: items.into_iter().collect(),
+            incomplete: false,
+        }
+    }
+}
+
 pub fn complete<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
     analysis: &Analysis,
     offset: usize,
 ) -> Vec<Item> {
+    complete_list(tree, source, analysis, offset).items
+}
+
+/// Whether `typed` occurs in `name` in order (not necessarily together),
+/// ignoring case, as editors filter.
+fn fuzzy_match(typed: &str, name: &str) -> bool {
+    let mut name = name.chars().flat_map(char::to_lowercase);
+    typed
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|t| name.any(|n| n == t))
+}
+
+pub fn complete_list<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    offset: usize,
+) -> Completions {
     let graph = &analysis.stages;
     let line_start = source.line_start(offset);
     let prefix = source.text(line_start..offset);
@@ -138,18 +178,26 @@ pub fn complete<S: Source + ?Sized>(
             .take_while(|s| s.from_range.start < offset)
             .count()
             .saturating_sub(1);
-        return graph.stages[..current]
+        let label = |s: &crate::analysis::stages::Stage| {
+            s.name.clone().unwrap_or_else(|| s.index.to_string())
+        };
+        let matching: Vec<_> = graph.stages[..current]
             .iter()
-            .map(|s| {
-                let mut i = item(
-                    &s.name.clone().unwrap_or_else(|| s.index.to_string()),
-                    ItemKind::Stage,
-                    &replace,
-                );
-                i.detail = Some(format!("stage {}: FROM {}", s.index, s.base_text));
-                i
-            })
+            .filter(|s| fuzzy_match(typed, &label(s)))
             .collect();
+        let incomplete = matching.len() > MAX_STAGE_ITEMS;
+        let nearest = &matching[matching.len().saturating_sub(MAX_STAGE_ITEMS)..];
+        return Completions {
+            items: nearest
+                .iter()
+                .map(|s| {
+                    let mut i = item(&label(s), ItemKind::Stage, &replace);
+                    i.detail = Some(format!("stage {}: FROM {}", s.index, s.base_text));
+                    i
+                })
+                .collect(),
+            incomplete,
+        };
     }
     // Mount types and options.
     if prefix.contains("--mount=") && !before.ends_with(' ') {
@@ -173,7 +221,7 @@ pub fn complete<S: Source + ?Sized>(
                 if !mount.contains("type=") {
                     out.insert(0, item("type", ItemKind::Value, &replace));
                 }
-                return out;
+                return out.into_iter().collect();
             }
         }
     }
@@ -247,7 +295,7 @@ pub fn complete<S: Source + ?Sized>(
             })
             .collect();
         }
-        return Vec::new();
+        return Completions::default();
     }
     // Instructions at the start of a line that is not a continued one.
     if trimmed.chars().all(|c| c.is_ascii_alphabetic())
@@ -263,7 +311,7 @@ pub fn complete<S: Source + ?Sized>(
             })
             .collect();
     }
-    Vec::new()
+    Completions::default()
 }
 
 /// Whether the line before `line_start` ends with a continuation.
