@@ -592,20 +592,24 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
-        let (snap, enc) = self.snapshot(&params.text_document.uri)?;
+        let (snap, _) = self.snapshot(&params.text_document.uri)?;
         guarded("foldingRange", || {
             let ranges = folding::folding_ranges(&snap.tree)
                 .into_iter()
                 .filter_map(|(r, kind)| {
-                    let range = to_lsp_range(&snap, r, enc);
-                    // fold whole lines; a range ending at a line start ends on the line before
-                    let end_line = if range.end.character == 0 {
-                        range.end.line.saturating_sub(1)
+                    // Folds are whole lines: line numbers only, no columns.
+                    let rope = &snap.rope;
+                    let start_line = rope.byte_to_line(r.start.min(rope.len_bytes())) as u32;
+                    let end = r.end.min(rope.len_bytes());
+                    let end_line = rope.byte_to_line(end);
+                    // a range ending at a line start ends on the line before
+                    let end_line = if end == rope.line_to_byte(end_line) {
+                        (end_line as u32).saturating_sub(1)
                     } else {
-                        range.end.line
+                        end_line as u32
                     };
-                    (end_line > range.start.line).then(|| lsp::FoldingRange {
-                        start_line: range.start.line,
+                    (end_line > start_line).then(|| lsp::FoldingRange {
+                        start_line,
                         end_line,
                         kind: Some(match kind {
                             folding::FoldKind::Region => lsp::FoldingRangeKind::Region,

@@ -69,15 +69,27 @@ pub fn to_byte(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
 /// The LSP position of a byte offset (clamped to the document and moved back
 /// to the start of the character it falls in).
 pub fn to_position(rope: &Rope, byte: usize, encoding: Encoding) -> Position {
-    let byte = char_boundary(rope, byte);
+    let byte = byte.min(rope.len_bytes());
+    // Only a byte inside a multi-byte character needs moving back.
+    let byte = if byte == rope.len_bytes() || rope.byte(byte) & 0xC0 != 0x80 {
+        byte
+    } else {
+        char_boundary(rope, byte)
+    };
     let line = rope.byte_to_line(byte);
     let start = rope.line_to_byte(line);
     let character = match encoding {
         Encoding::Utf8 => (byte - start) as u32,
         _ => rope
             .byte_slice(start..byte)
-            .chars()
-            .map(|c| encoding.width(c))
+            .chunks()
+            .map(|chunk| {
+                if chunk.is_ascii() {
+                    chunk.len() as u32
+                } else {
+                    chunk.chars().map(|c| encoding.width(c)).sum()
+                }
+            })
             .sum(),
     };
     Position::new(line as u32, character)
