@@ -15,7 +15,7 @@
 //! samples); peak memory is the process's VmHWM. Ratios are incumbent / ours.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -25,31 +25,13 @@ use serde_json::{json, Value};
 
 const URI: &str = "file:///bench/Dockerfile";
 
-/// `stages` stages of 11 lines: a FROM on the previous stage, COPY --from
-/// an earlier one, a RUN with a cache mount and continuations.
-fn generated(stages: usize) -> String {
-    let mut text = String::from("# syntax=docker/dockerfile:1\nARG BASE=alpine:3.20\n");
-    for i in 0..stages {
-        let from = if i == 0 {
-            "${BASE}".to_string()
-        } else {
-            format!("stage{}", i - 1)
-        };
-        text.push_str(&format!(
-            "FROM {from} AS stage{i}\n\
-             WORKDIR /app/{i}\n\
-             ENV STAGE_{i}=value{i} MODE=production\n\
-             COPY --from=stage{} /app/0 /opt/{i}\n\
-             RUN --mount=type=cache,target=/root/.cache \\\n    echo building stage {i} && \\\n    make -j4 target{i}\n\
-             LABEL org.example.stage=\"{i}\"\n\
-             USER app\n\
-             EXPOSE {}\n\n",
-            i / 2,
-            8000 + i % 1000
-        ));
-    }
-    text
-}
+#[path = "support/generated.rs"]
+mod support;
+use support::generated;
+
+#[path = "../tests/common/lsp.rs"]
+mod lsp;
+use lsp::read_message;
 
 /// A language server process and a JSON-RPC client for it.
 struct Client {
@@ -61,26 +43,6 @@ struct Client {
     published: HashMap<String, Value>,
     /// Whether the server's diagnostics carry no document version.
     unversioned: bool,
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            length = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    std::io::Read::read_exact(reader, &mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 impl Client {
@@ -150,6 +112,16 @@ impl Client {
                 return message;
             }
         }
+    }
+
+    /// A didChange replacing `delete` characters at `at` with `insert`.
+    fn change(&mut self, version: i64, at: &Value, delete: u64, insert: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version },
+                    "contentChanges": [{ "range": { "start": at, "end": shifted(at, delete) },
+                                         "text": insert }] }),
+        );
     }
 
     fn request(&mut self, method: &str, params: Value) -> Value {
@@ -279,6 +251,44 @@ fn position_of(text: &str, needle: &str, offset: usize) -> Value {
     json!({ "line": line, "character": col + offset })
 }
 
+/// `at` moved right by `n` characters.
+fn shifted(at: &Value, n: u64) -> Value {
+    let mut moved = at.clone();
+    moved["character"] = json!(at["character"].as_u64().unwrap() + n);
+    moved
+}
+
+/// Times edits that type an `x` at `at` and take it out again, each to its
+/// diagnostics; leaves the document as it found it.
+fn time_toggling(
+    client: &mut Client,
+    version: &mut i64,
+    at: &Value,
+    iterations: usize,
+    budget: Duration,
+) -> Samples {
+    let mut typed = false;
+    let samples = measure(iterations, budget, || {
+        *version += 1;
+        client.settle();
+        let t = Instant::now();
+        if typed {
+            client.change(*version, at, 1, "");
+        } else {
+            client.change(*version, at, 0, "x");
+        }
+        client.diagnostics_after(*version);
+        typed = !typed;
+        t.elapsed()
+    });
+    if typed {
+        *version += 1;
+        client.change(*version, at, 1, "");
+        client.diagnostics_after(*version);
+    }
+    samples
+}
+
 /// Every figure for one server on one file.
 fn run(
     command: &[String],
@@ -332,40 +342,8 @@ fn run(
     // Typing inside a RUN line in the middle (a character in, then out).
     let middle = stages / 2;
     let run_at = position_of(&text, &format!("echo building stage {middle} "), 5);
-    let mut typed = false;
-    let edit = measure(iterations, budget, || {
-        version += 1;
-        let (range, insert) = if typed {
-            let mut end = run_at.clone();
-            end["character"] = json!(run_at["character"].as_u64().unwrap() + 1);
-            (json!({ "start": run_at, "end": end }), "")
-        } else {
-            (json!({ "start": run_at, "end": run_at }), "x")
-        };
-        typed = !typed;
-        client.settle();
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version },
-                    "contentChanges": [{ "range": range, "text": insert }] }),
-        );
-        client.diagnostics_after(version);
-        t.elapsed()
-    });
+    let edit = time_toggling(&mut client, &mut version, &run_at, iterations, budget);
     figures.push(("edit RUN to diagnostics".into(), edit));
-    if typed {
-        // leave the file as generated
-        version += 1;
-        let mut end = run_at.clone();
-        end["character"] = json!(run_at["character"].as_u64().unwrap() + 1);
-        client.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version },
-                    "contentChanges": [{ "range": { "start": run_at, "end": end }, "text": "" }] }),
-        );
-        client.diagnostics_after(version);
-    }
 
     // Typing: five characters 100 ms apart, then the time from the last
     // keystroke to its diagnostics (a server that finishes each superseded
@@ -379,25 +357,13 @@ fn run(
             }
             t = Instant::now();
             version += 1;
-            let mut at = run_at.clone();
-            at["character"] = json!(run_at["character"].as_u64().unwrap() + k);
-            client.notify(
-                "textDocument/didChange",
-                json!({ "textDocument": { "uri": URI, "version": version },
-                        "contentChanges": [{ "range": { "start": at, "end": at }, "text": "x" }] }),
-            );
+            client.change(version, &shifted(&run_at, k), 0, "x");
         }
         client.diagnostics_after(version);
         let took = t.elapsed();
         // take the five characters out again (not timed)
         version += 1;
-        let mut end = run_at.clone();
-        end["character"] = json!(run_at["character"].as_u64().unwrap() + 5);
-        client.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version },
-                    "contentChanges": [{ "range": { "start": run_at, "end": end }, "text": "" }] }),
-        );
+        client.change(version, &run_at, 5, "");
         client.diagnostics_after(version);
         took
     });
@@ -410,39 +376,8 @@ fn run(
         &format!("AS stage{middle}\n"),
         3 + format!("stage{middle}").len(),
     );
-    let mut renamed = false;
-    let rename = measure(iterations, budget, || {
-        version += 1;
-        let (range, insert) = if renamed {
-            let mut end = name_at.clone();
-            end["character"] = json!(name_at["character"].as_u64().unwrap() + 1);
-            (json!({ "start": name_at, "end": end }), "")
-        } else {
-            (json!({ "start": name_at, "end": name_at }), "x")
-        };
-        renamed = !renamed;
-        client.settle();
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version },
-                    "contentChanges": [{ "range": range, "text": insert }] }),
-        );
-        client.diagnostics_after(version);
-        t.elapsed()
-    });
+    let rename = time_toggling(&mut client, &mut version, &name_at, iterations, budget);
     figures.push(("edit stage name to diagnostics".into(), rename));
-    if renamed {
-        version += 1;
-        let mut end = name_at.clone();
-        end["character"] = json!(name_at["character"].as_u64().unwrap() + 1);
-        client.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version },
-                    "contentChanges": [{ "range": { "start": name_at, "end": end }, "text": "" }] }),
-        );
-        client.diagnostics_after(version);
-    }
 
     let doc = json!({ "uri": URI });
     let from_ref = position_of(&text, &format!("--from=stage{}", middle / 2), 9);

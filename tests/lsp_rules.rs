@@ -7,6 +7,20 @@ mod common;
 use common::lsp::Server;
 use serde_json::{json, Value};
 
+/// The "split into stages" action offered at the top of the document.
+fn split_action(server: &mut Server, uri: &str) -> Option<Value> {
+    let range =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let actions = response["result"].as_array().cloned().unwrap_or_default();
+    actions
+        .into_iter()
+        .find(|a| a["kind"] == "refactor.rewrite")
+}
+
 fn with_code<'a>(diagnostics: &'a [Value], code: &str) -> Vec<&'a Value> {
     diagnostics.iter().filter(|d| d["code"] == code).collect()
 }
@@ -197,17 +211,7 @@ fn a_single_stage_build_is_split_into_three_stages_by_a_code_action() {
         1,
         "{before:?}"
     );
-    let range =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
-    let response = server.request(
-        "textDocument/codeAction",
-        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
-    );
-    let actions = response["result"].as_array().unwrap();
-    let split = actions
-        .iter()
-        .find(|a| a["kind"] == "refactor.rewrite")
-        .expect("the split action");
+    let split = split_action(&mut server, uri).expect("the split action");
     assert_eq!(split["title"], "Split into deps, build and runner stages");
     let change = &split["edit"]["documentChanges"][0];
     assert_eq!(change["textDocument"]["version"], 1);
@@ -223,12 +227,7 @@ fn a_single_stage_build_is_split_into_three_stages_by_a_code_action() {
         .collect();
     assert!(warnings.is_empty(), "{warnings:?}\n{fixed}");
     // no longer offered
-    let response = server.request(
-        "textDocument/codeAction",
-        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
-    );
-    let again = response["result"].as_array().cloned().unwrap_or_default();
-    assert!(again.iter().all(|a| a["kind"] != "refactor.rewrite"));
+    assert!(split_action(&mut server, uri).is_none());
 }
 
 #[test]
@@ -286,17 +285,7 @@ fn splitting_a_next_js_app_also_sets_standalone_output_in_its_config() {
     let uri = format!("file://{}", path.display());
     let (mut server, _) = Server::initialized(&["utf-16"]);
     server.open(&uri, 1, text);
-    let range =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
-    let response = server.request(
-        "textDocument/codeAction",
-        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
-    );
-    let actions = response["result"].as_array().unwrap();
-    let split = actions
-        .iter()
-        .find(|a| a["kind"] == "refactor.rewrite")
-        .expect("the split action");
+    let split = split_action(&mut server, &uri).expect("the split action");
     let changes = split["edit"]["documentChanges"].as_array().unwrap();
     assert_eq!(changes.len(), 2, "{changes:?}");
     let dockerfile = apply(text, changes[0]["edits"].as_array().unwrap());
