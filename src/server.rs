@@ -69,6 +69,8 @@ struct State {
     /// The semantic tokens last sent for each document, by result id, for
     /// `semanticTokens/full/delta`.
     semantic: HashMap<Uri, (String, Arc<Vec<u32>>)>,
+    /// What the client's WorkspaceEdits may hold.
+    edit_support: EditSupport,
     /// The client's settings, applied over each project file.
     settings: Config,
     /// Why the client's settings could not be used, if they could not.
@@ -217,9 +219,21 @@ impl LanguageServer for Backend {
             .and_then(|g| g.position_encodings)
             .unwrap_or_default();
         let encoding = negotiate_encoding(&offered);
+        let workspace_edit = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref());
+        let edit_support = EditSupport {
+            document_changes: workspace_edit.and_then(|w| w.document_changes) == Some(true),
+            create_files: workspace_edit
+                .and_then(|w| w.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
+        };
         {
             let mut state = self.state();
             state.encoding = encoding;
+            state.edit_support = edit_support;
             if let Some(options) = &params.initialization_options {
                 state.set_settings(options);
             }
@@ -486,16 +500,14 @@ impl LanguageServer for Backend {
                 .into_iter()
                 .map(|(r, text)| lsp::TextEdit::new(to_lsp_range(snap, r, enc), text))
                 .collect();
-            Ok(Some(lsp::WorkspaceEdit {
-                document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
-                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-                        uri,
-                        version: Some(snap.version),
-                    },
-                    edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
-                }])),
-                ..Default::default()
-            }))
+            Ok(workspace_edit(
+                vec![FileChange::Edit {
+                    uri,
+                    version: Some(snap.version),
+                    edits,
+                }],
+                self.state().edit_support,
+            ))
         })?
     }
 
@@ -648,11 +660,19 @@ impl LanguageServer for Backend {
             let found = diagnostics_of(&self.state, &uri, &snap);
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
-            let config = self.state().settings.clone();
+            let (config, support) = {
+                let state = self.state();
+                (state.settings.clone(), state.edit_support)
+            };
             // The files around the Dockerfile, read once for both actions.
             let build = file_path(&uri).map(|p| diagnostics::BuildContext::of_dockerfile(&p));
-            let split = split_stages::split(&snap.tree, &snap.rope, build.as_ref())
-                .and_then(|split| split_action(split, build.as_ref(), &uri, &snap, enc));
+            let split = split_stages::split_with(
+                &snap.tree,
+                &snap.rope,
+                build.as_ref(),
+                support.document_changes && support.create_files,
+            )
+            .and_then(|split| split_action(split, build.as_ref(), &uri, &snap, enc, support));
             let mut actions: Vec<lsp::CodeActionOrCommand> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
                     .into_iter()
@@ -662,10 +682,10 @@ impl LanguageServer for Backend {
                             .edits
                             .iter()
                             .map(|e| {
-                                lsp::OneOf::Left(lsp::TextEdit::new(
+                                lsp::TextEdit::new(
                                     to_lsp_range(&snap, e.range.clone(), enc),
                                     e.text.clone(),
-                                ))
+                                )
                             })
                             .collect();
                         lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -678,19 +698,14 @@ impl LanguageServer for Backend {
                                 enc,
                                 &config,
                             )]),
-                            edit: Some(lsp::WorkspaceEdit {
-                                document_changes: Some(lsp::DocumentChanges::Edits(vec![
-                                    lsp::TextDocumentEdit {
-                                        text_document:
-                                            lsp::OptionalVersionedTextDocumentIdentifier {
-                                                uri: uri.clone(),
-                                                version: Some(snap.version),
-                                            },
-                                        edits,
-                                    },
-                                ])),
-                                ..Default::default()
-                            }),
+                            edit: workspace_edit(
+                                vec![FileChange::Edit {
+                                    uri: uri.clone(),
+                                    version: Some(snap.version),
+                                    edits,
+                                }],
+                                support,
+                            ),
                             is_preferred: Some(a.preferred),
                             ..Default::default()
                         })
@@ -699,7 +714,7 @@ impl LanguageServer for Backend {
             actions.extend(split);
             if let Some(build) = &build {
                 actions.extend(create_dockerignore_action(
-                    build, &uri, &snap, &found, enc, &config,
+                    build, &uri, &snap, &found, enc, &config, support,
                 ));
             }
             (!actions.is_empty()).then_some(actions)
@@ -942,6 +957,7 @@ fn create_dockerignore_action(
     found: &[Diagnostic],
     enc: Encoding,
     config: &Config,
+    support: EditSupport,
 ) -> Option<lsp::CodeActionOrCommand> {
     if build.dockerignore_path.is_some() {
         return None;
@@ -953,33 +969,24 @@ fn create_dockerignore_action(
         .filter(|d| d.code == "NoDockerignore")
         .map(|d| to_lsp_diagnostic(uri, snap, d, enc, config))
         .collect();
+    let edit = workspace_edit(
+        vec![
+            FileChange::Create {
+                uri: target.clone(),
+            },
+            FileChange::Edit {
+                uri: target,
+                version: None,
+                edits: vec![lsp::TextEdit::new(lsp::Range::default(), content)],
+            },
+        ],
+        support,
+    )?;
     Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: create_dockerignore::TITLE.to_string(),
         kind: Some(lsp::CodeActionKind::QUICKFIX),
         diagnostics: (!reported.is_empty()).then_some(reported),
-        edit: Some(lsp::WorkspaceEdit {
-            document_changes: Some(lsp::DocumentChanges::Operations(vec![
-                lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
-                    uri: target.clone(),
-                    options: Some(lsp::CreateFileOptions {
-                        overwrite: Some(false),
-                        ignore_if_exists: Some(true),
-                    }),
-                    annotation_id: None,
-                })),
-                lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
-                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-                        uri: target,
-                        version: None,
-                    },
-                    edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
-                        lsp::Range::default(),
-                        content,
-                    ))],
-                }),
-            ])),
-            ..Default::default()
-        }),
+        edit: Some(edit),
         ..Default::default()
     }))
 }
@@ -1005,57 +1012,132 @@ fn split_action(
     uri: &Uri,
     snap: &Snapshot,
     enc: Encoding,
+    support: EditSupport,
 ) -> Option<lsp::CodeActionOrCommand> {
     let whole = to_lsp_range(snap, 0..snap.rope.len_bytes(), enc);
-    let mut operations = vec![lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
-        text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-            uri: uri.clone(),
-            version: Some(snap.version),
-        },
-        edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(whole, split.text))],
-    })];
+    let mut changes = vec![FileChange::Edit {
+        uri: uri.clone(),
+        version: Some(snap.version),
+        edits: vec![lsp::TextEdit::new(whole, split.text)],
+    }];
     if let Some(change) = split.config {
         let build = build?;
         let target = Uri::from_file_path(build.dir.join(&change.file))?;
         let at = if change.create {
+            changes.push(FileChange::Create {
+                uri: target.clone(),
+            });
             lsp::Position::default()
         } else {
             let (_, current) = build.next_config.as_ref()?;
             let rope = ropey::Rope::from_str(current);
             to_lsp(position::to_position(&rope, change.offset, enc))
         };
-        if change.create {
-            operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
-                lsp::CreateFile {
-                    uri: target.clone(),
-                    options: Some(lsp::CreateFileOptions {
-                        overwrite: Some(false),
-                        ignore_if_exists: Some(true),
-                    }),
-                    annotation_id: None,
-                },
-            )));
-        }
-        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
-            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
-                uri: target,
-                version: None,
-            },
-            edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(
-                lsp::Range::new(at, at),
-                change.insert,
-            ))],
-        }));
+        changes.push(FileChange::Edit {
+            uri: target,
+            version: None,
+            edits: vec![lsp::TextEdit::new(lsp::Range::new(at, at), change.insert)],
+        });
     }
     Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: split.title,
         kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
-        edit: Some(lsp::WorkspaceEdit {
-            document_changes: Some(lsp::DocumentChanges::Operations(operations)),
-            ..Default::default()
-        }),
+        edit: Some(workspace_edit(changes, support)?),
         ..Default::default()
     }))
+}
+
+/// What the client's WorkspaceEdits may hold (its `workspace.workspaceEdit`
+/// capabilities).
+#[derive(Clone, Copy, Debug, Default)]
+struct EditSupport {
+    /// Versioned `documentChanges` (else only the `changes` map).
+    document_changes: bool,
+    /// A `create` resource operation in `documentChanges`.
+    create_files: bool,
+}
+
+/// One part of a WorkspaceEdit.
+enum FileChange {
+    Edit {
+        uri: Uri,
+        /// The document version the edits are for (open documents).
+        version: Option<i32>,
+        edits: Vec<lsp::TextEdit>,
+    },
+    /// Create an empty file (unless it exists), for the edits after it.
+    Create { uri: Uri },
+}
+
+/// `changes` in the form the client applies: versioned `documentChanges`
+/// when it supports them, else the plain `changes` map. `None` when the
+/// client cannot apply them (a file to create without resource operations).
+fn workspace_edit(changes: Vec<FileChange>, support: EditSupport) -> Option<lsp::WorkspaceEdit> {
+    let creates = changes
+        .iter()
+        .any(|c| matches!(c, FileChange::Create { .. }));
+    if creates && !(support.document_changes && support.create_files) {
+        return None;
+    }
+    if !support.document_changes {
+        let mut map: std::collections::HashMap<Uri, Vec<lsp::TextEdit>> =
+            std::collections::HashMap::new();
+        for change in changes {
+            if let FileChange::Edit { uri, edits, .. } = change {
+                map.entry(uri).or_default().extend(edits);
+            }
+        }
+        return Some(lsp::WorkspaceEdit {
+            changes: Some(map),
+            ..Default::default()
+        });
+    }
+    let edit = |uri: Uri, version: Option<i32>, edits: Vec<lsp::TextEdit>| lsp::TextDocumentEdit {
+        text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
+        edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+    };
+    let document_changes = if creates {
+        lsp::DocumentChanges::Operations(
+            changes
+                .into_iter()
+                .map(|change| match change {
+                    FileChange::Edit {
+                        uri,
+                        version,
+                        edits,
+                    } => lsp::DocumentChangeOperation::Edit(edit(uri, version, edits)),
+                    FileChange::Create { uri } => {
+                        lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                            uri,
+                            options: Some(lsp::CreateFileOptions {
+                                overwrite: Some(false),
+                                ignore_if_exists: Some(true),
+                            }),
+                            annotation_id: None,
+                        }))
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        lsp::DocumentChanges::Edits(
+            changes
+                .into_iter()
+                .filter_map(|change| match change {
+                    FileChange::Edit {
+                        uri,
+                        version,
+                        edits,
+                    } => Some(edit(uri, version, edits)),
+                    FileChange::Create { .. } => None,
+                })
+                .collect(),
+        )
+    };
+    Some(lsp::WorkspaceEdit {
+        document_changes: Some(document_changes),
+        ..Default::default()
+    })
 }
 
 /// A request that cannot be carried out, with the reason for the user.

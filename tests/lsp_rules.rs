@@ -313,3 +313,45 @@ fn splitting_a_next_js_app_also_sets_standalone_output_in_its_config() {
         .collect();
     assert!(warnings.is_empty(), "{warnings:?}\n{dockerfile}");
 }
+
+/// A client without `documentChanges` gets the plain `changes` map, and no
+/// action that would need to create a file.
+#[test]
+fn edits_take_the_form_the_client_supports() {
+    let dir = common::temp_dir("lsp-edit-support");
+    let path = dir.join("Dockerfile");
+    let text = "FROM node:22 as build\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    common::write(&path, text.as_bytes());
+    let uri = format!("file://{}", path.display());
+    let mut server = Server::start();
+    let response = server.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    assert!(response["result"].is_object(), "{response}");
+    server.notify("initialized", json!({}));
+    server.open(&uri, 1, text);
+    let found = server.diagnostics(&uri, 1);
+    let casing = with_code(&found, "FromAsCasing");
+    assert_eq!(casing.len(), 1, "{found:?}");
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": casing[0]["range"], "context": { "diagnostics": [casing[0]] } }),
+    );
+    let actions = response["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .expect("the quick fix");
+    assert!(fix["edit"]["documentChanges"].is_null(), "{fix}");
+    let edits = fix["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply(text, edits).lines().next(),
+        Some("FROM node:22 AS build")
+    );
+    // creating .dockerignore needs resource operations: not offered
+    assert!(
+        actions.iter().all(|a| a["title"] != "Create .dockerignore"),
+        "{actions:?}"
+    );
+}

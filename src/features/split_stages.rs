@@ -368,6 +368,17 @@ const MANIFESTS: &[&str] = &[
 /// `build`: the files around the Dockerfile, when it is saved in a folder
 /// (a Next.js project is recognised and configured through it).
 pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> Option<Split> {
+    split_with(tree, source, build, true)
+}
+
+/// [`split`] for an editor that may not create files (`can_create_files`
+/// false): a Next.js project without a config then ships all of `.next`.
+pub fn split_with(
+    tree: &Tree,
+    source: &dyn Source,
+    build: Option<&BuildContext>,
+    can_create_files: bool,
+) -> Option<Split> {
     if tree.root_node().has_error() {
         return None;
     }
@@ -675,8 +686,17 @@ pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> 
     let next = build.is_some_and(|b| b.uses_next || b.next_config.is_some())
         || output_hint.contains("next ")
         || items.iter().any(|i| text(i.node).contains("next build"));
-    let next =
-        (next && matches!(stack, Stack::Node(_))).then(|| next_output(&items, source, build));
+    let next = (next && matches!(stack, Stack::Node(_))).then(|| {
+        match next_output(&items, source, build) {
+            NextOutput::Standalone(Some(change)) if change.create && !can_create_files => {
+                NextOutput::Whole(format!(
+                    "the editor cannot create {} (output: \"standalone\")",
+                    change.file
+                ))
+            }
+            other => other,
+        }
+    });
     let standalone = matches!(next, Some(NextOutput::Standalone(_)));
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
     match &stack {
@@ -1467,6 +1487,30 @@ mod tests {
             out.contains("COPY --from=build /app/.next ./.next"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn an_editor_that_cannot_create_files_gets_the_whole_next_dir() {
+        let split = split_with(
+            &syntax::parse(NEXT_APP),
+            &NEXT_APP,
+            Some(&next_project(None)),
+            false,
+        )
+        .unwrap();
+        assert_eq!(split.config, None);
+        assert!(
+            split
+                .text
+                .contains("# All of .next ships: the editor cannot create next.config.mjs"),
+            "{}",
+            split.text
+        );
+        // editing an existing config needs no new file
+        let existing = next_project(Some("module.exports = {}\n"));
+        let split =
+            split_with(&syntax::parse(NEXT_APP), &NEXT_APP, Some(&existing), false).unwrap();
+        assert!(split.config.is_some_and(|c| !c.create));
     }
 
     #[test]

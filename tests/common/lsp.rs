@@ -71,7 +71,14 @@ impl Server {
             json!({
                 "processId": null,
                 "rootUri": null,
-                "capabilities": { "general": { "positionEncodings": encodings } },
+                // what VS Code and Neovim advertise for workspace edits
+                "capabilities": {
+                    "general": { "positionEncodings": encodings },
+                    "workspace": { "workspaceEdit": {
+                        "documentChanges": true,
+                        "resourceOperations": ["create", "rename", "delete"]
+                    } }
+                },
                 "initializationOptions": options,
             }),
         );

@@ -58,7 +58,10 @@ describe('the server, through the client protocol library', function () {
     const result = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] } } },
+      capabilities: {
+        textDocument: { hover: { contentFormat: ['markdown'] } },
+        workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } },
+      },
       initializationOptions: serverSettings(get).settings,
     });
     assert.ok(result.capabilities.hoverProvider);
