@@ -88,5 +88,5 @@ fn neovim_gets_diagnostics_hover_definition_and_code_actions() {
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "Neovim checks failed:\n{report}");
     // every step reported, none failed
-    assert_eq!(report.matches("ok   ").count(), 19, "{report}");
+    assert_eq!(report.matches("ok   ").count(), 21, "{report}");
 }

@@ -52,6 +52,19 @@ if check(ok_parser and parser ~= nil, 'our grammar is the parser') then
     end
   end
   check(vim.tbl_contains(captures, 'keyword@1'), 'FROM is highlighted as a keyword')
+  -- bash is injected into each RUN command (highlighted once a bash parser
+  -- is installed)
+  local injections = vim.treesitter.query.get('dockerfile_lsp', 'injections')
+  local injected = {}
+  if check(injections ~= nil, 'the injections query loads') then
+    for id, node in injections:iter_captures(tree:root(), buf) do
+      if injections.captures[id] == 'injection.content' then
+        injected[#injected + 1] = vim.treesitter.get_node_text(node, buf)
+      end
+    end
+  end
+  check(vim.tbl_contains(injected, 'npm ci') and vim.tbl_contains(injected, 'npm run build'),
+    'RUN commands are injected: ' .. table.concat(injected, ' | '))
 end
 
 local client
