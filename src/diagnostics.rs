@@ -216,7 +216,7 @@ pub const SOURCE: &str = "dockerfile-lsp";
 /// Every diagnostic of a parsed document, in document order.
 pub fn diagnose(
     tree: &Tree,
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     analysis: &Analysis,
     context: &Context,
 ) -> Vec<Diagnostic> {
@@ -227,10 +227,10 @@ pub fn diagnose(
 /// longer wanted (a newer version of the document arrived).
 pub fn diagnose_until(
     tree: &Tree,
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     analysis: &Analysis,
     context: &Context,
-    cancelled: &dyn Fn() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     let mut out: Vec<Diagnostic> = syntax::syntax_errors(tree, source)
         .into_iter()

@@ -779,7 +779,7 @@ fn diagnostics_until(
     state: &Mutex<State>,
     uri: &Uri,
     snapshot: &Snapshot,
-    cancelled: &dyn Fn() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Arc<Vec<Diagnostic>>> {
     let settings = {
         let state = lock(state);

@@ -16,7 +16,7 @@ pub struct Facts<'t> {
     /// Per instruction kind asked about, for each stage: the nearest stage
     /// of its lineage (itself included) holding an instruction of the kind.
     nearest:
-        std::cell::RefCell<std::collections::HashMap<&'static str, std::rc::Rc<[Option<usize>]>>>,
+        std::sync::Mutex<std::collections::HashMap<&'static str, std::sync::Arc<[Option<usize>]>>>,
 }
 
 pub struct Run<'t> {
@@ -129,9 +129,9 @@ impl<'t> Facts<'t> {
         &self,
         graph: &crate::analysis::stages::StageGraph,
         kind: &'static str,
-    ) -> std::rc::Rc<[Option<usize>]> {
-        if let Some(found) = self.nearest.borrow().get(kind) {
-            return found.clone();
+    ) -> std::sync::Arc<[Option<usize>]> {
+        if let Some(found) = self.nearest.lock().ok().and_then(|m| m.get(kind).cloned()) {
+            return found;
         }
         // Parents come before their children, so one pass in order does.
         let mut nearest: Vec<Option<usize>> = Vec::with_capacity(self.stages.len());
@@ -145,8 +145,10 @@ impl<'t> Facts<'t> {
                 .and_then(|p| nearest[p]);
             nearest.push(own.or(inherited));
         }
-        let nearest: std::rc::Rc<[Option<usize>]> = nearest.into();
-        self.nearest.borrow_mut().insert(kind, nearest.clone());
+        let nearest: std::sync::Arc<[Option<usize>]> = nearest.into();
+        if let Ok(mut memo) = self.nearest.lock() {
+            memo.insert(kind, nearest.clone());
+        }
         nearest
     }
 

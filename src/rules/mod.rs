@@ -59,11 +59,11 @@ use crate::syntax::{self, Source};
 /// What a rule's check sees.
 pub struct Ctx<'a> {
     pub tree: &'a Tree,
-    pub source: &'a dyn Source,
+    pub source: &'a (dyn Source + Sync),
     pub analysis: &'a Analysis,
     pub context: &'a Context,
-    facts: std::cell::OnceCell<facts::Facts<'a>>,
-    instructions: std::cell::OnceCell<Vec<Node<'a>>>,
+    facts: std::sync::OnceLock<facts::Facts<'a>>,
+    instructions: std::sync::OnceLock<Vec<Node<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -346,7 +346,7 @@ pub const CHECK_BUILD_ARG: &str = "BUILDKIT_DOCKERFILE_CHECK";
 /// inline comment before an instruction silences.
 pub fn run(
     tree: &Tree,
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     analysis: &Analysis,
     context: &Context,
 ) -> Vec<Diagnostic> {
@@ -357,10 +357,10 @@ pub fn run(
 /// before each rule, so a superseded version stops within one rule's time.
 pub fn run_until(
     tree: &Tree,
-    source: &dyn Source,
+    source: &(dyn Source + Sync),
     analysis: &Analysis,
     context: &Context,
-    cancelled: &dyn Fn() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     let directive = match context.build_args.get(CHECK_BUILD_ARG) {
         Some(value) => CheckDirective::parse(value),
@@ -372,18 +372,20 @@ pub fn run_until(
         source,
         analysis,
         context,
-        facts: std::cell::OnceCell::new(),
-        instructions: std::cell::OnceCell::new(),
+        facts: std::sync::OnceLock::new(),
+        instructions: std::sync::OnceLock::new(),
     };
-    let mut out = Vec::new();
-    for rule in registry() {
+    let wanted: Vec<&Rule> = registry()
+        .iter()
+        .filter(|rule| {
+            !directive.skips(rule) && context.config.level(&rule.codes()) != Some(Level::Off)
+        })
+        .collect();
+    let check = |rule: &Rule| -> Option<Vec<Diagnostic>> {
         if cancelled() {
             return None;
         }
         let configured = context.config.level(&rule.codes());
-        if directive.skips(rule) || configured == Some(Level::Off) {
-            continue;
-        }
         let mut found = Vec::new();
         (rule.check)(&ctx, &mut found);
         let mut severity = match configured {
@@ -402,7 +404,7 @@ pub fn run_until(
                     && codes.iter().any(|c| rule.answers_to(c) || c == "all")
             })
         };
-        out.extend(
+        Some(
             found
                 .into_iter()
                 .filter(|f| !silenced_here(f))
@@ -413,8 +415,35 @@ pub fn run_until(
                     message: f.message,
                     related: f.related,
                     fix: f.fix,
-                }),
-        );
+                })
+                .collect(),
+        )
+    };
+    // The rules are independent: two workers take every other one (the
+    // tree walks are bound by memory, and the machines we target have at
+    // least two cores). Results keep the registry's order.
+    let run_every_other = |first: usize| -> Option<Vec<Vec<Diagnostic>>> {
+        wanted
+            .iter()
+            .skip(first)
+            .step_by(2)
+            .map(|r| check(r))
+            .collect()
+    };
+    let (even, odd) = std::thread::scope(|scope| {
+        let odd = scope.spawn(|| run_every_other(1));
+        let even = run_every_other(0);
+        let odd = odd
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (even, odd)
+    });
+    let (even, odd) = (even?, odd?);
+    let mut out = Vec::new();
+    let mut odd = odd.into_iter();
+    for found in even {
+        out.extend(found);
+        out.extend(odd.next().unwrap_or_default());
     }
     Some(out)
 }
@@ -570,21 +599,17 @@ mod cancel_tests {
 
     #[test]
     fn a_cancelled_run_stops_at_the_next_rule() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let src = "FROM alpine\nRUN echo hi\n";
         let tree = syntax::parse(src);
         let analysis = Analysis::build(&tree, src);
-        let asked = std::cell::Cell::new(0);
-        let after_three = || {
-            asked.set(asked.get() + 1);
-            asked.get() > 3
-        };
+        let asked = AtomicUsize::new(0);
+        let after_three = || asked.fetch_add(1, Ordering::SeqCst) >= 3;
         let result = run_until(&tree, &src, &analysis, &Context::default(), &after_three);
         assert!(result.is_none());
-        assert_eq!(
-            asked.get(),
-            4,
-            "asked once before each rule, stopped at the 4th"
-        );
+        // each of the two workers stops at its next question
+        let asked = asked.load(Ordering::SeqCst);
+        assert!((4..=5).contains(&asked), "asked {asked} times");
         let whole = run_until(&tree, &src, &analysis, &Context::default(), &|| false);
         assert_eq!(
             whole,
