@@ -403,7 +403,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
         self.at_position("completion", &at, |snap, graph, offset, enc| {
-            let found = completion::complete_list(&snap.tree, &snap.rope, graph, offset);
+            let found = completion::complete(&snap.tree, &snap.rope, graph, offset);
             let incomplete = found.incomplete;
             let items: Vec<lsp::CompletionItem> = found
                 .items

@@ -134,15 +134,6 @@ impl FromIterator<Item> for Completions {
     }
 }
 
-pub fn complete<S: Source + ?Sized>(
-    tree: &Tree,
-    source: &S,
-    analysis: &Analysis,
-    offset: usize,
-) -> Vec<Item> {
-    complete_list(tree, source, analysis, offset).items
-}
-
 /// Whether `typed` occurs in `name` in order (not necessarily together),
 /// ignoring case, as editors filter.
 fn fuzzy_match(typed: &str, name: &str) -> bool {
@@ -153,7 +144,8 @@ fn fuzzy_match(typed: &str, name: &str) -> bool {
         .all(|t| name.any(|n| n == t))
 }
 
-pub fn complete_list<S: Source + ?Sized>(
+/// The completions at `offset`.
+pub fn complete<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
     analysis: &Analysis,

@@ -69,17 +69,7 @@ enum NextOutput {
 /// Whether a CMD runs `next start` (directly or through the package
 /// manager's `start` script).
 fn starts_next(cmd: &str) -> bool {
-    let body = cmd.trim_start();
-    let body = body
-        .get(..3)
-        .filter(|k| k.eq_ignore_ascii_case("cmd"))
-        .map_or(body, |_| &body[3..])
-        .trim();
-    let words: Vec<String> = if body.starts_with('[') {
-        serde_json::from_str(body).unwrap_or_default()
-    } else {
-        body.split_whitespace().map(str::to_string).collect()
-    };
+    let words = command_words(cmd);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     matches!(
         words.as_slice(),
@@ -920,12 +910,12 @@ fn absolute(dir: &str, path: &str) -> String {
     }
 }
 
-/// The words of a CMD/ENTRYPOINT (exec form or shell form).
-fn command_words(node: Node, source: &dyn Source) -> Vec<String> {
-    let text = source.text(node.byte_range());
-    let body = text
-        .split_once(char::is_whitespace)
-        .map_or("", |(_, b)| b)
+/// The words of a CMD/ENTRYPOINT instruction's text, after the keyword
+/// (exec form or shell form).
+fn command_words(instruction: &str) -> Vec<String> {
+    let body = instruction
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
         .trim();
     if body.starts_with('[') {
         serde_json::from_str(body).unwrap_or_default()
@@ -982,7 +972,7 @@ fn generic(
             ) {
                 continue;
             }
-            for word in command_words(item.node, source) {
+            for word in command_words(&source.text(item.node.byte_range())) {
                 let artifact = [".jar", ".war", ".dll", ".exe", ".bin"]
                     .iter()
                     .any(|e| word.ends_with(e));

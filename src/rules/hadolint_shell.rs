@@ -109,6 +109,27 @@ fn report(out: &mut Vec<Finding>, run: &Run, message: String) {
     }
 }
 
+/// Reports the packages an install leaves unpinned, if any: `install` is
+/// the command as users write it, `form` how a pinned package looks.
+fn report_unpinned(
+    out: &mut Vec<Finding>,
+    run: &Run,
+    unpinned: &[&str],
+    install: &str,
+    form: &str,
+) {
+    if !unpinned.is_empty() {
+        report(
+            out,
+            run,
+            format!(
+                "pin versions in {install} ({}): `{install} {form}`",
+                unpinned.join(", ")
+            ),
+        );
+    }
+}
+
 fn check_cd(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (run, c) in commands(ctx) {
         if c.name == "cd" {
@@ -147,16 +168,13 @@ fn check_apt_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
             .into_iter()
             .filter(|p| !p.contains('=') && !p.ends_with(".deb") && !p.starts_with('$'))
             .collect();
-        if !unpinned.is_empty() {
-            report(
-                out,
-                run,
-                format!(
-                    "pin versions in apt-get install ({}): `apt-get install <package>=<version>`",
-                    unpinned.join(", ")
-                ),
-            );
-        }
+        report_unpinned(
+            out,
+            run,
+            &unpinned,
+            "apt-get install",
+            "<package>=<version>",
+        );
     }
 }
 
@@ -208,16 +226,7 @@ fn check_pip_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
             .filter(|p| !matches!(*p, "install" | "pip" | "pip3"))
             .filter(|p| !pinned(p))
             .collect();
-        if !unpinned.is_empty() {
-            report(
-                out,
-                run,
-                format!(
-                    "pin versions in pip install ({}): `pip install <package>==<version>`",
-                    unpinned.join(", ")
-                ),
-            );
-        }
+        report_unpinned(out, run, &unpinned, "pip install", "<package>==<version>");
     }
 }
 
@@ -254,16 +263,7 @@ fn check_npm_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
                 !pinned
             })
             .collect();
-        if !unpinned.is_empty() {
-            report(
-                out,
-                run,
-                format!(
-                    "pin versions in npm install ({}): `npm install <package>@<version>`",
-                    unpinned.join(", ")
-                ),
-            );
-        }
+        report_unpinned(out, run, &unpinned, "npm install", "<package>@<version>");
     }
 }
 

@@ -375,17 +375,16 @@ pub fn run_until(
         facts: std::sync::OnceLock::new(),
         instructions: std::sync::OnceLock::new(),
     };
-    let wanted: Vec<&Rule> = registry()
+    // Each rule to run, with the level the configuration gives it.
+    let wanted: Vec<(&Rule, Option<Level>)> = registry()
         .iter()
-        .filter(|rule| {
-            !directive.skips(rule) && context.config.level(&rule.codes()) != Some(Level::Off)
-        })
+        .map(|rule| (rule, context.config.level(&rule.codes())))
+        .filter(|(rule, configured)| !directive.skips(rule) && *configured != Some(Level::Off))
         .collect();
-    let check = |rule: &Rule| -> Option<Vec<Diagnostic>> {
+    let check = |&(rule, configured): &(&Rule, Option<Level>)| -> Option<Vec<Diagnostic>> {
         if cancelled() {
             return None;
         }
-        let configured = context.config.level(&rule.codes());
         let mut found = Vec::new();
         (rule.check)(&ctx, &mut found);
         let mut severity = match configured {
@@ -423,12 +422,7 @@ pub fn run_until(
     // tree walks are bound by memory, and the machines we target have at
     // least two cores). Results keep the registry's order.
     let run_every_other = |first: usize| -> Option<Vec<Vec<Diagnostic>>> {
-        wanted
-            .iter()
-            .skip(first)
-            .step_by(2)
-            .map(|r| check(r))
-            .collect()
+        wanted.iter().skip(first).step_by(2).map(&check).collect()
     };
     let (even, odd) = std::thread::scope(|scope| {
         let odd = scope.spawn(|| run_every_other(1));
