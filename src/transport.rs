@@ -145,9 +145,33 @@ async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result
             "message of {length} bytes exceeds the limit of {MAX_MESSAGE}"
         ))));
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).await?;
+    // Read as the bytes arrive: a header announcing a large body does not
+    // allocate it up front.
+    let mut body = Vec::new();
+    reader.take(length as u64).read_to_end(&mut body).await?;
+    if body.len() < length {
+        return Ok(None); // the stream ended inside the body
+    }
     Ok(Some(Frame::Message(body)))
+}
+
+/// The frames of a whole byte stream, in order: a message's body, or why
+/// the frame was skipped (for the fuzz target and tests; the server reads
+/// the same way from stdin).
+pub fn frames(mut input: &[u8]) -> Vec<Result<Vec<u8>, String>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime starts");
+    runtime.block_on(async {
+        let mut out = Vec::new();
+        while let Ok(Some(frame)) = read_frame(&mut input).await {
+            out.push(match frame {
+                Frame::Message(body) => Ok(body),
+                Frame::Invalid(why) => Err(why),
+            });
+        }
+        out
+    })
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {

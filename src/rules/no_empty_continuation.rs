@@ -38,12 +38,19 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         if empty {
-            // BuildKit reports it on the instruction's last line.
+            // BuildKit reports it on the instruction's last line: the
+            // range is its last character (which may take several bytes).
             let end = instruction.end_byte();
+            let last = ctx
+                .text(instruction)
+                .chars()
+                .last()
+                .map_or(0, char::len_utf8);
             out.push(
-                Finding::new(end.saturating_sub(1)..end, "Empty continuation line").with_fix(
-                    Fix::new("Remove the empty lines", blank_line_edits(ctx, instruction)),
-                ),
+                Finding::new(end - last..end, "Empty continuation line").with_fix(Fix::new(
+                    "Remove the empty lines",
+                    blank_line_edits(ctx, instruction),
+                )),
             );
         }
     }
@@ -79,5 +86,25 @@ mod tests {
             [4]
         );
         assert!(found_by("NoEmptyContinuation", "FROM a\nCOPY x \\\n# note\n  .\n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use crate::analysis::Analysis;
+    use crate::diagnostics::Context;
+    use crate::syntax;
+
+    #[test]
+    fn the_range_covers_a_whole_last_character() {
+        let src = "FROM a\nRUN echo \\\n\n  é";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let found = super::super::run(&tree, &src, &analysis, &Context::default());
+        let d = found
+            .iter()
+            .find(|d| d.code == "NoEmptyContinuation")
+            .expect("reported");
+        assert_eq!(&src[d.range.clone()], "é");
     }
 }

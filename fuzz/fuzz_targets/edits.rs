@@ -1,0 +1,5 @@
+#![no_main]
+//! See `dockerfile_lsp::robustness::check_edits` for what this target checks.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    dockerfile_lsp::robustness::check_edits(data);
+});
