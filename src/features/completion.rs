@@ -238,8 +238,8 @@ pub fn complete<S: Source + ?Sized>(
             .collect();
     }
     // Flags of the instruction: the word being typed starts with `--`.
-    let word_start = prefix.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    let word = &prefix[word_start..];
+    let word = partial(prefix, |c| !c.is_whitespace());
+    let word_start = prefix.len() - word.len();
     if word.starts_with("--") && !word.contains('=') {
         let words: Vec<&str> = prefix[..word_start].split_whitespace().collect();
         let keyword_at = usize::from(
@@ -315,4 +315,23 @@ fn continues_previous_line<S: Source + ?Sized>(source: &S, line_start: usize) ->
     let text = source.text(previous..line_start);
     let line = text.trim_end_matches(['\n', '\r']).trim_end();
     line.ends_with('\\') || line.ends_with('`')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+    use crate::syntax;
+
+    #[test]
+    fn a_multi_byte_space_before_the_word_is_a_boundary() {
+        // U+2028 is whitespace three bytes long
+        let src = "FROM a\nRUN echo\u{2028}--fo";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let found = complete(&tree, src, &analysis, src.len());
+        for item in &found.items {
+            assert!(src.is_char_boundary(item.replace.start));
+        }
+    }
 }

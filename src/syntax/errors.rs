@@ -29,19 +29,14 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
         let mut error = error_at(node, message_for_error(node, source));
         // Cover the offending text, not the blanks around it.
         let text = source.text(node.byte_range());
-        let blanks = text
-            .bytes()
-            .take_while(|b| *b == b' ' || *b == b'\t')
-            .count();
-        if blanks < text.len() {
+        let after_blanks = text.trim_start_matches([' ', '\t']);
+        let offending = after_blanks.trim_end_matches(|c: char| c.is_ascii_whitespace());
+        // (Only blanks and line breaks: the range stays as it is.)
+        if !offending.is_empty() {
+            let blanks = text.len() - after_blanks.len();
             error.start_byte += blanks;
             error.start.column += blanks;
-            let trailing = text
-                .bytes()
-                .rev()
-                .take_while(u8::is_ascii_whitespace)
-                .count();
-            error.end_byte -= trailing;
+            error.end_byte = error.start_byte + offending.len();
         }
         out.push(error);
         return;

@@ -103,6 +103,14 @@ impl Server {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
     /// Sends a request and returns the whole response (`result` or `error`).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
@@ -111,6 +119,26 @@ impl Server {
         self.wait_for(&format!("the response to {method}"), |m| {
             m["id"] == json!(id) && m.get("method").is_none()
         })
+    }
+
+    /// Every message received and not yet asked for (emptying the backlog,
+    /// so long sessions do not accumulate notifications).
+    pub fn take_backlog(&mut self) -> Vec<Value> {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.backlog.push_back(message);
+        }
+        self.backlog.drain(..).collect()
+    }
+
+    /// The server process's resident memory in KiB (VmRSS).
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .expect("VmRSS in /proc status")
     }
 
     /// The next message (received now or earlier) that satisfies `wanted`.
