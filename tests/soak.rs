@@ -148,7 +148,7 @@ fn a_long_session_stays_exact_and_responsive() {
         env_number("DOCKERFILE_LSP_SOAK_STEPS", 5000)
     };
     let deadline = (seconds > 0).then(|| Instant::now() + Duration::from_secs(seconds));
-    let mut rng = Rng(0x5EED_0F_50A4 ^ env_number("DOCKERFILE_LSP_SOAK_SEED", 1));
+    let mut rng = Rng(0x5EED_0F50_A4C0 ^ env_number("DOCKERFILE_LSP_SOAK_SEED", 1));
 
     let (mut server, _) = Server::initialized(&["utf-16"]);
     let mut docs: Vec<Doc> = (0..3)
@@ -361,7 +361,7 @@ fn a_long_session_stays_exact_and_responsive() {
             assert_eq!(version, doc.version, "version at step {step}");
             assert_same(&text, &doc.text, &format!("step {step}"));
         }
-        if step % 200 == 0 {
+        if step.is_multiple_of(200) {
             for id in pending.drain(..) {
                 let response = server.wait_for(&format!("the response to request {id}"), |m| {
                     m["id"] == json!(id) && m.get("method").is_none()
