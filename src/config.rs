@@ -13,7 +13,7 @@
 //! ```
 //!
 //! The client's settings have the same shape in JSON (`rules`, `buildArgs`,
-//! and `docsBaseUrl`), optionally under a `dockerfile-lsp` key. When both
+//! `docsBaseUrl`, and `maxFileSize` in bytes), optionally under a `dockerfile-lsp` key. When both
 //! are present the client's settings are applied over the project file's.
 
 use std::collections::BTreeMap;
@@ -54,6 +54,10 @@ pub struct Config {
     /// Where diagnostics' `codeDescription` links point: the page of a rule
     /// is `<docs_base_url><Code>.md` (a client setting).
     pub docs_base_url: Option<String>,
+    /// Documents larger than this many bytes are not analysed (a client
+    /// setting, `maxFileSize`; [`crate::document::DEFAULT_MAX_FILE_SIZE`]
+    /// when unset).
+    pub max_file_size: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -74,6 +78,8 @@ struct SettingsShape {
     build_args: BTreeMap<String, String>,
     #[serde(default)]
     docs_base_url: Option<String>,
+    #[serde(default)]
+    max_file_size: Option<usize>,
 }
 
 impl Config {
@@ -91,7 +97,9 @@ impl Config {
         }
         let shape: SettingsShape =
             serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-        Config::from_parts(shape.rules, shape.build_args, shape.docs_base_url)
+        let mut config = Config::from_parts(shape.rules, shape.build_args, shape.docs_base_url)?;
+        config.max_file_size = shape.max_file_size;
+        Ok(config)
     }
 
     fn from_parts(
@@ -127,6 +135,9 @@ impl Config {
             .extend(over.build_args.iter().map(|(k, v)| (k.clone(), v.clone())));
         if over.docs_base_url.is_some() {
             out.docs_base_url = over.docs_base_url.clone();
+        }
+        if over.max_file_size.is_some() {
+            out.max_file_size = over.max_file_size;
         }
         out
     }

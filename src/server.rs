@@ -208,6 +208,16 @@ impl State {
             }
         }
         self.diagnostics.clear();
+        let limit = self.max_file_size();
+        for doc in self.documents.values_mut() {
+            doc.set_limit(limit);
+        }
+    }
+
+    fn max_file_size(&self) -> usize {
+        self.settings
+            .max_file_size
+            .unwrap_or(crate::document::DEFAULT_MAX_FILE_SIZE)
     }
 }
 
@@ -317,7 +327,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let snapshot = {
             let mut state = self.state();
-            let opened = Document::new(&doc.text, doc.version);
+            let opened = Document::with_limit(&doc.text, doc.version, state.max_file_size());
             let snapshot = opened.snapshot();
             state.documents.insert(doc.uri.clone(), opened);
             snapshot
@@ -791,6 +801,9 @@ fn diagnostics_until(
         (state.settings.clone(), state.settings_error.clone())
     };
     let (settings, settings_error) = settings;
+    if let Some(size) = snapshot.oversized {
+        return Some(Arc::new(vec![too_large(size, &settings)]));
+    }
     let analysis = analysis_of(state, uri, snapshot);
     let path = file_path(uri);
     let (context, mut errors) = Context::load(path.as_deref(), &settings);
@@ -818,6 +831,30 @@ fn diagnostics_until(
             .insert(uri.clone(), (snapshot.version, found.clone()));
     }
     Some(found)
+}
+
+/// The one diagnostic of a document over the size limit.
+fn too_large(size: usize, settings: &crate::config::Config) -> Diagnostic {
+    let limit = settings
+        .max_file_size
+        .unwrap_or(crate::document::DEFAULT_MAX_FILE_SIZE);
+    let size_of = |n: usize| match n {
+        0..1024 => format!("{n} bytes"),
+        1024..1048576 => format!("{:.1} KiB", n as f64 / 1024.0),
+        _ => format!("{:.1} MiB", n as f64 / 1048576.0),
+    };
+    Diagnostic {
+        range: 0..0,
+        severity: Severity::Warning,
+        code: "FileTooLarge",
+        message: format!(
+            "This file is not analysed: it is {}, over the limit of {} (the `maxFileSize` setting, in bytes). Raise the setting to analyse it.",
+            size_of(size),
+            size_of(limit)
+        ),
+        related: Vec::new(),
+        fix: None,
+    }
 }
 
 /// Publishes diagnostics in the order snapshots were taken, skipping the

@@ -192,3 +192,41 @@ fn an_oversized_message_is_answered_and_skipped_without_buffering() {
         .contains("exceeds the limit"));
     still_answers(&mut server);
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_synced_but_not_analysed() {
+    let mut server = Server::start();
+    server.initialize_with(&["utf-16"], json!({ "maxFileSize": 40 }));
+    let big = "FROM alpine:3.20 AS base\nRUN echo one two three\n";
+    server.open(URI, 1, big);
+    let found = server.diagnostics(URI, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "FileTooLarge");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("48 bytes") && message.contains("maxFileSize"),
+        "{message}"
+    );
+    let hover = server.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 22 } }),
+    );
+    assert!(hover["result"].is_null(), "{hover}");
+    // Under the limit again: analysed as usual.
+    server.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [
+            { "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 2, "character": 0 } }, "text": "" }
+        ] }),
+    );
+    assert!(server.diagnostics(URI, 2).is_empty());
+    let (_, text) = server.text(URI);
+    assert_eq!(text, "FROM alpine:3.20 AS base\n");
+    // A lower limit from the settings applies to open documents.
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "maxFileSize": 10 } }),
+    );
+    let found = server.diagnostics(URI, 2);
+    assert_eq!(found[0]["code"], "FileTooLarge");
+}

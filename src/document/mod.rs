@@ -23,11 +23,17 @@ pub struct Change {
     pub text: String,
 }
 
+/// Documents larger than this many bytes are kept in sync but not parsed
+/// (unless the client's `maxFileSize` setting says otherwise).
+pub const DEFAULT_MAX_FILE_SIZE: usize = 8 << 20;
+
 pub struct Document {
     rope: Rope,
     tree: Tree,
     version: i32,
     parser: Parser,
+    /// Above this size the tree is left empty (see [`Snapshot::oversized`]).
+    limit: usize,
 }
 
 /// What analysis needs of a document at one version; cheap to clone and to
@@ -37,18 +43,47 @@ pub struct Snapshot {
     pub rope: Rope,
     pub tree: Tree,
     pub version: i32,
+    /// The text's size when it is over the document's size limit: the text
+    /// is exact but the tree is empty, so no feature finds anything in it.
+    pub oversized: Option<usize>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Self {
+        Document::with_limit(text, version, DEFAULT_MAX_FILE_SIZE)
+    }
+
+    /// A document that is parsed only while it is at most `limit` bytes.
+    pub fn with_limit(text: &str, version: i32, limit: usize) -> Self {
         let rope = Rope::from_str(text);
         let mut parser = syntax::parser();
-        let tree = parse_rope(&mut parser, &rope, None);
+        let tree = if rope.len_bytes() > limit {
+            parse_rope(&mut parser, &Rope::new(), None)
+        } else {
+            parse_rope(&mut parser, &rope, None)
+        };
         Document {
             rope,
             tree,
             version,
             parser,
+            limit,
+        }
+    }
+
+    fn oversized(&self) -> Option<usize> {
+        let len = self.rope.len_bytes();
+        (len > self.limit).then_some(len)
+    }
+
+    /// Changes the size limit, parsing or dropping the tree as it asks.
+    pub fn set_limit(&mut self, limit: usize) {
+        let was = self.oversized();
+        self.limit = limit;
+        match (was, self.oversized()) {
+            (Some(_), None) => self.tree = parse_rope(&mut self.parser, &self.rope, None),
+            (None, Some(_)) => self.tree = parse_rope(&mut self.parser, &Rope::new(), None),
+            _ => {}
         }
     }
 
@@ -69,6 +104,7 @@ impl Document {
             rope: self.rope.clone(),
             tree: self.tree.clone(),
             version: self.version,
+            oversized: self.oversized(),
         }
     }
 
@@ -76,7 +112,8 @@ impl Document {
     /// reparses once. The version is taken as given: clients may skip
     /// versions.
     pub fn apply(&mut self, version: i32, changes: &[Change], encoding: Encoding) {
-        let mut reuse_tree = true;
+        // An oversized document's tree is empty: nothing to edit or reuse.
+        let mut reuse_tree = self.oversized().is_none();
         for change in changes {
             match change.range {
                 None => {
@@ -91,9 +128,15 @@ impl Document {
                 }
             }
         }
+        self.version = version;
+        if self.oversized().is_some() {
+            if reuse_tree {
+                self.tree = parse_rope(&mut self.parser, &Rope::new(), None);
+            }
+            return;
+        }
         let old = reuse_tree.then_some(&self.tree);
         self.tree = parse_rope(&mut self.parser, &self.rope, old);
-        self.version = version;
     }
 
     /// Replaces an LSP range of the rope and returns the matching InputEdit.
@@ -146,6 +189,32 @@ mod tests {
 
     fn shape(tree: &Tree) -> String {
         tree.root_node().to_sexp()
+    }
+
+    #[test]
+    fn an_oversized_document_keeps_its_text_but_no_tree() {
+        let mut doc = Document::with_limit("FROM a\n", 1, 10);
+        assert_eq!(doc.snapshot().oversized, None);
+        let grow = Change {
+            range: Some((Position::new(1, 0), Position::new(1, 0))),
+            text: "RUN echo hi\n".into(),
+        };
+        doc.apply(2, &[grow], Encoding::Utf16);
+        let snap = doc.snapshot();
+        assert_eq!(snap.oversized, Some(19));
+        assert_eq!(snap.rope.to_string(), "FROM a\nRUN echo hi\n");
+        assert_eq!(snap.tree.root_node().end_byte(), 0);
+        // edits keep applying to the text while it is too large
+        let shrink = Change {
+            range: Some((Position::new(1, 0), Position::new(2, 0))),
+            text: String::new(),
+        };
+        doc.apply(3, &[shrink], Encoding::Utf16);
+        assert_eq!(shape(doc.tree()), shape(&syntax::parse("FROM a\n")));
+        doc.set_limit(3);
+        assert_eq!(doc.snapshot().oversized, Some(7));
+        doc.set_limit(100);
+        assert_eq!(shape(doc.tree()), shape(&syntax::parse("FROM a\n")));
     }
 
     #[test]

@@ -19,7 +19,12 @@ pub struct Action {
 }
 
 /// Codes that are not rules and cannot be silenced.
-const NOT_RULES: &[&str] = &["SyntaxError", "NoInstructions", "ConfigError"];
+const NOT_RULES: &[&str] = &[
+    "SyntaxError",
+    "NoInstructions",
+    "ConfigError",
+    "FileTooLarge",
+];
 
 pub fn code_actions(
     tree: &Tree,
