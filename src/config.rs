@@ -155,9 +155,16 @@ impl Config {
 
     /// The project file that applies to a Dockerfile: the nearest
     /// `.dockerfile-lsp.toml` in its directory or above.
-    pub fn find_for(dockerfile: &Path) -> Option<PathBuf> {
+    ///
+    /// With `top`, the search does not climb above that directory (the
+    /// server passes the workspace folder that holds the Dockerfile, so it
+    /// reads nothing outside the workspace).
+    pub fn find_for(dockerfile: &Path, top: Option<&Path>) -> Option<PathBuf> {
         let mut dir = dockerfile.parent();
         while let Some(d) = dir {
+            if top.is_some_and(|top| !d.starts_with(top)) {
+                return None;
+            }
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
                 return Some(candidate);
@@ -170,8 +177,8 @@ impl Config {
     /// The project configuration of a Dockerfile on disk: the defaults when
     /// there is no project file, an error naming the file when it cannot be
     /// read or is invalid.
-    pub fn load_for(dockerfile: &Path) -> Result<Config, String> {
-        let Some(path) = Config::find_for(dockerfile) else {
+    pub fn load_for(dockerfile: &Path, top: Option<&Path>) -> Result<Config, String> {
+        let Some(path) = Config::find_for(dockerfile, top) else {
             return Ok(Config::default());
         };
         let text = crate::cli::read_text(&path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -28,7 +28,14 @@ impl Context {
     /// file, `.dockerignore` and build context are read; `overlay` (the
     /// client's settings, or `check`'s `--build-arg`s) is applied over the
     /// project file. Also returns what could not be read, for the user.
-    pub fn load(dockerfile: Option<&std::path::Path>, overlay: &Config) -> (Context, Vec<String>) {
+    ///
+    /// Files are read next to the Dockerfile (its build context), and the
+    /// project file upward from it, not above `top` when given.
+    pub fn load(
+        dockerfile: Option<&std::path::Path>,
+        overlay: &Config,
+        top: Option<&std::path::Path>,
+    ) -> (Context, Vec<String>) {
         let mut errors = Vec::new();
         let Some(path) = dockerfile else {
             let context = Context {
@@ -38,7 +45,7 @@ impl Context {
             };
             return (context, errors);
         };
-        let project = Config::load_for(path).unwrap_or_else(|e| {
+        let project = Config::load_for(path, top).unwrap_or_else(|e| {
             errors.push(e);
             Config::default()
         });

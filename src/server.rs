@@ -75,6 +75,9 @@ struct State {
     settings: Config,
     /// Why the client's settings could not be used, if they could not.
     settings_error: Option<String>,
+    /// The workspace folders (from `initialize`): the server reads no file
+    /// above the one that holds a Dockerfile.
+    roots: Vec<std::path::PathBuf>,
 }
 
 enum Publish {
@@ -223,6 +226,11 @@ impl State {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        #[allow(deprecated)] // rootUri: what clients without folders send
+        let roots: Vec<std::path::PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders.iter().filter_map(|f| file_path(&f.uri)).collect(),
+            None => params.root_uri.iter().filter_map(file_path).collect(),
+        };
         let offered = params
             .capabilities
             .general
@@ -244,6 +252,7 @@ impl LanguageServer for Backend {
             let mut state = self.state();
             state.encoding = encoding;
             state.edit_support = edit_support;
+            state.roots = roots;
             if let Some(options) = &params.initialization_options {
                 state.set_settings(options);
             }
@@ -806,7 +815,11 @@ fn diagnostics_until(
     }
     let analysis = analysis_of(state, uri, snapshot);
     let path = file_path(uri);
-    let (context, mut errors) = Context::load(path.as_deref(), &settings);
+    let top = {
+        let state = lock(state);
+        path.as_deref().map(|p| read_limit(&state.roots, p))
+    };
+    let (context, mut errors) = Context::load(path.as_deref(), &settings, top.as_deref());
     errors.extend(settings_error.map(|e| format!("the client's dockerfile-lsp settings: {e}")));
     let mut found = diagnostics::diagnose_until(
         &snapshot.tree,
@@ -1030,6 +1043,18 @@ fn create_dockerignore_action(
 
 /// The file a `file:` URI names (other schemes, such as `untitled:`, have
 /// no files around them).
+/// The highest directory the server reads for a Dockerfile: the workspace
+/// folder that holds it (the innermost), else the Dockerfile's own folder.
+fn read_limit(roots: &[std::path::PathBuf], dockerfile: &std::path::Path) -> std::path::PathBuf {
+    roots
+        .iter()
+        .filter(|root| dockerfile.starts_with(root))
+        .max_by_key(|root| root.components().count())
+        .cloned()
+        .or_else(|| dockerfile.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_default()
+}
+
 fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
     let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
     if !is_file {

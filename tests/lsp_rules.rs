@@ -171,7 +171,10 @@ fn the_project_file_and_dockerignore_beside_the_dockerfile_apply() {
     let path = dir.join("app").join("Dockerfile");
     common::write(&path, b"");
     let uri = format!("file://{}", path.display());
-    let (mut server, _) = Server::initialized(&["utf-8"]);
+    let mut server = Server::start();
+    // the project file is found upward, within the workspace folder
+    let folder = format!("file://{}", dir.display());
+    server.initialize_in(&["utf-8"], Value::Null, &[folder]);
     // .dockerignore is read from the Dockerfile's own directory
     common::write(&dir.join("app/.dockerignore"), b"secret.txt\n");
     server.open(&uri, 1, "FROM ubuntu\nCOPY secret.txt /\n");
@@ -191,6 +194,28 @@ fn the_project_file_and_dockerignore_beside_the_dockerfile_apply() {
         .as_str()
         .unwrap()
         .contains(".dockerfile-lsp.toml"));
+}
+
+#[test]
+fn no_file_above_the_workspace_folder_is_read() {
+    let dir = common::temp_dir("lsp-outside");
+    common::write(
+        &dir.join(".dockerfile-lsp.toml"),
+        b"[rules]\nDL3006 = \"off\"\n",
+    );
+    let path = dir.join("app").join("Dockerfile");
+    common::write(&path, b"");
+    let uri = format!("file://{}", path.display());
+    // the workspace is `app`: the project file above it is not read
+    let mut server = Server::start();
+    let folder = format!("file://{}", dir.join("app").display());
+    server.initialize_in(&["utf-8"], Value::Null, &[folder]);
+    server.open(&uri, 1, "FROM ubuntu\n");
+    assert_eq!(with_code(&server.diagnostics(&uri, 1), "DL3006").len(), 1);
+    // nor without a workspace: only the Dockerfile's own folder
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    server.open(&uri, 1, "FROM ubuntu\n");
+    assert_eq!(with_code(&server.diagnostics(&uri, 1), "DL3006").len(), 1);
 }
 
 #[test]

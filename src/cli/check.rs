@@ -100,7 +100,7 @@ pub fn run(
             build_args: args.clone(),
             ..Config::default()
         };
-        let (context, errors) = Context::load(Some(file), &overlay);
+        let (context, errors) = Context::load(Some(file), &overlay, None);
         for e in errors {
             let _ = writeln!(err, "{e}");
             unreadable = true;

@@ -66,11 +66,26 @@ impl Server {
 
     /// Initializes with these `initializationOptions` (the client's settings).
     pub fn initialize_with(&mut self, encodings: &[&str], options: Value) -> Value {
+        self.initialize_in(encodings, options, &[])
+    }
+
+    /// Initializes with settings and these workspace folders (URIs).
+    pub fn initialize_in(
+        &mut self,
+        encodings: &[&str],
+        options: Value,
+        folders: &[String],
+    ) -> Value {
+        let folders: Vec<Value> = folders
+            .iter()
+            .map(|uri| json!({ "uri": uri, "name": uri.rsplit('/').next() }))
+            .collect();
         let response = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
+                "workspaceFolders": if folders.is_empty() { Value::Null } else { json!(folders) },
                 // what VS Code and Neovim advertise for workspace edits
                 "capabilities": {
                     "general": { "positionEncodings": encodings },
