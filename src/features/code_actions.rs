@@ -144,9 +144,9 @@ fn in_directive_region(tree: &Tree, source: &dyn Source, node: Node) -> bool {
 
 /// The line break the document uses after a node.
 fn line_ending(tree: &Tree, source: &dyn Source, node: Node) -> &'static str {
-    let end = node.end_byte();
-    let limit = tree.root_node().end_byte().min(end + 2);
-    if source.text(end..limit).starts_with("\r\n") {
+    if node.end_byte() + 2 <= tree.root_node().end_byte()
+        && source.line_break_at(node.end_byte()) == 2
+    {
         "\r\n"
     } else {
         "\n"

@@ -294,12 +294,10 @@ impl CheckDirective {
 pub(crate) fn whole_lines(ctx: &Ctx, range: Range<usize>) -> Range<usize> {
     let start = ctx.source.line_start(range.start);
     let file_end = ctx.tree.root_node().end_byte();
-    let after = ctx.source.text(range.end..file_end.min(range.end + 2));
-    let eol = if after.starts_with("\r\n") {
-        2
-    } else {
-        usize::from(after.starts_with(['\n', '\r']))
-    };
+    let eol = ctx
+        .source
+        .line_break_at(range.end)
+        .min(file_end.saturating_sub(range.end));
     start..range.end + eol
 }
 

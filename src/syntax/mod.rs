@@ -25,6 +25,18 @@ pub trait Source {
     fn text(&self, range: Range<usize>) -> Cow<'_, str>;
     /// The byte offset where the line holding `offset` starts.
     fn line_start(&self, offset: usize) -> usize;
+    /// The byte at an offset, if the text is that long.
+    fn byte_at(&self, offset: usize) -> Option<u8>;
+
+    /// The length of the line break at `offset`: 2 for `\r\n`, 1 for `\n`
+    /// or `\r`, 0 when none starts there.
+    fn line_break_at(&self, offset: usize) -> usize {
+        match (self.byte_at(offset), self.byte_at(offset + 1)) {
+            (Some(b'\r'), Some(b'\n')) => 2,
+            (Some(b'\n' | b'\r'), _) => 1,
+            _ => 0,
+        }
+    }
 }
 
 impl Source for str {
@@ -33,6 +45,9 @@ impl Source for str {
     }
     fn line_start(&self, offset: usize) -> usize {
         self[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+    }
+    fn byte_at(&self, offset: usize) -> Option<u8> {
+        self.as_bytes().get(offset).copied()
     }
 }
 
@@ -44,6 +59,9 @@ impl Source for &str {
     fn line_start(&self, offset: usize) -> usize {
         (**self).line_start(offset)
     }
+    fn byte_at(&self, offset: usize) -> Option<u8> {
+        (**self).byte_at(offset)
+    }
 }
 
 impl Source for ropey::Rope {
@@ -52,6 +70,9 @@ impl Source for ropey::Rope {
     }
     fn line_start(&self, offset: usize) -> usize {
         self.line_to_byte(self.byte_to_line(offset))
+    }
+    fn byte_at(&self, offset: usize) -> Option<u8> {
+        (offset < self.len_bytes()).then(|| self.byte(offset))
     }
 }
 
