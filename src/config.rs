@@ -13,7 +13,8 @@
 //! ```
 //!
 //! The client's settings have the same shape in JSON (`rules`, `buildArgs`,
-//! `docsBaseUrl`, and `maxFileSize` in bytes), optionally under a `dockerfile-lsp` key. When both
+//! `docsBaseUrl`, `maxFileSize` in bytes and `requestTimeout` in
+//! milliseconds), optionally under a `dockerfile-lsp` key. When both
 //! are present the client's settings are applied over the project file's.
 
 use std::collections::BTreeMap;
@@ -58,7 +59,14 @@ pub struct Config {
     /// setting, `maxFileSize`; [`crate::document::DEFAULT_MAX_FILE_SIZE`]
     /// when unset).
     pub max_file_size: Option<usize>,
+    /// How long a request may work, in milliseconds, before the server
+    /// answers it with an error instead (a client setting,
+    /// `requestTimeout`; [`DEFAULT_REQUEST_TIMEOUT_MS`] when unset).
+    pub request_timeout_ms: Option<u64>,
 }
+
+/// The default of the `requestTimeout` setting.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 5_000;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +88,8 @@ struct SettingsShape {
     docs_base_url: Option<String>,
     #[serde(default)]
     max_file_size: Option<usize>,
+    #[serde(default)]
+    request_timeout: Option<u64>,
 }
 
 impl Config {
@@ -99,6 +109,7 @@ impl Config {
             serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
         let mut config = Config::from_parts(shape.rules, shape.build_args, shape.docs_base_url)?;
         config.max_file_size = shape.max_file_size;
+        config.request_timeout_ms = shape.request_timeout;
         Ok(config)
     }
 
@@ -138,6 +149,9 @@ impl Config {
         }
         if over.max_file_size.is_some() {
             out.max_file_size = over.max_file_size;
+        }
+        if over.request_timeout_ms.is_some() {
+            out.request_timeout_ms = over.request_timeout_ms;
         }
         out
     }

@@ -53,6 +53,8 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
         // Lets the end-to-end tests check that a panic in a request handler
         // becomes an error response.
         builder = builder.custom_method("dockerfile-lsp/testPanic", Backend::test_panic);
+        // ... and that a request working past `requestTimeout` is answered.
+        builder = builder.custom_method("dockerfile-lsp/testSlow", Backend::test_slow);
     }
     builder.finish()
 }
@@ -87,6 +89,7 @@ enum Publish {
     Clear(Uri),
 }
 
+#[derive(Clone)]
 pub struct Backend {
     state: Arc<Mutex<State>>,
     publish: mpsc::UnboundedSender<Publish>,
@@ -129,19 +132,52 @@ impl Backend {
 
     /// Runs a feature at a position: converts the position to an offset,
     /// builds the stage graph and calls `work` (guarded against panics).
-    fn at_position<T>(
+    async fn at_position<T: Send + 'static>(
         &self,
-        what: &str,
+        what: &'static str,
         at: &lsp::TextDocumentPositionParams,
-        work: impl FnOnce(&Snapshot, &Analysis, usize, Encoding) -> T,
+        work: impl FnOnce(&Snapshot, &Analysis, usize, Encoding) -> T + Send + 'static,
     ) -> Result<T> {
-        let uri = &at.text_document.uri;
-        let (snapshot, encoding) = self.snapshot(uri)?;
-        guarded(what, || {
-            let offset = position::to_byte(&snapshot.rope, from_lsp(at.position), encoding);
-            let analysis = self.analysis(uri, &snapshot);
+        let uri = at.text_document.uri.clone();
+        let position = at.position;
+        let (snapshot, encoding) = self.snapshot(&uri)?;
+        self.limited(what, move |this| {
+            let offset = position::to_byte(&snapshot.rope, from_lsp(position), encoding);
+            let analysis = this.analysis(&uri, &snapshot);
             work(&snapshot, &analysis, offset, encoding)
         })
+        .await
+    }
+
+    /// Runs a request's work on the blocking pool, guarded against panics,
+    /// and answers with an error naming the `requestTimeout` setting when
+    /// it takes longer than that (the work is left to finish unobserved)
+    /// rather than keep the client waiting.
+    async fn limited<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Backend) -> T + Send + 'static,
+    ) -> Result<T> {
+        let this = self.clone();
+        let limit = self.state().request_timeout();
+        let task = tokio::task::spawn_blocking(move || guarded(what, || work(&this)));
+        match tokio::time::timeout(limit, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(Error {
+                code: ErrorCode::InternalError,
+                message: format!("internal error in {what}: {join}").into(),
+                data: None,
+            }),
+            Err(_) => Err(Error {
+                code: ErrorCode::ServerError(-32803), // RequestFailed
+                message: format!(
+                    "{what} gave up after {} ms on this document (the `requestTimeout` setting)",
+                    limit.as_millis()
+                )
+                .into(),
+                data: None,
+            }),
+        }
     }
 
     /// The analysis of a snapshot, computed once per document version.
@@ -157,7 +193,7 @@ impl Backend {
             .get(&uri)
             .map(Document::snapshot)
             .ok_or_else(|| not_open(&uri))?;
-        guarded("dockerfile-lsp/syntaxTree", || {
+        self.limited("dockerfile-lsp/syntaxTree", move |_| {
             let text = snapshot.rope.to_string();
             SyntaxTree {
                 version: snapshot.version,
@@ -165,6 +201,14 @@ impl Backend {
                 text,
             }
         })
+        .await
+    }
+
+    async fn test_slow(&self) -> Result<()> {
+        self.limited("dockerfile-lsp/testSlow", |_| {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        })
+        .await
     }
 
     async fn test_panic(&self) -> Result<()> {
@@ -215,6 +259,15 @@ impl State {
         for doc in self.documents.values_mut() {
             doc.set_limit(limit);
         }
+    }
+
+    /// How long a request may work before it is answered with an error.
+    fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(
+            self.settings
+                .request_timeout_ms
+                .unwrap_or(crate::config::DEFAULT_REQUEST_TIMEOUT_MS),
+        )
     }
 
     fn max_file_size(&self) -> usize {
@@ -391,7 +444,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
         let uri = at.text_document.uri.clone();
-        self.at_position("definition", &at, |snap, graph, offset, enc| {
+        self.at_position("definition", &at, move |snap, graph, offset, enc| {
             navigation::definition(&snap.tree, graph, offset).map(|r| {
                 lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
                     uri,
@@ -399,11 +452,12 @@ impl LanguageServer for Backend {
                 ))
             })
         })
+        .await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
-        self.at_position("hover", &at, |snap, graph, offset, enc| {
+        self.at_position("hover", &at, move |snap, graph, offset, enc| {
             hover::hover(&snap.tree, &snap.rope, graph, offset).map(|(range, markdown)| {
                 lsp::Hover {
                     contents: lsp::HoverContents::Markup(lsp::MarkupContent {
@@ -414,6 +468,7 @@ impl LanguageServer for Backend {
                 }
             })
         })
+        .await
     }
 
     async fn completion(
@@ -421,7 +476,7 @@ impl LanguageServer for Backend {
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
-        self.at_position("completion", &at, |snap, graph, offset, enc| {
+        self.at_position("completion", &at, move |snap, graph, offset, enc| {
             let found = completion::complete(&snap.tree, &snap.rope, graph, offset);
             let incomplete = found.incomplete;
             let items: Vec<lsp::CompletionItem> = found
@@ -455,13 +510,14 @@ impl LanguageServer for Backend {
                 items,
             }))
         })
+        .await
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let at = params.text_document_position;
         let uri = at.text_document.uri.clone();
         let include = params.context.include_declaration;
-        self.at_position("references", &at, |snap, graph, offset, enc| {
+        self.at_position("references", &at, move |snap, graph, offset, enc| {
             let found = navigation::references(graph, offset, include);
             (!found.is_empty()).then(|| {
                 found
@@ -470,6 +526,7 @@ impl LanguageServer for Backend {
                     .collect()
             })
         })
+        .await
     }
 
     async fn document_highlight(
@@ -477,7 +534,7 @@ impl LanguageServer for Backend {
         params: lsp::DocumentHighlightParams,
     ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
         let at = params.text_document_position_params;
-        self.at_position("documentHighlight", &at, |snap, graph, offset, enc| {
+        self.at_position("documentHighlight", &at, move |snap, graph, offset, enc| {
             let found = navigation::highlights(graph, offset);
             (!found.is_empty()).then(|| {
                 found
@@ -492,13 +549,14 @@ impl LanguageServer for Backend {
                     .collect()
             })
         })
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: lsp::TextDocumentPositionParams,
     ) -> Result<Option<lsp::PrepareRenameResponse>> {
-        self.at_position("prepareRename", &params, |snap, graph, offset, enc| {
+        self.at_position("prepareRename", &params, move |snap, graph, offset, enc| {
             navigation::prepare_rename(graph, offset)
                 .map(|r| {
                     Some(lsp::PrepareRenameResponse::Range(to_lsp_range(
@@ -506,14 +564,16 @@ impl LanguageServer for Backend {
                     )))
                 })
                 .map_err(request_failed)
-        })?
+        })
+        .await?
     }
 
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let at = params.text_document_position;
         let uri = at.text_document.uri.clone();
         let new_name = params.new_name;
-        self.at_position("rename", &at, |snap, graph, offset, enc| {
+        let support = self.state().edit_support;
+        self.at_position("rename", &at, move |snap, graph, offset, enc| {
             let edits = navigation::rename(graph, offset, &new_name).map_err(request_failed)?;
             let edits: Vec<lsp::TextEdit> = edits
                 .into_iter()
@@ -525,9 +585,10 @@ impl LanguageServer for Backend {
                     version: Some(snap.version),
                     edits,
                 }],
-                self.state().edit_support,
+                support,
             ))
-        })?
+        })
+        .await?
     }
 
     async fn document_symbol(
@@ -535,8 +596,8 @@ impl LanguageServer for Backend {
         params: lsp::DocumentSymbolParams,
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let (snap, enc) = self.snapshot(&params.text_document.uri)?;
-        guarded("documentSymbol", || {
-            let analysis = self.analysis(&params.text_document.uri, &snap);
+        self.limited("documentSymbol", move |this| {
+            let analysis = this.analysis(&params.text_document.uri, &snap);
             let found = symbols::document_symbols(&snap.tree, &snap.rope, &analysis.stages);
             Some(lsp::DocumentSymbolResponse::Nested(
                 found
@@ -545,6 +606,7 @@ impl LanguageServer for Backend {
                     .collect(),
             ))
         })
+        .await
     }
 
     async fn semantic_tokens_full(
@@ -553,14 +615,15 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::SemanticTokensResult>> {
         let uri = params.text_document.uri;
         let (snap, enc) = self.snapshot(&uri)?;
-        guarded("semanticTokens/full", || {
+        self.limited("semanticTokens/full", move |this| {
             let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, None);
-            let id = self.remember_tokens(&uri, &snap, data.clone());
+            let id = this.remember_tokens(&uri, &snap, data.clone());
             Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
                 result_id: Some(id),
                 data: to_lsp_tokens(&data),
             }))
         })
+        .await
     }
 
     async fn semantic_tokens_full_delta(
@@ -575,9 +638,9 @@ impl LanguageServer for Backend {
             .get(&uri)
             .filter(|(id, _)| *id == params.previous_result_id)
             .map(|(_, data)| data.clone());
-        guarded("semanticTokens/full/delta", || {
+        self.limited("semanticTokens/full/delta", move |this| {
             let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, None);
-            let id = self.remember_tokens(&uri, &snap, data.clone());
+            let id = this.remember_tokens(&uri, &snap, data.clone());
             Some(match previous {
                 Some(old) => {
                     lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
@@ -599,6 +662,7 @@ impl LanguageServer for Backend {
                 }),
             })
         })
+        .await
     }
 
     async fn semantic_tokens_range(
@@ -606,7 +670,7 @@ impl LanguageServer for Backend {
         params: lsp::SemanticTokensRangeParams,
     ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
         let (snap, enc) = self.snapshot(&params.text_document.uri)?;
-        guarded("semanticTokens/range", || {
+        self.limited("semanticTokens/range", move |_| {
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
             let data = semantic_tokens::tokens(&snap.tree, &snap.rope, enc, Some(range));
@@ -617,6 +681,7 @@ impl LanguageServer for Backend {
                 },
             ))
         })
+        .await
     }
 
     async fn folding_range(
@@ -624,7 +689,7 @@ impl LanguageServer for Backend {
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
         let (snap, _) = self.snapshot(&params.text_document.uri)?;
-        guarded("foldingRange", || {
+        self.limited("foldingRange", move |_| {
             let ranges = folding::folding_ranges(&snap.tree)
                 .into_iter()
                 .filter_map(|(r, kind)| {
@@ -652,6 +717,7 @@ impl LanguageServer for Backend {
                 .collect();
             Some(ranges)
         })
+        .await
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -675,12 +741,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
         let (snap, enc) = self.snapshot(&uri)?;
-        guarded("codeAction", || {
-            let found = diagnostics_of(&self.state, &uri, &snap);
+        self.limited("codeAction", move |this| {
+            let found = diagnostics_of(&this.state, &uri, &snap);
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
             let (config, support) = {
-                let state = self.state();
+                let state = this.state();
                 (state.settings.clone(), state.edit_support)
             };
             // The files around the Dockerfile, read once for both actions.
@@ -738,6 +804,7 @@ impl LanguageServer for Backend {
             }
             (!actions.is_empty()).then_some(actions)
         })
+        .await
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {

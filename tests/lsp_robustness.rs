@@ -230,3 +230,19 @@ fn a_file_over_the_size_limit_is_synced_but_not_analysed() {
     let found = server.diagnostics(URI, 2);
     assert_eq!(found[0]["code"], "FileTooLarge");
 }
+
+#[test]
+fn a_request_working_past_the_time_limit_is_answered_with_an_error() {
+    let mut server = Server::start();
+    server.initialize_with(&["utf-16"], json!({ "requestTimeout": 100 }));
+    server.open(URI, 1, "FROM alpine:3.20\n");
+    // the hook works for two seconds; the answer comes at the limit
+    let response = server.request("dockerfile-lsp/testSlow", Value::Null);
+    assert_eq!(error_code(&response), -32803, "{response}");
+    let message = response["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("gave up after 100 ms") && message.contains("requestTimeout"),
+        "{message}"
+    );
+    still_answers(&mut server);
+}
