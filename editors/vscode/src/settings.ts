@@ -1,5 +1,6 @@
 // The extension's settings, as the server reads them: `rules` (a level per
-// rule code, with `disabledRules` turned into "off") and `buildArgs`.
+// rule code, with `disabledRules` turned into "off"), `buildArgs`, and the
+// limits `maxFileSize` and `requestTimeout`.
 // Pure, so it is tested without VS Code.
 
 export type Level = 'off' | 'error' | 'warning' | 'information' | 'hint';
@@ -7,6 +8,10 @@ export type Level = 'off' | 'error' | 'warning' | 'information' | 'hint';
 export interface ServerSettings {
   rules: Record<string, Level>;
   buildArgs: Record<string, string>;
+  /** Bytes above which a Dockerfile is not analysed (server default when absent). */
+  maxFileSize?: number;
+  /** Milliseconds a request may work before it is answered with an error. */
+  requestTimeout?: number;
 }
 
 /** Reads one setting of the `dockerfile-lsp` section. */
@@ -61,5 +66,17 @@ export function serverSettings(get: Getter): { settings: ServerSettings; problem
   } else {
     problems.push('dockerfile-lsp.buildArgs: expected an object');
   }
-  return { settings: { rules, buildArgs }, problems };
+  const settings: ServerSettings = { rules, buildArgs };
+  for (const key of ['maxFileSize', 'requestTimeout'] as const) {
+    const value = get<unknown>(key, null);
+    if (value === null || value === undefined) {
+      continue;
+    }
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
+      settings[key] = value;
+    } else {
+      problems.push(`dockerfile-lsp.${key}: expected a positive whole number`);
+    }
+  }
+  return { settings, problems };
 }

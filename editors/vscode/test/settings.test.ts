@@ -37,6 +37,13 @@ describe('serverSettings', () => {
     assert.match(problems[2], /buildArgs\.X: expected a string/);
   });
 
+  it('sends the limits when set, and refuses what is not a positive whole number', () => {
+    const { settings, problems } = serverSettings(getter({ maxFileSize: 1048576, requestTimeout: -1 }));
+    assert.strictEqual(settings.maxFileSize, 1048576);
+    assert.strictEqual(settings.requestTimeout, undefined);
+    assert.deepStrictEqual(problems, ['dockerfile-lsp.requestTimeout: expected a positive whole number']);
+  });
+
   it('defaults to nothing', () => {
     assert.deepStrictEqual(serverSettings(getter({})).settings, { rules: {}, buildArgs: {} });
   });
