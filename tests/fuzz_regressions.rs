@@ -53,16 +53,11 @@ fn regressions(target: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Deterministic pseudo-random byte strings (xorshift), biased towards
+/// Deterministic pseudo-random byte strings, biased towards
 /// Dockerfile text by splicing corpus lines in.
 fn random_inputs(count: usize, corpus: &[String]) -> Vec<Vec<u8>> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    };
+    let mut rng = common::Rng(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next();
     let lines: Vec<&str> = corpus.iter().flat_map(|f| f.lines()).collect();
     (0..count)
         .map(|_| {

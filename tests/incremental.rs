@@ -7,20 +7,7 @@ mod common;
 use dockerfile_lsp::syntax;
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
-/// A small deterministic generator (xorshift64*), so failures replay.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use common::Rng;
 
 /// Snippets that stress the scanner: continuations with both escape
 /// characters, newlines, heredocs, quotes, JSON, expansions, flags,

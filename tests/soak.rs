@@ -13,26 +13,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::lsp::Server;
+use common::Rng;
 use dockerfile_lsp::document::{position, Encoding, Position};
 use dockerfile_lsp::robustness::SNIPPETS;
 use ropey::Rope;
 use serde_json::{json, Value};
 
 const NEW_NAMES: [&str; 3] = ["next", "b2", "x y"];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 struct Doc {
     uri: String,

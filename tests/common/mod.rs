@@ -6,6 +6,23 @@ pub mod lsp;
 
 use std::path::{Path, PathBuf};
 
+/// A small deterministic generator (xorshift64*), so failures replay.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
 /// `../shared` beside the project. Tests that need it fail, never skip,
 /// when it is missing.
 pub fn shared_dir() -> PathBuf {
