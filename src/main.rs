@@ -9,7 +9,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// A language server for Dockerfiles that understands multi-stage builds.
 ///
 /// Without a command, serves the Language Server Protocol on stdin/stdout
-/// (logs go to stderr; set DOCKERFILE_LSP_LOG=debug for more).
+/// (logs go to stderr: warnings and errors only; set DOCKERFILE_LSP_LOG=info
+/// or debug for more).
 #[derive(Parser)]
 #[command(name = "dockerfile-lsp", version, about)]
 struct Cli {
@@ -94,12 +95,14 @@ fn main() -> ExitCode {
 }
 
 fn serve() -> i32 {
+    // Warnings and errors only by default: editors (Helix among them) show
+    // every stderr line of a server as an error.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DOCKERFILE_LSP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -32,18 +31,17 @@ use crate::syntax;
 /// code the specification asks for: 0 after a `shutdown` request, else 1.
 pub async fn serve_stdio() -> i32 {
     let (service, socket) = service();
-    crate::transport::serve_framed(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
-        Server::new(input, output, socket).serve(service)
-    })
-    .await;
-    if SHUTDOWN_REQUESTED.load(Ordering::SeqCst) {
+    let shutdown_requested =
+        crate::transport::serve_framed(tokio::io::stdin(), tokio::io::stdout(), |input, output| {
+            Server::new(input, output, socket).serve(service)
+        })
+        .await;
+    if shutdown_requested {
         0
     } else {
         1
     }
 }
-
-static SHUTDOWN_REQUESTED: AtomicBool = AtomicBool::new(false);
 
 /// The LSP service and its client socket, for any transport.
 pub fn service() -> (LspService<Backend>, ClientSocket) {
@@ -381,7 +379,6 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        SHUTDOWN_REQUESTED.store(true, Ordering::SeqCst);
         Ok(())
     }
 

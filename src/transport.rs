@@ -7,6 +7,9 @@
 //! answered with a JSON-RPC parse error (-32700, id null) and skipped. One
 //! writer task owns stdout, so the server's frames and ours never interleave.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
@@ -19,12 +22,17 @@ use tokio::sync::mpsc;
 pub const MAX_MESSAGE: usize = 64 << 20;
 
 /// Runs `serve` on a clean message stream built from `input`, writing its
-/// output and the proxy's own error replies to `output`.
+/// output and the proxy's own error replies to `output`. Returns whether the
+/// client sent a `shutdown` request: read here, in the order the client sent
+/// it, because a client may send `exit` right after `shutdown` without
+/// waiting for the reply (Helix does), and the server stops on `exit` before
+/// the `shutdown` handler has run.
 pub async fn serve_framed<F, Fut>(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
     serve: F,
-) where
+) -> bool
+where
     F: FnOnce(DuplexStream, DuplexStream) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
@@ -35,7 +43,13 @@ pub async fn serve_framed<F, Fut>(
 
     let writer = tokio::spawn(write_frames(output, queue));
     let forwarder = tokio::spawn(forward_server_output(server_out, frames.clone()));
-    tokio::spawn(read_client_input(input, proxy_in, frames.clone()));
+    let shutdown = Arc::new(AtomicBool::new(false));
+    tokio::spawn(read_client_input(
+        input,
+        proxy_in,
+        frames.clone(),
+        shutdown.clone(),
+    ));
 
     serve(server_in, proxy_out).await;
     // The server's side is closed: forward what is left, then stop writing.
@@ -43,6 +57,7 @@ pub async fn serve_framed<F, Fut>(
     let _ = tokio::time::timeout(limit, forwarder).await;
     let _ = frames.send(None);
     let _ = tokio::time::timeout(limit, writer).await;
+    shutdown.load(Ordering::SeqCst)
 }
 
 async fn write_frames(
@@ -72,12 +87,16 @@ async fn read_client_input(
     input: impl AsyncRead + Unpin,
     mut to_server: DuplexStream,
     frames: mpsc::UnboundedSender<Option<Vec<u8>>>,
+    shutdown: Arc<AtomicBool>,
 ) {
     let mut reader = BufReader::new(input);
     loop {
         match read_frame(&mut reader).await {
             Ok(Some(Frame::Message(body))) => {
-                if serde_json::from_slice::<Value>(&body).is_ok() {
+                if let Ok(message) = serde_json::from_slice::<Value>(&body) {
+                    if message["method"] == "shutdown" && message.get("id").is_some() {
+                        shutdown.store(true, Ordering::SeqCst);
+                    }
                     if to_server.write_all(&frame(&body)).await.is_err() {
                         return;
                     }

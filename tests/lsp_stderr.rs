@@ -1,0 +1,89 @@
+//! At its default log level the server writes nothing to stderr in a normal
+//! session: editors such as Helix show every stderr line of a server as an
+//! error. `DOCKERFILE_LSP_LOG=info` brings the informational lines back.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+fn frame(message: &Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Runs one editor-like session (initialize, open, hover, shutdown and an
+/// `exit` sent without waiting for the reply, as Helix does) and returns
+/// what the server wrote to stderr.
+fn session_stderr(log: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"));
+    command.env_remove("DOCKERFILE_LSP_LOG");
+    if let Some(level) = log {
+        command.env("DOCKERFILE_LSP_LOG", level);
+    }
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let mut stdout = child.stdout.take().unwrap();
+    let (replied, reply) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(&mut stdout);
+        let _ = replied.send(common::lsp::read_message(&mut reader));
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&frame(&json!({
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": { "capabilities": {}, "processId": null, "rootUri": null }
+        })))
+        .unwrap();
+    stdin.flush().unwrap();
+    // Notifications sent before the initialize reply are dropped: wait for it.
+    let first = reply
+        .recv_timeout(common::lsp::TIMEOUT)
+        .expect("an initialize reply in time")
+        .expect("an initialize reply");
+    assert!(first["result"]["capabilities"].is_object(), "{first}");
+    let uri = "file:///tmp/stderr-test/Dockerfile";
+    for message in [
+        json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": uri, "languageId": "dockerfile", "version": 1,
+                "text": "FROM node:20 AS build\nRUN npm ci\nFROM nginx\nCOPY --from=build /app /usr/share/nginx/html\n" } } }),
+        json!({ "jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {
+            "textDocument": { "uri": uri }, "position": { "line": 0, "character": 18 } } }),
+        json!({ "jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null }),
+        json!({ "jsonrpc": "2.0", "method": "exit", "params": null }),
+    ] {
+        stdin.write_all(&frame(&message)).unwrap();
+    }
+    stdin.flush().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status}; stderr: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_normal_session_writes_nothing_to_stderr_by_default() {
+    let stderr = session_stderr(None);
+    assert_eq!(stderr, "", "stderr at the default log level");
+}
+
+#[test]
+fn info_logging_can_be_turned_on() {
+    let stderr = session_stderr(Some("info"));
+    assert!(stderr.contains("initialized"), "stderr: {stderr}");
+}
