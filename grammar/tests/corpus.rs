@@ -77,7 +77,7 @@ fn corpus_cases_parse_to_their_expected_trees() {
     files.sort();
     let mut parser = tree_sitter::Parser::new();
     parser
-        .set_language(&tree_sitter_dockerfile::LANGUAGE.into())
+        .set_language(&tree_sitter_dockerfile_lsp::LANGUAGE.into())
         .unwrap();
     let mut count = 0;
     let mut failures = Vec::new();

@@ -132,7 +132,7 @@ mod alloc {
 
 /// The Dockerfile language of our grammar.
 pub fn language() -> Language {
-    tree_sitter_dockerfile::LANGUAGE.into()
+    tree_sitter_dockerfile_lsp::LANGUAGE.into()
 }
 
 /// A parser set up for Dockerfiles.

@@ -13,5 +13,5 @@ fn main() {
         c_config.file(&path);
         println!("cargo:rerun-if-changed={}", path.to_str().unwrap());
     }
-    c_config.compile("tree-sitter-dockerfile");
+    c_config.compile("tree-sitter-dockerfile-lsp");
 }

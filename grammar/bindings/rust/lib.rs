@@ -3,7 +3,7 @@
 //! ```
 //! let mut parser = tree_sitter::Parser::new();
 //! parser
-//!     .set_language(&tree_sitter_dockerfile::LANGUAGE.into())
+//!     .set_language(&tree_sitter_dockerfile_lsp::LANGUAGE.into())
 //!     .expect("the grammar's ABI matches the tree-sitter crate");
 //! let tree = parser.parse("FROM alpine AS base\n", None).unwrap();
 //! assert!(!tree.root_node().has_error());
