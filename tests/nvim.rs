@@ -90,3 +90,50 @@ fn neovim_gets_diagnostics_hover_definition_and_code_actions() {
     // every step reported, none failed
     assert_eq!(report.matches("ok   ").count(), 21, "{report}");
 }
+
+/// The Lua block of the "nvim-lspconfig" section of editors/nvim/README.md:
+/// the configuration a user copies when not using the plugin.
+fn readme_snippet() -> String {
+    let readme = std::fs::read_to_string(root().join("editors/nvim/README.md")).unwrap();
+    let section = readme
+        .split_once("## nvim-lspconfig")
+        .expect("an nvim-lspconfig section in editors/nvim/README.md")
+        .1;
+    let block = section
+        .split_once("```lua\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a Lua block in the nvim-lspconfig section")
+        .0;
+    block.to_string()
+}
+
+#[test]
+fn the_readme_configuration_starts_the_server_without_the_plugin() {
+    let nvim = nvim();
+    let dir = common::temp_dir("nvim-snippet");
+    let snippet = dir.join("init.lua");
+    std::fs::write(&snippet, readme_snippet()).unwrap();
+    let work = dir.join("project");
+    std::fs::create_dir_all(&work).unwrap();
+    // `dockerfile-lsp` on PATH, as `cargo install` leaves it.
+    let bin = Path::new(env!("CARGO_BIN_EXE_dockerfile-lsp"))
+        .parent()
+        .unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = Command::new(&nvim)
+        .args(["--headless", "--clean", "-l"])
+        .arg(root().join("tests/nvim/snippet.lua"))
+        .arg(&snippet)
+        .arg(&work)
+        .env("PATH", path)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .output()
+        .expect("nvim runs");
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "Neovim checks failed:\n{report}");
+    assert_eq!(report.matches("ok   ").count(), 12, "{report}");
+}
