@@ -65,7 +65,10 @@ fn emacs_eglot_gets_diagnostics_hover_definition_and_code_actions() {
         .arg(root().join("editors/emacs"))
         .arg("-l")
         .arg(root().join("tests/emacs/e2e.el"))
-        .env("DOCKERFILE_LSP_SERVER", env!("CARGO_BIN_EXE_dockerfile-lsp"))
+        .env(
+            "DOCKERFILE_LSP_SERVER",
+            env!("CARGO_BIN_EXE_dockerfile-lsp"),
+        )
         .env("DOCKERFILE_LSP_E2E_FILE", &file)
         .env("HOME", &home)
         .env_remove("XDG_CONFIG_HOME")
@@ -90,7 +93,10 @@ fn emacs_eglot_gets_diagnostics_hover_definition_and_code_actions() {
     let Some(status) = status else {
         panic!("Emacs did not finish within {TIMEOUT:?}:\n{report}");
     };
-    assert!(status.success(), "Emacs checks failed ({status}):\n{report}");
+    assert!(
+        status.success(),
+        "Emacs checks failed ({status}):\n{report}"
+    );
     let lines: Vec<&str> = report.lines().collect();
     assert!(
         !lines.iter().any(|l| l.starts_with("FAIL ")),

@@ -28,7 +28,7 @@
   :prefix "dockerfile-lsp-")
 
 (defcustom dockerfile-lsp-program "dockerfile-lsp"
-  "The dockerfile-lsp executable: a name found on `exec-path' or a path."
+  "The dockerfile-lsp executable: a name found on variable `exec-path' or a path."
   :type 'string)
 
 (defcustom dockerfile-lsp-args nil
@@ -128,12 +128,15 @@ This is what `auto-mode-alist' runs for Dockerfiles."
 
 ;;;; eglot
 
+(defvar eglot-server-programs)
+(declare-function eglot-ensure "eglot" ())
+
 (defun dockerfile-lsp-contact (&rest _)
-  "The command eglot runs for dockerfile-lsp."
+  "Return the command that starts dockerfile-lsp, for eglot."
   (cons dockerfile-lsp-program dockerfile-lsp-args))
 
 (defun dockerfile-lsp--eglot-entry ()
-  "Our entry in `eglot-server-programs'."
+  "Return our entry for `eglot-server-programs'."
   (cons (mapcar (lambda (mode) (list mode :language-id "dockerfile"))
                 dockerfile-lsp-modes)
         #'dockerfile-lsp-contact))
@@ -141,6 +144,7 @@ This is what `auto-mode-alist' runs for Dockerfiles."
 ;;;###autoload
 (defun dockerfile-lsp-register ()
   "Put dockerfile-lsp first in `eglot-server-programs' for Dockerfile modes."
+  (require 'eglot)
   (let ((entry (dockerfile-lsp--eglot-entry)))
     (setq eglot-server-programs
           (cons entry (delete entry eglot-server-programs)))))

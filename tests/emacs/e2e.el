@@ -120,6 +120,9 @@ Returns the line number, or nil when TEXT is not there."
     ;; Open the fixture as a user would: eglot-ensure from the mode hook,
     ;; connecting once the command (here, find-file) is over.
     (dockerfile-lsp-enable-auto-start)
+    ;; Settings as the README shows them.
+    (setq-default eglot-workspace-configuration
+                  '(:dockerfile-lsp (:rules (:NoDockerignore "off"))))
     (find-file file)
     (e2e-check (eq major-mode mode) "the fixture opens in %s" major-mode)
     (when (eq major-mode 'dockerfile-lsp-mode)
@@ -134,8 +137,11 @@ Returns the line number, or nil when TEXT is not there."
       (e2e-check (equal (eglot--language-id server) "dockerfile")
                  "the language id is dockerfile (%s)" (eglot--language-id server))
 
-      ;; Diagnostics arrive in flymake.
+      ;; Diagnostics arrive in flymake, with the settings applied.
       (e2e-check (e2e-wait 15 #'flymake-diagnostics) "diagnostics arrive in flymake")
+      (e2e-check (e2e-wait 10 (lambda () (and (e2e-has-code "FromAsCasing" 2)
+                                              (not (e2e-has-code "NoDockerignore" 2)))))
+                 "the setting turns NoDockerignore off: %S" (e2e-diagnostics))
       (let ((diag (e2e-has-code "FromAsCasing" 2)))
         (e2e-check diag "FromAsCasing on line 2: %S" (e2e-diagnostics))
         (e2e-check (and diag (string-match-p "casing" (nth 2 diag)))
