@@ -134,8 +134,8 @@ Returns the line number, or nil when TEXT is not there."
     (let ((server (e2e-wait 15 (lambda () (and (eglot-managed-p) (eglot-current-server))))))
       (unless (e2e-check server "eglot connects to the server and manages the buffer")
         (e2e-finish))
-      (e2e-check (equal (eglot--language-id server) "dockerfile")
-                 "the language id is dockerfile (%s)" (eglot--language-id server))
+      (let ((id (plist-get (eglot--TextDocumentItem) :languageId)))
+        (e2e-check (equal id "dockerfile") "the language id is dockerfile (%s)" id))
 
       ;; Diagnostics arrive in flymake, with the settings applied.
       (e2e-check (e2e-wait 15 #'flymake-diagnostics) "diagnostics arrive in flymake")
