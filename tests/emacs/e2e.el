@@ -137,7 +137,7 @@ Returns the line number, or nil when TEXT is not there."
       (let ((id (plist-get (eglot--TextDocumentItem) :languageId)))
         (e2e-check (equal id "dockerfile") "the language id is dockerfile (%s)" id))
 
-      ;; Diagnostics arrive in flymake, with the settings applied.
+      ;; Diagnostics arrive in flymake.
       (e2e-check (e2e-wait 15 #'flymake-diagnostics) "diagnostics arrive in flymake")
       ;; The setting reaches the server right after didOpen; the first
       ;; version's diagnostics may have been computed before it (a server
