@@ -194,6 +194,12 @@ impl Screen {
     }
 }
 
+/// A command's answer on the message line (not the prompt being typed).
+fn answered(screen: &Screen) -> bool {
+    let message = screen.message();
+    !message.is_empty() && !message.starts_with(':')
+}
+
 /// Everything Helix reads and writes, in one temporary folder.
 struct Sandbox {
     dir: PathBuf,
@@ -553,8 +559,9 @@ fn log_records(log: &str) -> Vec<(String, String, String)> {
 /// stderr (Helix logs those as errors), with one exception: on `:q!` Helix
 /// sends `shutdown` and `exit` back to back and does not wait: it kills the
 /// server (SIGKILL, when it drops the process) within milliseconds, and its
-/// stream readers then log, racily, that the server's streams closed. Those
-/// records, after `exit` was sent, are Helix's own and tolerated.
+/// stream readers then log, racily, that the server's streams closed (or
+/// ended mid-message, when the kill lands mid-write). Those records, after
+/// `exit` was sent, are Helix's own and tolerated.
 fn check_log(log: &str) -> Result<(), String> {
     let records = log_records(log);
     let exit = "dockerfile-lsp -> {\"jsonrpc\":\"2.0\",\"method\":\"exit\"";
@@ -570,9 +577,16 @@ fn check_log(log: &str) -> Result<(), String> {
             && target == "helix_lsp::transport"
             && (text == "dockerfile-lsp err: <- StreamClosed"
                 || text.starts_with("Could not close request on a closed channel (id=")
+                || (text.starts_with("Exiting dockerfile-lsp after unexpected error: IO(")
+                    && text.contains("UnexpectedEof"))
                 || text.starts_with("err: <- Other(failed to send a message to server"));
         if text.starts_with("dockerfile-lsp err <- ") {
             problems.push(format!("the server wrote to stderr: {text}"));
+        } else if i > exit_sent && text.starts_with("dockerfile-lsp <- ServerError(-32800)") {
+            problems.push(format!(
+                "the server answered a request (`shutdown`, sent with `exit` right after it) \
+                 with an error: {text}"
+            ));
         } else if (level == "ERROR" || level == "WARN") && !helix_exit_noise {
             problems.push(format!("{level} {target}: {text}"));
         }
@@ -670,7 +684,7 @@ fn helix_detects_highlights_and_uses_the_server() {
     )
     .unwrap();
     std::fs::write(sandbox.work.join(".dockerignore"), "node_modules\n").unwrap();
-    for name in &NAMES[1..] {
+    for name in NAMES[1..].iter().chain(&["notes"]) {
         std::fs::write(sandbox.work.join(name), "FROM alpine:3.20\n").unwrap();
     }
 
@@ -732,7 +746,7 @@ fn helix_detects_highlights_and_uses_the_server() {
     hx.wait_cursor_line(11);
     hx.keys(&["Space", "k"]);
     hx.wait("the hover on stage build", STEP, |s| {
-        s.has("Takes /app/node_modules from deps") && s.has("Used by: runner")
+        s.has("Used by: runner")
     });
     hx.keys(&["Escape"]);
     hx.wait("the hover to close", STEP, |s| !s.has("Used by: runner"));
@@ -804,11 +818,17 @@ fn helix_detects_highlights_and_uses_the_server() {
             s.status().contains(&format!(" {name} ")) && s.message().is_empty()
         });
         hx.command("lang");
-        let screen = hx.wait(&format!(":lang in {name}"), STEP, |s| {
-            !s.message().is_empty()
-        });
+        let screen = hx.wait(&format!(":lang in {name}"), STEP, answered);
         assert_eq!(screen.message(), "dockerfile", "{name}:\n{}", screen.text());
     }
+    // ... and `:lang` tells: a file of another name is text.
+    hx.command("o notes");
+    hx.wait("notes open", STEP, |s| {
+        s.status().contains(" notes ") && s.message().is_empty()
+    });
+    hx.command("lang");
+    let screen = hx.wait(":lang in notes", STEP, answered);
+    assert_eq!(screen.message(), "text", "notes:\n{}", screen.text());
 
     // A clean exit: status 0, the server gone, nothing in Helix's log.
     let status = hx.quit();
