@@ -123,7 +123,10 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
     new Promise<ChildProcess>((resolve, reject) => {
       const proc = spawn(found.path, [], { stdio: 'pipe', windowsHide: true });
       child = proc;
-      proc.once('spawn', () => resolve(proc));
+      proc.once('spawn', () => {
+        log('Info', `Server started (pid ${proc.pid}).`);
+        resolve(proc);
+      });
       proc.once('error', (error) => reject(error));
       proc.stderr.on('data', (data: Buffer) => {
         stderr.push(...data.toString('utf8').split('\n'));
@@ -135,9 +138,7 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
         if (stopping) {
           log('Info', 'Server stopped.');
         } else {
-          const reason = exitReason(code, signal, stderr);
-          log('Error', `Server exited: ${reason}`);
-          onExit(reason);
+          onExit(exitReason(code, signal, stderr)); // logged and shown by the lifecycle
         }
       });
     });
