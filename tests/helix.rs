@@ -350,6 +350,8 @@ fn output_text(out: &Output) -> String {
 /// A tmux server of our own (its own socket), killed when dropped.
 struct Tmux {
     socket: String,
+    /// The socket's file, removed with the server.
+    socket_path: Option<PathBuf>,
 }
 
 impl Tmux {
@@ -366,6 +368,9 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.run(&["kill-server"]);
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -394,8 +399,9 @@ impl<'a> Helix<'a> {
         // -v: the log holds every message, so it shows when `exit` was sent.
         let script_path = sandbox.dir.join("run-hx.sh");
         std::fs::write(&script_path, script).unwrap();
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket: format!("dockerfile-lsp-helix-{}", std::process::id()),
+            socket_path: None,
         };
         let (w, h) = (WIDTH.to_string(), HEIGHT.to_string());
         let command = format!("sh {}", sh_quote(&script_path));
@@ -415,6 +421,9 @@ impl<'a> Helix<'a> {
             "tmux new-session: {}",
             output_text(&out)
         );
+        let out = tmux.run(&["display-message", "-p", "#{socket_path}"]);
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        tmux.socket_path = (out.status.success() && !path.is_empty()).then(|| PathBuf::from(path));
         Helix {
             tmux,
             sandbox,
