@@ -64,8 +64,12 @@ struct State {
     /// The analysis of each document at the version it was computed for:
     /// requests at an unchanged version share it.
     analyses: HashMap<Uri, (i32, Arc<Analysis>)>,
-    /// The diagnostics of each document at a version, for code actions.
-    diagnostics: HashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>,
+    /// The diagnostics of each document at a version and settings
+    /// generation, for code actions.
+    diagnostics: HashMap<Uri, (i32, u64, Arc<Vec<Diagnostic>>)>,
+    /// Bumped by every settings change: diagnostics computed with older
+    /// settings are neither kept nor reused.
+    settings_generation: u64,
     /// The semantic tokens last sent for each document, by result id, for
     /// `semanticTokens/full/delta`.
     semantic: HashMap<Uri, (String, Arc<Vec<u32>>)>,
@@ -253,6 +257,7 @@ impl State {
             }
         }
         self.diagnostics.clear();
+        self.settings_generation += 1;
         let limit = self.max_file_size();
         for doc in self.documents.values_mut() {
             doc.set_limit(limit);
@@ -866,14 +871,19 @@ fn diagnostics_until(
 ) -> Option<Arc<Vec<Diagnostic>>> {
     let settings = {
         let state = lock(state);
-        if let Some((version, found)) = state.diagnostics.get(uri) {
-            if *version == snapshot.version {
+        let generation = state.settings_generation;
+        if let Some((version, computed_with, found)) = state.diagnostics.get(uri) {
+            if *version == snapshot.version && *computed_with == generation {
                 return Some(found.clone());
             }
         }
-        (state.settings.clone(), state.settings_error.clone())
+        (
+            state.settings.clone(),
+            state.settings_error.clone(),
+            generation,
+        )
     };
-    let (settings, settings_error) = settings;
+    let (settings, settings_error, generation) = settings;
     if let Some(size) = snapshot.oversized {
         return Some(Arc::new(vec![too_large(size, &settings)]));
     }
@@ -902,10 +912,12 @@ fn diagnostics_until(
     }));
     let found = Arc::new(found);
     let mut state = lock(state);
-    if state.is_at(uri, snapshot.version) {
+    // Settings that changed meanwhile make this result stale: the change
+    // queued a new computation, which must not find this one.
+    if state.is_at(uri, snapshot.version) && state.settings_generation == generation {
         state
             .diagnostics
-            .insert(uri.clone(), (snapshot.version, found.clone()));
+            .insert(uri.clone(), (snapshot.version, generation, found.clone()));
     }
     Some(found)
 }

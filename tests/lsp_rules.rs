@@ -380,3 +380,52 @@ fn edits_take_the_form_the_client_supports() {
         "{actions:?}"
     );
 }
+
+#[test]
+fn settings_that_arrive_while_diagnostics_are_computed_apply_to_that_version() {
+    // A document big enough that its first diagnostics are still being
+    // computed when the settings change arrives (eglot sends its settings
+    // right after didOpen).
+    let mut text = String::from("FROM alpine:3.20 AS Base\n");
+    for i in 0..2000 {
+        text.push_str(&format!("FROM base AS s{i}\nRUN echo {i}\n"));
+    }
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    let uri = "untitled:Dockerfile-settings-race";
+    server.open(uri, 1, &text);
+    // Into the computation (which takes a few hundred milliseconds here);
+    // before the fix this failed with anything from 20 to 200 ms.
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "dockerfile-lsp": { "rules": { "StageNameCasing": "off" } } } }),
+    );
+    // Diagnostics computed with the old settings may be published first;
+    // ones with the new settings must follow for the same version.
+    server.wait_for("diagnostics of v1 without StageNameCasing", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"] == 1
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().all(|d| d["code"] != "StageNameCasing"))
+    });
+    // ... and code actions read the same, current diagnostics.
+    let response = server.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri },
+                "range": { "start": { "line": 0, "character": 20 }, "end": { "line": 0, "character": 24 } },
+                "context": { "diagnostics": [] } }),
+    );
+    // (null: no action at all)
+    let titles: Vec<&str> = response["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        titles.iter().all(|t| !t.contains("StageNameCasing")),
+        "{titles:?}"
+    );
+}
