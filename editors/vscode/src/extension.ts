@@ -59,9 +59,15 @@ function probe(file: string): Promise<Probe> {
   return new Promise((resolve) => {
     execFile(file, ['--version'], { timeout: 5000, windowsHide: true }, (error, stdout, stderr) => {
       if (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const detail = String(stderr).trim().split('\n')[0];
-        resolve({ failure: `${code ?? error.message}${detail ? `: ${detail}` : ''}` });
+        const { code, signal } = error as { code?: number | string; signal?: string };
+        const how =
+          typeof code === 'number' ? `exit code ${code}` : signal ? `killed by ${signal}` : (code ?? error.message);
+        // (A binary for another platform may be run by /bin/sh, which prints its bytes.)
+        const detail = String(stderr)
+          .trim()
+          .split('\n')[0]
+          .replace(/[^\x20-\x7e]+/g, '?');
+        resolve({ failure: `${how}${detail ? `: ${detail.slice(0, 200)}` : ''}` });
       } else {
         resolve({ output: String(stdout) });
       }

@@ -8,6 +8,7 @@
 //   VSIX          the package to install
 //   MODE          "full" (the platform package: everything) or "universal"
 //                 (no bundled server: the one on PATH is used)
+//   SERVER_DIR    (universal) the folder with dockerfile-lsp, for PATH
 //   OUTPUT_DIR    where screenshots and logs are kept
 //   CHROMIUM      the browser (default /usr/bin/chromium)
 //
@@ -46,7 +47,17 @@ const userData = path.join(tmp, 'user-data');
 const extensions = path.join(tmp, 'extensions');
 const workspace = path.join(tmp, 'workspace');
 const empty = path.join(tmp, 'empty');
-const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
+const home = path.join(tmp, 'home');
+// code-server gets a home of its own. Its extension host takes PATH from a
+// login shell (as VS Code does), so a PATH for the server is set the way a
+// user would set it: in ~/.profile.
+const env = {
+  ...process.env,
+  HOME: home,
+  SHELL: '/bin/sh',
+  XDG_CONFIG_HOME: path.join(tmp, 'config'),
+  XDG_DATA_HOME: path.join(tmp, 'data'),
+};
 
 let server: ChildProcess | undefined;
 let context: BrowserContext | undefined;
@@ -289,6 +300,12 @@ before(async function () {
   assert.ok(fs.existsSync(VSIX), `no package at ${VSIX}`);
 
   fs.cpSync(FIXTURES, workspace, { recursive: true });
+  fs.mkdirSync(home, { recursive: true });
+  if (MODE === 'universal') {
+    const dir = required('SERVER_DIR');
+    assert.ok(fs.existsSync(path.join(dir, 'dockerfile-lsp')), `no dockerfile-lsp in SERVER_DIR ${dir}`);
+    fs.writeFileSync(path.join(home, '.profile'), `PATH=${JSON.stringify(dir)}:"$PATH"\nexport PATH\n`);
+  }
   fs.mkdirSync(empty, { recursive: true });
   fs.writeFileSync(path.join(empty, 'notes.txt'), 'Nothing for Docker here.\n');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -420,6 +437,31 @@ if (MODE === 'universal') {
       await screenshot('universal-from-PATH');
       await assertNoErrorToasts('after the start');
       assertCleanLog();
+    });
+
+    it('skips a bundled binary that cannot run here, says so, and uses PATH', async function () {
+      // What a package for another platform would hold: a Mach-O header.
+      const installed = fs.readdirSync(extensions).find((name) => name.startsWith('dockerfile-lsp.dockerfile-lsp-'));
+      assert.ok(installed, `the extension is not in ${extensions}`);
+      const bundled = path.join(extensions, installed, 'server', 'dockerfile-lsp');
+      fs.mkdirSync(path.dirname(bundled), { recursive: true });
+      fs.writeFileSync(bundled, Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0, 0, 1]), Buffer.alloc(64)]));
+      fs.chmodSync(bundled, 0o755);
+      const started = count(outputLog(), 'Server started (pid');
+      await runCommand('Dockerfile LSP: Restart Server');
+      await startedTimes(started + 1);
+      const warning = page.locator('.notifications-toasts .notification-toast', { hasText: 'cannot run on this machine' }).first();
+      await warning.waitFor({ timeout: 15000 });
+      assert.match(await warning.innerText(), /another platform\? Trying PATH/);
+      const log = outputLog();
+      assert.match(log, /\[Warn {2}- [^\]]*\] The server bundled with the extension \(.*\) cannot run on this machine/, log);
+      assert.match(log.slice(log.lastIndexOf('cannot run on this machine')), /Starting \S+ \(dockerfile-lsp \S+, PATH\)/, log);
+      await until('squiggles in app.dockerfile', async () => (await squiggles()) > 0);
+      await sleep(600);
+      await screenshot('universal-bundled-skipped');
+      await assertNoErrorToasts('after skipping the bundled binary');
+      assertCleanLog();
+      fs.rmSync(path.dirname(bundled), { recursive: true, force: true });
     });
   });
 } else {
