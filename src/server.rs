@@ -70,6 +70,9 @@ struct State {
     /// Bumped by every settings change: diagnostics computed with older
     /// settings are neither kept nor reused.
     settings_generation: u64,
+    /// `shutdown` was requested: no more diagnostics are computed or sent
+    /// (the client may close the connection at any moment).
+    shut_down: bool,
     /// The semantic tokens last sent for each document, by result id, for
     /// `semanticTokens/full/delta`.
     semantic: HashMap<Uri, (String, Arc<Vec<u32>>)>,
@@ -384,6 +387,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state().shut_down = true;
         Ok(())
     }
 
@@ -955,6 +959,7 @@ async fn publisher(
 ) {
     while let Some(item) = queue.recv().await {
         match item {
+            Publish::Clear(_) if lock(&state).shut_down => continue,
             Publish::Clear(uri) => client.publish_diagnostics(uri, Vec::new(), None).await,
             Publish::Snapshot(uri, snapshot) => {
                 let Some(encoding) = current(&state, &uri, snapshot.version) else {
@@ -984,10 +989,11 @@ async fn publisher(
     }
 }
 
-/// The encoding, if `version` is still the document's current version.
+/// The encoding, if `version` is still the document's current version (and
+/// the server is not shutting down).
 fn current(state: &Mutex<State>, uri: &Uri, version: i32) -> Option<Encoding> {
     let state = lock(state);
-    state.is_at(uri, version).then_some(state.encoding)
+    (state.is_at(uri, version) && !state.shut_down).then_some(state.encoding)
 }
 
 /// UTF-8 when the client offers it (no conversion at all), else UTF-16,

@@ -21,12 +21,33 @@ use tokio::sync::mpsc;
 /// buffered.
 pub const MAX_MESSAGE: usize = 64 << 20;
 
+/// How long an `exit` waits for the reply to a `shutdown` sent before it.
+pub const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The `shutdown` request as the client sent it, and its reply.
+#[derive(Default)]
+struct Shutdown {
+    requested: AtomicBool,
+    /// The id of the `shutdown` request not answered yet.
+    pending: std::sync::Mutex<Option<Value>>,
+    answered: tokio::sync::Notify,
+}
+
+impl Shutdown {
+    fn pending(&self) -> std::sync::MutexGuard<'_, Option<Value>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Runs `serve` on a clean message stream built from `input`, writing its
 /// output and the proxy's own error replies to `output`. Returns whether the
-/// client sent a `shutdown` request: read here, in the order the client sent
-/// it, because a client may send `exit` right after `shutdown` without
-/// waiting for the reply (Helix does), and the server stops on `exit` before
-/// the `shutdown` handler has run.
+/// client sent a `shutdown` request.
+///
+/// A client may send `exit` right after `shutdown` without waiting for the
+/// reply (Helix does). The server stops on `exit` and cancels what is still
+/// running, so `exit` is held here until the `shutdown` reply has been
+/// forwarded (for at most [`SHUTDOWN_WAIT`]), and whether `shutdown` came is
+/// read here, in the order the client sent it.
 pub async fn serve_framed<F, Fut>(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
@@ -42,8 +63,12 @@ where
     let (frames, queue) = mpsc::unbounded_channel::<Option<Vec<u8>>>();
 
     let writer = tokio::spawn(write_frames(output, queue));
-    let forwarder = tokio::spawn(forward_server_output(server_out, frames.clone()));
-    let shutdown = Arc::new(AtomicBool::new(false));
+    let shutdown = Arc::new(Shutdown::default());
+    let forwarder = tokio::spawn(forward_server_output(
+        server_out,
+        frames.clone(),
+        shutdown.clone(),
+    ));
     tokio::spawn(read_client_input(
         input,
         proxy_in,
@@ -57,7 +82,7 @@ where
     let _ = tokio::time::timeout(limit, forwarder).await;
     let _ = frames.send(None);
     let _ = tokio::time::timeout(limit, writer).await;
-    shutdown.load(Ordering::SeqCst)
+    shutdown.requested.load(Ordering::SeqCst)
 }
 
 async fn write_frames(
@@ -74,11 +99,20 @@ async fn write_frames(
 async fn forward_server_output(
     from_server: DuplexStream,
     frames: mpsc::UnboundedSender<Option<Vec<u8>>>,
+    shutdown: Arc<Shutdown>,
 ) {
     let mut reader = BufReader::new(from_server);
     while let Ok(Some(Frame::Message(body))) = read_frame(&mut reader).await {
         if frames.send(Some(frame(&body))).is_err() {
             return;
+        }
+        let mut pending = shutdown.pending();
+        if let Some(id) = pending.as_ref() {
+            let reply = serde_json::from_slice::<Value>(&body).ok();
+            if reply.is_some_and(|r| r.get("method").is_none() && r.get("id") == Some(id)) {
+                *pending = None;
+                shutdown.answered.notify_one();
+            }
         }
     }
 }
@@ -87,15 +121,26 @@ async fn read_client_input(
     input: impl AsyncRead + Unpin,
     mut to_server: DuplexStream,
     frames: mpsc::UnboundedSender<Option<Vec<u8>>>,
-    shutdown: Arc<AtomicBool>,
+    shutdown: Arc<Shutdown>,
 ) {
     let mut reader = BufReader::new(input);
     loop {
         match read_frame(&mut reader).await {
             Ok(Some(Frame::Message(body))) => {
                 if let Ok(message) = serde_json::from_slice::<Value>(&body) {
-                    if message["method"] == "shutdown" && message.get("id").is_some() {
-                        shutdown.store(true, Ordering::SeqCst);
+                    match (&message["method"], message.get("id")) {
+                        (method, Some(id)) if method == "shutdown" => {
+                            shutdown.requested.store(true, Ordering::SeqCst);
+                            *shutdown.pending() = Some(id.clone());
+                        }
+                        (method, None) if method == "exit" => {
+                            let waiting = shutdown.pending().is_some();
+                            if waiting {
+                                let answered = shutdown.answered.notified();
+                                let _ = tokio::time::timeout(SHUTDOWN_WAIT, answered).await;
+                            }
+                        }
+                        _ => {}
                     }
                     if to_server.write_all(&frame(&body)).await.is_err() {
                         return;
