@@ -39,9 +39,18 @@ function log(level: 'Info' | 'Warn' | 'Error', message: string): void {
   output?.appendLine(`[${level.padEnd(5)} - ${new Date().toLocaleTimeString()}] ${message}`);
 }
 
-/** The library's client, with its notifications turned into log lines. */
+/**
+ * The library's client, with its notifications turned into log lines. A
+ * request or change that fails because the client is not running (a
+ * restart stopped it while the request waited for the start, or the server
+ * died) is expected: logged as information, not as an error.
+ */
 class QuietClient extends LanguageClient {
   override error(message: string, data?: unknown): void {
+    if (!this.isRunning() && /^Request .* failed\.$|pending changes failed/.test(message)) {
+      super.info(`${message} (the server is not running: ${describe(data)})`, undefined, false);
+      return;
+    }
     super.error(message, data, false);
   }
 }

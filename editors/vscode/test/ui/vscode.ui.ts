@@ -586,17 +586,21 @@ if (MODE === 'universal') {
       await screenshot('setting-rule-off');
     });
 
-    it('Restart Server while running, and twice in a row (the second while the first starts): no error', async function () {
+    it('Restart Server while running, and several times in a row (each while the one before starts): no error', async function () {
       await openFile('app.dockerfile');
       await until('squiggles in app.dockerfile', async () => (await squiggles()) > 0);
       await clearNotifications();
       const started = count(outputLog(), 'Server started (pid');
       await runCommand('Dockerfile LSP: Restart Server');
       await startedTimes(started + 1);
-      await page.keyboard.press(RESTART_KEY);
-      await sleep(30);
-      await page.keyboard.press(RESTART_KEY);
-      await startedTimes(started + 3);
+      // Three more in a row: each queues behind the one before, so the next
+      // stop comes right as a start ends, while VS Code's first requests to
+      // the new server wait for it.
+      for (let i = 0; i < 3; i++) {
+        await page.keyboard.press(RESTART_KEY);
+        await sleep(30);
+      }
+      await startedTimes(started + 4);
       await until('squiggles back in app.dockerfile', async () => (await squiggles()) > 0);
       await assertNoErrorToasts('after restarting a running server');
       assertCleanLog();
