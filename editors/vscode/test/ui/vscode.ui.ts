@@ -287,6 +287,29 @@ function assertCleanLog(allowed: RegExp[] = []): void {
   assert.ok(!/exited with code/.test(log), `"exited with code" in the output:\n${log}`);
 }
 
+/** Kills code-server's process group (its extension hosts and our servers with it), synchronously. */
+function killServerGroup(): void {
+  if (server?.pid !== undefined) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+// Killed from outside (the timeout in scripts/test-vscode, Ctrl-C): mocha's
+// after() does not run, so clean up here. (playwright closes Chromium itself.)
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`vscode.ui: ${signal}: killing code-server\n`);
+    killServerGroup();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(1);
+  });
+}
+process.once('exit', killServerGroup);
+
 // ---------------------------------------------------------------- setup
 
 before(async function () {
@@ -414,11 +437,7 @@ after(async function () {
       // already gone
     }
     await Promise.race([exited, sleep(5000)]);
-    try {
-      process.kill(group, 'SIGKILL'); // the extension hosts and servers too
-    } catch {
-      // already gone
-    }
+    killServerGroup(); // the extension hosts and servers too
   }
   fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
 });
