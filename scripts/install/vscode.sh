@@ -11,18 +11,8 @@ CODE_SERVER_VERSION=4.100.3 # the last release that runs on Node 20
 PREFIX="$PWD/.tools/code-server"
 CODE_SERVER="$PREFIX/node_modules/.bin/code-server"
 
-missing=()
-for package in chromium ripgrep libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "scripts/install/vscode.sh: apt-get install ${missing[*]}" >&2
-  as_root=()
-  if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
-  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
-fi
+source scripts/lib/apt.sh
+apt_install scripts/install/vscode.sh chromium ripgrep libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev
 
 installed_version() {
   node -p 'require(process.argv[1]).version' "$PREFIX/node_modules/code-server/package.json" 2>/dev/null || true
