@@ -73,7 +73,8 @@ fn neovim_gets_diagnostics_hover_definition_and_code_actions() {
     let dir = common::temp_dir("nvim-e2e");
     let file = dir.join("Dockerfile");
     std::fs::copy(root().join("tests/fixtures/editors/Dockerfile"), &file).unwrap();
-    let out = Command::new(&nvim)
+    let mut command = Command::new(&nvim);
+    command
         .args(["--headless", "--clean", "--cmd"])
         .arg(format!(
             "set rtp^={}",
@@ -82,17 +83,24 @@ fn neovim_gets_diagnostics_hover_definition_and_code_actions() {
         .arg("-l")
         .arg(root().join("tests/nvim/e2e.lua"))
         .arg(env!("CARGO_BIN_EXE_dockerfile-lsp"))
-        .arg(&file)
+        .arg(&file);
+    run_checks(command, &dir, 21);
+}
+
+/// Runs a Lua check script in Neovim with its state in `dir`: it passes when
+/// Neovim exits 0 having reported `checks` steps `ok`.
+fn run_checks(mut command: Command, dir: &Path, checks: usize) {
+    let out = command
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
         // (Neovim may leave a .nvimlog in its working folder)
-        .current_dir(&dir)
+        .current_dir(dir)
         .output()
         .expect("nvim runs");
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "Neovim checks failed:\n{report}");
     // every step reported, none failed
-    assert_eq!(report.matches("ok   ").count(), 21, "{report}");
+    assert_eq!(report.matches("ok   ").count(), checks, "{report}");
 }
 
 /// The Lua block of the "nvim-lspconfig" section of editors/nvim/README.md:
@@ -127,19 +135,12 @@ fn the_readme_configuration_starts_the_server_without_the_plugin() {
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
     .unwrap();
-    let out = Command::new(&nvim)
+    let mut command = Command::new(&nvim);
+    command
         .args(["--headless", "--clean", "-l"])
         .arg(root().join("tests/nvim/snippet.lua"))
         .arg(&snippet)
         .arg(&work)
-        .env("PATH", path)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        // (Neovim may leave a .nvimlog in its working folder)
-        .current_dir(&dir)
-        .output()
-        .expect("nvim runs");
-    let report = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "Neovim checks failed:\n{report}");
-    assert_eq!(report.matches("ok   ").count(), 12, "{report}");
+        .env("PATH", path);
+    run_checks(command, &dir, 12);
 }
