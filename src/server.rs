@@ -888,6 +888,12 @@ fn diagnostics_until(
         )
     };
     let (settings, settings_error, generation) = settings;
+    // `Dockerfile.dockerignore` opened as a Dockerfile (editors' patterns
+    // `Dockerfile.*` match it): its patterns are no instructions to report.
+    let name = uri.path().as_str().rsplit('/').next().unwrap_or("");
+    if crate::analysis::dockerignore::is_ignore_file_name(name) {
+        return Some(Arc::new(Vec::new()));
+    }
     if let Some(size) = snapshot.oversized {
         return Some(Arc::new(vec![too_large(size, &settings)]));
     }
@@ -965,11 +971,19 @@ async fn publisher(
                 let Some(encoding) = current(&state, &uri, snapshot.version) else {
                     continue;
                 };
-                // A newer version makes this one's diagnostics useless:
-                // stop between two rules rather than finish them.
-                let superseded = || current(&state, &uri, snapshot.version).is_none();
+                // A newer version, or new settings (whose change queued
+                // this version again), make these diagnostics useless: stop
+                // between two rules rather than finish them, and never
+                // publish them.
+                let (config, generation) = {
+                    let state = lock(&state);
+                    (state.settings.clone(), state.settings_generation)
+                };
+                let superseded = || {
+                    current(&state, &uri, snapshot.version).is_none()
+                        || lock(&state).settings_generation != generation
+                };
                 let computed = guarded("diagnostics", || {
-                    let config = lock(&state).settings.clone();
                     diagnostics_until(&state, &uri, &snapshot, &superseded).map(|found| {
                         found
                             .iter()
@@ -978,7 +992,7 @@ async fn publisher(
                     })
                 });
                 let Ok(Some(found)) = computed else { continue };
-                if current(&state, &uri, snapshot.version).is_none() {
+                if superseded() {
                     continue;
                 }
                 client

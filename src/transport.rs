@@ -111,7 +111,7 @@ async fn forward_server_output(
             let reply = serde_json::from_slice::<Value>(&body).ok();
             if reply.is_some_and(|r| r.get("method").is_none() && r.get("id") == Some(id)) {
                 *pending = None;
-                shutdown.answered.notify_one();
+                shutdown.answered.notify_waiters();
             }
         }
     }
@@ -134,9 +134,13 @@ async fn read_client_input(
                             *shutdown.pending() = Some(id.clone());
                         }
                         (method, None) if method == "exit" => {
+                            // Registered before looking, so a reply
+                            // forwarded in between still wakes it.
+                            let answered = shutdown.answered.notified();
+                            tokio::pin!(answered);
+                            answered.as_mut().enable();
                             let waiting = shutdown.pending().is_some();
                             if waiting {
-                                let answered = shutdown.answered.notified();
                                 let _ = tokio::time::timeout(SHUTDOWN_WAIT, answered).await;
                             }
                         }

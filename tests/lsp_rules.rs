@@ -429,3 +429,17 @@ fn settings_that_arrive_while_diagnostics_are_computed_apply_to_that_version() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn an_ignore_file_opened_as_a_dockerfile_gets_no_diagnostics() {
+    // Editors' `Dockerfile.*` patterns match `Dockerfile.dockerignore`.
+    let (mut server, _) = Server::initialized(&["utf-8"]);
+    let text = "node_modules\n.git\n*.md\n!README.md\n";
+    let ignore = "file:///tmp/dockerfile-lsp-ignore-test/Dockerfile.dockerignore";
+    server.open(ignore, 1, text);
+    assert_eq!(server.diagnostics(ignore, 1), Vec::<Value>::new());
+    // the same text under a Dockerfile's name is reported
+    let dockerfile = "file:///tmp/dockerfile-lsp-ignore-test/Dockerfile.dev";
+    server.open(dockerfile, 1, text);
+    assert!(!server.diagnostics(dockerfile, 1).is_empty());
+}

@@ -66,6 +66,18 @@ fn session_stderr(log: Option<&str>) -> String {
         stdin.write_all(&frame(&message)).unwrap();
     }
     stdin.flush().unwrap();
+    // The server must exit by itself, in time.
+    let deadline = std::time::Instant::now() + common::lsp::TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not exit after shutdown and exit");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     let mut stderr = String::new();
     child
         .stderr
@@ -73,7 +85,6 @@ fn session_stderr(log: Option<&str>) -> String {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let status = child.wait().unwrap();
     assert!(status.success(), "exit status {status}; stderr: {stderr}");
     // Every request was answered, shutdown with a result even though exit
     // followed it at once.

@@ -15,7 +15,7 @@ apt_install() {
   [ ${#missing[@]} -gt 0 ] || return 0
   echo "$who: apt-get install ${missing[*]}" >&2
   local as_root=()
-  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
   local install=(apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends)
   export DEBIAN_FRONTEND=noninteractive
   "${as_root[@]}" "${install[@]}" "${missing[@]}" || {

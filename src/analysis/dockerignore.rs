@@ -76,6 +76,13 @@ impl DockerIgnore {
     }
 }
 
+/// Whether a file name is an ignore file (`.dockerignore`, or
+/// `<Dockerfile name>.dockerignore`), which editors' `Dockerfile.*` patterns
+/// also match: it holds patterns, not instructions.
+pub fn is_ignore_file_name(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".dockerignore")
+}
+
 /// The `.dockerignore` BuildKit uses for a Dockerfile whose build context is
 /// its directory: `<name>.dockerignore` beside it, else `.dockerignore`.
 pub fn find_for(dockerfile: &Path) -> Option<PathBuf> {

@@ -220,10 +220,10 @@ pub fn check_text(file: &str, source: &str, context: &Context) -> Vec<Finding> {
 
 /// Whether a file name is one of the usual Dockerfile names.
 pub fn is_dockerfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") {
+    if crate::analysis::dockerignore::is_ignore_file_name(name) {
         return false;
     }
+    let lower = name.to_ascii_lowercase();
     lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
