@@ -876,7 +876,13 @@ fn helix_detects_highlights_and_uses_the_server() {
     });
     assert_eq!(hx.language("notes"), "text", "notes");
 
-    // A clean exit: status 0, the server gone, nothing in Helix's log.
+    // A clean exit: status 0, the server gone, nothing in Helix's log. (It
+    // runs now: otherwise "gone" below would prove nothing.)
+    assert!(
+        !servers_in(&sandbox.work).is_empty(),
+        "the server is not found running in {} before the exit",
+        sandbox.work.display()
+    );
     let status = hx.quit();
     assert_eq!(status, "0", "hx exit status; helix.log:\n{}", sandbox.log());
     let deadline = Instant::now() + STEP;

@@ -126,6 +126,12 @@ This is what `auto-mode-alist' runs for Dockerfiles."
 (dolist (pattern dockerfile-lsp-file-patterns)
   (add-to-list 'auto-mode-alist (cons pattern #'dockerfile-lsp-auto-mode)))
 
+;; `Dockerfile.dockerignore' (the ignore file of one Dockerfile) matches
+;; `Dockerfile.*' above; it holds patterns with `#' comments, not
+;; instructions.  Placed first, unless the user has a mode for it already.
+(unless (assoc "\\.dockerignore\\'" auto-mode-alist)
+  (add-to-list 'auto-mode-alist '("\\.dockerignore\\'" . conf-unix-mode)))
+
 ;;;; eglot
 
 (defvar eglot-server-programs)

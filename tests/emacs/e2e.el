@@ -108,12 +108,12 @@ Returns the line number, or nil when TEXT is not there."
         (set-auto-mode)
         (e2e-check (eq major-mode mode) "%s opens in %s (got %s)" name mode major-mode)
         (setq buffer-file-name nil)))
-    (with-temp-buffer
-      (setq buffer-file-name "/p/Dockerfile-notes.txt")
-      (set-auto-mode)
-      (e2e-check (not (eq major-mode mode)) "Dockerfile-notes.txt is not a Dockerfile (%s)"
-                 major-mode)
-      (setq buffer-file-name nil))
+    (dolist (name '("Dockerfile-notes.txt" "Dockerfile.dockerignore" ".dockerignore"))
+      (with-temp-buffer
+        (setq buffer-file-name (concat "/p/" name))
+        (set-auto-mode)
+        (e2e-check (not (eq major-mode mode)) "%s is not a Dockerfile (%s)" name major-mode)
+        (setq buffer-file-name nil)))
     (e2e-check (cl-find #'dockerfile-lsp-contact eglot-server-programs :key #'cdr)
                "the server is registered in eglot-server-programs")
 
