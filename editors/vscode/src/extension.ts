@@ -9,10 +9,15 @@
 //   the server was restarting is not worth a notification);
 // - a server that dies is not restarted behind the user's back: one
 //   notification says why, with a Restart button.
-// Start, stop and restart are serialized in Lifecycle.
+// Start, stop and restart are serialized in Lifecycle. A start has 20 s to
+// get an answer to `initialize`, then the process is killed and the failure
+// offers Restart. The server starts once a Dockerfile is open or the
+// workspace holds one (not when a command such as Show Output activated the
+// extension), or on Restart Server.
 
 import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -22,18 +27,27 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
 } from 'vscode-languageclient/node';
-import { describe, Lifecycle, Session } from './lifecycle';
-import { findServer, Probe } from './serverPath';
-import { serverSettings } from './settings';
+import { DOCKERFILE_GLOB, LANGUAGE, StartOnce } from './activation';
+import { describe, Lifecycle, Session, withTimeout } from './lifecycle';
+import { exitReason, StderrTail } from './output';
+import { findServer, Probe, probeFailure } from './serverPath';
+import { sameSettings, serverSettings } from './settings';
 
 const SECTION = 'dockerfile-lsp';
 const NAME = 'Dockerfile LSP';
 /** How long a server gets to answer shutdown, then to exit, before it is killed. */
 const STOP_TIMEOUT_MS = 3000;
+/** How long a server gets to answer `initialize` before it is killed. */
+const START_TIMEOUT_MS = 20000;
+/** How long `dockerfile-lsp --version` may take. */
+const PROBE_TIMEOUT_MS = 5000;
 
 let output: vscode.OutputChannel | undefined;
 let lifecycle: Lifecycle | undefined;
+/** The client of the running server (undefined while it starts). */
 let active: LanguageClient | undefined;
+/** The latest client, until it is disposed: by its session's stop, or when the next one is launched after a crash. */
+let latest: LanguageClient | undefined;
 
 function log(level: 'Info' | 'Warn' | 'Error', message: string): void {
   output?.appendLine(`[${level.padEnd(5)} - ${new Date().toLocaleTimeString()}] ${message}`);
@@ -66,49 +80,71 @@ function isExecutable(file: string): boolean {
 
 function probe(file: string): Promise<Probe> {
   return new Promise((resolve) => {
-    execFile(file, ['--version'], { timeout: 5000, windowsHide: true }, (error, stdout, stderr) => {
-      if (error) {
-        const { code, signal } = error as { code?: number | string; signal?: string };
-        const how =
-          typeof code === 'number' ? `exit code ${code}` : signal ? `killed by ${signal}` : (code ?? error.message);
-        // (A binary for another platform may be run by /bin/sh, which prints its bytes.)
-        const detail = String(stderr)
-          .trim()
-          .split('\n')[0]
-          .replace(/[^\x20-\x7e]+/g, '?');
-        resolve({ failure: `${how}${detail ? `: ${detail.slice(0, 200)}` : ''}` });
-      } else {
-        resolve({ output: String(stdout) });
-      }
-    });
+    execFile(
+      file,
+      ['--version'],
+      // SIGKILL: a program that ignores SIGTERM must not keep the start waiting.
+      { timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', windowsHide: true },
+      (error, stdout, stderr) => {
+        if (error) {
+          resolve({ failure: probeFailure(error as Parameters<typeof probeFailure>[0], String(stderr), PROBE_TIMEOUT_MS) });
+        } else {
+          resolve({ output: String(stdout) });
+        }
+      },
+    );
   });
 }
 
-function currentSettings() {
+function currentSettings(report = true) {
   const config = vscode.workspace.getConfiguration(SECTION);
   const { settings, problems } = serverSettings((key, fallback) => config.get(key, fallback));
-  for (const problem of problems) {
+  for (const problem of report ? problems : []) {
     log('Warn', `Ignored setting: ${problem}`);
   }
   return settings;
+}
+
+/** Disposes a client that is not wanted any more (it may be running, crashed or never started). */
+async function retire(client: LanguageClient): Promise<void> {
+  if (latest === client) {
+    latest = undefined;
+  }
+  const running = client.isRunning();
+  try {
+    await client.dispose(STOP_TIMEOUT_MS);
+  } catch (error) {
+    // Not running (crashed, or killed while starting): nothing to shut down.
+    if (running) {
+      log('Warn', `The server did not shut down cleanly: ${describe(error)}`);
+    }
+  }
+}
+
+function firstFolder(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function exitReason(code: number | null, signal: NodeJS.Signals | null, stderr: string[]): string {
-  const how = signal !== null ? `killed by ${signal}` : `exit code ${code}`;
-  const last = stderr.filter((line) => line.trim() !== '').slice(-1)[0];
-  return last ? `${how} (last words: ${last.trim().slice(0, 300)})` : how;
-}
-
-async function launch(context: vscode.ExtensionContext, onExit: (reason: string) => void): Promise<Session | undefined> {
+async function launch(
+  context: vscode.ExtensionContext,
+  onExit: (reason: string) => void,
+  signal: AbortSignal,
+): Promise<Session | undefined> {
+  if (latest) {
+    await retire(latest); // the one before crashed or failed to start
+  }
   const found = await findServer({
     configured: vscode.workspace.getConfiguration(SECTION).get<string>('server.path', ''),
     extensionDir: context.extensionPath,
     pathEnv: process.env.PATH ?? '',
     platform: process.platform,
+    home: os.homedir(),
+    workspaceFolder: firstFolder(),
     isExecutable,
     probe,
   });
@@ -125,14 +161,35 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
     });
     return undefined;
   }
+  if (signal.aborted) {
+    return undefined;
+  }
   log('Info', `Starting ${found.path} (dockerfile-lsp ${found.version}, ${found.from})`);
 
   let child: ChildProcess | undefined;
   let stopping = false;
-  const stderr: string[] = [];
+  const stderr = new StderrTail();
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let resolveExited: () => void = () => undefined;
   const exited = new Promise<void>((resolve) => (resolveExited = resolve));
+  let ended = false;
+  /** The process is gone and its stderr read to the end ('close'), or given up on. */
+  const end = () => {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    resolveExited();
+    if (stopping) {
+      log('Info', 'Server stopped.');
+    } else {
+      onExit(exit ? exitReason(exit.code, exit.signal, stderr) : 'its pipes closed'); // logged and shown by the lifecycle
+    }
+  };
+  signal.addEventListener('abort', () => {
+    stopping = true;
+    child?.kill('SIGKILL');
+  });
 
   const serverOptions: ServerOptions = () =>
     new Promise<ChildProcess>((resolve, reject) => {
@@ -142,31 +199,45 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
         log('Info', `Server started (pid ${proc.pid}).`);
         resolve(proc);
       });
-      proc.once('error', (error) => reject(error));
-      proc.stderr.on('data', (data: Buffer) => {
-        stderr.push(...data.toString('utf8').split('\n'));
-        stderr.splice(0, Math.max(0, stderr.length - 20));
+      // Before 'spawn': it could not be started (reject). After: e.g. a
+      // failed kill; worth a line, never an unhandled 'error' event.
+      proc.on('error', (error) => {
+        log('Warn', `Server process: ${describe(error)}`);
+        reject(error);
       });
-      proc.once('exit', (code, signal) => {
-        exit = { code, signal };
-        resolveExited();
-        if (stopping) {
-          log('Info', 'Server stopped.');
-        } else {
-          onExit(exitReason(code, signal, stderr)); // logged and shown by the lifecycle
-        }
+      proc.stderr.setEncoding('utf8');
+      proc.stderr.on('data', (data: string) => stderr.push(data));
+      proc.once('exit', (code, sig) => {
+        exit = { code, signal: sig };
+        // 'close' follows once stdout and stderr are read to the end; a
+        // child the server left holding them must not delay the report.
+        setTimeout(end, 2000);
+      });
+      proc.once('close', (code, sig) => {
+        exit ??= { code, signal: sig };
+        end();
       });
     });
 
+  const sent = currentSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: 'dockerfile', scheme: 'file' },
       { language: 'dockerfile', scheme: 'untitled' },
     ],
-    initializationOptions: currentSettings(),
+    initializationOptions: sent,
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // A failed initialize (an error answer, or the connection closed by the
+    // start timeout) is reported once, by the lifecycle's notification, not
+    // also by the library's pop-up.
+    initializationFailedHandler: (error) => {
+      if (!stopping) {
+        log('Warn', `initialize failed: ${describe(error)}`);
+      }
+      return false;
+    },
     errorHandler: {
       // Reading or writing failed: keep going; if the process is gone,
       // closed() follows.
@@ -184,28 +255,47 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
     },
   };
   const client = new QuietClient(SECTION, NAME, serverOptions, clientOptions);
+  latest = client;
+  const starting = client.start();
+  starting.catch(() => undefined); // (when the timeout won)
+  let timedOut = false;
   try {
-    await client.start();
+    await withTimeout(starting, START_TIMEOUT_MS, () => {
+      timedOut = true;
+      return new Error(`did not answer initialize within ${START_TIMEOUT_MS / 1000} s`);
+    });
   } catch (error) {
     stopping = true;
+    if (timedOut) {
+      log('Warn', `The server (pid ${child?.pid}) did not answer initialize within ${START_TIMEOUT_MS / 1000} s; killing it.`);
+      child?.kill('SIGKILL');
+    }
     await Promise.race([exited, sleep(1000)]);
-    child?.kill();
-    throw new Error(exit ? exitReason(exit.code, exit.signal, stderr) : describe(error));
+    child?.kill('SIGKILL');
+    void retire(client);
+    throw timedOut || !exit ? error : new Error(exitReason(exit.code, exit.signal, stderr));
+  }
+  if (signal.aborted) {
+    // Given up on while it started (the lifecycle has moved on): the process is killed.
+    void retire(client);
+    return undefined;
   }
   active = client;
+  // A change while it started was not sent (there was no running client):
+  // send the settings now if they are not those it started with.
+  if (!sameSettings(currentSettings(false), sent)) {
+    log('Info', 'The settings changed while the server started; sending them.');
+    client.sendNotification('workspace/didChangeConfiguration', { settings: currentSettings() }).catch((error: unknown) => {
+      log('Warn', `Sending the settings: ${describe(error)}`);
+    });
+  }
   return {
     stop: async () => {
       stopping = true;
       if (active === client) {
         active = undefined;
       }
-      try {
-        if (client.isRunning()) {
-          await client.stop(STOP_TIMEOUT_MS);
-        }
-      } catch (error) {
-        log('Warn', `The server did not shut down cleanly: ${describe(error)}`);
-      }
+      await retire(client);
       if (!exit) {
         await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
       }
@@ -221,7 +311,7 @@ async function launch(context: vscode.ExtensionContext, onExit: (reason: string)
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(NAME);
   const life = new Lifecycle({
-    launch: (onExit) => launch(context, onExit),
+    launch: (onExit, signal) => launch(context, onExit, signal),
     onFailure: (message) => {
       log('Error', message);
       void vscode.window.showErrorMessage(message, 'Restart', 'Show Output').then((choice) => {
@@ -235,16 +325,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log: (message) => log('Warn', message),
   });
   lifecycle = life;
+  // The start is not awaited: activation is done once the commands exist;
+  // the server comes up in the background and Restart Server queues behind it.
+  const once = new StartOnce(() => void life.start());
   context.subscriptions.push(
     output,
-    vscode.commands.registerCommand('dockerfile-lsp.restartServer', () => life.restart()),
+    vscode.commands.registerCommand('dockerfile-lsp.restartServer', () => {
+      once.markStarted();
+      return life.restart();
+    }),
     vscode.commands.registerCommand('dockerfile-lsp.showOutput', () => output?.show(true)),
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      if (document.languageId === LANGUAGE) {
+        once.want();
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) {
         return;
       }
       if (event.affectsConfiguration(`${SECTION}.server.path`)) {
-        await life.restart();
+        if (once.started) {
+          await life.restart();
+        }
       } else if (active?.isRunning()) {
         try {
           await active.sendNotification('workspace/didChangeConfiguration', { settings: currentSettings() });
@@ -254,11 +357,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  // Not awaited: activation is done once the commands exist; the server
-  // comes up in the background and Restart Server queues behind it.
-  void life.start();
+  if (vscode.workspace.textDocuments.some((document) => document.languageId === LANGUAGE)) {
+    once.want();
+  } else if (!once.started) {
+    // Activated by workspaceContains, or by a command in a folder without Dockerfiles?
+    vscode.workspace.findFiles(DOCKERFILE_GLOB, undefined, 1).then(
+      (files) => {
+        if (files.length > 0) {
+          once.want();
+        }
+      },
+      (error: unknown) => log('Warn', `Looking for Dockerfiles in the workspace: ${describe(error)}`),
+    );
+  }
 }
 
 export async function deactivate(): Promise<void> {
   await lifecycle?.stop();
+  if (latest) {
+    await retire(latest);
+  }
 }

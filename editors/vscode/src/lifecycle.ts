@@ -1,7 +1,9 @@
 // The server's life: start, stop and restart run one at a time, in the order
 // they were asked for, whatever state the server is in (never started,
 // starting, running, stopping, crashed). Nothing here throws: a start that
-// fails or a server that dies is reported once through `onFailure`.
+// fails or a server that dies is reported once through `onFailure`, and a
+// start that never ends is given up after `startTimeoutMs` (aborted through
+// the signal passed to `launch`), so what is queued behind it still runs.
 // Pure (the launcher is passed in), so it is tested without VS Code.
 
 /** A running server. */
@@ -17,13 +19,28 @@ export interface Hooks {
    * Starts a server. Resolves to undefined when there is nothing to start
    * (e.g. no binary found, already reported); rejects when it failed.
    * `onExit` is for the session to call when the server dies on its own.
+   * `signal` is aborted when the start took too long and was given up: kill
+   * what was started (a session that still comes is stopped).
    */
-  launch(onExit: (reason: string) => void): Promise<Session | undefined>;
+  launch(onExit: (reason: string) => void, signal: AbortSignal): Promise<Session | undefined>;
   /** A start failed or the running server died: tell the user, offer a restart. */
   onFailure(message: string): void;
   /** Anything else worth a line in the log. */
   log(message: string): void;
+  /** How long a whole start may take (default 60 s; the launcher's own timeouts should come first). */
+  startTimeoutMs?: number;
 }
+
+/** `promise`, or a rejection with `timedOut()` if it has not settled within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+class StartTimeout extends Error {}
 
 export class Lifecycle {
   private queue: Promise<void> = Promise.resolve();
@@ -82,9 +99,20 @@ export class Lifecycle {
       this.current = 'crashed';
       this.hooks.onFailure(`The Dockerfile LSP server stopped unexpectedly: ${reason}.`);
     };
+    const controller = new AbortController();
+    const ms = this.hooks.startTimeoutMs ?? 60000;
+    const launched = this.hooks.launch(onExit, controller.signal);
     try {
-      session = await this.hooks.launch(onExit);
+      session = await withTimeout(launched, ms, () => new StartTimeout(`did not start within ${ms / 1000} s`));
     } catch (error) {
+      if (error instanceof StartTimeout) {
+        controller.abort();
+        // A session that comes after all is not wanted any more.
+        launched.then(
+          (late) => late?.stop(),
+          () => undefined,
+        ).catch(() => undefined);
+      }
       this.current = 'crashed';
       this.hooks.onFailure(`The Dockerfile LSP server failed to start: ${died ?? describe(error)}.`);
       return;

@@ -3,7 +3,9 @@
 // PATH. Each candidate must answer `--version` as dockerfile-lsp before it is
 // chosen, so a bundled binary for another platform (or a broken one) is
 // skipped, with the reason, and PATH tried. Pure: the file system and the
-// process runner are passed in, so it is tested without VS Code.
+// process runner are passed in, and paths are built with the path module of
+// `lookup.platform` (path.win32 for Windows even when tested on Linux), so it
+// is tested without VS Code.
 
 import * as path from 'path';
 
@@ -15,6 +17,10 @@ export interface Lookup {
   /** The PATH environment variable. */
   pathEnv: string;
   platform: NodeJS.Platform;
+  /** The user's home folder, for `~` and `${userHome}` in the setting. */
+  home: string;
+  /** The first workspace folder on disk, for `${workspaceFolder}` and relative paths (undefined: none open). */
+  workspaceFolder?: string;
   /** Whether a file exists and can be run. */
   isExecutable: (file: string) => boolean;
   /** Runs `file --version`: its first line of output, or why it could not run. */
@@ -35,6 +41,110 @@ export function parseVersion(output: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
+/** How `file --version` failed, as execFile reports it (`killed`: by its timeout). */
+export function probeFailure(
+  error: { code?: number | string | null; signal?: string | null; killed?: boolean; message: string },
+  stderr: string,
+  timeoutMs: number,
+): string {
+  const { code, signal, killed } = error;
+  const how = killed
+    ? `did not answer --version within ${timeoutMs / 1000} s`
+    : typeof code === 'number'
+      ? `exit code ${code}`
+      : signal
+        ? `killed by ${signal}`
+        : (code ?? error.message);
+  // (A binary for another platform may be run by /bin/sh, which prints its bytes.)
+  const detail = stderr
+    .trim()
+    .split('\n')[0]
+    .replace(/[^\x20-\x7e]+/g, '?');
+  return `${how}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
+}
+
+function pathModule(platform: NodeJS.Platform): path.PlatformPath {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
+/**
+ * The folders of PATH, in order: empty entries left out, on Windows the
+ * quotes around an entry removed (`"C:\Program Files\x";C:\y` is valid there).
+ */
+export function pathDirs(pathEnv: string, platform: NodeJS.Platform): string[] {
+  const dirs: string[] = [];
+  for (let dir of pathEnv.split(platform === 'win32' ? ';' : ':')) {
+    if (platform === 'win32') {
+      dir = dir.trim().replace(/^"(.*)"$/, '$1');
+    }
+    if (dir !== '') {
+      dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+
+/** `name` (and on Windows `name.exe`) in each PATH folder, without duplicates (case-insensitive on Windows). */
+function onPath(lookup: Lookup, names: string[]): string[] {
+  const p = pathModule(lookup.platform);
+  const seen = new Set<string>();
+  const candidates: string[] = [];
+  for (const dir of pathDirs(lookup.pathEnv, lookup.platform)) {
+    for (const name of names) {
+      const candidate = p.join(dir, name);
+      const key = lookup.platform === 'win32' ? candidate.toLowerCase() : candidate;
+      if (!seen.has(key)) {
+        seen.add(key);
+        candidates.push(candidate);
+      }
+    }
+  }
+  return candidates;
+}
+
+/** On Windows a name without `.exe` may mean the `.exe`. */
+function withExe(file: string, platform: NodeJS.Platform): string[] {
+  return platform === 'win32' && !/\.exe$/i.test(file) ? [file, `${file}.exe`] : [file];
+}
+
+/**
+ * The setting as files to try: `~`, `${userHome}` and `${workspaceFolder}`
+ * expanded, a relative path resolved against the first workspace folder, a
+ * bare name (no path separator) looked up on PATH.
+ */
+export function configuredCandidates(lookup: Lookup): { candidates: string[]; where: string } | { error: string } {
+  const p = pathModule(lookup.platform);
+  const raw = lookup.configured.trim();
+  const setting = `dockerfile-lsp.server.path is "${raw}"`;
+  const separators = lookup.platform === 'win32' ? /[\\/]/ : /\//;
+  let value = raw;
+  if (value.includes('${workspaceFolder}')) {
+    if (lookup.workspaceFolder === undefined) {
+      return { error: `${setting}, which uses \${workspaceFolder}, but no folder is open. Open the folder, or use an absolute path.` };
+    }
+    value = value.split('${workspaceFolder}').join(lookup.workspaceFolder);
+  }
+  value = value.split('${userHome}').join(lookup.home);
+  if (value === '~' || (value.startsWith('~') && separators.test(value[1] ?? ''))) {
+    value = lookup.home + value.slice(1);
+  }
+  if (!separators.test(value)) {
+    // A program name, as in a shell: looked up on PATH.
+    return { candidates: onPath(lookup, withExe(value, lookup.platform)), where: 'on PATH' };
+  }
+  if (!p.isAbsolute(value)) {
+    if (lookup.workspaceFolder === undefined) {
+      return {
+        error: `${setting}, a relative path, but no folder is open to resolve it against. Open the folder, or use an absolute path.`,
+      };
+    }
+    value = p.resolve(lookup.workspaceFolder, value);
+  } else {
+    value = p.normalize(value);
+  }
+  return { candidates: withExe(value, lookup.platform), where: value === raw ? '' : `(${value})` };
+}
+
 async function check(lookup: Lookup, file: string): Promise<{ version: string } | { why: string }> {
   const result = await lookup.probe(file);
   if ('failure' in result) {
@@ -48,27 +158,38 @@ async function check(lookup: Lookup, file: string): Promise<{ version: string } 
   return { version };
 }
 
+const FIX = 'Fix the setting or clear it to use the bundled server or the one on PATH.';
+
+async function fromSetting(lookup: Lookup, skipped: string[]): Promise<Found> {
+  const raw = lookup.configured.trim();
+  const setting = `dockerfile-lsp.server.path is "${raw}"`;
+  const resolved = configuredCandidates(lookup);
+  if ('error' in resolved) {
+    return { error: resolved.error, skipped };
+  }
+  const file = resolved.candidates.find((candidate) => lookup.isExecutable(candidate));
+  if (file === undefined) {
+    const what =
+      resolved.where === 'on PATH'
+        ? 'a program name, but there is no such program on PATH'
+        : `which is not an executable file${resolved.where ? ` ${resolved.where}` : ''}`;
+    return { error: `${setting}, ${what}. ${FIX}`, skipped };
+  }
+  const checked = await check(lookup, file);
+  if ('why' in checked) {
+    const shown = file === raw ? '' : ` (${file})`;
+    return { error: `${setting}${shown}, which does not run as dockerfile-lsp: ${checked.why}. ${FIX}`, skipped };
+  }
+  return { path: file, from: 'setting', version: checked.version, skipped };
+}
+
 export async function findServer(lookup: Lookup): Promise<Found> {
   const exe = lookup.platform === 'win32' ? 'dockerfile-lsp.exe' : 'dockerfile-lsp';
   const skipped: string[] = [];
-  const configured = lookup.configured.trim();
-  if (configured !== '') {
-    if (!lookup.isExecutable(configured)) {
-      return {
-        error: `dockerfile-lsp.server.path is "${configured}", which is not an executable file. Fix the setting or clear it to use the bundled server or the one on PATH.`,
-        skipped,
-      };
-    }
-    const checked = await check(lookup, configured);
-    if ('why' in checked) {
-      return {
-        error: `dockerfile-lsp.server.path is "${configured}", which does not run as dockerfile-lsp: ${checked.why}. Fix the setting or clear it to use the bundled server or the one on PATH.`,
-        skipped,
-      };
-    }
-    return { path: configured, from: 'setting', version: checked.version, skipped };
+  if (lookup.configured.trim() !== '') {
+    return fromSetting(lookup, skipped);
   }
-  const bundled = path.join(lookup.extensionDir, 'server', exe);
+  const bundled = pathModule(lookup.platform).join(lookup.extensionDir, 'server', exe);
   if (lookup.isExecutable(bundled)) {
     const checked = await check(lookup, bundled);
     if ('version' in checked) {
@@ -78,17 +199,10 @@ export async function findServer(lookup: Lookup): Promise<Found> {
       `The server bundled with the extension (${bundled}) cannot run on this machine (${checked.why}); is this the package for another platform? Trying PATH.`,
     );
   }
-  const separator = lookup.platform === 'win32' ? ';' : ':';
-  const seen = new Set<string>();
-  for (const dir of lookup.pathEnv.split(separator)) {
-    if (dir === '') {
+  for (const candidate of onPath(lookup, [exe])) {
+    if (!lookup.isExecutable(candidate)) {
       continue;
     }
-    const candidate = path.join(dir, exe);
-    if (seen.has(candidate) || !lookup.isExecutable(candidate)) {
-      continue;
-    }
-    seen.add(candidate);
     const checked = await check(lookup, candidate);
     if ('version' in checked) {
       return { path: candidate, from: 'PATH', version: checked.version, skipped };

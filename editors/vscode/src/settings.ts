@@ -80,3 +80,22 @@ export function serverSettings(get: Getter): { settings: ServerSettings; problem
   }
   return { settings, problems };
 }
+
+/** Whether two settings say the same (whatever the order of their keys). */
+export function sameSettings(a: ServerSettings, b: ServerSettings): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => value[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { Lifecycle, Session } from '../src/lifecycle';
+import { Lifecycle, Session, withTimeout } from '../src/lifecycle';
 
 /** A fake launcher: each server takes `startMs` to start and `stopMs` to stop, and can be killed. */
 function harness(options: { startMs?: number; stopMs?: number; failStart?: string } = {}) {
@@ -92,5 +92,72 @@ describe('Lifecycle', () => {
     await h.life.stop();
     assert.deepStrictEqual(h.events, []);
     assert.strictEqual(h.life.state, 'stopped');
+  });
+
+  it('a start that never finishes is given up: aborted, reported, and what was queued behind it runs', async () => {
+    const failures: string[] = [];
+    const signals: AbortSignal[] = [];
+    let launches = 0;
+    let stopped = 0;
+    const life = new Lifecycle({
+      launch: (_onExit, signal) => {
+        signals.push(signal);
+        if (++launches === 1) {
+          return new Promise<Session | undefined>(() => undefined); // never answers
+        }
+        return Promise.resolve({ stop: async () => void stopped++ });
+      },
+      onFailure: (message) => failures.push(message),
+      log: (message) => failures.push(`log: ${message}`),
+      startTimeoutMs: 50,
+    });
+    const first = life.start();
+    const restart = life.restart(); // queued behind the start that hangs
+    await first;
+    assert.deepStrictEqual(failures, ['The Dockerfile LSP server failed to start: did not start within 0.05 s.']);
+    assert.ok(signals[0].aborted, 'the hung launch was not aborted');
+    await restart;
+    assert.strictEqual(life.state, 'running');
+    assert.strictEqual(signals[1].aborted, false);
+    await life.stop();
+    assert.strictEqual(stopped, 1);
+    assert.strictEqual(life.state, 'stopped');
+  });
+
+  it('a session that comes after its start was given up is stopped', async () => {
+    let stopped = 0;
+    let resolveLate: (session: Session) => void = () => undefined;
+    const life = new Lifecycle({
+      launch: () => new Promise<Session | undefined>((resolve) => (resolveLate = resolve)),
+      onFailure: () => undefined,
+      log: () => undefined,
+      startTimeoutMs: 20,
+    });
+    await life.start();
+    assert.strictEqual(life.state, 'crashed');
+    resolveLate({ stop: async () => void stopped++ });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.strictEqual(stopped, 1);
+    assert.strictEqual(life.state, 'crashed');
+  });
+
+  it('a launch that rejects with its own timeout reports that reason', async () => {
+    const failures: string[] = [];
+    const life = new Lifecycle({
+      launch: () =>
+        withTimeout(new Promise<Session | undefined>(() => undefined), 20, () => new Error('did not answer initialize within 20 s')),
+      onFailure: (message) => failures.push(message),
+      log: () => undefined,
+    });
+    await life.start();
+    assert.deepStrictEqual(failures, ['The Dockerfile LSP server failed to start: did not answer initialize within 20 s.']);
+  });
+});
+
+describe('withTimeout', () => {
+  it('passes on what settles in time, and rejects with the given error otherwise', async () => {
+    assert.strictEqual(await withTimeout(Promise.resolve(1), 50, () => new Error('late')), 1);
+    await assert.rejects(withTimeout(Promise.reject(new Error('own')), 50, () => new Error('late')), /own/);
+    await assert.rejects(withTimeout(new Promise(() => undefined), 10, () => new Error('late')), /late/);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { serverSettings, Getter } from '../src/settings';
+import { sameSettings, serverSettings, Getter } from '../src/settings';
 
 function getter(values: Record<string, unknown>): Getter {
   return <T>(key: string, fallback: T) => (key in values ? (values[key] as T) : fallback);
@@ -46,5 +46,13 @@ describe('serverSettings', () => {
 
   it('defaults to nothing', () => {
     assert.deepStrictEqual(serverSettings(getter({})).settings, { rules: {}, buildArgs: {} });
+  });
+});
+
+describe('sameSettings', () => {
+  it('compares values, not the order of keys', () => {
+    assert.ok(sameSettings({ rules: { A: 'off', B: 'error' }, buildArgs: {} }, { buildArgs: {}, rules: { B: 'error', A: 'off' } }));
+    assert.ok(!sameSettings({ rules: { A: 'off' }, buildArgs: {} }, { rules: { A: 'error' }, buildArgs: {} }));
+    assert.ok(!sameSettings({ rules: {}, buildArgs: {}, maxFileSize: 10 }, { rules: {}, buildArgs: {} }));
   });
 });

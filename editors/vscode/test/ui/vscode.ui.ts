@@ -485,10 +485,13 @@ if (MODE === 'universal') {
   });
 } else {
   describe('the extension in code-server', function () {
-    it('Restart Server when the server never started: starts it, no error', async function () {
+    it('Show Output in a folder without Dockerfiles starts no server; Restart Server then starts it, no error', async function () {
       await openWindow(empty);
       await sleep(2000);
       assert.strictEqual(outputLog(), '', 'the extension is active in a folder without Dockerfiles');
+      await runCommand('Dockerfile LSP: Show Output'); // activates the extension
+      await sleep(3000);
+      assert.ok(!/Starting |Server started/.test(outputLog()), `a server started on Show Output:\n${outputLog()}`);
       await runCommand('Dockerfile LSP: Restart Server');
       await startedTimes(1);
       await assertNoErrorToasts('after Restart Server before any start');
@@ -648,6 +651,50 @@ if (MODE === 'universal') {
       await assertNoErrorToasts('after restarting a crashed server');
       assertCleanLog([/killed by SIGKILL/, /stopped unexpectedly/]);
       await screenshot('restarted-after-crash');
+    });
+
+    it('a server that never answers initialize is killed after 20 s, the failure offers Restart; clearing server.path brings the bundled one back', async function () {
+      this.timeout(120000);
+      // Passes the --version check, then never reads a message. Named
+      // through ${workspaceFolder}, which the extension expands.
+      const hang = path.join(workspace, 'hang-server');
+      fs.writeFileSync(hang, '#!/bin/sh\nif [ "$1" = --version ]; then echo "dockerfile-lsp 0.0.0-hang"; exit 0; fi\nexec sleep 600\n');
+      fs.chmodSync(hang, 0o755);
+      const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+      const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+      await clearNotifications();
+      const started = count(outputLog(), 'Server started (pid');
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'dockerfile-lsp.server.path': '${workspaceFolder}/hang-server' }, null, 2));
+      await startedTimes(started + 1); // the path changed: restarted
+      assert.match(outputLog(), new RegExp(`Starting ${hang.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(dockerfile-lsp 0\\.0\\.0-hang, setting\\)`), outputLog());
+      const pid = lastPid();
+      const began = Date.now();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'did not answer initialize within 20 s' }).first();
+      await toast.waitFor({ timeout: 40000 });
+      const waited = Date.now() - began;
+      assert.ok(waited > 15000, `the failure came after ${waited} ms, before the 20 s`);
+      assert.match(await toast.innerText(), /failed to start/);
+      await toast.getByRole('button', { name: 'Restart' }).waitFor({ timeout: 5000 });
+      await sleep(1500);
+      await screenshot('initialize-timeout');
+      // One notification says it, not also the library's own pop-up.
+      assert.deepStrictEqual(await errorToasts(), ['The Dockerfile LSP server failed to start: did not answer initialize within 20 s.']);
+      await until(`the hung server (pid ${pid}) killed`, () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 5000);
+      // Back to the bundled server (the setting changed: restarted).
+      fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+      await startedTimes(started + 2);
+      await until('squiggles back with the bundled server', async () => (await squiggles()) > 0, 30000);
+      assert.match(outputLog().slice(outputLog().lastIndexOf('Starting ')), /^Starting \S+ \(dockerfile-lsp \S+, bundled\)/, outputLog());
+      await clearNotifications();
+      await assertNoErrorToasts('after the bundled server is back');
+      fs.rmSync(hang, { force: true });
     });
   });
 }
