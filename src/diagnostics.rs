@@ -50,7 +50,18 @@ impl Context {
             Config::default()
         });
         let config = project.overlaid(overlay);
-        let build_context = BuildContext::of_dockerfile(path);
+        // Compose files that build this Dockerfile give its build context.
+        let (compose, compose_errors) = crate::analysis::compose::services_for(path, top);
+        errors.extend(compose_errors);
+        let mut contexts: Vec<&std::path::Path> =
+            compose.iter().map(|s| s.context.as_path()).collect();
+        contexts.dedup();
+        let context_dir = match contexts.as_slice() {
+            [one] => Some(one.to_path_buf()),
+            _ => None,
+        };
+        let mut build_context = BuildContext::of_dockerfile_in(path, context_dir.as_deref());
+        build_context.compose = compose;
         let dockerignore =
             build_context
                 .dockerignore_path
@@ -84,16 +95,31 @@ pub struct BuildContext {
     pub uses_next: bool,
     /// Whether the context has a `public/` directory (Next.js static files).
     pub has_public_dir: bool,
+    /// The Compose services that build this Dockerfile.
+    pub compose: Vec<crate::analysis::compose::Service>,
 }
 
 impl BuildContext {
     /// Reads what the rules need from the directory of a Dockerfile.
     pub fn of_dockerfile(dockerfile: &std::path::Path) -> BuildContext {
-        let dir = dockerfile
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."))
-            .to_path_buf();
+        BuildContext::of_dockerfile_in(dockerfile, None)
+    }
+
+    /// [`BuildContext::of_dockerfile`] with the build context directory a
+    /// Compose file gives (`None`: the Dockerfile's directory).
+    pub fn of_dockerfile_in(
+        dockerfile: &std::path::Path,
+        context: Option<&std::path::Path>,
+    ) -> BuildContext {
+        let dir = context
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| {
+                dockerfile
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map(std::path::Path::to_path_buf)
+            })
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
         let next_config = [
             "next.config.js",
             "next.config.mjs",
@@ -114,10 +140,11 @@ impl BuildContext {
                     .any(|key| json[key].get("next").is_some())
             });
         BuildContext {
-            dockerignore_path: crate::analysis::dockerignore::find_for(dockerfile),
+            dockerignore_path: crate::analysis::dockerignore::find_in(dockerfile, &dir),
             next_config,
             uses_next,
             has_public_dir: dir.join("public").is_dir(),
+            compose: Vec::new(),
             dir,
         }
     }

@@ -96,6 +96,20 @@ pub fn find_for(dockerfile: &Path) -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// The `.dockerignore` that applies when `context` is the build context:
+/// `<Dockerfile>.dockerignore` beside the Dockerfile, else `.dockerignore`
+/// at the context's root.
+pub fn find_in(dockerfile: &Path, context: &Path) -> Option<PathBuf> {
+    let dir = dockerfile.parent().unwrap_or(Path::new("."));
+    let name = dockerfile.file_name()?.to_str()?;
+    [
+        dir.join(format!("{name}.dockerignore")),
+        context.join(".dockerignore"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
 fn matches_or_parent_matches(pattern: &str, path: &str) -> bool {
     if glob(pattern.as_bytes(), path.as_bytes()) {
         return true;

@@ -1,6 +1,8 @@
 //! Facts derived from the syntax and the files around a Dockerfile.
 
+pub mod compose;
 pub mod dockerignore;
+pub mod images;
 pub mod next_config;
 pub mod roles;
 pub mod shell;

@@ -11,7 +11,7 @@
 //! not produce it.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{BuildContext, Severity};
 
 pub const NO_DOCKERIGNORE: Rule = Rule {
     code: "NoDockerignore",
@@ -80,15 +80,40 @@ fn reads_context(ctx: &Ctx) -> bool {
         .any(|c| c.from.is_none() && !c.heredoc)
 }
 
+/// The first COPY/ADD source from the build context that is a whole
+/// directory (`.`, `./`, `*`, or a folder that is there on disk), which
+/// copies whatever the folder holds; named files do not. A folder that is
+/// not in the directory taken as the context says the context is another
+/// one (a Compose file or a script gives it), so it is not judged.
+fn copied_directory(ctx: &Ctx, build: &BuildContext) -> Option<String> {
+    ctx.facts()
+        .copies
+        .iter()
+        .filter(|c| c.from.is_none() && !c.heredoc)
+        .flat_map(|c| c.sources().iter())
+        .find(|src| {
+            let s = src.trim_start_matches("./").trim_start_matches('/');
+            let s = s.trim_end_matches("/*").trim_end_matches('*');
+            !src.contains("://")
+                && (s.is_empty()
+                    || s == "."
+                    || (!s.contains("..") && !s.contains('$') && build.dir.join(s).is_dir()))
+        })
+        .cloned()
+}
+
 fn check_missing(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(build) = &ctx.context.build_context else {
         return;
     };
-    if build.dockerignore_path.is_none() && reads_context(ctx) {
+    if build.dockerignore_path.is_some() {
+        return;
+    }
+    if let Some(src) = copied_directory(ctx, build) {
         out.push(Finding::new(
             anchor(ctx),
             format!(
-                "no .dockerignore in {}: everything there (node_modules, .git, local builds, secrets) is sent to the build and can end up in the image",
+                "no .dockerignore in {}: `{src}` is copied whole, with whatever it holds (node_modules, .git, local builds, secrets): add a .dockerignore that leaves them out",
                 build.dir.display()
             ),
         ));
@@ -103,11 +128,16 @@ fn check_incomplete(ctx: &Ctx, out: &mut Vec<Finding>) {
     if build.dockerignore_path.is_none() || !reads_context(ctx) || ignore.excludes_everything() {
         return;
     }
+    // Named files copied one by one bring nothing else into the image.
+    if copied_directory(ctx, build).is_none() {
+        return;
+    }
     let mut missing = Vec::new();
     if uses_node(ctx) && !ignore.is_ignored("node_modules") {
         missing.push("node_modules");
     }
-    if !ignore.is_ignored(".git") {
+    // `.git` is at a repository's top: only a context that holds one.
+    if build.dir.join(".git").exists() && !ignore.is_ignored(".git") {
         missing.push(".git");
     }
     if uses_next(ctx) && !ignore.is_ignored(".next") {

@@ -272,3 +272,33 @@ pub fn env_in_stage(ctx: &Ctx, stage: usize, name: &str) -> Option<String> {
         .find_map(|s| last_in_stage.get(&s))
         .map(|d| d.value.clone().unwrap_or_default())
 }
+
+/// The image a stage's lineage starts from, with `${VAR}` resolved from
+/// global ARG defaults and `--build-arg`: its reference when it resolves,
+/// and its facts when it is a known image.
+pub struct BaseImage {
+    pub reference: Option<String>,
+    pub facts: Option<crate::analysis::images::ImageFacts>,
+}
+
+pub fn base_image(ctx: &Ctx, stage: usize) -> BaseImage {
+    let stages = &ctx.analysis.stages;
+    let root = stages.lineage(stage).last().unwrap_or(stage);
+    let Some(s) = stages.stages.get(root) else {
+        return BaseImage {
+            reference: None,
+            facts: None,
+        };
+    };
+    let reference = if s.base_text.contains('$') {
+        let args =
+            crate::analysis::images::global_args(&ctx.analysis.variables, &ctx.context.build_args);
+        crate::analysis::images::resolve(&s.base_text, &|n| args.get(n).cloned())
+    } else {
+        Some(s.base_text.clone())
+    };
+    let facts = reference
+        .as_deref()
+        .and_then(crate::analysis::images::lookup);
+    BaseImage { reference, facts }
+}

@@ -107,6 +107,42 @@ fn copied_from(ctx: &Ctx, copy: &Copy) -> Option<usize> {
         .and_then(|r| r.target)
 }
 
+/// Whether the package.json a stage copies from the build context (on
+/// disk) declares devDependencies; `None` when it cannot be read.
+fn declares_dev_dependencies(ctx: &Ctx, stage: usize) -> Option<bool> {
+    let dir = &ctx.context.build_context.as_ref()?.dir;
+    let facts = ctx.facts();
+    let lineage: Vec<usize> = ctx.analysis.stages.lineage(stage).collect();
+    let path = facts
+        .copies
+        .iter()
+        .filter(|c| lineage.contains(&c.stage) && c.from.is_none() && !c.heredoc)
+        .flat_map(|c| c.sources().iter())
+        .find_map(|src| {
+            let s = src.trim_start_matches("./").trim_start_matches('/');
+            if s.contains("..") || s.contains('$') {
+                return None;
+            }
+            let (folder, file) = s.rsplit_once('/').unwrap_or(("", s));
+            if file == "package.json"
+                || (file.starts_with("package") && file.ends_with(".json") && file.contains('*'))
+            {
+                Some(dir.join(folder).join("package.json"))
+            } else if s.is_empty() || s == "*" {
+                Some(dir.join("package.json"))
+            } else {
+                None
+            }
+        })?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(
+        json.get("devDependencies")
+            .and_then(|d| d.as_object())
+            .is_some_and(|d| !d.is_empty()),
+    )
+}
+
 fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     let Some(last) = facts.final_stage() else {
@@ -119,6 +155,10 @@ fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
             .runs_in(last)
             .any(|r| r.script.any(packages::is_build))
     {
+        return;
+    }
+    // A package.json without devDependencies has none to install.
+    if declares_dev_dependencies(ctx, last) == Some(false) {
         return;
     }
     for run in facts.runs_in(last) {
@@ -184,6 +224,80 @@ fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// A directory path without `.` parts or a trailing `/`.
+fn normal_dir(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The directories a stage's lineage copied build-context files into
+/// (the working directory for a relative destination).
+fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
+    let facts = ctx.facts();
+    let mut lineage: Vec<usize> = ctx.analysis.stages.lineage(stage).collect();
+    lineage.reverse();
+    let mut workdir = "/".to_string();
+    let mut out = Vec::new();
+    for s in lineage {
+        for node in &facts.stages[s] {
+            match node.kind() {
+                "workdir_instruction" => {
+                    if let Some(v) = node.child_by_field_name("value") {
+                        let v = ctx.text(v);
+                        let v = v.trim_matches('"');
+                        workdir = if v.starts_with('/') {
+                            normal_dir(v)
+                        } else {
+                            normal_dir(&format!("{workdir}/{v}"))
+                        };
+                    }
+                }
+                "copy_instruction" | "add_instruction" => {
+                    let Some(copy) = facts.copies.iter().find(|c| c.node == *node) else {
+                        continue;
+                    };
+                    if copy.from.is_some() || copy.heredoc {
+                        continue;
+                    }
+                    let Some(dest) = copy.dest() else { continue };
+                    // a folder copied (`.`, `src/`, `app`) lands at the
+                    // destination; a file (`bootstrap/app.php`) in its folder
+                    let folder_copied = copy.sources().iter().any(|src| {
+                        let last = src.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                        src.ends_with('/') || last.is_empty() || last == "." || !last.contains('.')
+                    });
+                    // files copied to the working directory make it a project
+                    // (`COPY package.json ./`); a file put into a subfolder does not
+                    let into_workdir = matches!(dest, "." | "./");
+                    if !folder_copied && !into_workdir {
+                        continue;
+                    }
+                    let dir = dest.to_string();
+                    let dir = if dir.starts_with('/') {
+                        normal_dir(&dir)
+                    } else {
+                        normal_dir(&format!("{workdir}/{dir}"))
+                    };
+                    if !out.contains(&dir) {
+                        out.push(dir);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     let Some(last) = facts.final_stage() else {
@@ -196,18 +310,18 @@ fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(source) = copied_from(ctx, copy) else {
             continue;
         };
-        // The source stage's working directory: where its whole project is.
-        let workdir = facts
-            .of_kind(source, "workdir_instruction")
-            .last()
-            .and_then(|w| w.child_by_field_name("value"))
-            .map(|v| ctx.text(v));
+        // Where the source stage (or those it builds on) copied files of
+        // the build context: its project, sources and all. A folder a RUN
+        // made (`pnpm deploy /dist/app`) is output.
+        let projects = project_dirs(ctx, source);
         for src in copy.sources() {
             let s = src.trim_end_matches('/');
-            let whole = s.is_empty()
-                || workdir
-                    .as_deref()
-                    .is_some_and(|w| w.trim_end_matches('/') == s);
+            // the project or a folder above it
+            let s = normal_dir(s);
+            let whole = s == "/"
+                || projects
+                    .iter()
+                    .any(|p| *p == s || p.starts_with(&format!("{s}/")));
             if whole {
                 out.push(Finding::new(
                     copy.node.byte_range(),
@@ -222,6 +336,154 @@ fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// The words of a CMD/ENTRYPOINT: its exec-form strings, or its shell
+/// text split on blanks.
+fn command_words(ctx: &Ctx, node: tree_sitter::Node) -> Vec<String> {
+    if let Some(exec) = node.child_by_field_name("exec") {
+        let args = super::facts::json_args(ctx, exec);
+        // `["sh", "-c", "script"]`: the script's words
+        if let [sh, c, script, ..] = args.as_slice() {
+            if sh.ends_with("sh") && c == "-c" {
+                return script.split_whitespace().map(String::from).collect();
+            }
+        }
+        return args;
+    }
+    node.child_by_field_name("shell")
+        .map(|s| crate::syntax::logical_text(s, ctx.source))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+fn program(word: &str) -> &str {
+    word.rsplit(['/', '\\']).next().unwrap_or(word)
+}
+
+/// A command that opens a shell or interpreter prompt (`python3`, `php -a`,
+/// `node`, `bash`): the image is a base or toolbox, not a service.
+fn is_interactive(words: &[String]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let name = program(first).trim_end_matches(".exe").to_ascii_lowercase();
+    let prompt = matches!(
+        name.as_str(),
+        "sh" | "bash"
+            | "ash"
+            | "dash"
+            | "zsh"
+            | "fish"
+            | "python"
+            | "python2"
+            | "python3"
+            | "pypy"
+            | "pypy3"
+            | "php"
+            | "node"
+            | "irb"
+            | "jshell"
+            | "ghci"
+            | "iex"
+            | "erl"
+            | "pwsh"
+            | "powershell"
+            | "cmd"
+            | "lua"
+            | "julia"
+            | "r"
+    ) || (name.starts_with("python3.")
+        && name[8..].chars().all(|c| c.is_ascii_digit()));
+    prompt && words[1..].iter().all(|w| w.starts_with('-'))
+}
+
+/// An ENTRYPOINT that runs the CMD it is given: an init (tini,
+/// dumb-init) or an entrypoint script (`docker-entrypoint.sh`).
+fn is_wrapper(words: &[String]) -> bool {
+    words.first().is_some_and(|w| {
+        let name = program(w).to_ascii_lowercase();
+        matches!(
+            name.as_str(),
+            "tini" | "tini-static" | "dumb-init" | "catatonit" | "init"
+        ) || name.contains("entrypoint")
+    })
+}
+
+/// Whether a command switches from root to an unprivileged user before
+/// it runs the service (gosu, su-exec, setpriv, chroot --userspec, runuser,
+/// s6-setuidgid...), or is a server that runs its workers as one (nginx,
+/// php-fpm, Apache httpd).
+pub fn drops_privileges(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | ',' | '[' | ']' | ';' | '&' | '|' | '(' | ')' | '`'
+                )
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let rest = &words[i + 1..];
+        let has = |flags: &[&str]| {
+            rest.iter().take(8).any(|r| {
+                flags
+                    .iter()
+                    .any(|f| r == f || r.starts_with(&format!("{f}=")))
+            })
+        };
+        match program(w) {
+            "gosu" | "su-exec" | "runuser" | "s6-setuidgid" | "s6-applyuidgid" | "setuidgid"
+            | "envuidgid" | "chpst" | "nginx" | "php-fpm" | "apache2-foreground"
+            | "httpd-foreground" | "httpd" | "apache2" => true,
+            p if p.starts_with("php-fpm") => true,
+            "setpriv" => has(&["--reuid", "--init-groups", "--regid"]),
+            "chroot" => has(&["--userspec"]),
+            "su" => has(&["-c", "-", "-l", "--login", "--command"]),
+            "sudo" => has(&["-u", "--user"]),
+            "start-stop-daemon" => has(&["--chuid", "-c", "--user"]),
+            "exec" | "exec-as" => false,
+            _ => false,
+        }
+    })
+}
+
+/// The text of a script an ENTRYPOINT/CMD runs, when a COPY/ADD in the
+/// stage's lineage put it there from the build context on disk.
+fn script_text(ctx: &Ctx, last: usize, words: &[String]) -> Option<String> {
+    let dir = &ctx.context.build_context.as_ref()?.dir;
+    let facts = ctx.facts();
+    let lineage: Vec<usize> = ctx.analysis.stages.lineage(last).collect();
+    for word in words.iter().take(3) {
+        let name = program(word);
+        if name.is_empty() || word.starts_with('-') {
+            continue;
+        }
+        for copy in facts.copies.iter().filter(|c| lineage.contains(&c.stage)) {
+            if copy.from.is_some() || copy.heredoc {
+                continue;
+            }
+            let Some(dest) = copy.dest() else { continue };
+            for src in copy.sources() {
+                let base = program(src.trim_end_matches('/'));
+                let lands = dest.trim_end_matches('/') == word.trim_end_matches('/')
+                    || program(dest) == name
+                    || (dest.ends_with('/') && base == name);
+                if !lands || src.contains("..") || src.contains('$') || src.contains('*') {
+                    continue;
+                }
+                let rel = src.trim_start_matches("./").trim_start_matches('/');
+                if let Ok(text) = std::fs::read_to_string(dir.join(rel)) {
+                    return Some(text);
+                }
+            }
+        }
+    }
+    None
+}
+
 fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     let Some(last) = facts.final_stage() else {
@@ -234,27 +496,72 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
     {
         return; // DL3002 judges an explicit root USER
     }
-    // An image that runs something: a base image for others may stay root.
-    let runs_app = facts.stages[last].iter().any(|n| {
-        matches!(
-            n.kind(),
-            "cmd_instruction" | "entrypoint_instruction" | "expose_instruction"
-        )
-    });
+    let nearest = |kind: &str| {
+        graph
+            .lineage(last)
+            .find_map(|s| facts.of_kind(s, kind).last().copied())
+    };
+    let entrypoint = nearest("entrypoint_instruction").map(|n| command_words(ctx, n));
+    let cmd = nearest("cmd_instruction").map(|n| command_words(ctx, n));
+    let base = super::facts::base_image(ctx, last);
+    // An image that runs something: a base image for others may stay root,
+    // and so may one whose default command is a shell or REPL prompt.
+    let exposes = facts.stages[last]
+        .iter()
+        .any(|n| n.kind() == "expose_instruction");
+    let own_command = facts.stages[last]
+        .iter()
+        .any(|n| matches!(n.kind(), "cmd_instruction" | "entrypoint_instruction"));
+    let interactive = match (&entrypoint, &cmd) {
+        (None, Some(c)) => is_interactive(c),
+        // an entrypoint script or init that runs the CMD it is given
+        (Some(e), Some(c)) if is_wrapper(e) => is_interactive(c),
+        (Some(e), _) => is_interactive(e) && cmd.as_ref().is_none_or(|c| c.is_empty()),
+        (None, None) => base.facts.as_ref().is_some_and(|f| f.interactive),
+    };
+    // An image with ONBUILD triggers is a base for other builds.
+    let onbuild = graph
+        .lineage(last)
+        .any(|s| !facts.of_kind(s, "onbuild_instruction").is_empty());
+    let runs_app = exposes || (own_command && !interactive);
+    if !runs_app || onbuild {
+        return;
+    }
+    let Some(reference) = base.reference.as_deref() else {
+        return; // the base is unknown until build time
+    };
+    let lower = reference.to_ascii_lowercase();
+    if lower == "scratch" || lower.contains("nonroot") {
+        return;
+    }
+    if base.facts.as_ref().is_some_and(|f| !f.runs_as_root()) {
+        return;
+    }
+    // The command that runs drops root itself (or the base's does, when
+    // the file keeps it).
+    let words: Vec<String> = entrypoint
+        .iter()
+        .chain(cmd.iter())
+        .flatten()
+        .cloned()
+        .collect();
+    if drops_privileges(&words.join(" "))
+        || (entrypoint.is_none()
+            && cmd.is_none()
+            && base.facts.as_ref().is_some_and(|f| f.drops_privileges))
+        || entrypoint
+            .as_deref()
+            .and_then(|e| script_text(ctx, last, e))
+            .is_some_and(|t| drops_privileges(&t))
+    {
+        return;
+    }
     let stage = &graph.stages[last];
-    let base = stage.base_text.to_ascii_lowercase();
-    if !runs_app {
-        return;
-    }
-    if base.contains("nonroot") || base.contains('$') || base == "scratch" {
-        return;
-    }
     let mut finding = Finding::new(
         stage.from_range.clone(),
         "the final stage sets no USER: the container runs as root; add a non-root USER",
     );
-    let image = base.rsplit('/').next().unwrap_or(&base);
-    if image.starts_with("node:") || image == "node" {
+    if let Some(user) = base.facts.as_ref().and_then(|f| f.users.first()) {
         // before CMD/ENTRYPOINT, or at the end of the stage
         let instructions = &facts.stages[last];
         let anchor = instructions
@@ -263,14 +570,14 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
         let edit = match anchor {
             Some(n) => {
                 let line = ctx.source.line_start(n.start_byte());
-                Edit::new(line..line, "USER node\n")
+                Edit::new(line..line, format!("USER {user}\n"))
             }
             None => {
                 let end = instructions.last().map_or(0, |n| n.end_byte());
-                Edit::new(end..end, "\nUSER node")
+                Edit::new(end..end, format!("\nUSER {user}"))
             }
         };
-        finding = finding.with_fix(Fix::new("Add USER node", vec![edit]));
+        finding = finding.with_fix(Fix::new(format!("Add USER {user}"), vec![edit]));
     }
     out.push(finding);
 }
@@ -287,6 +594,19 @@ fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
             .any(|s| !facts.of_kind(s, kind).is_empty())
     };
     if has("healthcheck_instruction") {
+        return;
+    }
+    // A Compose file that builds this stage gives the service its healthcheck.
+    let name = graph.stages[last].name.as_deref();
+    let compose_checks = ctx.context.build_context.as_ref().is_some_and(|b| {
+        b.compose.iter().any(|s| {
+            s.healthcheck
+                && s.target
+                    .as_deref()
+                    .is_none_or(|t| name.is_some_and(|n| n.eq_ignore_ascii_case(t)))
+        })
+    });
+    if compose_checks {
         return;
     }
     let serves = has("expose_instruction");
@@ -352,17 +672,56 @@ mod tests {
 
     #[test]
     fn node_modules_and_whole_trees() {
-        let src = "FROM node:22 AS build\nWORKDIR /app\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app .\nCOPY --from=build /app/dist ./dist\n";
-        assert_eq!(found_by("DevNodeModulesInFinalStage", src), [5]);
-        assert_eq!(found_by("WholeTreeCopyIntoFinalStage", src), [6]);
+        let src = "FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM node:22-slim\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app .\nCOPY --from=build /app/dist ./dist\n";
+        assert_eq!(found_by("DevNodeModulesInFinalStage", src), [6]);
+        assert_eq!(found_by("WholeTreeCopyIntoFinalStage", src), [7]);
+        // a folder a RUN made is output, not the project
+        let deploy = "FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN pnpm deploy /dist/app --prod\nFROM node:22-slim\nCOPY --from=build /dist/app /app\n";
+        assert!(found_by("WholeTreeCopyIntoFinalStage", deploy).is_empty());
     }
 
     #[test]
     fn root_healthcheck_and_cache() {
         assert_eq!(
-            found_by("FinalStageRunsAsRoot", "FROM node:22\nCMD [\"node\"]\n"),
+            found_by(
+                "FinalStageRunsAsRoot",
+                "FROM node:22\nCMD [\"node\", \"server.js\"]\n"
+            ),
             [1]
         );
+        let root = |src: &str| found_by("FinalStageRunsAsRoot", src);
+        // a REPL prompt: a base image, not a service
+        assert!(root("FROM node:22\nCMD [\"node\"]\n").is_empty());
+        assert!(root(
+            "FROM debian\nENTRYPOINT [\"docker-php-entrypoint\"]\nCMD [\"php\", \"-a\"]\n"
+        )
+        .is_empty());
+        // privileges dropped by the entrypoint
+        assert!(root(
+            "FROM debian\nEXPOSE 5432\nENTRYPOINT [\"gosu\", \"postgres\", \"postgres\"]\n"
+        )
+        .is_empty());
+        assert!(root("FROM alpine\nCMD su-exec app /app\n").is_empty());
+        assert!(root("FROM alpine\nCMD [\"setpriv\", \"--reuid=1000\", \"--regid=1000\", \"--init-groups\", \"/app\"]\n").is_empty());
+        assert!(root("FROM alpine\nCMD chroot --userspec=app:app / /app\n").is_empty());
+        assert_eq!(root("FROM alpine\nCMD [\"setpriv\", \"--dump\"]\n"), [1]);
+        // non-root bases, also through a global ARG
+        assert!(root(
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nENTRYPOINT [\"./app\"]\n"
+        )
+        .is_empty());
+        assert!(root("FROM nginxinc/nginx-unprivileged:1.27\nEXPOSE 8080\n").is_empty());
+        assert!(root("FROM bitnami/node:20\nCMD [\"node\", \"a.js\"]\n").is_empty());
+        assert!(
+            root("ARG TAG=static:nonroot\nFROM gcr.io/distroless/${TAG}\nCMD [\"/app\"]\n")
+                .is_empty()
+        );
+        assert_eq!(
+            root("ARG V=20\nFROM node:${V}-alpine\nCMD [\"node\", \"a.js\"]\n"),
+            [2]
+        );
+        // an unresolved base is unknown
+        assert!(root("ARG IMAGE\nFROM ${IMAGE}\nCMD [\"/app\"]\n").is_empty());
         assert!(found_by("FinalStageRunsAsRoot", "FROM node:22\nUSER node\n").is_empty());
         assert!(found_by(
             "FinalStageRunsAsRoot",

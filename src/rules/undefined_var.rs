@@ -17,119 +17,16 @@ pub const RULE: Rule = Rule {
 /// Defined in every build by BuildKit's default environment.
 const DEFAULT_ENV: &[&str] = &["PATH"];
 
-/// Variables official images set with ENV (BuildKit reads them from the
-/// image's configuration; we cannot, so we know the common ones).
-const IMAGE_ENV: &[(&str, &[&str])] = &[
-    ("golang", &["GOPATH", "GOLANG_VERSION", "GOTOOLCHAIN"]),
-    ("node", &["NODE_VERSION", "YARN_VERSION"]),
-    (
-        "python",
-        &["PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG"],
-    ),
-    (
-        "ruby",
-        &[
-            "RUBY_VERSION",
-            "RUBY_MAJOR",
-            "RUBY_DOWNLOAD_SHA256",
-            "GEM_HOME",
-            "BUNDLE_APP_CONFIG",
-            "BUNDLE_SILENCE_ROOT_WARNING",
-            "LANG",
-        ],
-    ),
-    ("rust", &["RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"]),
-    ("openjdk", &["JAVA_HOME", "JAVA_VERSION", "LANG"]),
-    (
-        "eclipse-temurin",
-        &["JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL"],
-    ),
-    (
-        "maven",
-        &["MAVEN_HOME", "MAVEN_CONFIG", "JAVA_HOME", "JAVA_VERSION"],
-    ),
-    (
-        "gradle",
-        &["GRADLE_HOME", "GRADLE_VERSION", "JAVA_HOME", "JAVA_VERSION"],
-    ),
-    (
-        "php",
-        &[
-            "PHP_VERSION",
-            "PHP_INI_DIR",
-            "PHPIZE_DEPS",
-            "PHP_URL",
-            "PHP_SHA256",
-            "PHP_CFLAGS",
-            "PHP_CPPFLAGS",
-            "PHP_LDFLAGS",
-            "GPG_KEYS",
-        ],
-    ),
-    (
-        "nginx",
-        &[
-            "NGINX_VERSION",
-            "NJS_VERSION",
-            "NJS_RELEASE",
-            "PKG_RELEASE",
-            "DYNPKG_RELEASE",
-        ],
-    ),
-    (
-        "httpd",
-        &[
-            "HTTPD_PREFIX",
-            "HTTPD_VERSION",
-            "HTTPD_SHA256",
-            "HTTPD_PATCHES",
-        ],
-    ),
-    (
-        "postgres",
-        &["PGDATA", "PG_MAJOR", "PG_VERSION", "GOSU_VERSION", "LANG"],
-    ),
-    ("elixir", &["ELIXIR_VERSION", "OTP_VERSION", "LANG"]),
-    ("erlang", &["OTP_VERSION", "REBAR3_VERSION"]),
-    (
-        "aspnet",
-        &[
-            "ASPNET_VERSION",
-            "DOTNET_VERSION",
-            "APP_UID",
-            "ASPNETCORE_HTTP_PORTS",
-            "DOTNET_RUNNING_IN_CONTAINER",
-        ],
-    ),
-    (
-        "sdk",
-        &[
-            "DOTNET_VERSION",
-            "ASPNET_VERSION",
-            "APP_UID",
-            "DOTNET_SDK_VERSION",
-            "DOTNET_RUNNING_IN_CONTAINER",
-            "NUGET_XMLDOC_MODE",
-        ],
-    ),
-    (
-        "runtime",
-        &["DOTNET_VERSION", "APP_UID", "DOTNET_RUNNING_IN_CONTAINER"],
-    ),
-];
-
-/// Whether the image a stage chain starts from may define `name`: an image
-/// known to set it, or one named by a variable (unknown until build time).
-fn image_may_define(base: &str, name: &str) -> bool {
-    if base.contains('$') {
-        return true;
+/// Whether the image a stage chain starts from may define `name`: a known
+/// image that sets it (data/images.toml), or one named by a variable that
+/// does not resolve (unknown until build time).
+fn image_may_define(ctx: &Ctx, stage: usize, name: &str) -> bool {
+    let base = super::facts::base_image(ctx, stage);
+    match (&base.reference, &base.facts) {
+        (None, _) => true,
+        (_, Some(facts)) => facts.defines(name),
+        _ => false,
     }
-    let repo = base.split('@').next().unwrap_or(base);
-    let last = repo.rsplit('/').next().unwrap_or(repo);
-    let last = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
-    IMAGE_ENV
-        .iter()
-        .any(|(image, vars)| *image == last && vars.contains(&name))
 }
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -158,8 +55,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 .iter()
                 .any(|d| d.stage == Some(p) && d.name == u.name)
         });
-        let root = &stages[*lineage.last().unwrap_or(&stage.index)];
-        if inherited || image_may_define(&root.base_text, &u.name) {
+        if inherited || image_may_define(ctx, stage.index, &u.name) {
             continue;
         }
         let Some(instruction) = ctx
@@ -170,6 +66,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         else {
             continue;
         };
+        // BuildKit's check does not look at EXPOSE (it expands its ports
+        // later, without the lint).
+        if instruction.kind() == "expose_instruction" {
+            continue;
+        }
         // Suggest a name in effect in this stage, or from the default environment.
         let candidates = vars
             .defs
