@@ -299,6 +299,13 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
         .filter(|(entry, _)| !seen.contains(*entry))
         .map(|(entry, class)| format!("[{class}] {entry}"))
         .collect();
+    if !(unlisted.is_empty() && gone.is_empty()) {
+        // Every difference as it is now, to update the file from.
+        eprintln!("every difference now:");
+        for d in &differences {
+            eprintln!("{d}");
+        }
+    }
     assert!(
         unlisted.is_empty() && gone.is_empty(),
         "{} differences with BuildKit are not in {}:\n{}\n\n{} listed there no longer occur:\n{}",

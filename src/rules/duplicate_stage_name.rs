@@ -1,5 +1,6 @@
 //! DuplicateStageName: two stages with one name (compared in lower case)
-//! make every reference to that name ambiguous.
+//! make every reference to that name ambiguous. BuildKit builds such a
+//! file and warns, so this is a warning, not an error.
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::Severity;
@@ -8,7 +9,7 @@ pub const RULE: Rule = Rule {
     code: "DuplicateStageName",
     aliases: &["DL3024"],
     group: Group::BuildKit,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "Stage names must be unique",
     check,
 };
@@ -23,7 +24,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Finding::new(
                     stage.from_range.clone(),
                     format!(
-                        "Duplicate stage name '{}', stage names should be unique",
+                        "Duplicate stage name \"{}\", stage names should be unique",
                         name.to_lowercase()
                     ),
                 )

@@ -69,13 +69,22 @@ fn check_casing(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_format(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (instruction, _, port) in ports(ctx) {
-        if port.contains(':') {
+        if maps_host(&port) {
             out.push(Finding {
                 range: instruction.byte_range(),
                 message: format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"), ..Default::default()
             });
         }
     }
+}
+
+/// Whether a port spec names a host IP or host port, as BuildKit splits
+/// it: `[ip:]host:container`, the last two `:` parts host and container
+/// port, everything before them the IP (`:80` has neither).
+fn maps_host(port: &str) -> bool {
+    let parts: Vec<&str> = port.split(':').collect();
+    let n = parts.len();
+    n > 1 && (!parts[n - 2].is_empty() || !parts[..n - 2].join(":").is_empty())
 }
 
 #[cfg(test)]
@@ -94,5 +103,11 @@ mod tests {
         );
         assert!(found_by("ExposeProtoCasing", "FROM a\nEXPOSE 80/tcp 53/udp\n").is_empty());
         assert!(found_by("ExposeInvalidFormat", "FROM a\nEXPOSE 80 8080-8090/tcp\n").is_empty());
+        // BuildKit reads `:80` and `::80` as no host part at all.
+        assert!(found_by("ExposeInvalidFormat", "FROM a\nEXPOSE :80 ::80\n").is_empty());
+        assert_eq!(
+            found_by("ExposeInvalidFormat", "FROM a\nEXPOSE 127.0.0.1::80\n"),
+            [2]
+        );
     }
 }

@@ -70,21 +70,54 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// The values BuildKit gives its platform arguments in FROM lines (those
+/// of the machine building, here a linux/amd64 one; only whether the
+/// expansion is a valid image name matters).
+fn platform_default(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "BUILDPLATFORM" | "TARGETPLATFORM" => "linux/amd64",
+        "BUILDOS" | "TARGETOS" => "linux",
+        "BUILDARCH" | "TARGETARCH" => "amd64",
+        "BUILDVARIANT" | "TARGETVARIANT" => "",
+        _ => return None,
+    })
+}
+
 fn check_invalid_default(ctx: &Ctx, out: &mut Vec<Finding>) {
     let vars = &ctx.analysis.variables;
+    // The global ARGs' defaults, each expanded with those before it (as
+    // BuildKit does); a platform argument keeps BuildKit's value when
+    // redeclared without one.
+    let mut globals: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
+    for def in vars.defs.iter().filter(|d| d.stage.is_none()) {
+        let value = match def.value.as_deref() {
+            Some(v) => expand(v, &|name| globals.get(name).cloned().flatten()).map(|v| unquote(&v)),
+            None => globals
+                .get(&def.name)
+                .cloned()
+                .flatten()
+                .or_else(|| platform_default(&def.name).map(String::from)),
+        };
+        globals.insert(def.name.clone(), value);
+    }
+    for name in PREDEFINED {
+        if let Some(v) = platform_default(name) {
+            globals
+                .entry(name.to_string())
+                .or_insert_with(|| Some(v.to_string()));
+        }
+    }
     for stage in &ctx.analysis.stages.stages {
         if !stage.base_text.contains('$') {
             continue;
         }
-        let expanded = expand(&stage.base_text, |name| {
-            vars.defs
-                .iter()
-                .rev()
-                .find(|d| d.stage.is_none() && d.name == name)
-                .and_then(|d| d.value.clone())
-                .map(|v| v.trim_matches(['"', '\'']).to_string())
+        let expanded = expand(&stage.base_text, &|name| {
+            globals.get(name).cloned().flatten()
         });
-        if !valid_image(&expanded) {
+        // An expansion BuildKit cannot do (`${X:?}` of an unset X) stops its check.
+        let Some(expanded) = expanded else { continue };
+        if !valid_reference(&expanded) {
             out.push(Finding {
                 range: stage.from_range.clone(),
                 message: format!(
@@ -97,44 +130,208 @@ fn check_invalid_default(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// `$NAME`, `${NAME}` and `${NAME:-default}` expanded with `value`.
-fn expand(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+/// An ARG value as the shell word reads it: quotes removed.
+fn unquote(value: &str) -> String {
+    let mut out = String::new();
+    let mut quote = None;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), c) => out.push(c),
+            (_, '\\') => out.extend(chars.next()),
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// `$NAME` and `${NAME}`, with the operators `:-`, `-`, `:+`, `+`, `:?` and
+/// `?`, expanded with `value` (None: not set). None when an `?` operator
+/// meets an unset variable (the expansion fails). An escaped `\$` stays.
+fn expand(text: &str, value: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
-    while let Some(at) = rest.find('$') {
+    while let Some(at) = rest.find(['$', '\\']) {
         out.push_str(&rest[..at]);
+        if rest[at..].starts_with('\\') {
+            let escaped = rest[at + 1..].chars().next();
+            out.push('\\');
+            out.extend(escaped);
+            rest = &rest[at + 1 + escaped.map_or(0, char::len_utf8)..];
+            continue;
+        }
         rest = &rest[at + 1..];
-        let (name, default, after) = if let Some(inner) = rest.strip_prefix('{') {
+        if let Some(inner) = rest.strip_prefix('{') {
             let end = inner.find('}').unwrap_or(inner.len());
             let body = &inner[..end];
-            let (name, default) = match body.split_once(":-") {
-                Some((n, d)) => (n, Some(d)),
-                None => (body, None),
+            rest = &inner[(end + 1).min(inner.len())..];
+            let name_end = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(body.len());
+            let (name, op) = body.split_at(name_end);
+            let v = value(name);
+            let set = v.is_some();
+            let nonempty = v.as_deref().is_some_and(|v| !v.is_empty());
+            let word = |w: &str| expand(w, value);
+            let value_or_empty = || Some(v.clone().unwrap_or_default());
+            // None: the expansion fails (`?` on an unset variable).
+            let got = if let Some(w) = op.strip_prefix(":-") {
+                if nonempty {
+                    value_or_empty()
+                } else {
+                    word(w)
+                }
+            } else if let Some(w) = op.strip_prefix(":+") {
+                if nonempty {
+                    word(w)
+                } else {
+                    Some(String::new())
+                }
+            } else if op.starts_with(":?") {
+                if nonempty {
+                    value_or_empty()
+                } else {
+                    None
+                }
+            } else if let Some(w) = op.strip_prefix('-') {
+                if set {
+                    value_or_empty()
+                } else {
+                    word(w)
+                }
+            } else if let Some(w) = op.strip_prefix('+') {
+                if set {
+                    word(w)
+                } else {
+                    Some(String::new())
+                }
+            } else if op.starts_with('?') {
+                if set {
+                    value_or_empty()
+                } else {
+                    None
+                }
+            } else {
+                value_or_empty()
             };
-            (name, default, &inner[(end + 1).min(inner.len())..])
+            out.push_str(&got?);
         } else {
             let end = rest
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
-            (&rest[..end], None, &rest[end..])
-        };
-        let v = value(name)
-            .filter(|v| !v.is_empty())
-            .or(default.map(String::from));
-        out.push_str(&v.unwrap_or_default());
-        rest = after;
+            if end == 0 {
+                out.push('$');
+                continue;
+            }
+            out.push_str(&value(&rest[..end]).unwrap_or_default());
+            rest = &rest[end..];
+        }
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
-fn valid_image(image: &str) -> bool {
-    !image.is_empty()
-        && !image.ends_with(':')
-        && !image.ends_with('@')
-        && !image.starts_with(':')
-        && !image.contains("::")
-        && !image.contains(char::is_whitespace)
+/// Whether `image` is a valid image reference, as Docker's reference
+/// grammar reads it: `[domain/]path[:tag][@digest]`, the path's components
+/// lowercase letters and digits joined by `.`, `_`, `__` or dashes.
+pub(super) fn valid_reference(image: &str) -> bool {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    if let Some(digest) = digest {
+        let Some((algorithm, hex)) = digest.split_once(':') else {
+            return false;
+        };
+        let algorithm_ok = !algorithm.is_empty()
+            && algorithm.split(['-', '_', '+', '.']).all(|part| {
+                part.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !algorithm_ok || hex.len() < 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return false;
+        }
+    }
+    // A tag is after the last `:` that follows the last `/`.
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (path, tag) = match name[slash..].rfind(':') {
+        Some(i) => (&name[..slash + i], Some(&name[slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(tag) = tag {
+        let tag_ok = tag.len() <= 128
+            && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !tag_ok {
+            return false;
+        }
+    }
+    let mut components: Vec<&str> = path.split('/').collect();
+    // The first component is a registry when it has a `.` or `:`, is
+    // `localhost`, or has an uppercase letter, and more follow.
+    if components.len() > 1 {
+        let first = components[0];
+        if first.contains(['.', ':'])
+            || first == "localhost"
+            || first.chars().any(|c| c.is_ascii_uppercase())
+        {
+            if !valid_domain(first) {
+                return false;
+            }
+            components.remove(0);
+        }
+    }
+    !path.is_empty() && path.len() <= 255 && components.iter().all(|c| valid_component(c))
+}
+
+fn valid_domain(domain: &str) -> bool {
+    let (host, port) = match domain.rsplit_once(':') {
+        Some((h, p)) if !domain.ends_with(']') => (h, Some(p)),
+        _ => (domain, None),
+    };
+    if port.is_some_and(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    if host.starts_with('[') {
+        return host.ends_with(']');
+    }
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
+fn valid_component(component: &str) -> bool {
+    let bytes = component.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if alnum(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !alnum(bytes[i]) {
+            i += 1;
+        }
+        let sep = &component[start..i];
+        let dashes = sep.bytes().all(|b| b == b'-');
+        if !(sep == "." || sep == "_" || sep == "__" || dashes) {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -174,5 +371,31 @@ mod tests {
             "ARG VERSION=1\nFROM busybox:$VERSION\n"
         )
         .is_empty());
+        // As BuildKit: the platform arguments have values; `?` passes a
+        // set value; defaults that make an invalid name are found.
+        for good in [
+            "FROM alpine:$TARGETARCH\n",
+            "ARG TARGETOS\nFROM alpine:$TARGETOS\n",
+            "ARG M=1\nFROM alpine:${M:?}\n",
+            "ARG K\nFROM alpine${K:-:3}\n",
+            "ARG REG=localhost:5000\nFROM $REG/alpine\n",
+            "ARG V='3.19'\nFROM alpine:$V\n",
+            "ARG D=sha256:0123456789abcdef0123456789abcdef\nFROM alpine@$D\n",
+        ] {
+            assert!(
+                found_by("InvalidDefaultArgInFrom", good).is_empty(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "ARG D=Alpine\nFROM $D\n",
+            "ARG G=a:b:c\nFROM $G\n",
+            "ARG F=alpine@sha\nFROM $F\n",
+            "ARG REG\nFROM $REG/alpine\n",
+            "ARG I=x\nFROM ${I:+Bad}\n",
+            "ARG H=alpine\nFROM ${H}:\n",
+        ] {
+            assert_eq!(found_by("InvalidDefaultArgInFrom", bad), [2], "{bad}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! FROM --platform checks.
 //!
 //! RedundantTargetPlatform: `--platform=$TARGETPLATFORM` is what FROM does
-//! anyway.
+//! anyway (as BuildKit: a value that is only `TARGETPLATFORM` expanded,
+//! `${TARGETPLATFORM}`, quoted, or with a default `${TARGETPLATFORM:-...}`
+//! that is never used since BuildKit always sets it).
 //! FromPlatformFlagConstDisallowed: a constant platform pins the stage to
 //! one architecture and breaks multi-platform builds; use
 //! `$BUILDPLATFORM`/`$TARGETPLATFORM` (a stage whose name says which
@@ -63,7 +65,7 @@ fn platforms(ctx: &Ctx) -> Vec<Platform> {
 
 fn check_redundant(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (range, _, value, flag) in platforms(ctx) {
-        if value == "$TARGETPLATFORM" || value == "${TARGETPLATFORM}" {
+        if let Some(value) = only_target_platform(&value) {
             // the flag and the blanks after it
             let rest = ctx.source.text(flag.end..range.end);
             let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
@@ -83,16 +85,51 @@ fn check_redundant(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether a `--platform` value expands to `$TARGETPLATFORM` and nothing
+/// else: `$TARGETPLATFORM`, `${TARGETPLATFORM}`, `"${TARGETPLATFORM}"`, or
+/// a default or error form (`${TARGETPLATFORM:-x}`, `${TARGETPLATFORM?}`)
+/// whose alternative is never taken, TARGETPLATFORM being always set.
+/// Returns the value without its quotes (as BuildKit's flag parser reads it).
+fn only_target_platform(value: &str) -> Option<&str> {
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| {
+            value
+                .strip_prefix(*q)
+                .and_then(|v| v.strip_suffix(*q))
+                .filter(|v| !v.contains(*q))
+        })
+        .unwrap_or(value);
+    let rest = unquoted.strip_prefix('$')?;
+    if rest == "TARGETPLATFORM" {
+        return Some(unquoted);
+    }
+    let inner = rest
+        .strip_prefix("{TARGETPLATFORM")
+        .and_then(|r| r.strip_suffix('}'))?;
+    // The alternative must hold no expansion of its own (BuildKit then
+    // sees more than one variable) and no closing brace.
+    let alternative = if inner.is_empty() {
+        Some("")
+    } else {
+        [":-", "-", ":?", "?"]
+            .iter()
+            .find_map(|op| inner.strip_prefix(op))
+    };
+    alternative
+        .is_some_and(|alt| !alt.contains(['$', '}']))
+        .then_some(unquoted)
+}
+
 fn check_constant(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (range, name, value, _) in platforms(ctx) {
         if value.contains('$') {
             continue;
         }
         let name = name.unwrap_or_default().to_lowercase();
-        if value
-            .split('/')
-            .any(|part| !part.is_empty() && name.contains(&part.to_lowercase()))
-        {
+        let (os, arch) = os_and_arch(&value.to_lowercase());
+        // The stage's name says which platform it is for (`AS build-arm64`).
+        if name.contains(&os) || name.contains(&arch) {
             continue;
         }
         out.push(Finding {
@@ -100,6 +137,31 @@ fn check_constant(ctx: &Ctx, out: &mut Vec<Finding>) {
             message: format!("FROM --platform flag should not use constant value \"{value}\""),
             ..Default::default()
         });
+    }
+}
+
+/// The OS and architecture of a platform, normalized as BuildKit's
+/// platform parser does (`x86_64` is `amd64`, `aarch64` is `arm64`; a lone
+/// architecture is for Linux); the variant does not count.
+fn os_and_arch(platform: &str) -> (String, String) {
+    let normalize = |arch: &str| {
+        match arch {
+            "x86_64" | "x86-64" => "amd64",
+            "aarch64" => "arm64",
+            "i386" | "i486" | "i586" | "i686" => "386",
+            "armhf" | "armel" => "arm",
+            other => other,
+        }
+        .to_string()
+    };
+    let parts: Vec<&str> = platform.split('/').collect();
+    match parts[..] {
+        [one] if matches!(one, "linux" | "windows" | "darwin" | "freebsd") => {
+            (one.to_string(), "amd64".to_string())
+        }
+        [one] => ("linux".to_string(), normalize(one)),
+        [os, arch, ..] => (os.to_string(), normalize(arch)),
+        [] => (String::new(), String::new()),
     }
 }
 
@@ -121,6 +183,29 @@ mod tests {
             "FROM --platform=$BUILDPLATFORM a\n"
         )
         .is_empty());
+        // What BuildKit also reads as TARGETPLATFORM alone.
+        for value in [
+            "\"$TARGETPLATFORM\"",
+            "${TARGETPLATFORM:-linux/amd64}",
+            "${TARGETPLATFORM-linux/amd64}",
+            "${TARGETPLATFORM:?}",
+        ] {
+            let src = format!("FROM --platform={value} a\n");
+            assert_eq!(found_by("RedundantTargetPlatform", &src), [1], "{value}");
+        }
+        for value in [
+            "${TARGETPLATFORM:+linux/amd64}",
+            "${TARGETPLATFORM}x",
+            "${TARGETPLATFORM:-$BUILDPLATFORM}",
+            "${TARGETOS}/${TARGETARCH}",
+            "${TARGETPLATFORM%/*}",
+        ] {
+            let src = format!("FROM --platform={value} a\n");
+            assert!(
+                found_by("RedundantTargetPlatform", &src).is_empty(),
+                "{value}"
+            );
+        }
         assert_eq!(
             found_by(
                 "FromPlatformFlagConstDisallowed",
@@ -131,6 +216,23 @@ mod tests {
         assert!(found_by(
             "FromPlatformFlagConstDisallowed",
             "FROM --platform=amd64 a AS vpnkit-amd64\n"
+        )
+        .is_empty());
+        // As BuildKit: the variant does not name the platform, and the
+        // architecture is read normalized.
+        for src in [
+            "FROM --platform=linux/arm/v7 a AS v7\n",
+            "FROM --platform=linux/x86_64 a AS x86_64\n",
+        ] {
+            assert_eq!(
+                found_by("FromPlatformFlagConstDisallowed", src),
+                [1],
+                "{src}"
+            );
+        }
+        assert!(found_by(
+            "FromPlatformFlagConstDisallowed",
+            "FROM --platform=linux/aarch64 a AS build-arm64\n"
         )
         .is_empty());
     }

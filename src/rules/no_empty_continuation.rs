@@ -14,7 +14,16 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// Whether a continuation or comment token holds a blank line after its
+/// line break.
+fn holds_blank_line(ctx: &Ctx, node: tree_sitter::Node) -> bool {
+    let text = ctx.text(node);
+    let after_break = text.find('\n').map_or("", |i| &text[i + 1..]);
+    after_break.contains('\n')
+}
+
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    check_end_of_file(ctx, out);
     for &instruction in ctx.instructions() {
         // an empty continuation line needs at least two more lines
         if instruction.end_position().row < instruction.start_position().row + 2 {
@@ -25,11 +34,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         while let Some(node) = stack.pop() {
             match node.kind() {
                 // these tokens hold the blank lines that follow them
-                "line_continuation" | "comment" => {
-                    let text = ctx.text(node);
-                    let after_break = text.find('\n').map_or("", |i| &text[i + 1..]);
-                    empty |= after_break.contains('\n');
-                }
+                "line_continuation" | "comment" => empty |= holds_blank_line(ctx, node),
                 "heredoc_block" => {}
                 _ => {
                     let mut cursor = node.walk();
@@ -56,6 +61,32 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// A continuation on the last instruction that runs into blank lines up to
+/// the end of the file: the tree leaves it outside the instruction, and
+/// BuildKit reports it on the file's last line.
+fn check_end_of_file(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let root = ctx.tree.root_node();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "line_continuation" && holds_blank_line(ctx, node) {
+            let end = root.end_byte();
+            let last = ctx
+                .source
+                .text(0..end)
+                .chars()
+                .last()
+                .map_or(0, char::len_utf8);
+            out.push(Finding::new(end - last..end, "Empty continuation line"));
+            return;
+        }
+        // Instructions are checked whole; only what lies between them here.
+        if !node.kind().ends_with("_instruction") {
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+}
+
 /// Edits removing the blank lines inside an instruction's continuations.
 fn blank_line_edits(ctx: &Ctx, instruction: tree_sitter::Node) -> Vec<Edit> {
     let text = ctx.text(instruction);
@@ -78,6 +109,24 @@ fn blank_line_edits(ctx: &Ctx, instruction: tree_sitter::Node) -> Vec<Edit> {
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::found_by;
+
+    #[test]
+    fn continued_into_the_end_of_the_file() {
+        // BuildKit: on the file's last line.
+        assert_eq!(
+            found_by("NoEmptyContinuation", "FROM a\nRUN echo \\\n\n"),
+            [3]
+        );
+        assert_eq!(
+            found_by("NoEmptyContinuation", "FROM a\nRUN echo \\\n\n\n"),
+            [4]
+        );
+        assert_eq!(
+            found_by("NoEmptyContinuation", "FROM a\nRUN echo \\\n  \n"),
+            [3]
+        );
+        assert!(found_by("NoEmptyContinuation", "FROM a\nRUN echo \\\n").is_empty());
+    }
 
     #[test]
     fn bad_and_good() {

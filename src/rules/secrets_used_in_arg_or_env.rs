@@ -1,6 +1,10 @@
 //! SecretsUsedInArgOrEnv: ARG and ENV values end up in the image's
 //! history and metadata; pass secrets with `RUN --mount=type=secret`
 //! (as a file or, with `env=`, a variable for that one command).
+//!
+//! As BuildKit: a name is suspect when one of its `_`-separated words is a
+//! secret word and none is `public`, `file` or `version`; ARG and ENV keys
+//! in stages are checked, not the global ARGs before the first FROM.
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::variables::DefKind;
@@ -21,7 +25,6 @@ const SECRET_WORDS: &[&str] = &[
     "credential",
     "credentials",
     "key",
-    "passphrase",
     "password",
     "passwd",
     "pword",
@@ -29,17 +32,22 @@ const SECRET_WORDS: &[&str] = &[
     "token",
 ];
 
-/// A name whose last `_`-separated word is a secret word, unless one of
-/// its words is `public` (`PUBLIC_KEY`).
+/// Words that clear a name (`PUBLIC_KEY`, `PASSWORD_FILE`, `TOKEN_VERSION`).
+const ALLOWED_WORDS: &[&str] = &["public", "file", "version"];
+
+/// A name one of whose `_`-separated words is a secret word, unless one
+/// of its words clears it.
 pub fn looks_secret(name: &str) -> bool {
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower.split('_').collect();
-    !words.contains(&"public") && words.last().is_some_and(|w| SECRET_WORDS.contains(w))
+    words.iter().any(|w| SECRET_WORDS.contains(w))
+        && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
 }
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for def in &ctx.analysis.variables.defs {
-        if looks_secret(&def.name) {
+        // BuildKit does not check the global ARGs.
+        if def.stage.is_some() && looks_secret(&def.name) {
             let keyword = match def.kind {
                 DefKind::Arg => "ARG",
                 DefKind::Env => "ENV",
@@ -71,6 +79,10 @@ mod tests {
             "super_duper_secret_token",
             "apikey",
             "git_key",
+            "SECRET_ID",
+            "A_AUTH_B",
+            "APIKEY_",
+            "SSH_KEY_PATH",
         ] {
             assert!(looks_secret(secret), "{secret}");
         }
@@ -81,6 +93,11 @@ mod tests {
             "SECRET_PASSPHRASE_FILE",
             "secret_File",
             "AUTH_MODULE_VERSION",
+            "PASSPHRASE",
+            "DB_PASSWORD_FILE",
+            "TOKEN_PUBLIC",
+            "MYKEY",
+            "a-key",
         ] {
             assert!(!looks_secret(fine), "{fine}");
         }
@@ -94,6 +111,14 @@ mod tests {
                 "FROM a\nARG NPM_TOKEN\nENV DB_PASSWORD=x\n"
             ),
             [2, 3]
+        );
+        // Global ARGs are not checked (as BuildKit).
+        assert_eq!(
+            found_by(
+                "SecretsUsedInArgOrEnv",
+                "ARG GH_TOKEN\nFROM a\nARG GH_TOKEN\n"
+            ),
+            [3]
         );
         assert!(found_by("SecretsUsedInArgOrEnv", "FROM a\nARG NODE_VERSION\n").is_empty());
     }

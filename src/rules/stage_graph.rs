@@ -126,13 +126,18 @@ fn check_index(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         };
         if index >= r.in_stage {
+            let before = match r.in_stage {
+                0 => "no stage comes before it".to_string(),
+                1 => "only stage 0 comes before it".to_string(),
+                n => format!("only stages 0 to {} come before it", n - 1),
+            };
             out.push(Finding {
                 range: r.range.clone(),
                 message: format!(
-                    "stage index {index} is not an earlier stage: this is stage {} and only stages 0 to {} come before it",
+                    "stage index {index} is not an earlier stage: this is stage {} and {before}",
                     r.in_stage,
-                    r.in_stage.saturating_sub(1)
-                ), ..Default::default()
+                ),
+                ..Default::default()
             });
         }
     }
