@@ -157,6 +157,21 @@ fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
     {
         return;
     }
+    // An image that runs nothing of its own (no CMD, ENTRYPOINT or
+    // EXPOSE in its stages) is a tool or base image, whose development
+    // packages are what it is for (a code generator's).
+    let graph = &ctx.analysis.stages;
+    let runs = graph.lineage(last).any(|s| {
+        facts.stages[s].iter().any(|n| {
+            matches!(
+                n.kind(),
+                "cmd_instruction" | "entrypoint_instruction" | "expose_instruction"
+            )
+        })
+    });
+    if !runs {
+        return;
+    }
     // A package.json without devDependencies has none to install.
     if declares_dev_dependencies(ctx, last) == Some(false) {
         return;
@@ -613,7 +628,7 @@ fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
     if serves {
         out.push(Finding::new(
             graph.stages[last].from_range.clone(),
-            "the final stage exposes a port but has no HEALTHCHECK: orchestrators cannot tell a hung service from a healthy one",
+            "the final stage exposes a port but has no HEALTHCHECK: Docker and Compose cannot tell a hung service from a healthy one (Kubernetes uses its own probes)",
         ));
     }
 }
@@ -664,7 +679,12 @@ mod tests {
     #[test]
     fn dev_dependencies() {
         let code = "DevDependenciesInFinalStage";
-        assert_eq!(found_by(code, "FROM node:22\nRUN npm ci\n"), [2]);
+        assert_eq!(
+            found_by(code, "FROM node:22\nRUN npm ci\nCMD [\"node\", \"a.js\"]\n"),
+            [2]
+        );
+        // a tool image (no command of its own): its dev packages are its point
+        assert!(found_by(code, "FROM node:22\nRUN npm ci\n").is_empty());
         assert!(found_by(code, "FROM node:22\nRUN npm ci --omit=dev\n").is_empty());
         assert!(found_by(code, "FROM node:22\nENV NODE_ENV=production\nRUN npm ci\n").is_empty());
         assert!(found_by(code, "FROM node:22 AS build\nRUN npm ci\nFROM node:22\n").is_empty());
