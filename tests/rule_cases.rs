@@ -109,4 +109,12 @@ fn dockerignore_without_git_fires_only_for_a_context_that_has_one() {
     assert!(codes_found(&dockerfile).contains(&code));
     common::write(&dir.join(".dockerignore"), b"*.log\n.git\n");
     assert!(!codes_found(&dockerfile).contains(&code));
+    // a sub-folder copied does not take .git along
+    common::write(&dir.join(".dockerignore"), b"*.log\n");
+    common::write(
+        &dir.join("Dockerfile"),
+        b"FROM alpine:3.20\nCOPY src /src\nCMD [\"/src/run\"]\n",
+    );
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    assert!(!codes_found(&dockerfile).contains(&code));
 }

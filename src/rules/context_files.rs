@@ -136,8 +136,16 @@ fn check_incomplete(ctx: &Ctx, out: &mut Vec<Finding>) {
     if uses_node(ctx) && !ignore.is_ignored("node_modules") {
         missing.push("node_modules");
     }
-    // `.git` is at a repository's top: only a context that holds one.
-    if build.dir.join(".git").exists() && !ignore.is_ignored(".git") {
+    // `.git` is at a repository's top: only a context that holds one, and
+    // only a copy of the context's root (`COPY . .`) takes it along.
+    let root_copied = ctx
+        .facts()
+        .copies
+        .iter()
+        .filter(|c| c.from.is_none() && !c.heredoc)
+        .flat_map(|c| c.sources().iter())
+        .any(|src| matches!(src.as_str(), "." | "./" | "*" | "./*" | "/" | "/*"));
+    if root_copied && build.dir.join(".git").exists() && !ignore.is_ignored(".git") {
         missing.push(".git");
     }
     if uses_next(ctx) && !ignore.is_ignored(".next") {
