@@ -55,7 +55,11 @@ fn uses_node(ctx: &Ctx) -> bool {
         r.script
             .any(|c| matches!(c.name.as_str(), "npm" | "yarn" | "pnpm" | "npx"))
     }) || ctx.analysis.stages.stages.iter().any(|s| {
-        let base = s.base_text.rsplit('/').next().unwrap_or_default();
+        // `FROM node:${NODE_VERSION}-alpine` resolved from the global ARGs
+        let reference = super::facts::base_image(ctx, s.index)
+            .reference
+            .unwrap_or_default();
+        let base = reference.rsplit('/').next().unwrap_or_default();
         base == "node" || base.starts_with("node:")
     })
 }
