@@ -297,6 +297,15 @@ pub fn base_image(ctx: &Ctx, stage: usize) -> BaseImage {
     } else {
         Some(s.base_text.clone())
     };
+    // `FROM ${BASE}` naming a stage: what it holds is not an image's.
+    let names_stage = |r: &str| {
+        stages.stages.iter().any(|st| {
+            st.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(r))
+        })
+    };
+    let reference = reference.filter(|r| !s.base_text.contains('$') || !names_stage(r));
     let facts = reference
         .as_deref()
         .and_then(crate::analysis::images::lookup);

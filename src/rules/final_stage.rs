@@ -452,7 +452,7 @@ pub fn drops_privileges(text: &str) -> bool {
         match program(w) {
             "gosu" | "su-exec" | "runuser" | "s6-setuidgid" | "s6-applyuidgid" | "setuidgid"
             | "envuidgid" | "chpst" | "nginx" | "php-fpm" | "apache2-foreground"
-            | "httpd-foreground" | "httpd" | "apache2" => true,
+            | "httpd-foreground" | "httpd" | "apache2" | "apache2ctl" | "apachectl" => true,
             p if p.starts_with("php-fpm") => true,
             "setpriv" => has(&["--reuid", "--init-groups", "--regid"]),
             "chroot" => has(&["--userspec"]),

@@ -128,5 +128,15 @@ mod tests {
         // the golang image sets GOPATH; an image named by a variable may set anything
         let src = "FROM golang:1.23-alpine AS go\nFROM go\nWORKDIR $GOPATH/src\nFROM alpine\nWORKDIR $GOPATH/src\nFROM $BASE\nWORKDIR $X\n";
         assert_eq!(found_by("UndefinedVar", src), [5]);
+        // the base resolved from a global ARG; EXPOSE is not checked (BuildKit)
+        let src =
+            "ARG V=20\nFROM node:${V}-alpine\nENV A=$NODE_VERSION\nEXPOSE $PORT\nENV B=$GOPATH\n";
+        assert_eq!(found_by("UndefinedVar", src), [5]);
+        let src =
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\nFROM alpine\nUSER $APP_UID\n";
+        assert_eq!(found_by("UndefinedVar", src), [4]);
+        // a base ARG naming a stage is not an image to judge by
+        let src = "ARG BASE=one\nFROM alpine AS one\nENV X=1\nFROM ${BASE}\nWORKDIR $X\n";
+        assert!(found_by("UndefinedVar", src).is_empty());
     }
 }
