@@ -1,5 +1,6 @@
 //! Facts derived from the syntax and the files around a Dockerfile.
 
+pub mod commands;
 pub mod compose;
 pub mod dockerignore;
 pub mod images;

@@ -13,6 +13,7 @@
 
 use super::facts::{env_in_stage, Run};
 use super::{packages, Ctx, Finding, Group, Rule};
+use crate::analysis::commands::{self, Action, Invocation, Tool};
 use crate::analysis::shell::Command;
 use crate::diagnostics::{Edit, Fix, Severity};
 
@@ -95,12 +96,66 @@ hadolint_rule!(
     check_pipefail
 );
 
-/// Each command of each RUN with the RUN it is in.
-fn commands<'c, 't>(ctx: &'c Ctx<'t>) -> impl Iterator<Item = (&'c Run<'t>, &'c Command)> {
-    ctx.facts()
-        .runs
-        .iter()
-        .flat_map(|r| r.script.commands.iter().map(move |c| (r, c)))
+/// The RUNs hadolint lints: every RUN of the file and those ONBUILD
+/// holds (they run in the builds on this image).
+fn runs<'c, 't>(ctx: &'c Ctx<'t>, onbuild: &'c [Run<'t>]) -> impl Iterator<Item = &'c Run<'t>> {
+    ctx.facts().runs.iter().chain(onbuild)
+}
+
+/// The RUNs inside ONBUILD, read like the others (shell and JSON forms).
+fn onbuild_runs<'t>(ctx: &Ctx<'t>) -> Vec<Run<'t>> {
+    let facts = ctx.facts();
+    let mut out = Vec::new();
+    for (stage, instructions) in facts.stages.iter().enumerate() {
+        for n in instructions
+            .iter()
+            .filter(|n| n.kind() == "onbuild_instruction")
+        {
+            let mut cursor = n.walk();
+            let Some(run) = n
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "run_instruction")
+            else {
+                continue;
+            };
+            let text = if let Some(shell) = run.child_by_field_name("shell") {
+                crate::syntax::logical_text(shell, ctx.source)
+            } else if let Some(exec) = run.child_by_field_name("exec") {
+                let args = super::facts::json_args(ctx, exec);
+                match args.as_slice() {
+                    [sh, c, script, ..] if sh.ends_with("sh") && c == "-c" => script.clone(),
+                    _ => args.join(" "),
+                }
+            } else {
+                continue;
+            };
+            out.push(Run {
+                node: run,
+                stage,
+                script: crate::analysis::shell::Script::parse_shared(&text),
+                text,
+                cache_mount: false,
+                secret_mount: false,
+            });
+        }
+    }
+    out
+}
+
+/// Each command of each RUN (ONBUILD's too) with the RUN it is in.
+fn each_command<'c, 't>(
+    ctx: &'c Ctx<'t>,
+    onbuild: &'c [Run<'t>],
+) -> impl Iterator<Item = (&'c Run<'t>, &'c Command)> {
+    runs(ctx, onbuild).flat_map(|r| r.script.commands.iter().map(move |c| (r, c)))
+}
+
+/// Each invocation of a known tool in each RUN (ONBUILD's too).
+fn each_invocation<'c, 't>(
+    ctx: &'c Ctx<'t>,
+    onbuild: &'c [Run<'t>],
+) -> impl Iterator<Item = (&'c Run<'t>, Invocation<'c>)> {
+    runs(ctx, onbuild).flat_map(|r| commands::invocations(&r.script).map(move |i| (r, i)))
 }
 
 fn report(out: &mut Vec<Finding>, run: &Run, message: String) {
@@ -131,7 +186,8 @@ fn report_unpinned(
 }
 
 fn check_cd(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, c) in each_command(ctx, &onbuild) {
         if c.name == "cd" {
             report(
                 out,
@@ -143,28 +199,29 @@ fn check_cd(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn check_sudo(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, c) in each_command(ctx, &onbuild) {
         if c.name == "sudo" {
             report(out, run, "do not use sudo: RUN already runs as the current USER; switch with USER root if needed".into());
         }
     }
 }
 
-/// The packages an install names (operands after the subcommand).
-fn packages_of(c: &Command) -> Vec<&str> {
-    c.operands().skip(1).collect()
-}
-
-fn is_apt_install(c: &Command) -> bool {
-    c.is("apt-get", "install")
+/// `apt-get install` (as hadolint, `apt` itself is DL3027's).
+fn is_apt_get_install(i: &Invocation) -> bool {
+    i.tool == Tool::Apt
+        && i.program.rsplit('/').next() == Some("apt-get")
+        && i.subcommand() == Some("install")
 }
 
 fn check_apt_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
-        if !is_apt_install(c) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, i) in each_invocation(ctx, &onbuild) {
+        if !is_apt_get_install(&i) {
             continue;
         }
-        let unpinned: Vec<&str> = packages_of(c)
+        let unpinned: Vec<&str> = i
+            .packages()
             .into_iter()
             .filter(|p| !p.contains('=') && !p.ends_with(".deb") && !p.starts_with('$'))
             .collect();
@@ -178,40 +235,81 @@ fn check_apt_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_apt_lists(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let facts = ctx.facts();
-    let Some(last) = facts.final_stage() else {
-        return;
-    };
-    for run in facts.runs_in(last) {
-        if run.cache_mount || !run.script.any(is_apt_install) {
+/// The stages whose layers the final image is made of: the final stage and
+/// the stages it is built FROM, however far up. A stage only copied from
+/// (or built on only by stages that are copied from) leaves its files
+/// behind; hadolint also counts a stage any other builds FROM.
+fn kept_stages(ctx: &Ctx) -> Vec<bool> {
+    let graph = &ctx.analysis.stages;
+    let count = ctx.facts().stages.len();
+    let mut kept = vec![false; count];
+    let mut next = count.checked_sub(1);
+    while let Some(s) = next.filter(|&s| s < count && !kept[s]) {
+        kept[s] = true;
+        next = graph.stages.get(s).and_then(|st| st.parent);
+    }
+    kept
+}
+
+/// The targets of a RUN's `--mount=type=cache` flags.
+fn cache_targets(ctx: &Ctx, run: &Run) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in crate::syntax::views::flags(run.node, ctx.source) {
+        if f.name != "mount" {
             continue;
         }
-        let cleaned = run
-            .script
-            .any(|c| c.name == "rm" && c.operands().any(|o| o.starts_with("/var/lib/apt/lists")));
-        if !cleaned {
-            report(
-                out,
-                run,
-                "delete the apt-get lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`".into(),
-            );
+        let value = |keys: &[&str]| {
+            f.options
+                .iter()
+                .find(|o| keys.contains(&o.key.as_str()))
+                .and_then(|o| o.value)
+                .map(|v| ctx.text(v))
+        };
+        if value(&["type"]).as_deref() == Some("cache") {
+            out.extend(value(&["target", "dst", "destination"]));
         }
+    }
+    out
+}
+
+fn check_apt_lists(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let kept = kept_stages(ctx);
+    let onbuild = onbuild_runs(ctx);
+    for run in runs(ctx, &onbuild) {
+        if !kept.get(run.stage).copied().unwrap_or(false)
+            || !commands::updates_apt_lists(&run.script)
+            || commands::removes_apt_lists(&run.script)
+        {
+            continue;
+        }
+        // The lists kept in a cache mount never reach the layer.
+        let targets = cache_targets(ctx, run);
+        let cached = |dir: &str| {
+            targets
+                .iter()
+                .any(|t| t.trim_end_matches('/').starts_with(dir))
+        };
+        if cached("/var/lib/apt/lists") || cached("/var/lib/apt") && cached("/var/cache/apt") {
+            continue;
+        }
+        report(
+            out,
+            run,
+            "delete the apt lists in the same RUN: `&& rm -rf /var/lib/apt/lists/*`".into(),
+        );
     }
 }
 
-fn is_pip_install(c: &Command) -> bool {
-    matches!(c.name.as_str(), "pip" | "pip3") && c.operands().next() == Some("install")
-        || (c.name.starts_with("python")
-            && c.args.len() >= 3
-            && c.args[0] == "-m"
-            && c.args[1].starts_with("pip")
-            && c.args[2] == "install")
+/// `pip install` in any of its spellings (`pip2`, `pip3.12`,
+/// `python -m pip`, under sudo); with `pipx` too when `pipx` is true.
+fn is_pip_install(i: &Invocation, pipx: bool) -> bool {
+    i.action == Action::Install && (i.tool == Tool::Pip || pipx && i.tool == Tool::Pipx)
 }
 
 fn check_pip_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
-        if !is_pip_install(c) || c.has_flag(&["-r", "--requirement", "-c", "--constraint"]) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, i) in each_invocation(ctx, &onbuild) {
+        if !is_pip_install(&i, true) || i.has_flag(&["-r", "--requirement", "-c", "--constraint"]) {
             continue;
         }
         let pinned = |p: &str| {
@@ -221,20 +319,22 @@ fn check_pip_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
                 || p.ends_with(".tar.gz")
                 || p.starts_with('$')
         };
-        let unpinned: Vec<&str> = c
-            .operands()
-            .filter(|p| !matches!(*p, "install" | "pip" | "pip3"))
-            .filter(|p| !pinned(p))
-            .collect();
-        report_unpinned(out, run, &unpinned, "pip install", "<package>==<version>");
+        let unpinned: Vec<&str> = i.packages().into_iter().filter(|p| !pinned(p)).collect();
+        let install = if i.tool == Tool::Pipx {
+            "pipx install"
+        } else {
+            "pip install"
+        };
+        report_unpinned(out, run, &unpinned, install, "<package>==<version>");
     }
 }
 
 fn check_recommends(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
-        if is_apt_install(c)
-            && !c.has_flag(&["--no-install-recommends"])
-            && !c
+    let onbuild = onbuild_runs(ctx);
+    for (run, i) in each_invocation(ctx, &onbuild) {
+        if is_apt_get_install(&i)
+            && !i.has_flag(&["--no-install-recommends"])
+            && !i
                 .args
                 .iter()
                 .any(|a| a.contains("Install-Recommends=false"))
@@ -248,27 +348,46 @@ fn check_recommends(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// As hadolint: a package is pinned by `@<version>` (after its scope), a
+/// git URL by `#<commit>`; tarballs and folders are what they are.
+fn npm_pinned(p: &str) -> bool {
+    if ["git://", "git+ssh://", "git+http://", "git+https://"]
+        .iter()
+        .any(|g| p.starts_with(g))
+    {
+        return p.contains('#');
+    }
+    if [".tar", ".tar.gz", ".tgz"].iter().any(|t| p.ends_with(t))
+        || ["/", "./", "../", "~/"].iter().any(|f| p.starts_with(f))
+        || p == "."
+        || p.starts_with('$')
+    {
+        return true;
+    }
+    match p.strip_prefix('@') {
+        Some(scoped) => scoped.split_once('/').is_some_and(|(_, n)| n.contains('@')),
+        None => p.contains('@'),
+    }
+}
+
 fn check_npm_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
-        if !(c.is("npm", "install") || c.is("npm", "i") || c.is("npm", "add")) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, i) in each_invocation(ctx, &onbuild) {
+        if i.tool != Tool::Npm || !matches!(i.subcommand(), Some("install" | "i" | "add")) {
             continue;
         }
-        let unpinned: Vec<&str> = packages_of(c)
+        let unpinned: Vec<&str> = i
+            .packages()
             .into_iter()
-            .filter(|p| {
-                let pinned = match p.strip_prefix('@') {
-                    Some(scoped) => scoped.contains('@'),
-                    None => p.contains(['@', ':', '/', '#']) || p.starts_with(['.', '$']),
-                };
-                !pinned
-            })
+            .filter(|p| !npm_pinned(p))
             .collect();
         report_unpinned(out, run, &unpinned, "npm install", "<package>@<version>");
     }
 }
 
 fn check_apt(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (run, c) in commands(ctx) {
+    let onbuild = onbuild_runs(ctx);
+    for (run, c) in each_command(ctx, &onbuild) {
         if c.name == "apt" {
             report(
                 out,
@@ -280,69 +399,101 @@ fn check_apt(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_pip_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for run in &ctx.facts().runs {
-        if run.cache_mount || env_in_stage(ctx, run.stage, "PIP_NO_CACHE_DIR").is_some() {
-            continue;
-        }
-        for c in run.script.commands.iter().filter(|c| is_pip_install(c)) {
-            if c.has_flag(&["--no-cache-dir"]) {
-                continue;
-            }
-            let mut finding = Finding::new(
-                run.node.byte_range(),
-                "use pip install --no-cache-dir: the download cache would stay in the layer",
-            );
-            let text = ctx.text(run.node);
-            if let Some(at) = text
-                .find("pip install")
-                .or_else(|| text.find("pip3 install"))
-            {
-                if text.matches("install").count() == 1 {
-                    let end = run.node.start_byte()
-                        + at
-                        + text[at..].find("install").unwrap()
-                        + "install".len();
-                    finding = finding.with_fix(Fix::new(
-                        "Add --no-cache-dir",
-                        vec![Edit::new(end..end, " --no-cache-dir")],
-                    ));
-                }
-            }
-            out.push(finding);
-            break;
-        }
-    }
+/// Whether a script turns pip's cache off itself: `PIP_NO_CACHE_DIR=1 pip
+/// install`, `export PIP_NO_CACHE_DIR=1`.
+fn sets_pip_no_cache(text: &str) -> bool {
+    text.contains("PIP_NO_CACHE_DIR=")
 }
 
-fn check_consecutive(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for stage in &ctx.facts().stages {
-        for pair in stage.windows(2) {
-            let plain = |n: &tree_sitter::Node| {
-                n.kind() == "run_instruction"
-                    && crate::syntax::views::flags(*n, ctx.source).is_empty()
-            };
-            if plain(&pair[0]) && plain(&pair[1]) {
-                out.push(Finding::new(
-                    pair[1].byte_range(),
-                    "consecutive RUN instructions: consider joining them with && to make fewer layers",
+fn check_pip_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let onbuild = onbuild_runs(ctx);
+    for run in runs(ctx, &onbuild) {
+        if run.cache_mount
+            || sets_pip_no_cache(&run.text)
+            || env_in_stage(ctx, run.stage, "PIP_NO_CACHE_DIR").is_some()
+        {
+            continue;
+        }
+        let Some(_) = commands::invocations(&run.script)
+            .find(|i| is_pip_install(i, false) && !i.has_flag(&["--no-cache-dir"]))
+        else {
+            continue;
+        };
+        let mut finding = Finding::new(
+            run.node.byte_range(),
+            "use pip install --no-cache-dir: the download cache would stay in the layer",
+        );
+        let text = ctx.text(run.node);
+        if let Some(at) = text
+            .find("pip install")
+            .or_else(|| text.find("pip3 install"))
+        {
+            if text.matches("install").count() == 1 {
+                let end = run.node.start_byte()
+                    + at
+                    + text[at..].find("install").unwrap()
+                    + "install".len();
+                finding = finding.with_fix(Fix::new(
+                    "Add --no-cache-dir",
+                    vec![Edit::new(end..end, " --no-cache-dir")],
                 ));
             }
         }
+        out.push(finding);
     }
 }
 
-fn check_yarn_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// As hadolint: a RUN right after another RUN of the same flags (comments
+/// between them aside), when each runs a single command. A RUN that
+/// already chains commands, or a heredoc script, was split on purpose.
+fn check_consecutive(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let last = facts.final_stage();
-    for run in facts
+    let by_start: std::collections::HashMap<usize, &Run> = facts
         .runs
         .iter()
-        .filter(|r| Some(r.stage) != last && !r.cache_mount)
-    {
-        let installs = run
-            .script
-            .any(|c| c.name == "yarn" && packages::is_node_install(c));
+        .map(|r| (r.node.start_byte(), r))
+        .collect();
+    let single = |n: tree_sitter::Node| -> Option<(String, usize)> {
+        if n.kind() != "run_instruction" {
+            return None;
+        }
+        let run = by_start.get(&n.start_byte())?;
+        let mut cursor = n.walk();
+        if n.children(&mut cursor).any(|c| c.kind() == "heredoc_block") {
+            return None;
+        }
+        let flags: Vec<String> = crate::syntax::views::flags(n, ctx.source)
+            .iter()
+            .map(|f| ctx.text(f.node))
+            .collect();
+        Some((flags.join(" "), run.script.commands.len()))
+    };
+    for stage in &facts.stages {
+        for pair in stage.windows(2) {
+            if let (Some((a, 0..=1)), Some((b, 0..=1))) = (single(pair[0]), single(pair[1])) {
+                if a == b {
+                    out.push(Finding::new(
+                        pair[1].byte_range(),
+                        "consecutive RUN instructions of one command each: consider joining them with && to make fewer layers",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// As hadolint, in the stages whose layers are kept (a stage another builds
+/// FROM); the final stage's is PackageCacheInFinalStage's. A stage only
+/// copied from leaves its cache behind.
+fn check_yarn_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let kept = kept_stages(ctx);
+    let last = ctx.facts().final_stage();
+    let onbuild = onbuild_runs(ctx);
+    for run in runs(ctx, &onbuild).filter(|r| {
+        Some(r.stage) != last && kept.get(r.stage).copied().unwrap_or(false) && !r.cache_mount
+    }) {
+        let installs = commands::invocations(&run.script)
+            .any(|i| i.tool == Tool::Yarn && i.action == Action::Install);
         if installs && !packages::cleans_cache(&run.script, "yarn") {
             report(
                 out,
@@ -465,6 +616,94 @@ mod tests {
         .is_empty());
         assert_eq!(
             found_by("DL3060", "FROM node:22 AS b\nRUN yarn install\nFROM b\n"),
+            [2]
+        );
+    }
+
+    /// hadolint's DL3059: only RUNs of one command each, of the same
+    /// flags, with nothing but comments between them.
+    #[test]
+    fn consecutive_runs_as_hadolint() {
+        let f = |src: &str| found_by("DL3059", &format!("FROM a:1\n{src}"));
+        assert_eq!(f("RUN a\nRUN b\nRUN c\n"), [3, 4]);
+        assert_eq!(f("RUN a\n# why\nRUN b\n"), [4]);
+        assert!(f("RUN a && b\nRUN c\n").is_empty());
+        assert!(f("RUN a\nRUN set -eux; b\n").is_empty());
+        assert!(f("RUN a | b\nRUN c\n").is_empty());
+        assert!(f("RUN a\nEXPOSE 1\nRUN b\n").is_empty());
+        assert!(f("RUN --mount=type=cache,target=/x a\nRUN b\n").is_empty());
+        assert_eq!(
+            f("RUN --mount=type=cache,target=/x a\nRUN --mount=type=cache,target=/x b\n"),
+            [3]
+        );
+        assert_eq!(f("RUN [\"a\"]\nRUN [\"b\"]\n"), [3]);
+    }
+
+    /// DL3009 follows the lists: an update without their removal, in a
+    /// stage the final image is built on.
+    #[test]
+    fn apt_lists_in_the_final_image() {
+        let f = |src: &str| found_by("DL3009", src);
+        assert_eq!(f("FROM a:1\nRUN apt-get update\n"), [2]);
+        assert_eq!(
+            f("FROM a:1\nRUN sudo apt update && sudo apt install x\n"),
+            [2]
+        );
+        assert!(f("FROM a:1\nRUN apt-get install -y x\n").is_empty());
+        assert!(
+            f("FROM a:1\nRUN apt-get update; apt-get install -y x; apt-get dist-clean\n")
+                .is_empty()
+        );
+        assert!(f("FROM a:1\nRUN apt-get update && rm -rf /var/lib/apt/lists\n").is_empty());
+        assert!(
+            f("FROM a:1\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update\n")
+                .is_empty()
+        );
+        // built on: kept; only copied from: left behind
+        assert_eq!(f("FROM a:1 AS b\nRUN apt-get update\nFROM b\n"), [2]);
+        assert!(f("FROM a:1 AS b\nRUN apt-get update\nFROM c:1\nCOPY --from=b / /\n").is_empty());
+        assert!(
+            f("FROM a:1 AS b\nRUN apt-get update\nFROM b AS c\nFROM d:1\nCOPY --from=c / /\n")
+                .is_empty()
+        );
+        assert_eq!(f("FROM a:1\nONBUILD RUN apt-get update\n"), [2]);
+    }
+
+    #[test]
+    fn package_managers_in_their_spellings() {
+        assert_eq!(found_by("DL3042", "FROM a:1\nRUN pip2 install x==1\n"), [2]);
+        assert_eq!(
+            found_by("DL3042", "FROM a:1\nRUN python3 -m pip install x==1\n"),
+            [2]
+        );
+        assert!(found_by(
+            "DL3042",
+            "FROM a:1\nRUN PIP_NO_CACHE_DIR=1 pip install x==1\n"
+        )
+        .is_empty());
+        assert!(found_by("DL3042", "FROM a:1\nRUN pipx install x==1\n").is_empty());
+        assert_eq!(
+            found_by("DL3013", "FROM a:1\nRUN pipx install poetry\n"),
+            [2]
+        );
+        assert_eq!(
+            found_by(
+                "DL3016",
+                "FROM a:1\nRUN npm install git+https://h/u/r.git\n"
+            ),
+            [2]
+        );
+        assert!(found_by(
+            "DL3016",
+            "FROM a:1\nRUN npm install git+https://h/u/r.git#v1 x.tgz ./lib\n"
+        )
+        .is_empty());
+        assert_eq!(
+            found_by("DL3016", "FROM a:1\nONBUILD RUN npm install x\n"),
+            [2]
+        );
+        assert_eq!(
+            found_by("DL3008", "FROM a:1\nRUN sudo apt-get install -y curl\n"),
             [2]
         );
     }

@@ -1,0 +1,547 @@
+//! What the commands of a RUN do, read once for every rule, hover and the
+//! split: which package manager or build tool a command runs (through
+//! `sudo`, `VAR=value` prefixes, `env`, `python -m pip`), and what that
+//! invocation does: install packages, refresh package indexes, clean a
+//! cache, build, run the tests, or print a version.
+//!
+//! The commands themselves come from `analysis::shell` (tree-sitter-bash:
+//! `&&`, `;`, `||` chains, pipes, substitutions, heredoc and exec-form
+//! bodies alike).
+
+use super::shell::{Command, Script};
+
+/// A package manager or build tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tool {
+    /// apt-get, apt, aptitude
+    Apt,
+    Apk,
+    /// dnf, yum, microdnf, tdnf
+    Dnf,
+    Npm,
+    Yarn,
+    Pnpm,
+    Bun,
+    /// pip, pip2, pip3, pip3.12, `python -m pip`
+    Pip,
+    Pipx,
+    Uv,
+    Poetry,
+    Pipenv,
+    Bundler,
+    Gem,
+    Go,
+    Cargo,
+    Maven,
+    Gradle,
+    Dotnet,
+    Composer,
+}
+
+/// What one invocation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Installs packages: named ones, or a project's from its manifest.
+    Install,
+    /// Refreshes the package indexes (`apt-get update`, `apk update`).
+    UpdateIndex,
+    /// Removes the package manager's caches (`apt-get clean`,
+    /// `npm cache clean`, `pip cache purge`).
+    CleanCache,
+    /// Compiles or bundles the project.
+    Build,
+    /// Runs the project's tests.
+    Test,
+    /// Prints the tool's version (a smoke test that it is installed).
+    Version,
+    /// Anything else (`npm config set`, `apt-get purge`, `go env`...).
+    Other,
+}
+
+/// One invocation of a known tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invocation<'c> {
+    pub tool: Tool,
+    pub action: Action,
+    /// The program as written (`apt-get`, `pip3`, `./mvnw`, `python3`).
+    pub program: &'c str,
+    /// The tool's own arguments: after `sudo` and its options, after
+    /// `-m pip` for `python -m pip`.
+    pub args: &'c [String],
+}
+
+impl<'c> Invocation<'c> {
+    /// The arguments that are not options.
+    pub fn operands(&self) -> impl Iterator<Item = &'c str> + 'c {
+        operands(self.args)
+    }
+
+    /// The first operand (`install` in `apt-get -y install curl`).
+    pub fn subcommand(&self) -> Option<&'c str> {
+        self.operands().next()
+    }
+
+    /// What an install names after its subcommand: packages, paths, URLs
+    /// (options and their values aside as far as they are known).
+    pub fn packages(&self) -> Vec<&'c str> {
+        let mut out = Vec::new();
+        let mut skip_value = false;
+        let mut seen_sub = self.tool == Tool::Yarn && self.subcommand().is_none();
+        for a in self.args.iter().map(String::as_str) {
+            if skip_value {
+                skip_value = false;
+                continue;
+            }
+            if a.starts_with('-') {
+                skip_value = takes_value(self.tool, a);
+                continue;
+            }
+            if !seen_sub {
+                seen_sub = true;
+                continue;
+            }
+            out.push(a);
+        }
+        out
+    }
+
+    pub fn has_flag(&self, flags: &[&str]) -> bool {
+        has_flag(self.args, flags)
+    }
+}
+
+/// Options whose value is the next argument (so it is not a package).
+fn takes_value(tool: Tool, option: &str) -> bool {
+    if option.contains('=') {
+        return false;
+    }
+    match tool {
+        Tool::Apt => matches!(option, "-o" | "-t" | "--target-release" | "-c"),
+        Tool::Pip => matches!(
+            option,
+            "-r" | "--requirement"
+                | "-c"
+                | "--constraint"
+                | "-e"
+                | "--editable"
+                | "-i"
+                | "--index-url"
+                | "--extra-index-url"
+                | "-f"
+                | "--find-links"
+                | "-t"
+                | "--target"
+                | "--prefix"
+                | "--root"
+                | "--trusted-host"
+                | "--platform"
+                | "--python-version"
+                | "--only-binary"
+                | "--no-binary"
+        ),
+        Tool::Npm | Tool::Pnpm => {
+            matches!(
+                option,
+                "--prefix" | "--registry" | "--cache" | "-C" | "--filter"
+            )
+        }
+        Tool::Yarn => matches!(option, "--cwd" | "--modules-folder" | "--cache-folder"),
+        Tool::Apk => matches!(
+            option,
+            "-X" | "--repository" | "-t" | "--virtual" | "--root" | "-p"
+        ),
+        Tool::Dnf => matches!(option, "--setopt" | "--installroot" | "--releasever"),
+        _ => false,
+    }
+}
+
+fn operands(args: &[String]) -> impl Iterator<Item = &str> {
+    args.iter()
+        .map(|a| unescaped(a))
+        .filter(|a| !a.starts_with('-'))
+}
+
+/// A word as the shell reads it when a backslash escapes its first letter
+/// (`apt-get \update` runs `apt-get update`).
+fn unescaped(word: &str) -> &str {
+    match word.strip_prefix('\\') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) => rest,
+        _ => word,
+    }
+}
+
+fn has_flag(args: &[String], flags: &[&str]) -> bool {
+    args.iter().any(|a| {
+        flags
+            .iter()
+            .any(|f| a == f || (a.starts_with(f) && a[f.len()..].starts_with('=')))
+    })
+}
+
+/// The program a command runs and its arguments, `sudo` (with its
+/// options) taken off. `env` and `VAR=value` prefixes are already off in
+/// `analysis::shell`.
+fn unwrapped(c: &Command) -> (&str, &[String]) {
+    let mut name = c.name.as_str();
+    let mut args = c.args.as_slice();
+    while name == "sudo" {
+        let mut i = 0;
+        while i < args.len() && args[i].starts_with('-') {
+            // `-u user`, `-g group` take a value
+            let takes = matches!(args[i].as_str(), "-u" | "-g" | "-U" | "-h" | "-p" | "-C");
+            i += if takes { 2 } else { 1 };
+        }
+        while i < args.len() && args[i].contains('=') && !args[i].starts_with('-') {
+            i += 1;
+        }
+        let Some(next) = args.get(i) else {
+            break;
+        };
+        name = next.as_str();
+        args = &args[i + 1..];
+    }
+    (name, args)
+}
+
+/// The tool a program name runs, by its file name (`/usr/bin/pip3`,
+/// `./mvnw` and `./gradlew` too).
+fn tool_of(program: &str) -> Option<Tool> {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let pip = |b: &str| {
+        b.strip_prefix("pip")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    Some(match base {
+        "apt-get" | "apt" | "aptitude" => Tool::Apt,
+        "apk" => Tool::Apk,
+        "dnf" | "yum" | "microdnf" | "tdnf" => Tool::Dnf,
+        "npm" => Tool::Npm,
+        "yarn" | "yarnpkg" => Tool::Yarn,
+        "pnpm" => Tool::Pnpm,
+        "bun" => Tool::Bun,
+        "pipx" => Tool::Pipx,
+        "uv" => Tool::Uv,
+        "poetry" => Tool::Poetry,
+        "pipenv" => Tool::Pipenv,
+        "bundle" | "bundler" => Tool::Bundler,
+        "gem" => Tool::Gem,
+        "go" => Tool::Go,
+        "cargo" => Tool::Cargo,
+        "mvn" | "mvnw" => Tool::Maven,
+        "gradle" | "gradlew" => Tool::Gradle,
+        "dotnet" => Tool::Dotnet,
+        "composer" | "composer.phar" => Tool::Composer,
+        b if pip(b) => Tool::Pip,
+        _ => return None,
+    })
+}
+
+/// Whether a program is a Python interpreter (`python`, `python3.12`).
+fn is_python(program: &str) -> bool {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    base.strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// What a command does, when it runs a known tool.
+pub fn invocation(c: &Command) -> Option<Invocation<'_>> {
+    let (program, mut args) = unwrapped(c);
+    let tool = if is_python(program) {
+        // `python -m pip install`, `python3 -m pipx`, `python -m uv`
+        match args {
+            [m, module, rest @ ..] if m == "-m" => {
+                args = rest;
+                match module.as_str() {
+                    "pip" => Tool::Pip,
+                    "pipx" => Tool::Pipx,
+                    "uv" => Tool::Uv,
+                    "poetry" => Tool::Poetry,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    } else {
+        tool_of(program)?
+    };
+    let action = action(tool, args);
+    Some(Invocation {
+        tool,
+        action,
+        program,
+        args,
+    })
+}
+
+/// Every invocation of a known tool in a script, in order.
+pub fn invocations(script: &Script) -> impl Iterator<Item = Invocation<'_>> {
+    script.commands.iter().filter_map(invocation)
+}
+
+fn prints_version(args: &[String]) -> bool {
+    let mut ops = operands(args);
+    let first = ops.next();
+    (has_flag(args, &["--version", "-V"]) || args.iter().any(|a| a == "-v")) && first.is_none()
+        || first == Some("version") && ops.next().is_none() && !has_flag(args, &["--help"])
+        || args.len() == 1 && args[0] == "--info"
+}
+
+fn action(tool: Tool, args: &[String]) -> Action {
+    use Action::*;
+    if prints_version(args) {
+        return Version;
+    }
+    let mut ops = operands(args);
+    let sub = ops.next();
+    let second = ops.next();
+    let script_named = |names: &[&str]| {
+        // `npm run build`, `yarn build`, `pnpm run test:unit`
+        let task = if sub == Some("run") || sub == Some("run-script") {
+            second
+        } else {
+            sub
+        };
+        task.is_some_and(|t| {
+            names
+                .iter()
+                .any(|n| t == *n || t.starts_with(&format!("{n}:")))
+        })
+    };
+    match tool {
+        Tool::Apt => match sub {
+            Some("install" | "reinstall" | "upgrade" | "dist-upgrade" | "full-upgrade") => Install,
+            Some("update") => UpdateIndex,
+            Some("clean" | "autoclean" | "dist-clean" | "distclean") => CleanCache,
+            _ => Other,
+        },
+        Tool::Apk => match sub {
+            Some("add" | "upgrade") => Install,
+            Some("update") => UpdateIndex,
+            Some("cache") if matches!(second, Some("clean" | "purge")) => CleanCache,
+            _ => Other,
+        },
+        Tool::Dnf => match sub {
+            Some("install" | "reinstall" | "upgrade" | "update" | "groupinstall") => Install,
+            Some("makecache") => UpdateIndex,
+            Some("clean") => CleanCache,
+            _ => Other,
+        },
+        Tool::Npm | Tool::Pnpm | Tool::Bun | Tool::Yarn => {
+            let install = match tool {
+                Tool::Yarn => sub.is_none() || matches!(sub, Some("install" | "add")),
+                Tool::Npm => matches!(sub, Some("install" | "i" | "ci" | "add" | "isntall")),
+                _ => matches!(sub, Some("install" | "i" | "ci" | "add")),
+            };
+            if install {
+                Install
+            } else if sub == Some("cache") && matches!(second, Some("clean" | "rm" | "purge"))
+                || tool == Tool::Pnpm && sub == Some("store") && second == Some("prune")
+            {
+                CleanCache
+            } else if matches!(sub, Some("test" | "t")) || script_named(&["test"]) {
+                Test
+            } else if script_named(&["build"]) {
+                Build
+            } else {
+                Other
+            }
+        }
+        Tool::Pip => match sub {
+            Some("install") => Install,
+            Some("cache") if matches!(second, Some("purge" | "remove")) => CleanCache,
+            _ => Other,
+        },
+        Tool::Pipx => match sub {
+            Some("install" | "inject") => Install,
+            _ => Other,
+        },
+        Tool::Uv => match (sub, second) {
+            (Some("sync" | "add"), _) | (Some("pip" | "tool"), Some("install" | "sync")) => Install,
+            (Some("cache"), Some("clean" | "prune")) => CleanCache,
+            (Some("build"), _) => Build,
+            _ => Other,
+        },
+        Tool::Poetry | Tool::Pipenv => match sub {
+            Some("install" | "add" | "sync") => Install,
+            Some("build") => Build,
+            _ => Other,
+        },
+        Tool::Bundler => match sub {
+            None | Some("install") => Install,
+            Some("exec") if ops_test(second) => Test,
+            _ => Other,
+        },
+        Tool::Gem => match sub {
+            Some("install") => Install,
+            Some("build") => Build,
+            _ => Other,
+        },
+        Tool::Go => match sub {
+            Some("get" | "install") => Install,
+            Some("mod") if matches!(second, Some("download" | "tidy" | "vendor")) => Install,
+            Some("build") => Build,
+            Some("test" | "vet") => Test,
+            Some("clean") if has_flag(args, &["-cache", "-modcache"]) => CleanCache,
+            _ => Other,
+        },
+        Tool::Cargo => match sub {
+            Some("fetch" | "install") => Install,
+            Some("build" | "b") => Build,
+            Some("test" | "t") => Test,
+            _ => Other,
+        },
+        Tool::Maven => {
+            let goals: Vec<&str> = operands(args).collect();
+            if goals.iter().any(|g| {
+                matches!(*g, "package" | "install" | "verify" | "compile" | "deploy")
+                    || g.ends_with(":repackage")
+            }) {
+                Build
+            } else if goals.contains(&"test") {
+                Test
+            } else if goals.iter().any(|g| g.starts_with("dependency:")) {
+                Install
+            } else {
+                Other
+            }
+        }
+        Tool::Gradle => {
+            let tasks: Vec<&str> = operands(args).collect();
+            let build = |t: &str| {
+                let t = t.rsplit(':').next().unwrap_or(t);
+                matches!(
+                    t,
+                    "build" | "assemble" | "bootJar" | "shadowJar" | "installDist" | "jar"
+                )
+            };
+            if tasks.iter().any(|t| build(t)) {
+                Build
+            } else if tasks.iter().any(|t| t.rsplit(':').next() == Some("test")) {
+                Test
+            } else if tasks.contains(&"dependencies") {
+                Install
+            } else {
+                Other
+            }
+        }
+        Tool::Dotnet => match sub {
+            Some("restore") => Install,
+            Some("build" | "publish" | "pack") => Build,
+            Some("test") => Test,
+            Some("nuget") if second == Some("locals") => CleanCache,
+            _ => Other,
+        },
+        Tool::Composer => match sub {
+            Some("install" | "require" | "update") => Install,
+            Some("dump-autoload" | "dumpautoload") => Build,
+            Some("clear-cache" | "clearcache" | "clear") => CleanCache,
+            _ => Other,
+        },
+    }
+}
+
+/// `bundle exec rspec`, `bundle exec rake test`.
+fn ops_test(tool: Option<&str>) -> bool {
+    matches!(tool, Some("rspec" | "rake" | "minitest"))
+}
+
+/// Whether a script refreshes the apt lists (`apt-get update`, `apt
+/// update`, `aptitude update`).
+pub fn updates_apt_lists(script: &Script) -> bool {
+    invocations(script).any(|i| i.tool == Tool::Apt && i.action == Action::UpdateIndex)
+}
+
+/// Whether a script removes the apt lists: `rm` of `/var/lib/apt/lists`
+/// (or below), or `apt-get dist-clean` (apt 2.7.8+, which removes them).
+pub fn removes_apt_lists(script: &Script) -> bool {
+    script.any(|c| {
+        let (program, args) = unwrapped(c);
+        program == "rm" && operands(args).any(|o| o.starts_with("/var/lib/apt/lists"))
+    }) || invocations(script)
+        .any(|i| i.tool == Tool::Apt && matches!(i.subcommand(), Some("dist-clean" | "distclean")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> (Tool, Action) {
+        let script = Script::parse(text);
+        let i = invocation(&script.commands[0]).unwrap_or_else(|| panic!("{text}"));
+        (i.tool, i.action)
+    }
+
+    #[test]
+    fn tools_and_actions() {
+        use Action::*;
+        for (text, tool, action) in [
+            ("apt-get -y install curl", Tool::Apt, Install),
+            ("sudo -E apt-get update", Tool::Apt, UpdateIndex),
+            ("aptitude update", Tool::Apt, UpdateIndex),
+            ("apt-get dist-clean", Tool::Apt, CleanCache),
+            ("apk add --no-cache git", Tool::Apk, Install),
+            ("microdnf install -y tar", Tool::Dnf, Install),
+            ("yarn", Tool::Yarn, Install),
+            ("yarn install --frozen-lockfile", Tool::Yarn, Install),
+            ("yarn build", Tool::Yarn, Build),
+            ("npm run build", Tool::Npm, Build),
+            ("npm test", Tool::Npm, Test),
+            ("npm cache clean --force", Tool::Npm, CleanCache),
+            ("PIP_NO_CACHE_DIR=1 pip2 install x", Tool::Pip, Install),
+            ("python3 -m pip install x", Tool::Pip, Install),
+            ("/usr/local/bin/pip3.12 install x", Tool::Pip, Install),
+            ("pipx install poetry", Tool::Pipx, Install),
+            ("uv pip install x", Tool::Uv, Install),
+            ("uv sync --frozen", Tool::Uv, Install),
+            ("bundle install", Tool::Bundler, Install),
+            ("bundle --version", Tool::Bundler, Version),
+            ("gem --version", Tool::Gem, Version),
+            ("go version", Tool::Go, Version),
+            ("go mod download", Tool::Go, Install),
+            ("go build -o /app .", Tool::Go, Build),
+            ("cargo build --release", Tool::Cargo, Build),
+            ("./mvnw -B package -DskipTests", Tool::Maven, Build),
+            ("mvn dependency:go-offline", Tool::Maven, Install),
+            ("./gradlew :app:bootJar", Tool::Gradle, Build),
+            ("dotnet restore", Tool::Dotnet, Install),
+            ("dotnet publish -c Release", Tool::Dotnet, Build),
+            ("dotnet --info", Tool::Dotnet, Version),
+            ("composer install --no-dev", Tool::Composer, Install),
+        ] {
+            assert_eq!(first(text), (tool, action), "{text}");
+        }
+        assert!(invocation(&Script::parse("python3 app.py").commands[0]).is_none());
+    }
+
+    #[test]
+    fn packages_skip_options_and_their_values() {
+        let script = Script::parse("apt-get install -y -o Dpkg::Options::=x curl git");
+        let i = invocation(&script.commands[0]).unwrap();
+        assert_eq!(i.packages(), ["curl", "git"]);
+        let script = Script::parse("sudo -u app pip install -i https://x flask");
+        let i = invocation(&script.commands[0]).unwrap();
+        assert_eq!((i.tool, i.packages()), (Tool::Pip, vec!["flask"]));
+        let script = Script::parse("yarn --frozen-lockfile");
+        assert!(invocation(&script.commands[0])
+            .unwrap()
+            .packages()
+            .is_empty());
+    }
+
+    #[test]
+    fn apt_lists() {
+        let s = |t: &str| Script::parse(t);
+        assert!(updates_apt_lists(&s(
+            "set -eux; apt-get update; apt-get install -y x"
+        )));
+        assert!(updates_apt_lists(&s("apt update && apt install -y x")));
+        assert!(!updates_apt_lists(&s("apt-get install -y x")));
+        assert!(removes_apt_lists(&s(
+            "apt-get update && rm -rf /var/lib/apt/lists/*"
+        )));
+        assert!(removes_apt_lists(&s("apt-get update; apt-get dist-clean")));
+        assert!(!removes_apt_lists(&s("apt-get update && rm -rf /tmp/x")));
+        assert!(!removes_apt_lists(&s("apt-get update && apt-get clean")));
+        assert!(updates_apt_lists(&s("apt-get \\update")));
+    }
+}
