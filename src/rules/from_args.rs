@@ -46,7 +46,9 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
         .map(|d| d.name.as_str())
         .collect();
     for u in &vars.uses {
-        if u.def.is_some() || u.predefined {
+        // Of the predefined arguments only the platform ones (and
+        // TARGETSTAGE) have values in FROM; the proxy ones do not.
+        if u.def.is_some() || (u.predefined && platform_default(&u.name).is_some()) {
             continue;
         }
         let Some(range) = in_from(ctx, u.range.start) else {
@@ -70,15 +72,16 @@ fn check_undefined(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// The values BuildKit gives its platform arguments in FROM lines (those
-/// of the machine building, here a linux/amd64 one; only whether the
-/// expansion is a valid image name matters).
+/// The values BuildKit gives its platform arguments (and TARGETSTAGE) in
+/// FROM lines: those of the machine building, here a linux/amd64 one (only
+/// whether the expansion is a valid image name matters).
 fn platform_default(name: &str) -> Option<&'static str> {
     Some(match name {
         "BUILDPLATFORM" | "TARGETPLATFORM" => "linux/amd64",
         "BUILDOS" | "TARGETOS" => "linux",
         "BUILDARCH" | "TARGETARCH" => "amd64",
         "BUILDVARIANT" | "TARGETVARIANT" => "",
+        "TARGETSTAGE" => "default",
         _ => return None,
     })
 }
@@ -131,7 +134,7 @@ fn check_invalid_default(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// An ARG value as the shell word reads it: quotes removed.
-fn unquote(value: &str) -> String {
+pub(super) fn unquote(value: &str) -> String {
     let mut out = String::new();
     let mut quote = None;
     let mut chars = value.chars();
@@ -357,6 +360,16 @@ mod tests {
         assert!(found_by(
             "UndefinedArgInFrom",
             "ARG tag=1\nFROM --platform=$BUILDPLATFORM busybox:$tag\n"
+        )
+        .is_empty());
+        // As BuildKit: the proxy arguments are not FROM arguments.
+        assert_eq!(
+            found_by("UndefinedArgInFrom", "FROM alpine:$HTTP_PROXY\n"),
+            [1]
+        );
+        assert!(found_by(
+            "UndefinedArgInFrom",
+            "ARG HTTP_PROXY=x\nFROM alpine:$HTTP_PROXY\n"
         )
         .is_empty());
         assert_eq!(

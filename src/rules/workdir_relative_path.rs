@@ -53,20 +53,74 @@ pub(super) fn workdirs<'t>(ctx: &Ctx<'t>) -> Vec<(Node<'t>, String, bool)> {
     out
 }
 
+/// As BuildKit: a relative WORKDIR is reported when no WORKDIR (of any
+/// kind) came before it in its stage or the stages it builds on; the path
+/// is read with its variables' values.
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (instruction, path, absolute_before) in workdirs(ctx) {
-        if !absolute_before && !is_absolute(&path) {
-            out.push(Finding::new(
-                instruction.byte_range(),
-                format!("Relative workdir '{path}' can have unexpected results if the base image changes"),
-            ));
+    let stages = &ctx.analysis.stages;
+    let mut set_in = vec![false; stages.stages.len()];
+    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
+        let mut set = stage.parent.is_some_and(|p| set_in[p]);
+        for &instruction in instructions {
+            if instruction.kind() != "workdir_instruction" {
+                continue;
+            }
+            let Some(value) = instruction.child_by_field_name("value") else {
+                continue;
+            };
+            let mut path = crate::syntax::logical_text(value, ctx.source);
+            if path.contains('$') {
+                if let Some(expanded) = super::expose::expanded_text(ctx, value) {
+                    path = expanded;
+                }
+            }
+            if !set && !is_absolute(&path) {
+                out.push(Finding::new(
+                    instruction.byte_range(),
+                    format!("Relative workdir \"{path}\" can have unexpected results if the base image changes"),
+                ));
+            }
+            set = true;
         }
+        set_in[stage.index] = set;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::found_by;
+
+    #[test]
+    fn only_the_first_workdir_of_a_stage_chain() {
+        assert_eq!(
+            found_by("WorkdirRelativePath", "FROM a\nWORKDIR x\nWORKDIR y\n"),
+            [2]
+        );
+        assert_eq!(
+            found_by(
+                "WorkdirRelativePath",
+                "FROM a AS b\nWORKDIR x\nFROM b\nWORKDIR y\nFROM a\nWORKDIR z\n"
+            ),
+            [2, 6]
+        );
+    }
+
+    #[test]
+    fn variables_are_read_with_their_values() {
+        assert_eq!(
+            found_by("WorkdirRelativePath", "FROM a\nENV D=app\nWORKDIR $D\n"),
+            [3]
+        );
+        for src in [
+            "FROM a\nENV D=/app\nWORKDIR $D\n",
+            "FROM a\nWORKDIR $HOME/app\n",
+            "FROM a\nWORKDIR ${D:-/app}\n",
+            // a WORKDIR before it, even a relative one, sets the directory
+            "FROM a AS b\nWORKDIR /x\nFROM b\nWORKDIR y\n",
+        ] {
+            assert!(found_by("WorkdirRelativePath", src).is_empty(), "{src}");
+        }
+    }
 
     #[test]
     fn bad_and_good() {
