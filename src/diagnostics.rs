@@ -51,8 +51,9 @@ impl Context {
         });
         let config = project.overlaid(overlay);
         // Compose files that build this Dockerfile give its build context.
-        let (compose, compose_errors) = crate::analysis::compose::services_for(path, top);
-        errors.extend(compose_errors);
+        // One that cannot be read or parsed gives nothing: it is not the
+        // file being checked, and Compose itself will say what is wrong.
+        let (compose, _compose_errors) = crate::analysis::compose::services_for(path, top);
         let mut contexts: Vec<&std::path::Path> =
             compose.iter().map(|s| s.context.as_path()).collect();
         contexts.dedup();

@@ -18,6 +18,9 @@ pub const FILE_NAMES: &[&str] = &[
     "docker-compose.yaml",
 ];
 
+const MAX_ALIASES: usize = 256;
+const MAX_BYTES: usize = 4 << 20;
+
 /// A service of a Compose file that builds the Dockerfile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Service {
@@ -128,6 +131,19 @@ pub fn parse(
     dir: &Path,
     env: &BTreeMap<String, String>,
 ) -> Result<Vec<(Service, PathBuf)>, String> {
+    // The loader copies what an alias names: many aliases (a "billion
+    // laughs" file) would grow without bound, so such a file is refused,
+    // as is a huge one. Real Compose files have a few (`<<: *defaults`).
+    let aliases = text
+        .as_bytes()
+        .windows(2)
+        .filter(|w| matches!(w[0], b' ' | b'[' | b',' | b'\t') && w[1] == b'*')
+        .count();
+    if aliases > MAX_ALIASES || text.len() > MAX_BYTES {
+        return Err(format!(
+            "not read: over {MAX_ALIASES} aliases or {MAX_BYTES} bytes"
+        ));
+    }
     let docs = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let Some(doc) = docs.first() else {
@@ -222,6 +238,17 @@ mod tests {
         assert!(parsed(text, &[]).is_empty());
         let found = parsed(text, &[("AD_DOCKERFILE", "src/ad/Dockerfile")]);
         assert_eq!(normalise(&found[0].1), Path::new("p/src/ad/Dockerfile"));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..300 {
+            text.push_str(&format!("b{i}: &b{i} [*a, *a, *a, *a, *a, *a, *a, *a]\n"));
+        }
+        assert!(parse(&text, Path::new("c"), Path::new("."), &BTreeMap::new()).is_err());
+        let ok = "x-common: &common\n  restart: always\nservices:\n  web:\n    <<: *common\n    build: .\n";
+        assert_eq!(parsed(ok, &[]).len(), 1);
     }
 
     #[test]
