@@ -454,6 +454,13 @@ pub fn drops_privileges(text: &str) -> bool {
             | "envuidgid" | "chpst" | "nginx" | "php-fpm" | "apache2-foreground"
             | "httpd-foreground" | "httpd" | "apache2" | "apache2ctl" | "apachectl" => true,
             p if p.starts_with("php-fpm") => true,
+            // IIS: ServiceMonitor runs w3svc, whose sites run as their
+            // application pool's identity
+            p if p.eq_ignore_ascii_case("ServiceMonitor.exe")
+                || p.eq_ignore_ascii_case("ServiceMonitor") =>
+            {
+                true
+            }
             "setpriv" => has(&["--reuid", "--init-groups", "--regid"]),
             "chroot" => has(&["--userspec"]),
             "su" => has(&["-c", "-", "-l", "--login", "--command"]),
@@ -572,10 +579,13 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let stage = &graph.stages[last];
-    let mut finding = Finding::new(
-        stage.from_range.clone(),
-        "the final stage sets no USER: the container runs as root; add a non-root USER",
-    );
+    let default_user = base.facts.as_ref().map_or("root", |f| f.user);
+    let message = if default_user.eq_ignore_ascii_case("ContainerAdministrator") {
+        "the final stage sets no USER: the container runs as ContainerAdministrator; add `USER ContainerUser`".to_string()
+    } else {
+        "the final stage sets no USER: the container runs as root; add a non-root USER".to_string()
+    };
+    let mut finding = Finding::new(stage.from_range.clone(), message);
     if let Some(user) = base.facts.as_ref().and_then(|f| f.users.first()) {
         // before CMD/ENTRYPOINT, or at the end of the stage
         let instructions = &facts.stages[last];
