@@ -445,6 +445,156 @@ fn ops_test(tool: Option<&str>) -> bool {
     matches!(tool, Some("rspec" | "rake" | "minitest"))
 }
 
+/// One step a command takes, for the tools above and the common build and
+/// test runners that are not package managers (`make`, `tsc`, `webpack`,
+/// `npx next build`, `pytest`, `jest`...): what it does and how to name it
+/// to people (`npm ci`, `go build`, `pytest`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub action: Action,
+    /// The tool, when it is one the model knows.
+    pub tool: Option<Tool>,
+    pub label: String,
+}
+
+/// What a command does as a step of a build, if anything the model knows.
+pub fn step(c: &Command) -> Option<Step> {
+    if let Some(i) = invocation(c) {
+        let label = label(&i);
+        return Some(Step {
+            action: i.action,
+            tool: Some(i.tool),
+            label,
+        });
+    }
+    let (program, args) = unwrapped(c);
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let mut ops = operands(args);
+    let first = ops.next();
+    let (action, label) = match base {
+        "npx" | "pnpx" | "bunx" => {
+            let tool = first?;
+            let sub = ops.next();
+            (runner(tool, sub)?, runner_label(tool, sub))
+        }
+        b if is_python(b) => match args {
+            [m, module, ..] if m == "-m" => {
+                let action = match module.as_str() {
+                    "build" => Action::Build,
+                    "pytest" | "unittest" | "tox" => Action::Test,
+                    _ => return None,
+                };
+                (action, format!("python -m {module}"))
+            }
+            [script, sub, ..] if script == "setup.py" => match sub.as_str() {
+                "build" | "bdist_wheel" | "sdist" | "build_ext" => {
+                    (Action::Build, format!("python setup.py {sub}"))
+                }
+                "install" | "develop" => (Action::Install, format!("python setup.py {sub}")),
+                _ => return None,
+            },
+            _ => return None,
+        },
+        b => (runner(b, first)?, runner_label(b, first)),
+    };
+    Some(Step {
+        action,
+        tool: None,
+        label,
+    })
+}
+
+/// Build and test runners that are not package managers.
+fn runner(tool: &str, sub: Option<&str>) -> Option<Action> {
+    Some(match tool {
+        "make" | "tsc" | "webpack" | "rollup" | "esbuild" | "ninja" => Action::Build,
+        "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo" => match sub
+        {
+            Some("build") => Action::Build,
+            Some("test") => Action::Test,
+            _ => return None,
+        },
+        "pytest" | "jest" | "vitest" | "rspec" | "tox" | "mocha" | "phpunit" => Action::Test,
+        _ => return None,
+    })
+}
+
+fn runner_label(tool: &str, sub: Option<&str>) -> String {
+    match (tool, sub) {
+        (
+            "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo",
+            Some(s),
+        ) => {
+            format!("{tool} {s}")
+        }
+        _ => tool.to_string(),
+    }
+}
+
+/// How people name an invocation: the program and the words that say
+/// what it does (`npm run build`, `go mod download`, `pip install`,
+/// `bundle --version`).
+fn label(i: &Invocation) -> String {
+    let base = i.program.rsplit('/').next().unwrap_or(i.program);
+    let program = match i.tool {
+        Tool::Pip if is_python(base) => "python -m pip".to_string(),
+        _ => base.to_string(),
+    };
+    if i.action == Action::Version {
+        let flag = i
+            .args
+            .iter()
+            .find(|a| a.starts_with('-') || *a == "version")
+            .map(String::as_str)
+            .unwrap_or("--version");
+        return format!("{program} {flag}");
+    }
+    let mut ops = i.operands();
+    let words: Vec<&str> = match i.tool {
+        Tool::Maven | Tool::Gradle => {
+            let all: Vec<&str> = i.operands().collect();
+            let wanted = |g: &&str| match i.action {
+                Action::Build => matches!(
+                    g.rsplit(':').next().unwrap_or(g),
+                    "package"
+                        | "install"
+                        | "verify"
+                        | "compile"
+                        | "deploy"
+                        | "build"
+                        | "assemble"
+                        | "bootJar"
+                        | "shadowJar"
+                        | "installDist"
+                        | "jar"
+                        | "repackage"
+                ),
+                Action::Test => g.rsplit(':').next() == Some("test"),
+                Action::Install => g.starts_with("dependency:") || *g == "dependencies",
+                _ => false,
+            };
+            all.into_iter().find(wanted).into_iter().collect()
+        }
+        _ => match ops.next() {
+            None => Vec::new(),
+            Some(
+                first @ ("run" | "run-script" | "mod" | "pip" | "tool" | "cache" | "store" | "exec"
+                | "nuget"),
+            ) => {
+                let mut w = vec![first];
+                w.extend(ops.next());
+                w
+            }
+            Some(first) => vec![first],
+        },
+    };
+    if words.is_empty() {
+        program
+    } else {
+        format!("{program} {}", words.join(" "))
+    }
+}
+
 /// Whether a script refreshes the apt lists (`apt-get update`, `apt
 /// update`, `aptitude update`).
 pub fn updates_apt_lists(script: &Script) -> bool {
@@ -526,6 +676,40 @@ mod tests {
             .unwrap()
             .packages()
             .is_empty());
+    }
+
+    #[test]
+    fn steps_and_their_names() {
+        let step = |t: &str| {
+            let s = Script::parse(t);
+            super::step(&s.commands[0]).map(|s| (s.action, s.label))
+        };
+        use Action::*;
+        assert_eq!(step("npm ci"), Some((Install, "npm ci".into())));
+        assert_eq!(step("npm run build"), Some((Build, "npm run build".into())));
+        assert_eq!(
+            step("go mod download"),
+            Some((Install, "go mod download".into()))
+        );
+        assert_eq!(
+            step("bundle --version"),
+            Some((Version, "bundle --version".into()))
+        );
+        assert_eq!(step("npx next build"), Some((Build, "next build".into())));
+        assert_eq!(step("make -j4"), Some((Build, "make".into())));
+        assert_eq!(
+            step("python -m pytest -q"),
+            Some((Test, "python -m pytest".into()))
+        );
+        assert_eq!(
+            step("./mvnw -B package"),
+            Some((Build, "mvnw package".into()))
+        );
+        assert_eq!(
+            step("sudo pip3 install flask"),
+            Some((Install, "pip3 install".into()))
+        );
+        assert_eq!(step("echo hi"), None);
     }
 
     #[test]

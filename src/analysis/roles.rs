@@ -4,6 +4,8 @@
 
 use tree_sitter::Tree;
 
+use crate::analysis::commands::{self, Action, Tool};
+use crate::analysis::shell::Script;
 use crate::analysis::stages::StageGraph;
 use crate::syntax::{self, views, Source};
 
@@ -40,73 +42,56 @@ pub struct StageFacts {
     pub copies_from: Vec<(String, Vec<String>, String)>,
 }
 
-const INSTALL: &[&str] = &[
-    "npm ci",
-    "npm install",
-    "npm i ",
-    "yarn install",
-    "yarn --frozen-lockfile",
-    "pnpm install",
-    "pnpm i ",
-    "pip install",
-    "pip3 install",
-    "poetry install",
-    "uv sync",
-    "pipenv install",
-    "go mod download",
-    "bundle install",
-    "composer install",
-    "cargo fetch",
-    "mvn dependency:",
-    "gradle dependencies",
-    "dotnet restore",
-];
-const BUILD: &[&str] = &[
-    "npm run build",
-    "yarn build",
-    "yarn run build",
-    "pnpm build",
-    "pnpm run build",
-    "next build",
-    "tsc",
-    "go build",
-    "cargo build",
-    "mvn package",
-    "mvn install",
-    "gradle build",
-    "gradlew build",
-    "dotnet publish",
-    "dotnet build",
-    "make",
-    "python setup.py build",
-    "python -m build",
-    "webpack",
-    "vite build",
-];
-const TEST: &[&str] = &[
-    "npm test",
-    "npm run test",
-    "yarn test",
-    "pnpm test",
-    "go test",
-    "pytest",
-    "cargo test",
-    "mvn test",
-    "gradle test",
-    "dotnet test",
-    "jest",
-    "vitest",
-    "rspec",
-    "tox",
-];
+/// The script a RUN runs: its shell form (flags left out) with its heredoc
+/// bodies, or the strings of its JSON form (`sh -c` unwrapped).
+fn run_script<S: Source + ?Sized>(run: tree_sitter::Node, source: &S) -> String {
+    let mut body = String::new();
+    if let Some(shell) = run.child_by_field_name("shell") {
+        body = syntax::logical_text(shell, source);
+    } else if let Some(exec) = run.child_by_field_name("exec") {
+        let mut cursor = exec.walk();
+        let args: Vec<String> = exec
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "json_string")
+            .map(|c| {
+                let raw = source.text(c.byte_range()).into_owned();
+                serde_json::from_str::<String>(&raw).unwrap_or(raw)
+            })
+            .collect();
+        body = match args.as_slice() {
+            [sh, c, script, ..] if sh.ends_with("sh") && c == "-c" => script.clone(),
+            _ => args.join(" "),
+        };
+    }
+    let mut cursor = run.walk();
+    for block in run
+        .children(&mut cursor)
+        .filter(|c| c.kind() == "heredoc_block")
+    {
+        if let Some(b) = block.child_by_field_name("body") {
+            body.push('\n');
+            body.push_str(&source.text(b.byte_range()));
+        }
+    }
+    body
+}
 
-fn found(text: &str, needles: &[&str]) -> Vec<String> {
-    let padded = format!(" {} ", text.replace(['\n', '\t', ';', '&', '|'], " "));
-    needles
-        .iter()
-        .filter(|n| padded.contains(&format!(" {}", n.trim_end())))
-        .map(|n| n.trim().to_string())
-        .collect()
+/// What the commands of a script do, by `analysis::commands`: dependency
+/// installs (language package managers, not the system's), builds, tests.
+/// A version check (`bundle --version`) is none of them.
+fn read_steps(script: &Script, facts: &mut StageFacts) {
+    for step in script.commands.iter().filter_map(commands::step) {
+        let system = matches!(step.tool, Some(Tool::Apt | Tool::Apk | Tool::Dnf));
+        let list = match step.action {
+            Action::Install if !system => &mut facts.installs,
+            Action::Build => &mut facts.builds,
+            Action::Test => &mut facts.tests,
+            _ => continue,
+        };
+        if !list.contains(&step.label) {
+            list.push(step.label);
+        }
+    }
 }
 
 pub fn stage_facts<S: Source + ?Sized>(tree: &Tree, source: &S, stage: usize) -> StageFacts {
@@ -120,20 +105,8 @@ pub fn stage_facts<S: Source + ?Sized>(tree: &Tree, source: &S, stage: usize) ->
         let args = text.get(keyword.len()..).unwrap_or("").trim().to_string();
         match keyword.as_str() {
             "RUN" => {
-                let mut body = args.clone();
-                let mut cursor = instruction.walk();
-                for block in instruction
-                    .children(&mut cursor)
-                    .filter(|c| c.kind() == "heredoc_block")
-                {
-                    if let Some(b) = block.child_by_field_name("body") {
-                        body.push('\n');
-                        body.push_str(&source.text(b.byte_range()));
-                    }
-                }
-                facts.installs.extend(found(&body, INSTALL));
-                facts.builds.extend(found(&body, BUILD));
-                facts.tests.extend(found(&body, TEST));
+                let script = Script::parse_shared(&run_script(instruction, source));
+                read_steps(&script, &mut facts);
             }
             "COPY" | "ADD" => {
                 let mut cursor = instruction.walk();
@@ -170,9 +143,6 @@ pub fn stage_facts<S: Source + ?Sized>(tree: &Tree, source: &S, stage: usize) ->
             "WORKDIR" => facts.workdir = Some(args),
             _ => {}
         }
-    }
-    for list in [&mut facts.installs, &mut facts.builds, &mut facts.tests] {
-        list.dedup();
     }
     facts
 }

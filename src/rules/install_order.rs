@@ -5,6 +5,7 @@
 //! install, then copy the rest.
 
 use super::{packages, whole_lines, Ctx, Finding, Group, Rule};
+use crate::analysis::commands::{self, Tool};
 use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
@@ -36,6 +37,16 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 && r.script.any(|c| packages::manifest_install(c).is_some())
         });
         let Some(run) = run else { continue };
+        // `pnpm fetch` from the lockfile alone, before the copy, is the
+        // layer that stays cached: the install after it links offline.
+        let fetched = facts.runs_in(copy.stage).any(|r| {
+            r.node.start_byte() < copy.node.start_byte()
+                && commands::invocations(&r.script)
+                    .any(|i| i.tool == Tool::Pnpm && i.subcommand() == Some("fetch"))
+        });
+        if fetched {
+            continue;
+        }
         let Some(files) = run
             .script
             .commands
@@ -88,5 +99,15 @@ mod tests {
         assert_eq!(found_by("DependencyInstallAfterCopyAll", bad), [4]);
         let good = "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n";
         assert!(found_by("DependencyInstallAfterCopyAll", good).is_empty());
+    }
+
+    /// hoppscotch's prod.Dockerfile: `pnpm fetch` with the lockfile alone,
+    /// then the sources, then an install that links from the fetched store.
+    #[test]
+    fn pnpm_fetch_first_is_the_cached_layer() {
+        let src = "FROM node:22\nWORKDIR /app\nCOPY pnpm-lock.yaml .\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install -f --prefer-offline\n";
+        assert!(found_by("DependencyInstallAfterCopyAll", src).is_empty());
+        let src = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile\n";
+        assert_eq!(found_by("DependencyInstallAfterCopyAll", src), [4]);
     }
 }

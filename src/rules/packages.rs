@@ -2,24 +2,30 @@
 //! project's dependencies (from its manifest), with or without the
 //! development ones, and the files that manifest is made of.
 
+use crate::analysis::commands::{invocation, step, Action, Tool};
 use crate::analysis::shell::{Command, Script};
 
 /// A command that installs a project's dependencies from its manifest and
-/// lockfile, with the files it reads.
+/// lockfile, with the files it reads (read through `analysis::commands`:
+/// `sudo`, prefixes and paths; `bundle --version` is no install).
 pub fn manifest_install(c: &Command) -> Option<&'static [&'static str]> {
-    let sub = c.operands().next();
-    let packages = c.operands().count() > 1;
-    Some(match (c.name.as_str(), sub) {
-        ("npm", Some("ci")) => &["package.json", "package-lock.json"],
-        ("npm", Some("install" | "i")) if !packages => &["package.json", "package-lock.json"],
-        ("yarn", None) | ("yarn", Some("install")) => &["package.json", "yarn.lock"],
-        ("pnpm", Some("install" | "i")) if !packages => &["package.json", "pnpm-lock.yaml"],
-        ("pip" | "pip3", Some("install")) if c.has_flag(&["-r", "--requirement"]) => {
+    let i = invocation(c)?;
+    if i.action != Action::Install {
+        return None;
+    }
+    let sub = i.subcommand();
+    let packages = !i.packages().is_empty();
+    Some(match (i.tool, sub) {
+        (Tool::Npm, Some("ci")) => &["package.json", "package-lock.json"],
+        (Tool::Npm, Some("install" | "i")) if !packages => &["package.json", "package-lock.json"],
+        (Tool::Yarn, None | Some("install")) if !packages => &["package.json", "yarn.lock"],
+        (Tool::Pnpm, Some("install" | "i")) if !packages => &["package.json", "pnpm-lock.yaml"],
+        (Tool::Pip, Some("install")) if i.has_flag(&["-r", "--requirement"]) => {
             &["requirements.txt"]
         }
-        ("bundle", Some("install")) | ("bundle", None) => &["Gemfile", "Gemfile.lock"],
-        ("go", Some("mod")) if c.operands().nth(1) == Some("download") => &["go.mod", "go.sum"],
-        ("composer", Some("install")) => &["composer.json", "composer.lock"],
+        (Tool::Bundler, None | Some("install")) => &["Gemfile", "Gemfile.lock"],
+        (Tool::Go, Some("mod")) if i.operands().nth(1) == Some("download") => &["go.mod", "go.sum"],
+        (Tool::Composer, Some("install")) => &["composer.json", "composer.lock"],
         _ => return None,
     })
 }
@@ -54,41 +60,7 @@ pub fn cleans_cache(script: &Script, manager: &str) -> bool {
 
 /// A build step: compiles or bundles the project.
 pub fn is_build(c: &Command) -> bool {
-    let sub = c.operands().next();
-    match c.name.as_str() {
-        "npm" | "pnpm" => {
-            sub == Some("run") && c.operands().nth(1) == Some("build") || sub == Some("build")
-        }
-        "yarn" => {
-            sub == Some("build") || (sub == Some("run") && c.operands().nth(1) == Some("build"))
-        }
-        "go" | "cargo" => sub == Some("build"),
-        "mvn" | "./mvnw" => c.operands().any(|a| a == "package" || a == "install"),
-        "gradle" | "./gradlew" => c
-            .operands()
-            .any(|a| a == "build" || a == "assemble" || a == "bootJar"),
-        "make" | "tsc" | "dotnet" => {
-            c.name != "dotnet" || sub == Some("publish") || sub == Some("build")
-        }
-        "npx" => {
-            let mut operands = c.operands();
-            operands
-                .next()
-                .is_some_and(|tool| js_build(tool, operands.next()))
-        }
-        tool => js_build(tool, sub),
-    }
-}
-
-/// A JavaScript build tool run as `<tool> [sub]` (directly or with npx).
-fn js_build(tool: &str, sub: Option<&str>) -> bool {
-    match tool {
-        "tsc" | "webpack" => true,
-        "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" => {
-            sub == Some("build")
-        }
-        _ => false,
-    }
+    step(c).is_some_and(|s| s.action == Action::Build)
 }
 
 #[cfg(test)]
@@ -111,5 +83,10 @@ mod tests {
         assert!(is_build(&first("npm run build")));
         assert!(is_build(&first("go build -o /app .")));
         assert!(!is_build(&first("npm test")));
+        // a smoke test of the tool is neither an install nor a build
+        assert!(manifest_install(&first("bundle --version")).is_none());
+        assert!(manifest_install(&first("bundle install")).is_some());
+        assert!(manifest_install(&first("sudo -E npm ci")).is_some());
+        assert!(!is_build(&first("go version")));
     }
 }

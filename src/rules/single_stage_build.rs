@@ -20,6 +20,19 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if facts.stages.len() != 1 {
         return;
     }
+    // An image that sets nothing to run and exposes nothing is a base or
+    // builder for other builds (outline's Dockerfile.base): carrying its
+    // tooling is its point.
+    let runs_something = [
+        "cmd_instruction",
+        "entrypoint_instruction",
+        "expose_instruction",
+    ]
+    .iter()
+    .any(|k| !facts.of_kind(0, k).is_empty());
+    if !runs_something {
+        return;
+    }
     let installs = facts
         .runs
         .iter()
@@ -47,5 +60,24 @@ mod tests {
         assert_eq!(found_by("SingleStageBuild", bad), [1]);
         let good = "FROM node:22 AS build\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /dist /dist\n";
         assert!(found_by("SingleStageBuild", good).is_empty());
+    }
+
+    /// The official ruby images check the installed bundler with
+    /// `bundle --version`: a smoke test, not a dependency install.
+    #[test]
+    fn a_version_check_is_no_install() {
+        let src = "FROM debian:13\nRUN set -eux; make install; gem update --system; bundle --version\nCMD [\"irb\"]\n";
+        assert!(found_by("SingleStageBuild", src).is_empty());
+        let src =
+            "FROM ruby:3.3\nCOPY . .\nRUN bundle install\nRUN make\nCMD [\"ruby\", \"app.rb\"]\n";
+        assert_eq!(found_by("SingleStageBuild", src), [1]);
+    }
+
+    /// A single stage with nothing to run is a base or builder image for
+    /// other builds (outline's Dockerfile.base).
+    #[test]
+    fn a_builder_image_is_not_reported() {
+        let src = "FROM node:22 AS deps\nCOPY . .\nRUN yarn install --immutable\nRUN yarn build\n";
+        assert!(found_by("SingleStageBuild", src).is_empty());
     }
 }
