@@ -1,5 +1,6 @@
 //! ConsistentInstructionCasing: write every instruction keyword in the
-//! case most of the file uses (all upper or all lower case).
+//! case most of the file uses (all upper or all lower case). As BuildKit,
+//! the global ARGs before the first FROM are neither counted nor checked.
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostics::{Edit, Fix, Severity};
@@ -14,10 +15,20 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(first_from) = ctx
+        .analysis
+        .stages
+        .stages
+        .first()
+        .map(|s| s.from_range.start)
+    else {
+        return;
+    };
     let keywords: Vec<_> = ctx
         .instructions()
         .iter()
         .copied()
+        .filter(|i| i.start_byte() >= first_from)
         .filter_map(|i| i.child(0).map(|k| (i, ctx.text(k))))
         .collect();
     let lower = keywords
@@ -68,6 +79,18 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::found_by;
+
+    #[test]
+    fn global_args_do_not_count() {
+        assert!(found_by("ConsistentInstructionCasing", "arg V=1\nFROM a\nRUN x\n").is_empty());
+        assert_eq!(
+            found_by(
+                "ConsistentInstructionCasing",
+                "ARG A\nARG B\nARG C\nFROM a\nrun x\nrun y\n"
+            ),
+            [4]
+        );
+    }
 
     #[test]
     fn bad_and_good() {

@@ -43,11 +43,17 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         if empty {
-            // BuildKit reports it on the instruction's last line: the
-            // range is its last character (which may take several bytes).
-            let end = instruction.end_byte();
+            // BuildKit reports it on the instruction's last line, before
+            // any heredoc body: the range is the last character there
+            // (which may take several bytes).
+            let mut cursor = instruction.walk();
+            let end = instruction
+                .children(&mut cursor)
+                .find(|c| c.kind() == "heredoc_block")
+                .map_or(instruction.end_byte(), |h| h.start_byte());
             let last = ctx
-                .text(instruction)
+                .source
+                .text(instruction.start_byte()..end)
                 .chars()
                 .last()
                 .map_or(0, char::len_utf8);
@@ -109,6 +115,12 @@ fn blank_line_edits(ctx: &Ctx, instruction: tree_sitter::Node) -> Vec<Edit> {
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::found_by;
+
+    #[test]
+    fn on_the_line_before_the_heredoc_body() {
+        let src = "FROM a\nRUN --mount=target=/c \\\n\n  --mount=target=/d <<EOT\nset -ex\nEOT\n";
+        assert_eq!(found_by("NoEmptyContinuation", src), [4]);
+    }
 
     #[test]
     fn continued_into_the_end_of_the_file() {
