@@ -61,6 +61,17 @@ impl Context {
             [one] => Some(one.to_path_buf()),
             _ => None,
         };
+        // The build args of the one service that builds it, under the
+        // project's and the client's (or --build-arg's).
+        let mut config = config;
+        if let [service] = compose.as_slice() {
+            for (k, v) in &service.args {
+                config
+                    .build_args
+                    .entry(k.clone())
+                    .or_insert_with(|| v.clone());
+            }
+        }
         let mut build_context = BuildContext::of_dockerfile_in(path, context_dir.as_deref());
         build_context.compose = compose;
         let dockerignore =

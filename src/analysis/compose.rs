@@ -5,6 +5,7 @@
 //! `docker-compose.yaml`), never above `top`. `${VAR}` in paths is
 //! interpolated from the `.env` beside the Compose file, as Compose does
 //! (the process environment is not read: results must not depend on it).
+//! A service's `build.args` give build arguments, under `--build-arg`.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -33,6 +34,8 @@ pub struct Service {
     pub target: Option<String>,
     /// It defines a `healthcheck` that is not disabled.
     pub healthcheck: bool,
+    /// `build.args` with a value (map or `KEY=value` list form).
+    pub args: BTreeMap<String, String>,
 }
 
 /// Lexical normalisation: `a/./b/../c` is `a/c` (no file system access).
@@ -190,8 +193,38 @@ pub fn parse(
             }
             _ => false,
         };
+        let mut args = BTreeMap::new();
+        match &build["args"] {
+            Yaml::Hash(h) => {
+                for (k, v) in h {
+                    let value = match v {
+                        Yaml::String(s) => Some(s.clone()),
+                        Yaml::Integer(i) => Some(i.to_string()),
+                        Yaml::Real(r) => Some(r.clone()),
+                        Yaml::Boolean(b) => Some(b.to_string()),
+                        _ => None,
+                    };
+                    if let (Some(k), Some(v)) = (k.as_str(), value) {
+                        if let Some(v) = interpolate(&v, env) {
+                            args.insert(k.to_string(), v);
+                        }
+                    }
+                }
+            }
+            Yaml::Array(a) => {
+                for item in a.iter().filter_map(Yaml::as_str) {
+                    if let Some((k, v)) = item.split_once('=') {
+                        if let Some(v) = interpolate(v, env) {
+                            args.insert(k.to_string(), v);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         out.push((
             Service {
+                args,
                 name: name.to_string(),
                 file: file.to_path_buf(),
                 context: normalise(&context),
@@ -229,6 +262,19 @@ mod tests {
         assert_eq!(found[1].0.context, Path::new("p"));
         assert!(!found[1].0.healthcheck);
         assert!(!found[2].0.healthcheck);
+    }
+
+    #[test]
+    fn build_args_in_both_forms() {
+        let text = "services:\n  a:\n    build:\n      context: .\n      args:\n        NODE_VERSION: 20\n        TAG: ${TAG:-alpine}\n        FROM_ENV:\n  b:\n    build:\n      context: .\n      args:\n        - NODE_ENV=development\n        - ONLY_NAME\n";
+        let found = parsed(text, &[]);
+        let a = &found[0].0.args;
+        assert_eq!(a.get("NODE_VERSION").map(String::as_str), Some("20"));
+        assert_eq!(a.get("TAG").map(String::as_str), Some("alpine"));
+        assert!(!a.contains_key("FROM_ENV"));
+        let b = &found[1].0.args;
+        assert_eq!(b.get("NODE_ENV").map(String::as_str), Some("development"));
+        assert_eq!(b.len(), 1);
     }
 
     #[test]
