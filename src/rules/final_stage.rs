@@ -430,6 +430,21 @@ fn is_wrapper(words: &[String]) -> bool {
 /// s6-setuidgid...), or is a server that runs its workers as one (nginx,
 /// php-fpm, Apache httpd).
 pub fn drops_privileges(text: &str) -> bool {
+    switches_user(text, true)
+}
+
+/// [`drops_privileges`] for a script's text: its comments are left out,
+/// and so are servers it may name without running them (`nginx -t`).
+fn script_drops_privileges(script: &str) -> bool {
+    let code: String = script
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    switches_user(&code, false)
+}
+
+fn switches_user(text: &str, servers: bool) -> bool {
     let words: Vec<&str> = text
         .split(|c: char| {
             c.is_whitespace()
@@ -451,22 +466,22 @@ pub fn drops_privileges(text: &str) -> bool {
         };
         match program(w) {
             "gosu" | "su-exec" | "runuser" | "s6-setuidgid" | "s6-applyuidgid" | "setuidgid"
-            | "envuidgid" | "chpst" | "nginx" | "php-fpm" | "apache2-foreground"
-            | "httpd-foreground" | "httpd" | "apache2" | "apache2ctl" | "apachectl" => true,
-            p if p.starts_with("php-fpm") => true,
+            | "envuidgid" | "chpst" => true,
+            "nginx" | "php-fpm" | "apache2-foreground" | "httpd-foreground" | "httpd"
+            | "apache2" | "apache2ctl" | "apachectl" => servers,
+            p if p.starts_with("php-fpm") => servers,
             // IIS: ServiceMonitor runs w3svc, whose sites run as their
             // application pool's identity
             p if p.eq_ignore_ascii_case("ServiceMonitor.exe")
                 || p.eq_ignore_ascii_case("ServiceMonitor") =>
             {
-                true
+                servers
             }
             "setpriv" => has(&["--reuid", "--init-groups", "--regid"]),
             "chroot" => has(&["--userspec"]),
             "su" => has(&["-c", "-", "-l", "--login", "--command"]),
             "sudo" => has(&["-u", "--user"]),
             "start-stop-daemon" => has(&["--chuid", "-c", "--user"]),
-            "exec" | "exec-as" => false,
             _ => false,
         }
     })
@@ -574,7 +589,7 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
         || entrypoint
             .as_deref()
             .and_then(|e| script_text(ctx, last, e))
-            .is_some_and(|t| drops_privileges(&t))
+            .is_some_and(|t| script_drops_privileges(&t))
     {
         return;
     }
@@ -734,6 +749,13 @@ mod tests {
         assert!(root("FROM alpine\nCMD su-exec app /app\n").is_empty());
         assert!(root("FROM alpine\nCMD [\"setpriv\", \"--reuid=1000\", \"--regid=1000\", \"--init-groups\", \"/app\"]\n").is_empty());
         assert!(root("FROM alpine\nCMD chroot --userspec=app:app / /app\n").is_empty());
+        // in a script, a comment or a server it names is no switch of user
+        assert!(super::script_drops_privileges(
+            "set -e\nexec gosu app \"$@\"\n"
+        ));
+        assert!(!super::script_drops_privileges(
+            "# gosu is not used\nnginx -t\nexec \"$@\"\n"
+        ));
         assert_eq!(root("FROM alpine\nCMD [\"setpriv\", \"--dump\"]\n"), [1]);
         // non-root bases, also through a global ARG
         assert!(root(
