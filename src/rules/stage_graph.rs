@@ -82,9 +82,46 @@ pub(super) fn is_bare_name(r: &StageRef) -> bool {
     !r.text.bytes().all(|b| b.is_ascii_digit()) && !r.text.contains(['/', ':', '.', '@', '$'])
 }
 
+/// `COPY --from=a` or `RUN --mount=from=a` where a stage named `a` comes
+/// before it and another comes at or after it: BuildKit takes the last
+/// stage of a name for these, and fails the build because that one is not
+/// an earlier stage (`FROM a` takes the earlier one).
+fn redefined_later(stages: &StageGraph, r: &StageRef) -> Option<Finding> {
+    if r.kind == RefKind::FromBase || r.target.is_none() {
+        return None;
+    }
+    let last = stages.stages.iter().rev().find(|s| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
+    })?;
+    if last.index < r.in_stage {
+        return None;
+    }
+    let message = if last.index == r.in_stage {
+        format!(
+            "stage '{}' is this stage: BuildKit reads a name as its last stage, and this stage is the last one named so",
+            r.text
+        )
+    } else {
+        format!(
+            "stage '{}' is defined again later (stage {}): BuildKit reads a name as its last stage, which is not an earlier one",
+            r.text, last.index
+        )
+    };
+    Some(Finding::new(r.range.clone(), message).with_related(
+        last.name_range.clone().unwrap_or(last.from_range.clone()),
+        "the last stage of that name",
+    ))
+}
+
 fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     for r in &stages.refs {
+        if let Some(finding) = redefined_later(stages, r) {
+            out.push(finding);
+            continue;
+        }
         if r.target.is_some() || r.kind == RefKind::FromBase || !is_bare_name(r) {
             continue;
         }
@@ -162,6 +199,29 @@ fn check_unused(ctx: &Ctx, out: &mut Vec<Finding>) {
                     stage.index
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod redefined_tests {
+    use crate::rules::test_support::found_by;
+
+    #[test]
+    fn a_name_defined_again_later_is_the_later_stage() {
+        // BuildKit: "cannot copy from stage "a", it needs to be defined
+        // before current stage "b"" (and the same for mounts).
+        let src = "FROM alpine AS a\nFROM alpine AS b\nCOPY --from=a /x /y\nRUN --mount=from=a,target=/m true\nFROM alpine AS a\n";
+        assert_eq!(found_by("UnknownStage", src), [3, 4]);
+        // the current stage is the last one named so: a cycle
+        let src = "FROM alpine AS a\nFROM alpine AS a\nCOPY --from=a /x /y\n";
+        assert_eq!(found_by("UnknownStage", src), [3]);
+        // FROM takes the earlier stage; the last one is before the copy
+        for src in [
+            "FROM alpine AS a\nFROM a AS b\nFROM alpine AS a\n",
+            "FROM alpine AS a\nFROM alpine AS a\nFROM alpine\nCOPY --from=a /x /y\n",
+        ] {
+            assert!(found_by("UnknownStage", src).is_empty(), "{src}");
         }
     }
 }
