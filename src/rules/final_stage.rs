@@ -487,6 +487,75 @@ fn switches_user(text: &str, servers: bool) -> bool {
     })
 }
 
+/// s6-overlay (`ENTRYPOINT ["/init"]`): whether a service script copied
+/// from the build context into its service folders (`/etc/services.d`,
+/// `/etc/s6-overlay/s6-rc.d`) runs its program as another user
+/// (`s6-setuidgid app ...`).
+fn s6_services_drop(ctx: &Ctx, last: usize) -> bool {
+    let Some(dir) = ctx.context.build_context.as_ref().map(|b| &b.dir) else {
+        return false;
+    };
+    let facts = ctx.facts();
+    let lineage: Vec<usize> = ctx.analysis.stages.lineage(last).collect();
+    let is_service_path = |p: &str| p.contains("services.d") || p.contains("s6-rc.d");
+    let mut budget = 200usize;
+    for copy in facts
+        .copies
+        .iter()
+        .filter(|c| lineage.contains(&c.stage) && c.from.is_none() && !c.heredoc)
+    {
+        let Some(dest) = copy.dest() else { continue };
+        // into the service folders, or a root tree (`COPY rootfs/ /`)
+        // whose files under them count
+        let into_services = is_service_path(dest) || dest.contains("s6-overlay");
+        if !into_services && !matches!(dest, "/" | "/etc" | "/etc/") {
+            continue;
+        }
+        for src in copy.sources() {
+            if src.contains("..") || src.contains(['$', '*']) {
+                continue;
+            }
+            let rel = src.trim_start_matches("./").trim_start_matches('/');
+            let found = any_file(&dir.join(rel), 6, &mut budget, &|path, text| {
+                (into_services || is_service_path(&path.to_string_lossy()))
+                    && script_drops_privileges(text)
+            });
+            if found {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a file, or one under a folder (to `depth` levels, at most
+/// `budget` files in all), satisfies `test`.
+fn any_file(
+    path: &std::path::Path,
+    depth: usize,
+    budget: &mut usize,
+    test: &dyn Fn(&std::path::Path, &str) -> bool,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    if path.is_file() {
+        *budget -= 1;
+        return std::fs::read_to_string(path).is_ok_and(|t| test(path, &t));
+    }
+    if depth == 0 || !path.is_dir() {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    paths
+        .iter()
+        .any(|p| !p.is_symlink() && any_file(p, depth - 1, budget, test))
+}
+
 /// The text of a script an ENTRYPOINT/CMD runs, when a COPY/ADD in the
 /// stage's lineage put it there from the build context on disk.
 fn script_text(ctx: &Ctx, last: usize, words: &[String]) -> Option<String> {
@@ -590,6 +659,11 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
             .as_deref()
             .and_then(|e| script_text(ctx, last, e))
             .is_some_and(|t| script_drops_privileges(&t))
+        || (entrypoint
+            .as_deref()
+            .and_then(|e| e.first())
+            .is_some_and(|e| program(e) == "init")
+            && s6_services_drop(ctx, last))
     {
         return;
     }
