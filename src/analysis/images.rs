@@ -292,6 +292,36 @@ mod tests {
         }
     }
 
+    /// Every entry as the rules use it: for each example, its default
+    /// user decides FinalStageRunsAsRoot and each ENV name it lists is
+    /// defined for UndefinedVar.
+    #[test]
+    fn the_rules_use_every_entry() {
+        use crate::rules::test_support::found_by;
+        for e in entries() {
+            for ex in &e.examples {
+                let facts = lookup(ex).unwrap();
+                let src = format!("FROM {ex}\nEXPOSE 8080\nCMD [\"/srv/app\", \"--serve\"]\n");
+                let fires = !found_by("FinalStageRunsAsRoot", &src).is_empty();
+                assert_eq!(
+                    fires,
+                    facts.runs_as_root(),
+                    "{ex}: default user {}",
+                    facts.user
+                );
+                for name in &facts.env {
+                    let src = format!("FROM {ex}\nWORKDIR ${name}\n");
+                    assert!(
+                        found_by("UndefinedVar", &src).is_empty(),
+                        "{ex}: ${name} is defined by the image"
+                    );
+                }
+                let src = format!("FROM {ex}\nWORKDIR $NOT_AN_IMAGE_VARIABLE\n");
+                assert_eq!(found_by("UndefinedVar", &src), [2], "{ex}");
+            }
+        }
+    }
+
     #[test]
     fn references_normalise_and_variants_apply() {
         assert_eq!(
