@@ -462,10 +462,29 @@ fn check_consecutive(ctx: &Ctx, out: &mut Vec<Finding>) {
         if n.children(&mut cursor).any(|c| c.kind() == "heredoc_block") {
             return None;
         }
-        let flags: Vec<String> = crate::syntax::views::flags(n, ctx.source)
+        // The flags as a set: `--mount` options in any order are one mount.
+        let mut flags: Vec<String> = crate::syntax::views::flags(n, ctx.source)
             .iter()
-            .map(|f| ctx.text(f.node))
+            .map(|f| {
+                if f.options.is_empty() {
+                    return ctx.text(f.node);
+                }
+                let mut options: Vec<String> = f
+                    .options
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{}={}",
+                            o.key,
+                            o.value.map(|v| ctx.text(v)).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                options.sort();
+                format!("--{}={}", f.name, options.join(","))
+            })
             .collect();
+        flags.sort();
         Some((flags.join(" "), run.script.commands.len()))
     };
     for stage in &facts.stages {
@@ -637,6 +656,10 @@ mod tests {
             [3]
         );
         assert_eq!(f("RUN [\"a\"]\nRUN [\"b\"]\n"), [3]);
+        assert_eq!(
+            f("RUN --mount=type=cache,target=/x,id=1 a\nRUN --mount=id=1,type=cache,target=/x b\n"),
+            [3]
+        );
     }
 
     /// DL3009 follows the lists: an update without their removal, in a
