@@ -3,7 +3,9 @@
 //! frontend (`../shared/tools/buildkit-check`) and our rules that carry a
 //! BuildKit check's name must report the same (file, rule, start line).
 //! Beside the warnings, the verdicts: a file BuildKit rejects must get an
-//! error diagnostic from us, and a file it accepts must get none.
+//! error diagnostic from us, and a file it accepts must get none. The
+//! experimental checks (InvalidDefinitionDescription) are compared in a
+//! second run of both sides with `# check=experimental=all` put first.
 //!
 //! Every difference is either fixed or listed, with the reason of its class,
 //! in `tests/buildkit-differences.txt`; the test fails on a difference not
@@ -77,6 +79,10 @@ fn buildkit_check(tool: &Path, file: &Path) -> Verdict {
     }
 }
 
+/// BuildKit's experimental checks we carry: compared in a second run of
+/// both sides with `# check=experimental=all` put first in the file.
+const EXPERIMENTAL: &[&str] = &["InvalidDefinitionDescription"];
+
 /// The corpus files: (folder, every file or only Dockerfile names).
 const FOLDERS: &[(&str, bool)] = &[("apps", false), ("valid", true)];
 
@@ -107,6 +113,20 @@ struct Sides {
     ours: Vec<(String, usize)>,
     /// (code, line) of our error-severity findings.
     our_errors: Vec<(String, usize)>,
+}
+
+/// Whether the file's leading parser directives include `# check=`.
+fn has_check_directive(source: &str) -> bool {
+    source
+        .lines()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .any(|l| {
+            let body = l.trim_start().trim_start_matches('#').trim_start();
+            body.split('=')
+                .next()
+                .is_some_and(|k| k.trim().eq_ignore_ascii_case("check"))
+                && body.contains('=')
+        })
 }
 
 /// The listed differences: entry -> its class.
@@ -169,6 +189,8 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
         .collect();
 
     let results: Mutex<BTreeMap<String, Sides>> = Mutex::new(BTreeMap::new());
+    let scratch = common::temp_dir("buildkit-checks");
+    let count = Mutex::new(0usize);
     let next = Mutex::new(0usize);
     let prefix = format!("{}/", corpus.display());
     std::thread::scope(|scope| {
@@ -180,7 +202,7 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
                     *i += 1;
                     file
                 };
-                let verdict = buildkit_check(&tool, file);
+                let mut verdict = buildkit_check(&tool, file);
                 let source = common::read(file);
                 let root = corpus.join(
                     file.strip_prefix(&corpus)
@@ -191,11 +213,39 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
                 );
                 let (context, _) = Context::load(Some(file), &Config::default(), Some(&root));
                 let findings = check_text(&file.display().to_string(), &source, &context);
-                let ours = findings
+                let mut ours: Vec<(String, usize)> = findings
                     .iter()
                     .filter(|f| names.contains(f.diagnostic.code))
                     .map(|f| (f.diagnostic.code.to_string(), f.line))
                     .collect();
+                // The experimental checks, turned on for both sides by a
+                // `# check=experimental=all` line put first (lines then
+                // count one more). A file with a check directive of its own
+                // keeps it.
+                if !has_check_directive(&source) {
+                    let text = format!("# check=experimental=all\n{source}");
+                    let n = {
+                        let mut count = count.lock().unwrap();
+                        *count += 1;
+                        *count
+                    };
+                    let copy = scratch.join(format!("{n}.Dockerfile"));
+                    std::fs::write(&copy, &text).unwrap();
+                    let extra = buildkit_check(&tool, &copy);
+                    verdict.warnings.extend(
+                        extra
+                            .warnings
+                            .into_iter()
+                            .filter(|(rule, _)| EXPERIMENTAL.contains(&rule.as_str()))
+                            .map(|(rule, line)| (rule, line - 1)),
+                    );
+                    ours.extend(
+                        check_text(&file.display().to_string(), &text, &context)
+                            .iter()
+                            .filter(|f| EXPERIMENTAL.contains(&f.diagnostic.code))
+                            .map(|f| (f.diagnostic.code.to_string(), f.line - 1)),
+                    );
+                }
                 let our_errors = findings
                     .iter()
                     .filter(|f| f.diagnostic.severity == Severity::Error)
@@ -214,6 +264,7 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
         }
     });
     let results = results.into_inner().unwrap();
+    let _ = std::fs::remove_dir_all(&scratch);
 
     // Per rule: BuildKit's count, ours, matched; and every difference.
     let mut table: BTreeMap<String, [usize; 3]> =
