@@ -235,18 +235,27 @@ fn check_apt_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// The stages whose layers the final image is made of: the final stage and
-/// the stages it is built FROM, however far up. A stage only copied from
-/// (or built on only by stages that are copied from) leaves its files
-/// behind; hadolint also counts a stage any other builds FROM.
+/// The stages whose layers make an image: the final stage, every stage
+/// that sets what runs (CMD or ENTRYPOINT: a `--target` such as a dev
+/// image), and the stages these are built FROM, however far up. A stage
+/// only copied from (or built on only by such stages) leaves its files
+/// behind; hadolint counts every stage another builds FROM.
 fn kept_stages(ctx: &Ctx) -> Vec<bool> {
+    let facts = ctx.facts();
     let graph = &ctx.analysis.stages;
-    let count = ctx.facts().stages.len();
+    let count = facts.stages.len();
     let mut kept = vec![false; count];
-    let mut next = count.checked_sub(1);
-    while let Some(s) = next.filter(|&s| s < count && !kept[s]) {
-        kept[s] = true;
-        next = graph.stages.get(s).and_then(|st| st.parent);
+    let runs_something = |s: usize| {
+        ["cmd_instruction", "entrypoint_instruction"]
+            .iter()
+            .any(|k| !facts.of_kind(s, k).is_empty())
+    };
+    for start in (0..count).filter(|&s| s + 1 == count || runs_something(s)) {
+        let mut next = Some(start);
+        while let Some(s) = next.filter(|&s| s < count && !kept[s]) {
+            kept[s] = true;
+            next = graph.stages.get(s).and_then(|st| st.parent);
+        }
     }
     kept
 }
@@ -405,10 +414,14 @@ fn sets_pip_no_cache(text: &str) -> bool {
     text.contains("PIP_NO_CACHE_DIR=")
 }
 
+/// In the stages the final image is built on (hadolint: every stage): a
+/// builder stage's cache stays behind when only its output is copied.
 fn check_pip_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let kept = kept_stages(ctx);
     let onbuild = onbuild_runs(ctx);
     for run in runs(ctx, &onbuild) {
-        if run.cache_mount
+        if !kept.get(run.stage).copied().unwrap_or(false)
+            || run.cache_mount
             || sets_pip_no_cache(&run.text)
             || env_in_stage(ctx, run.stage, "PIP_NO_CACHE_DIR").is_some()
         {
@@ -684,6 +697,11 @@ mod tests {
         );
         // built on: kept; only copied from: left behind
         assert_eq!(f("FROM a:1 AS b\nRUN apt-get update\nFROM b\n"), [2]);
+        // the base of a dev target that runs something ships too
+        assert_eq!(
+            f("FROM a:1 AS base\nRUN apt-get update\nFROM base AS dev\nCMD [\"sh\"]\nFROM c:1\n"),
+            [2]
+        );
         assert!(f("FROM a:1 AS b\nRUN apt-get update\nFROM c:1\nCOPY --from=b / /\n").is_empty());
         assert!(
             f("FROM a:1 AS b\nRUN apt-get update\nFROM b AS c\nFROM d:1\nCOPY --from=c / /\n")
@@ -705,6 +723,16 @@ mod tests {
         )
         .is_empty());
         assert!(found_by("DL3042", "FROM a:1\nRUN pipx install x==1\n").is_empty());
+        // a builder whose site-packages alone are copied keeps its cache
+        let builder = "FROM python:3 AS builder\nRUN pip install -r r.txt\nFROM python:3-slim\nCOPY --from=builder /usr/local/lib/python3.14/ /usr/local/lib/python3.14/\n";
+        assert!(found_by("DL3042", builder).is_empty());
+        assert_eq!(
+            found_by(
+                "DL3042",
+                "FROM python:3 AS base\nRUN pip install -r r.txt\nFROM base\n"
+            ),
+            [2]
+        );
         assert_eq!(
             found_by("DL3013", "FROM a:1\nRUN pipx install poetry\n"),
             [2]
