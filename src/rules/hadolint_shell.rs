@@ -1,15 +1,21 @@
 //! hadolint's checks of the commands in RUN, under hadolint's codes (so
-//! `# hadolint ignore=DL3008` keeps working). The commands are read with
-//! tree-sitter-bash (`analysis::shell`), not matched as text.
+//! `# hadolint ignore=DL3008` keeps working), with hadolint's semantics
+//! (tests/hadolint.rs compares them on the corpus; where we differ on
+//! purpose is listed in tests/hadolint-differences.txt). The commands are
+//! read with tree-sitter-bash (`analysis::shell`) and what they do with
+//! `analysis::commands` (sudo, prefixes, paths, `python -m pip`), in every
+//! RUN and in those ONBUILD holds.
 //!
 //! DL3003 `cd` in RUN: use WORKDIR. DL3004 no `sudo`. DL3008 pin apt-get
-//! package versions. DL3009 delete the apt lists in the final stage's
-//! RUN. DL3013 pin pip versions. DL3015 `--no-install-recommends`. DL3016
-//! pin npm versions. DL3027 `apt` is for people: use apt-get. DL3042
-//! `pip install --no-cache-dir`. DL3059 consecutive RUNs (information).
-//! DL3060 `yarn cache clean` after `yarn install` (outside the final stage,
-//! where PackageCacheInFinalStage reports it). DL4006 `set -o pipefail`
-//! (or a SHELL with it) before a RUN that pipes.
+//! package versions. DL3009 remove the apt lists after an update, in the
+//! stages an image is built on. DL3013 pin pip/pipx versions. DL3015
+//! `--no-install-recommends`. DL3016 pin npm versions. DL3027 `apt` is for
+//! people: use apt-get. DL3042 `pip install --no-cache-dir` (stages an
+//! image is built on). DL3059 consecutive single-command RUNs of the same
+//! flags (information). DL3060 `yarn cache clean` after `yarn install` in a
+//! stage an image is built FROM (the final stage's is
+//! PackageCacheInFinalStage). DL4006 `set -o pipefail` (or a SHELL with it)
+//! before a RUN that pipes.
 
 use super::facts::{env_in_stage, Run};
 use super::{packages, Ctx, Finding, Group, Rule};
@@ -396,8 +402,8 @@ fn check_npm_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn check_apt(ctx: &Ctx, out: &mut Vec<Finding>) {
     let onbuild = onbuild_runs(ctx);
-    for (run, c) in each_command(ctx, &onbuild) {
-        if c.name == "apt" {
+    for (run, i) in each_invocation(ctx, &onbuild) {
+        if i.tool == Tool::Apt && i.program.rsplit('/').next() == Some("apt") {
             report(
                 out,
                 run,
