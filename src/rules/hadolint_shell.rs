@@ -764,4 +764,17 @@ mod tests {
             [2]
         );
     }
+
+    #[test]
+    fn apt_under_sudo_and_yarn_installs() {
+        assert_eq!(
+            found_by("DL3027", "FROM a:1\nRUN sudo apt install -y curl\n"),
+            [2]
+        );
+        // `yarn install <pkg>` fills the cache like any install
+        let yarn = |run: &str| found_by("DL3060", &format!("FROM node:22 AS b\n{run}\nFROM b\n"));
+        assert_eq!(yarn("RUN yarn install left-pad"), [2]);
+        assert_eq!(yarn("RUN yarn"), [2]);
+        assert!(yarn("RUN yarn --version").is_empty());
+    }
 }
