@@ -74,6 +74,7 @@ impl Context {
         }
         let mut build_context = BuildContext::of_dockerfile_in(path, context_dir.as_deref());
         build_context.compose = compose;
+        build_context.top = top.map(std::path::Path::to_path_buf);
         let dockerignore =
             build_context
                 .dockerignore_path
@@ -109,6 +110,8 @@ pub struct BuildContext {
     pub has_public_dir: bool,
     /// The Compose services that build this Dockerfile.
     pub compose: Vec<crate::analysis::compose::Service>,
+    /// The highest folder files may be read from (`Context::load`'s `top`).
+    pub top: Option<std::path::PathBuf>,
 }
 
 impl BuildContext {
@@ -157,6 +160,7 @@ impl BuildContext {
             uses_next,
             has_public_dir: dir.join("public").is_dir(),
             compose: Vec::new(),
+            top: None,
             dir,
         }
     }

@@ -21,6 +21,7 @@ macro_rules! hadolint_rule {
 mod consistent_instruction_casing;
 mod context_files;
 mod copy_ignored_file;
+mod copy_source_missing;
 mod duplicate_stage_name;
 mod expose;
 pub mod facts;
@@ -188,6 +189,7 @@ pub fn registry() -> &'static [Rule] {
         from_args::INVALID_DEFAULT,
         undefined_var::RULE,
         copy_ignored_file::RULE,
+        copy_source_missing::RULE,
         invalid_definition_description::RULE,
         stage_graph::UNKNOWN,
         stage_graph::INDEX,
