@@ -108,6 +108,96 @@ impl<'c> Invocation<'c> {
     pub fn has_flag(&self, flags: &[&str]) -> bool {
         has_flag(self.args, flags)
     }
+
+    /// The value of the first of `options` given (`-o /app` or
+    /// `--output=/app`).
+    pub fn option_value(&self, options: &[&str]) -> Option<&'c str> {
+        option_value(self.args, options)
+    }
+
+    /// The requirements file of `pip install -r <file>` (any pip: `pip3`,
+    /// `python -m pip`, under `sudo`).
+    pub fn requirements_file(&self) -> Option<&'c str> {
+        (self.tool == Tool::Pip && self.action == Action::Install)
+            .then(|| self.option_value(&["-r", "--requirement"]))
+            .flatten()
+    }
+
+    /// Where a build writes what it makes, when the command says so:
+    /// `go build -o <path>`, `dotnet publish|build -o <dir>`.
+    pub fn output(&self) -> Option<&'c str> {
+        match (self.tool, self.action) {
+            (Tool::Go, Action::Build) => self.option_value(&["-o"]),
+            (Tool::Dotnet, Action::Build) => self.option_value(&["-o", "--output"]),
+            _ => None,
+        }
+    }
+
+    /// Whether the invocation fetches (or checks) dependencies from the
+    /// manifest and lockfile alone, with no sources: `go mod download`,
+    /// `go mod verify` (not `go mod tidy`, which rewrites go.mod from the
+    /// sources), `cargo fetch`.
+    pub fn fetches_locked_dependencies(&self) -> bool {
+        let mut ops = self.operands();
+        matches!(
+            (self.tool, ops.next(), ops.next()),
+            (Tool::Go, Some("mod"), Some("download" | "verify")) | (Tool::Cargo, Some("fetch"), _)
+        )
+    }
+}
+
+/// The value of the first of `options` in `args` (`-o x`, `-o=x`,
+/// `--output=x`).
+fn option_value<'a>(args: &'a [String], options: &[&str]) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(at, a)| {
+        options.iter().find_map(|o| {
+            if a == o {
+                args.get(at + 1).map(String::as_str)
+            } else {
+                a.strip_prefix(o)?.strip_prefix('=')
+            }
+        })
+    })
+}
+
+/// The ecosystem a tool or build runner belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ecosystem {
+    /// The distribution's packages (apt, apk, dnf).
+    Os,
+    Node,
+    Python,
+    Ruby,
+    Go,
+    Rust,
+    /// Java, Kotlin, Scala (mvn, gradle, javac, ant, sbt).
+    Jvm,
+    Dotnet,
+    Php,
+    /// Native and other toolchains (make, ninja, cmake, gcc, clang, zig,
+    /// swift, cabal, stack, bazel, mix).
+    Other,
+}
+
+impl Tool {
+    pub fn ecosystem(self) -> Ecosystem {
+        match self {
+            Tool::Apt | Tool::Apk | Tool::Dnf => Ecosystem::Os,
+            Tool::Npm | Tool::Yarn | Tool::Pnpm | Tool::Bun => Ecosystem::Node,
+            Tool::Pip | Tool::Pipx | Tool::Uv | Tool::Poetry | Tool::Pipenv => Ecosystem::Python,
+            Tool::Bundler | Tool::Gem => Ecosystem::Ruby,
+            Tool::Go => Ecosystem::Go,
+            Tool::Cargo => Ecosystem::Rust,
+            Tool::Maven | Tool::Gradle => Ecosystem::Jvm,
+            Tool::Dotnet => Ecosystem::Dotnet,
+            Tool::Composer => Ecosystem::Php,
+        }
+    }
+
+    /// Whether the tool installs the distribution's own packages.
+    pub fn is_os_package_manager(self) -> bool {
+        self.ecosystem() == Ecosystem::Os
+    }
 }
 
 /// Options whose value is the next argument (so it is not a package).
@@ -495,7 +585,10 @@ pub fn step(c: &Command) -> Option<Step> {
             },
             _ => return None,
         },
-        b => (runner(b, first)?, runner_label(b, first)),
+        b => match runner(b, first) {
+            Some(action) => (action, runner_label(b, first)),
+            None => (Action::Build, native_build(b, args)?),
+        },
     };
     Some(Step {
         action,
@@ -517,6 +610,53 @@ fn runner(tool: &str, sub: Option<&str>) -> Option<Action> {
         "pytest" | "jest" | "vitest" | "rspec" | "tox" | "mocha" | "phpunit" => Action::Test,
         _ => return None,
     })
+}
+
+/// Native and JVM toolchains that build (`gcc`, `javac`, `cmake --build`,
+/// `zig build`, `mix release`, `sbt assembly`), named as written.
+fn native_build(base: &str, args: &[String]) -> Option<String> {
+    let mut ops = operands(args);
+    let sub = ops.next();
+    let builds = match base {
+        "javac" | "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "ant" => {
+            return Some(base.to_string())
+        }
+        "cmake" => args.iter().any(|a| a == "--build"),
+        "mix" => sub == Some("release"),
+        "sbt" => sub
+            .into_iter()
+            .chain(ops)
+            .any(|a| matches!(a, "assembly" | "stage")),
+        "zig" | "swift" | "cabal" | "stack" | "bazel" => sub == Some("build"),
+        _ => false,
+    };
+    builds.then(|| match base {
+        "cmake" => "cmake --build".to_string(),
+        "sbt" => "sbt".to_string(),
+        _ => format!("{base} {}", sub.unwrap_or_default()),
+    })
+}
+
+impl Step {
+    /// The ecosystem of the tool or runner (`make` and the native
+    /// compilers are `Other`).
+    pub fn ecosystem(&self) -> Ecosystem {
+        if let Some(tool) = self.tool {
+            return tool.ecosystem();
+        }
+        let program = self.label.split(' ').next().unwrap_or_default();
+        match program {
+            "python" => Ecosystem::Python,
+            "pytest" | "tox" => Ecosystem::Python,
+            "rspec" => Ecosystem::Ruby,
+            "phpunit" => Ecosystem::Php,
+            "javac" | "ant" | "sbt" => Ecosystem::Jvm,
+            "make" | "ninja" | "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "cmake"
+            | "mix" | "zig" | "swift" | "cabal" | "stack" | "bazel" => Ecosystem::Other,
+            // tsc, webpack, rollup, esbuild, next, vite, jest, vitest, mocha...
+            _ => Ecosystem::Node,
+        }
+    }
 }
 
 fn runner_label(tool: &str, sub: Option<&str>) -> String {
@@ -710,6 +850,96 @@ mod tests {
             Some((Install, "pip3 install".into()))
         );
         assert_eq!(step("echo hi"), None);
+    }
+
+    #[test]
+    fn option_values_outputs_and_requirements() {
+        let inv = |t: &str| {
+            let s = Script::parse(t);
+            let c = s.commands[0].clone();
+            (s, c)
+        };
+        let (_, c) = inv("go build -ldflags=-s -o /bin/app ./cmd/app");
+        assert_eq!(invocation(&c).unwrap().output(), Some("/bin/app"));
+        let (_, c) = inv("CGO_ENABLED=0 go build -o=/bin/app .");
+        assert_eq!(invocation(&c).unwrap().output(), Some("/bin/app"));
+        let (_, c) = inv("dotnet publish -c Release --output=/app/out");
+        assert_eq!(invocation(&c).unwrap().output(), Some("/app/out"));
+        let (_, c) = inv("go test -o /bin/t ./...");
+        assert_eq!(invocation(&c).unwrap().output(), None);
+        for text in [
+            "pip install --no-cache-dir -r requirements.txt",
+            "python -m pip install --require-hashes -r requirements.txt",
+            "sudo pip3.12 install --requirement=requirements.txt",
+        ] {
+            let (_, c) = inv(text);
+            let i = invocation(&c).unwrap();
+            assert_eq!(i.requirements_file(), Some("requirements.txt"), "{text}");
+        }
+        let (_, c) = inv("pip install flask");
+        assert_eq!(invocation(&c).unwrap().requirements_file(), None);
+        let (_, c) = inv("pip download -r requirements.txt");
+        assert_eq!(invocation(&c).unwrap().requirements_file(), None);
+    }
+
+    #[test]
+    fn locked_fetches() {
+        let fetches = |t: &str| {
+            let s = Script::parse(t);
+            invocation(&s.commands[0]).is_some_and(|i| i.fetches_locked_dependencies())
+        };
+        assert!(fetches("go mod download"));
+        assert!(fetches("go mod verify"));
+        assert!(fetches("cargo fetch --locked"));
+        // tidy rewrites go.mod from the sources
+        assert!(!fetches("go mod tidy"));
+        assert!(!fetches("go build ."));
+    }
+
+    #[test]
+    fn ecosystems() {
+        let eco = |t: &str| {
+            let s = Script::parse(t);
+            super::step(&s.commands[0]).map(|s| (s.action, s.ecosystem()))
+        };
+        use Action::*;
+        assert_eq!(eco("./mvnw -B package"), Some((Build, Ecosystem::Jvm)));
+        assert_eq!(eco("mvn compile"), Some((Build, Ecosystem::Jvm)));
+        assert_eq!(eco("gradle shadowJar"), Some((Build, Ecosystem::Jvm)));
+        assert_eq!(eco("javac Main.java"), Some((Build, Ecosystem::Jvm)));
+        assert_eq!(eco("sbt clean assembly"), Some((Build, Ecosystem::Jvm)));
+        assert_eq!(
+            eco("dotnet publish -c Release"),
+            Some((Build, Ecosystem::Dotnet))
+        );
+        assert_eq!(eco("make -j4"), Some((Build, Ecosystem::Other)));
+        assert_eq!(
+            eco("gcc -O2 -o app main.c"),
+            Some((Build, Ecosystem::Other))
+        );
+        assert_eq!(eco("cmake --build build"), Some((Build, Ecosystem::Other)));
+        assert_eq!(
+            eco("zig build -Doptimize=ReleaseSafe"),
+            Some((Build, Ecosystem::Other))
+        );
+        assert_eq!(eco("mix release"), Some((Build, Ecosystem::Other)));
+        assert_eq!(eco("npm run build"), Some((Build, Ecosystem::Node)));
+        assert_eq!(eco("tsc -p ."), Some((Build, Ecosystem::Node)));
+        assert_eq!(eco("npx next build"), Some((Build, Ecosystem::Node)));
+        assert_eq!(eco("python -m build"), Some((Build, Ecosystem::Python)));
+        assert_eq!(eco("cargo build --release"), Some((Build, Ecosystem::Rust)));
+        assert_eq!(eco("go build ."), Some((Build, Ecosystem::Go)));
+        assert_eq!(eco("cmake -S . -B build"), None);
+        assert_eq!(eco("zig version"), None);
+        assert_eq!(
+            super::step(&Script::parse("mix release").commands[0])
+                .unwrap()
+                .label,
+            "mix release"
+        );
+        assert!(Tool::Apk.is_os_package_manager());
+        assert!(Tool::Dnf.is_os_package_manager());
+        assert!(!Tool::Pip.is_os_package_manager());
     }
 
     #[test]

@@ -29,8 +29,9 @@
 
 use tree_sitter::{Node, Tree};
 
+use crate::analysis::commands::{self, Action, Ecosystem, Tool};
 use crate::analysis::next_config;
-use crate::analysis::shell::Script;
+use crate::analysis::shell::{Command, Script};
 use crate::diagnostics::BuildContext;
 use crate::syntax::{self, logical_text, views, Source};
 
@@ -199,39 +200,57 @@ fn rust_binary(commands: &str, workdir: &str) -> Option<String> {
 }
 
 /// The requirements file of `pip install -r <file>`.
-fn pip_requirements(c: &crate::analysis::shell::Command) -> Option<String> {
-    let pip = matches!(c.name.as_str(), "pip" | "pip3") && c.operands().next() == Some("install");
-    if !pip {
-        return None;
-    }
-    let at = c
-        .args
-        .iter()
-        .position(|a| a == "-r" || a == "--requirement")?;
-    c.args.get(at + 1).cloned()
+fn pip_requirements(c: &Command) -> Option<String> {
+    commands::invocation(c)?
+        .requirements_file()
+        .map(str::to_string)
 }
 
-/// The binary `go build -o <path>` writes.
-fn go_binary(c: &crate::analysis::shell::Command) -> Option<String> {
-    if !c.is("go", "build") {
+/// The binary `go build -o <path>` writes (an absolute path).
+fn go_binary(c: &Command) -> Option<String> {
+    let i = commands::invocation(c)?;
+    if i.tool != Tool::Go || i.action != Action::Build {
         return None;
     }
-    let at = c.args.iter().position(|a| a == "-o")?;
-    c.args.get(at + 1).filter(|p| p.starts_with('/')).cloned()
+    i.output()
+        .filter(|p| p.starts_with('/'))
+        .map(str::to_string)
 }
 
-fn is_go_download(c: &crate::analysis::shell::Command) -> bool {
-    c.name == "go"
-        && c.operands().next() == Some("mod")
-        && matches!(c.operands().nth(1), Some("download" | "verify"))
+/// `go mod download` / `go mod verify`: the modules from go.mod and
+/// go.sum alone.
+fn is_go_download(c: &Command) -> bool {
+    commands::invocation(c).is_some_and(|i| i.tool == Tool::Go && i.fetches_locked_dependencies())
+}
+
+/// The Node package manager of a dependency install from the manifest.
+fn node_install(c: &Command) -> Option<Manager> {
+    if !crate::rules::packages::is_node_install(c) {
+        return None;
+    }
+    Some(match commands::invocation(c)?.tool {
+        Tool::Yarn => Manager::Yarn,
+        Tool::Pnpm => Manager::Pnpm,
+        _ => Manager::Npm,
+    })
 }
 
 /// Whether a script only sets up the system (installs OS packages, makes
 /// directories): the dependency install may need what it installs
 /// (python3, make and g++ for native Node modules, libpq for psycopg).
 fn sets_up_the_system(script: &Script) -> bool {
-    const PACKAGE_MANAGERS: &[&str] =
-        &["apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper"];
+    // zypper is not in the command model
+    let package_manager = |c: &Command| {
+        c.name == "zypper"
+            || commands::invocation(c).is_some_and(|i| i.tool.is_os_package_manager())
+    };
+    let installs = |c: &Command| {
+        if c.name == "zypper" {
+            return matches!(c.operands().next(), Some("install" | "in"));
+        }
+        commands::invocation(c)
+            .is_some_and(|i| i.tool.is_os_package_manager() && i.action == Action::Install)
+    };
     const HELPERS: &[&str] = &[
         "rm",
         "mkdir",
@@ -240,13 +259,11 @@ fn sets_up_the_system(script: &Script) -> bool {
         "true",
         "update-ca-certificates",
     ];
-    script.commands.iter().any(|c| {
-        PACKAGE_MANAGERS.contains(&c.name.as_str())
-            && matches!(c.operands().next(), Some("install" | "add"))
-    }) && script
-        .commands
-        .iter()
-        .all(|c| PACKAGE_MANAGERS.contains(&c.name.as_str()) || HELPERS.contains(&c.name.as_str()))
+    script.commands.iter().any(installs)
+        && script
+            .commands
+            .iter()
+            .all(|c| package_manager(c) || HELPERS.contains(&c.name.as_str()))
 }
 
 const VENV_PATH: &str = "ENV PATH=\"/opt/venv/bin:$PATH\"\n";
@@ -421,13 +438,9 @@ pub fn split_with(
                     continue;
                 };
                 for c in &script.commands {
-                    if crate::rules::packages::is_node_install(c) && install.is_none() {
+                    if let Some(m) = node_install(c).filter(|_| install.is_none()) {
                         install = Some(i);
-                        manager = Some(match c.name.as_str() {
-                            "yarn" => Manager::Yarn,
-                            "pnpm" => Manager::Pnpm,
-                            _ => Manager::Npm,
-                        });
+                        manager = Some(m);
                     }
                     if crate::rules::packages::is_build(c) {
                         builds = true;
@@ -438,7 +451,8 @@ pub fn split_with(
                     if is_go_download(c) && install.is_none() {
                         install = Some(i);
                     }
-                    cargo |= c.is("cargo", "build");
+                    cargo |= commands::invocation(c)
+                        .is_some_and(|i| i.tool == Tool::Cargo && i.action == Action::Build);
                     if let Some(file) = pip_requirements(c) {
                         if python.is_none() {
                             python = Some(file);
@@ -472,7 +486,7 @@ pub fn split_with(
         .and_then(Option::as_ref)
         .is_some_and(|script| {
             script.commands.iter().all(|c| match stack {
-                Stack::Node(_) => crate::rules::packages::is_node_install(c),
+                Stack::Node(_) => node_install(c).is_some(),
                 Stack::Go(_) => is_go_download(c),
                 Stack::Python(_) => pip_requirements(c).is_some(),
                 Stack::Rust(_) => false,
@@ -833,34 +847,17 @@ pub fn split_with(
 pub const GENERIC_TITLE: &str = "Split into build and runner stages";
 
 /// Whether a command builds with a toolchain the split has no deps stage
-/// for (Node, Go, Python and Rust have their own).
-fn builds_generically(c: &crate::analysis::shell::Command) -> bool {
-    let mut operands = c.operands();
-    let sub = operands.next();
-    match c.name.trim_start_matches("./") {
-        "make" | "ninja" | "javac" | "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "ant" => {
-            true
-        }
-        "cmake" => c.args.iter().any(|a| a == "--build"),
-        "mvn" | "mvnw" => sub
-            .into_iter()
-            .chain(operands)
-            .any(|a| matches!(a, "package" | "install" | "verify")),
-        "gradle" | "gradlew" => sub.into_iter().chain(operands).any(|a| {
-            matches!(
-                a,
-                "build" | "assemble" | "bootJar" | "installDist" | "shadowJar" | "jar"
+/// for (Node, Go, Python and Rust have their own): the JVM's, .NET's and
+/// the native ones (make, cmake, gcc, zig...), as the command model reads
+/// them.
+fn builds_generically(c: &Command) -> bool {
+    commands::step(c).is_some_and(|s| {
+        s.action == Action::Build
+            && matches!(
+                s.ecosystem(),
+                Ecosystem::Jvm | Ecosystem::Dotnet | Ecosystem::Other
             )
-        }),
-        "dotnet" => matches!(sub, Some("publish" | "build")),
-        "mix" => sub == Some("release"),
-        "sbt" => sub
-            .into_iter()
-            .chain(operands)
-            .any(|a| matches!(a, "assembly" | "stage")),
-        "zig" | "swift" | "cabal" | "stack" | "bazel" => matches!(sub, Some("build")),
-        _ => false,
-    }
+    })
 }
 
 /// The runtime image for a toolchain image, where there is a well-known
@@ -889,12 +886,12 @@ fn runtime_image(image: &str) -> String {
 }
 
 /// The directory `dotnet publish -o <dir>` writes to.
-fn publish_dir(c: &crate::analysis::shell::Command) -> Option<String> {
-    if !c.is("dotnet", "publish") {
+fn publish_dir(c: &Command) -> Option<String> {
+    let i = commands::invocation(c)?;
+    if i.tool != Tool::Dotnet || i.subcommand() != Some("publish") {
         return None;
     }
-    let at = c.args.iter().position(|a| a == "-o" || a == "--output")?;
-    c.args.get(at + 1).cloned()
+    i.output().map(str::to_string)
 }
 
 /// `path` resolved against the directory `dir`.
@@ -1583,6 +1580,58 @@ mod tests {
         // what ships is unknown: not offered
         assert!(split_text("FROM gcc:14\nCOPY . .\nRUN make\nCMD [\"sh\"]\n").is_none());
         assert!(split_text("FROM ubuntu:24.04\nRUN echo hi\nCMD [\"./server\"]\n").is_none());
+    }
+
+    #[test]
+    fn reads_what_commands_do_from_the_command_model() {
+        // `python -m pip`, as `pip`: the requirements install
+        let out = split_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN python -m pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").unwrap();
+        assert!(out.contains("pip install -r requirements.txt\n"), "{out}");
+        assert!(
+            out.contains("# done in the deps stage: RUN python -m pip"),
+            "{out}"
+        );
+        assert_clean(&out);
+        // `cargo b` builds
+        let out = split_text("FROM rust:1.82\nWORKDIR /app\nCOPY . .\nRUN cargo b --release\nCMD [\"./target/release/server\"]\n").unwrap();
+        assert!(
+            out.contains(
+                "COPY --from=build /app/target/release/server /app/target/release/server\n"
+            ),
+            "{out}"
+        );
+        // `go build -o=/bin/app`, `go mod download` under `sudo` in the deps stage
+        let out = split_text("FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN sudo go mod download && go mod verify\nCOPY . .\nRUN go build -o=/bin/app .\nENTRYPOINT [\"/bin/app\"]\n").unwrap();
+        assert!(
+            out.contains("COPY --from=build /bin/app /bin/app\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# done in the deps stage: RUN sudo go mod download"),
+            "{out}"
+        );
+        // `go mod tidy` needs the sources: it stays in the build
+        let out = split_text("FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod tidy\nRUN go build -o /bin/app .\nENTRYPOINT [\"/bin/app\"]\n").unwrap();
+        assert!(out.contains("COPY . .\nRUN go mod tidy\n"), "{out}");
+        // the JVM, .NET and native builds the model knows
+        let out = split_generic("FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN ./mvnw -B compile\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n");
+        assert!(
+            out.contains("FROM eclipse-temurin:21-jre AS runner\n"),
+            "{out}"
+        );
+        let out = split_generic("FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release --output=/app\nENTRYPOINT [\"dotnet\", \"/app/MyApp.dll\"]\n");
+        assert!(out.contains("COPY --from=build /app /app\n"), "{out}");
+        let out = split_generic("FROM gcc:14\nWORKDIR /src\nCOPY . .\nRUN cmake -S . -B build && cmake --build build\nCMD [\"./build/server\"]\n");
+        assert!(
+            out.contains("COPY --from=build /src/build/server /src/build/server\n"),
+            "{out}"
+        );
+        // a Node build tool alone is no generic build
+        assert!(split_text("FROM node:22\nWORKDIR /app\nCOPY . .\nRUN tsc -p .\nCMD [\"node\", \"dist/index.js\"]\n").is_none());
+        // a version check is not a build
+        assert!(
+            split_text("FROM gcc:14\nCOPY . .\nRUN zig version\nCMD [\"./server\"]\n").is_none()
+        );
     }
 
     #[test]
