@@ -418,6 +418,8 @@ pub fn split_with(
     let mut manager = None;
     let mut go = None;
     let mut python = None;
+    // `pip install --require-hashes`: the deps stage checks them too
+    let mut require_hashes = false;
     let mut cargo = false;
     let mut install = None;
     let mut builds = false;
@@ -456,6 +458,8 @@ pub fn split_with(
                     if let Some(file) = pip_requirements(c) {
                         if python.is_none() {
                             python = Some(file);
+                            require_hashes = commands::invocation(c)
+                                .is_some_and(|i| i.has_flag(&["--require-hashes"]));
                             install = install.or(Some(i));
                         }
                     }
@@ -515,9 +519,13 @@ pub fn split_with(
             .map(|p| logical_text(p, source))
             .collect();
         paths.len() >= 2
-            && paths[..paths.len() - 1]
-                .iter()
-                .all(|p| manifest_files.contains(&p.trim_start_matches("./")))
+            && paths[..paths.len() - 1].iter().all(|p| {
+                // from the context's root or a subfolder of it
+                // (`COPY ./src/app/requirements.txt requirements.txt`)
+                let p = p.trim_start_matches("./");
+                let name = p.rsplit('/').next().unwrap_or(p);
+                manifest_files.contains(&p) || manifest_files.contains(&name)
+            })
     };
 
     // Where the install happened in the original (Go: before the first RUN).
@@ -623,7 +631,8 @@ pub fn split_with(
         Stack::Node(manager) => out.push_str(manager.install()),
         Stack::Go(_) => out.push_str("RUN --mount=type=cache,target=/go/pkg/mod go mod download"),
         Stack::Python(file) => out.push_str(&format!(
-            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r {file}"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install {}-r {file}",
+            if require_hashes { "--require-hashes " } else { "" }
         )),
         // `cargo fetch` needs a target to read the manifest: a stub main
         Stack::Rust(_) => out.push_str(
@@ -1632,6 +1641,37 @@ mod tests {
         assert!(
             split_text("FROM gcc:14\nCOPY . .\nRUN zig version\nCMD [\"./server\"]\n").is_none()
         );
+    }
+
+    #[test]
+    fn a_manifest_copied_from_a_subfolder_is_the_one_the_deps_stage_copies() {
+        // opentelemetry-demo's src/agent: the context is the repository's
+        // root, the requirements are pinned with hashes
+        let src = "FROM python:3.14-slim\nWORKDIR /app\nCOPY src/agent/requirements.txt .\nRUN pip install --no-cache-dir --require-hashes -r requirements.txt\nCOPY src/agent/run.py .\nCMD [\"python\", \"run.py\"]\n";
+        let out = split_text(src).unwrap();
+        assert!(
+            out.contains("COPY src/agent/requirements.txt ./\nRUN --mount=type=cache,target=/root/.cache/pip pip install --require-hashes -r requirements.txt\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# done in the deps stage: COPY src/agent/requirements.txt .\n"),
+            "{out}"
+        );
+        assert_clean(&out);
+        // Node: the manifests of a subfolder
+        let src = "FROM node:22\nWORKDIR /app\nCOPY web/package.json web/package-lock.json ./\nRUN npm ci\nCOPY web .\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n";
+        let out = split_text(src).unwrap();
+        assert!(
+            out.contains("COPY web/package.json web/package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# done in the deps stage: COPY web/package.json"),
+            "{out}"
+        );
+        // without hashes, none are asked for
+        let out = split_text("FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").unwrap();
+        assert!(out.contains(" pip install -r requirements.txt\n"), "{out}");
     }
 
     #[test]
