@@ -10,12 +10,13 @@
 //! - resolved paths: `$VAR` is expanded from `--build-arg`, ARG defaults
 //!   and ENV values of the stage; a variable left unresolved says nothing;
 //! - not excluded by `.dockerignore` (that is CopyIgnoredFile's finding);
+//! - in a git checkout (a folder of some of a project's files may lack the
+//!   rest), and not left out by its `.gitignore` (a build step makes it);
 //! - in a context we are sure of: the one a Compose file names, or the
-//!   Dockerfile's folder when no folder above it (up to the top the check
-//!   may read) holds more of the Dockerfile's sources (then the build is
-//!   run as `docker build -f sub/Dockerfile ..` and that folder is the
-//!   context), and when the folder holds at least one of them (a folder
-//!   holding none of what is copied is not the context).
+//!   Dockerfile's folder when it holds at least one of the sources (a
+//!   folder holding none of what is copied is not the context) and no
+//!   folder above it, up to the checkout's root, holds one it lacks (then
+//!   the build may be run as `docker build -f sub/Dockerfile .` there).
 
 use std::path::{Path, PathBuf};
 
@@ -60,28 +61,30 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(repo) = checkout_root(&build.dir, build.top.as_deref()) else {
         return;
     };
-    let present = |dir: &Path| sources.iter().filter(|s| exists(dir, &s.path)).count();
-    let here = present(&build.dir);
-    let named_by_compose = !build.compose.is_empty();
-    if !named_by_compose {
+    let missing: Vec<&Source> = sources
+        .iter()
+        .filter(|s| !exists(&build.dir, &s.path))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    if build.compose.is_empty() {
         // The Dockerfile's folder taken as the context: trust it only when
         // it holds some of the sources and no folder above (in the
-        // checkout) holds more.
-        if here == 0 {
+        // checkout) holds one it lacks, which would say the build runs
+        // there (`docker build -f sub/Dockerfile .`).
+        if missing.len() == sources.len() {
             return;
         }
         if ancestors(&build.dir, Some(&repo))
             .iter()
-            .any(|a| present(a) > here)
+            .any(|a| missing.iter().any(|s| exists(a, &s.path)))
         {
             return;
         }
     }
-    for s in &sources {
-        if exists(&build.dir, &s.path)
-            || ignored(&s.path)
-            || git_ignored(&repo, &build.dir, &s.path)
-        {
+    for s in missing {
+        if ignored(&s.path) || git_ignored(&repo, &build.dir, &s.path) {
             continue;
         }
         let shown = if s.resolved == s.written {
