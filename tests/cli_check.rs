@@ -37,6 +37,21 @@ fn every_invalid_corpus_file_gets_an_error_and_no_valid_file_gets_any() {
 
     let valid = common::files_under(&corpus.join("valid"));
     assert!(valid.len() >= 166);
+    // A few of BuildKit's parser test files do not build (an unknown flag,
+    // no FROM, ...): they are left out when BuildKit rejects them and our
+    // syntax errors include one on BuildKit's line.
+    let valid: Vec<_> = valid
+        .into_iter()
+        .filter(|path| {
+            let source = common::read(path);
+            let tree = dockerfile_lsp::syntax::parse(&source);
+            let errors = dockerfile_lsp::syntax::syntax_errors(&tree, source.as_str());
+            errors.is_empty()
+                || !common::buildkit_rejects(path).is_some_and(|(_, line)| {
+                    line.is_none_or(|l| errors.iter().any(|e| e.start.row + 1 == l))
+                })
+        })
+        .collect();
     let mut args = vec!["--format".to_string(), "json".to_string()];
     args.extend(valid.iter().map(|p| p.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -18,7 +18,18 @@ fn every_valid_corpus_file_parses_clean() {
     for path in &files {
         let source = common::read(path);
         let tree = syntax::parse(&source);
-        for e in syntax::syntax_errors(&tree, source.as_str()) {
+        let errors = syntax::syntax_errors(&tree, source.as_str());
+        // A few of BuildKit's parser test files do not build (an unknown
+        // flag, no FROM, ...): errors there are right when BuildKit rejects
+        // the file and one of them is on BuildKit's line.
+        if !errors.is_empty() {
+            if let Some((_, line)) = common::buildkit_rejects(path) {
+                if line.is_none_or(|l| errors.iter().any(|e| e.start.row + 1 == l)) {
+                    continue;
+                }
+            }
+        }
+        for e in errors {
             failures.push(format!(
                 "{}:{}:{}: {}",
                 path.display(),

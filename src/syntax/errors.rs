@@ -17,10 +17,10 @@ pub struct SyntaxError {
 /// Every ERROR and MISSING node of the tree, outermost first, in document order.
 pub fn syntax_errors<S: Source + ?Sized>(tree: &Tree, source: &S) -> Vec<SyntaxError> {
     let mut out = Vec::new();
-    if !tree.root_node().has_error() {
-        return out;
+    if tree.root_node().has_error() {
+        collect(tree.root_node(), source, &mut out);
     }
-    collect(tree.root_node(), source, &mut out);
+    super::validate::validate(tree, source, &mut out);
     out
 }
 
@@ -103,11 +103,20 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
     let line_start = node.start_byte() - node.start_position().column;
     let starts_line = source.text(line_start..node.start_byte()).trim().is_empty();
 
+    if starts_line
+        && first_word.eq_ignore_ascii_case("ONBUILD")
+        && first_line.len() == first_word.len()
+        && node.next_sibling().is_some_and(|n| {
+            n.kind() == "onbuild_instruction" && n.start_position().row == node.start_position().row
+        })
+    {
+        return "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_string();
+    }
     if at_top && starts_line && !first_word.is_empty() {
         let upper = first_word.to_ascii_uppercase();
         if INSTRUCTIONS.contains(&upper.as_str()) {
             if first_line.eq_ignore_ascii_case(&first_word) {
-                return format!("{upper} is missing its arguments");
+                return missing_arguments(&upper);
             }
             return format!(
                 "invalid {upper} instruction: cannot read `{}`",
@@ -125,6 +134,24 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
         return "unexpected line break".to_string();
     }
     format!("unexpected `{}`", snippet(first_line))
+}
+
+/// BuildKit's message for an instruction written without arguments.
+fn missing_arguments(keyword: &str) -> String {
+    match keyword {
+        "FROM" => "FROM requires either one or three arguments".to_string(),
+        "USER" | "WORKDIR" | "STOPSIGNAL" | "MAINTAINER" => {
+            format!("{keyword} requires exactly one argument")
+        }
+        "COPY" | "ADD" => format!(
+            "{keyword} requires at least two arguments, but only one was provided. \
+             Destination could not be determined"
+        ),
+        "ENV" | "ARG" | "LABEL" | "EXPOSE" | "VOLUME" | "SHELL" | "ONBUILD" | "HEALTHCHECK" => {
+            format!("{keyword} requires at least one argument")
+        }
+        _ => format!("{keyword} is missing its arguments"),
+    }
 }
 
 /// An ERROR that holds a heredoc body but no terminator: the file ended

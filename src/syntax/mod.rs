@@ -8,6 +8,7 @@ mod errors;
 pub mod ids;
 mod print;
 mod text;
+mod validate;
 pub mod views;
 
 pub use buildkit_dump::{buildkit_dump, escape_char};

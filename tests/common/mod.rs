@@ -83,3 +83,32 @@ pub fn write(path: &Path, content: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, content).unwrap();
 }
+
+/// BuildKit's verdict on a file, from `../shared/tools/buildkit-check`:
+/// whether it builds, its error message and the first line of the error
+/// (when BuildKit gives one).
+pub fn buildkit_rejects(file: &Path) -> Option<(String, Option<usize>)> {
+    let tool = shared_dir().join("tools/buildkit-check");
+    let out = std::process::Command::new(&tool)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{} does not run: {e}", tool.display()));
+    assert!(
+        out.status.success(),
+        "{} {}: exit {:?}",
+        tool.display(),
+        file.display(),
+        out.status.code()
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e})", file.display()));
+    if json["ok"].as_bool().expect("ok is a boolean") {
+        return None;
+    }
+    let line = json["error_lines"]
+        .get(0)
+        .and_then(|r| r.get(0))
+        .and_then(serde_json::Value::as_u64)
+        .map(|l| l as usize);
+    Some((json["error"].as_str().unwrap_or_default().to_string(), line))
+}

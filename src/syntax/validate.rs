@@ -1,0 +1,319 @@
+//! BuildKit's checks on instructions that the grammar accepts: unknown
+//! flags, flag values, argument counts, ONBUILD triggers, stages. Each
+//! error uses BuildKit's wording and sits on the flag or argument at fault.
+
+use tree_sitter::{Node, Tree};
+
+use super::errors::SyntaxError;
+use super::Source;
+
+/// The flags an instruction accepts (labs flags included, so that no file
+/// that BuildKit accepts gets an error).
+fn known_flags(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "ADD" => &[
+            "chown",
+            "chmod",
+            "link",
+            "keep-git-dir",
+            "checksum",
+            "exclude",
+            "unpack",
+        ],
+        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        "RUN" => &["mount", "network", "security", "device"],
+        "FROM" => &["platform"],
+        "HEALTHCHECK" => &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        _ => &[],
+    }
+}
+
+const BOOL_FLAGS: [&str; 4] = ["link", "keep-git-dir", "parents", "unpack"];
+const DURATION_FLAGS: [&str; 4] = ["interval", "timeout", "start-period", "start-interval"];
+
+pub(super) fn validate<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxError>) {
+    let had_errors = !out.is_empty();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut has_stage = false;
+    for node in root.named_children(&mut cursor) {
+        if node.kind() == "stage" {
+            has_stage = true;
+            let mut inner = node.walk();
+            for line in node.named_children(&mut inner) {
+                if super::is_instruction_kind(line.kind()) {
+                    instruction(line, source, out);
+                }
+            }
+        } else if super::is_instruction_kind(node.kind()) {
+            if node.kind() != "arg_instruction" {
+                out.push(at(
+                    node.child(0).unwrap_or(node),
+                    "no build stage in current context",
+                ));
+            }
+            instruction(node, source, out);
+        }
+    }
+    if !has_stage && !had_errors && out.is_empty() && super::has_instructions(tree) {
+        let first = super::instructions(tree).into_iter().next().unwrap_or(root);
+        out.push(at(
+            first.child(0).unwrap_or(first),
+            "dockerfile contains no stages to build",
+        ));
+    }
+    out.sort_by_key(|e| e.start_byte);
+}
+
+fn at(node: Node, message: impl Into<String>) -> SyntaxError {
+    SyntaxError {
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
+        start: node.start_position(),
+        message: message.into(),
+    }
+}
+
+fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>) {
+    let keyword = super::views::keyword(node, source);
+    flags(node, &keyword, source, out);
+    match keyword.as_str() {
+        "ONBUILD" => {
+            if let Some(inner) = node.child_by_field_name("instruction") {
+                let inner_keyword = super::views::keyword(inner, source);
+                if inner_keyword == "FROM" || inner_keyword == "MAINTAINER" {
+                    let kw = inner.child(0).unwrap_or(inner);
+                    out.push(at(
+                        kw,
+                        format!("{inner_keyword} isn't allowed as an ONBUILD trigger"),
+                    ));
+                }
+                instruction(inner, source, out);
+            }
+        }
+        "HEALTHCHECK" if node.child_by_field_name("type").is_none() => {
+            out.push(at(
+                node.child(0).unwrap_or(node),
+                "HEALTHCHECK requires at least one argument",
+            ));
+        }
+        "SHELL" => {
+            if let Some(shell) = node.child_by_field_name("shell") {
+                out.push(at(shell, "SHELL requires the arguments to be in JSON form"));
+            }
+        }
+        "COPY" | "ADD" => {
+            let count = match node.child_by_field_name("exec") {
+                Some(exec) => {
+                    let mut c = exec.walk();
+                    let n = exec
+                        .named_children(&mut c)
+                        .filter(|n| n.kind() == "json_string")
+                        .count();
+                    n
+                }
+                None => {
+                    let mut c = node.walk();
+                    let n = node.children_by_field_name("path", &mut c).count();
+                    n
+                }
+            };
+            if count == 1 {
+                let target = node
+                    .child_by_field_name("exec")
+                    .or_else(|| node.child_by_field_name("path"))
+                    .unwrap_or(node);
+                out.push(at(
+                    target,
+                    format!(
+                        "{keyword} requires at least two arguments, but only one was provided. \
+                         Destination could not be determined"
+                    ),
+                ));
+            }
+        }
+        "EXPOSE" => {
+            let mut c = node.walk();
+            for port in node.children_by_field_name("port", &mut c) {
+                let text = source.text(port.byte_range());
+                if text.contains('$') {
+                    continue;
+                }
+                if let Some((_, proto)) = text.rsplit_once('/') {
+                    let lower = proto.to_ascii_lowercase();
+                    if !["tcp", "udp", "sctp"].contains(&lower.as_str()) {
+                        out.push(at(
+                            port,
+                            format!("invalid port: \"{text}\": invalid proto: {proto}"),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn flags<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec<SyntaxError>) {
+    let known = known_flags(keyword);
+    for flag in super::views::flags(node, source) {
+        let name = flag.name.as_str();
+        if !known.contains(&name) {
+            let mut message = format!("unknown flag: --{name}");
+            if let Some(close) = closest(name, known) {
+                message.push_str(&format!(" (did you mean --{close}?)"));
+            }
+            out.push(at(flag.node, message));
+            continue;
+        }
+        if name == "mount" {
+            for option in &flag.options {
+                if option.key.eq_ignore_ascii_case("type") {
+                    if let Some(value) = option.value {
+                        let text = source.text(value.byte_range());
+                        let lower = text.to_ascii_lowercase();
+                        if !text.contains('$')
+                            && !["bind", "cache", "tmpfs", "secret", "ssh"]
+                                .contains(&lower.as_str())
+                        {
+                            out.push(at(value, format!("unsupported mount type \"{text}\"")));
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(value) = flag.value else {
+            continue;
+        };
+        let text = source.text(value.byte_range());
+        if text.contains(['$', '"', '\'']) {
+            continue;
+        }
+        let text = text.as_ref();
+        if BOOL_FLAGS.contains(&name) {
+            if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") {
+                out.push(at(
+                    value,
+                    format!("expecting boolean value for flag --{name}, not: {text}"),
+                ));
+            }
+        } else if DURATION_FLAGS.contains(&name) {
+            match parse_duration(text) {
+                Err(message) => out.push(at(value, message)),
+                Ok(nanos) if nanos != 0.0 && nanos < 1e6 => out.push(at(
+                    value,
+                    format!("Interval \"{name}\" cannot be less than 1ms"),
+                )),
+                Ok(_) => {}
+            }
+        } else if name == "retries" {
+            match text.parse::<i32>() {
+                Err(_) => out.push(at(
+                    value,
+                    format!("strconv.ParseInt: parsing \"{text}\": invalid syntax"),
+                )),
+                Ok(n) if n < 0 => {
+                    out.push(at(value, format!("--retries cannot be negative ({n})")))
+                }
+                Ok(_) => {}
+            }
+        } else if name == "network" && !["none", "host", "default"].contains(&text) {
+            out.push(at(value, format!("invalid network mode \"{text}\"")));
+        }
+    }
+}
+
+/// Go's `time.ParseDuration`, as nanoseconds (negative ones below 0), or
+/// its error message.
+fn parse_duration(text: &str) -> Result<f64, String> {
+    let invalid = || format!("time: invalid duration \"{text}\"");
+    let (negative, mut rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if rest == "0" {
+        return Ok(0.0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let number = &rest[..digits];
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(invalid());
+        }
+        let value: f64 = number.parse().map_err(|_| invalid())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        if unit.is_empty() {
+            return Err(format!("time: missing unit in duration \"{text}\""));
+        }
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit \"{unit}\" in duration \"{text}\""
+                ))
+            }
+        };
+        total += value * scale;
+        rest = &rest[unit_len..];
+    }
+    Ok(if negative { -total } else { total })
+}
+
+/// The known name at most 2 edits from `name`, if one is.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (distance(name, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Edit distance with adjacent transpositions.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
