@@ -288,9 +288,12 @@ pub fn diagnose_until(
             range: e.start_byte..e.end_byte,
             severity: Severity::Error,
             code: "SyntaxError",
+            fix: e.suggestion.map(|(range, text)| Fix {
+                title: format!("Change to {text}"),
+                edits: vec![Edit::new(range, text)],
+            }),
             message: e.message,
             related: Vec::new(),
-            fix: None,
         })
         .collect();
     if out.is_empty() && !syntax::has_instructions(tree) {
@@ -341,5 +344,21 @@ mod tests {
     #[test]
     fn syntax_errors_are_errors() {
         assert_eq!(codes("FROM a:1\nFOO b\n"), ["SyntaxError"]);
+    }
+
+    #[test]
+    fn a_misspelled_flag_has_a_fix() {
+        let src = "FROM a:1\nCOPY --chwon=1000 . .\n";
+        let tree = syntax::parse(src);
+        let found = diagnose(
+            &tree,
+            &src,
+            &Analysis::build(&tree, src),
+            &Context::default(),
+        );
+        let error = found.iter().find(|d| d.code == "SyntaxError").unwrap();
+        assert_eq!(&src[error.range.clone()], "--chwon=1000");
+        let fix = error.fix.as_ref().expect("a fix");
+        assert_eq!(fix.edits, [Edit::new(14..21, "--chown")]);
     }
 }

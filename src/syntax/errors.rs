@@ -12,6 +12,9 @@ pub struct SyntaxError {
     pub end_byte: usize,
     pub start: Point,
     pub message: String,
+    /// A replacement that corrects the error (a misspelled flag's name):
+    /// the byte range to replace and its new text.
+    pub suggestion: Option<(std::ops::Range<usize>, String)>,
 }
 
 /// Every ERROR and MISSING node of the tree, outermost first, in document order.
@@ -60,6 +63,7 @@ fn error_at(node: Node, message: String) -> SyntaxError {
         end_byte: node.end_byte(),
         start: node.start_position(),
         message,
+        suggestion: None,
     }
 }
 

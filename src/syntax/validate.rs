@@ -77,6 +77,7 @@ fn at(node: Node, message: impl Into<String>) -> SyntaxError {
         end_byte: node.end_byte(),
         start: node.start_position(),
         message: message.into(),
+        suggestion: None,
     }
 }
 
@@ -166,10 +167,15 @@ fn flags<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Ve
         let name = flag.name.as_str();
         if !known.contains(&name) {
             let mut message = format!("unknown flag: --{name}");
-            if let Some(close) = closest(name, known) {
+            let close = closest(name, known);
+            if let Some(close) = close {
                 message.push_str(&format!(" (did you mean --{close}?)"));
             }
-            out.push(at(flag.node, message));
+            let mut error = at(flag.node, message);
+            if let (Some(close), Some(name_node)) = (close, flag.node.child_by_field_name("name")) {
+                error.suggestion = Some((name_node.byte_range(), format!("--{close}")));
+            }
+            out.push(error);
             continue;
         }
         if name == "mount" {
