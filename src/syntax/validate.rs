@@ -146,6 +146,11 @@ fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxE
                 if text.contains('$') {
                     continue;
                 }
+                let number = text.split_once('/').map_or(text.as_ref(), |(n, _)| n);
+                if !number.is_empty() && !number.contains(':') && !valid_port_range(number) {
+                    out.push(at(port, format!("invalid containerPort: {number}")));
+                    continue;
+                }
                 if let Some((_, proto)) = text.rsplit_once('/') {
                     let lower = proto.to_ascii_lowercase();
                     if !["tcp", "udp", "sctp"].contains(&lower.as_str()) {
@@ -179,20 +184,7 @@ fn flags<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Ve
             continue;
         }
         if name == "mount" {
-            for option in &flag.options {
-                if option.key.eq_ignore_ascii_case("type") {
-                    if let Some(value) = option.value {
-                        let text = source.text(value.byte_range());
-                        let lower = text.to_ascii_lowercase();
-                        if !text.contains('$')
-                            && !["bind", "cache", "tmpfs", "secret", "ssh"]
-                                .contains(&lower.as_str())
-                        {
-                            out.push(at(value, format!("unsupported mount type \"{text}\"")));
-                        }
-                    }
-                }
-            }
+            mount(flag.node, source, out);
             continue;
         }
         let Some(value) = flag.value else {
@@ -232,6 +224,146 @@ fn flags<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Ve
             }
         } else if name == "network" && !["none", "host", "default"].contains(&text) {
             out.push(at(value, format!("invalid network mode \"{text}\"")));
+        } else if name == "security" && !["insecure", "sandbox"].contains(&text) {
+            out.push(at(value, format!("security \"{text}\" is not valid")));
+        }
+    }
+}
+
+/// `N` or `N-M` with ports up to 65535 and `N <= M`.
+fn valid_port_range(text: &str) -> bool {
+    let port = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+    };
+    match text.split_once('-') {
+        Some((a, b)) => port(a) && port(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok(),
+        None => port(text),
+    }
+}
+
+const MOUNT_KEYS: [&str; 16] = [
+    "type",
+    "from",
+    "source",
+    "target",
+    "readonly",
+    "id",
+    "sharing",
+    "required",
+    "mode",
+    "uid",
+    "gid",
+    "src",
+    "dst",
+    "ro",
+    "rw",
+    "readwrite",
+];
+
+/// A `--mount` flag's options, as BuildKit's mount parser reads them.
+fn mount<S: Source + ?Sized>(flag: Node, source: &S, out: &mut Vec<SyntaxError>) {
+    let mut cursor = flag.walk();
+    let options: Vec<(Node, String, Option<Node>)> = flag
+        .children_by_field_name("option", &mut cursor)
+        .map(|option| {
+            let key = option
+                .child_by_field_name("key")
+                .map(|k| source.text(k.byte_range()).to_ascii_lowercase())
+                .unwrap_or_default();
+            (option, key, option.child_by_field_name("value"))
+        })
+        .collect();
+    if source.text(flag.byte_range()).contains('$') {
+        // Expanded by BuildKit before it reads the options.
+        return;
+    }
+    let mut kind = "bind".to_string();
+    let mut file_info = Vec::new();
+    for (option, key, value) in &options {
+        let text = value.map(|v| source.text(v.byte_range()).into_owned());
+        let Some(text) = text else {
+            continue;
+        };
+        let bool_value = |t: &str| {
+            [
+                "1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False",
+            ]
+            .contains(&t)
+        };
+        let value = value.unwrap_or(*option);
+        match key.as_str() {
+            "type" => {
+                let lower = text.to_ascii_lowercase();
+                if ["bind", "cache", "tmpfs", "secret", "ssh"].contains(&lower.as_str()) {
+                    kind = lower;
+                } else {
+                    out.push(at(value, format!("unsupported mount type \"{text}\"")));
+                    return;
+                }
+            }
+            // A relative or missing target is joined to the WORKDIR: only `/`
+            // itself is always wrong.
+            "target" | "dst" | "destination" => {
+                if text == "/" {
+                    out.push(at(value, "invalid mount target \"/\""));
+                }
+            }
+            "from" | "source" | "src" | "id" | "env" => {}
+            "readonly" | "ro" | "readwrite" | "rw" => {
+                if !bool_value(&text) {
+                    out.push(at(value, format!("invalid value for {key}: {text}")));
+                }
+            }
+            "required" => {
+                if kind != "secret" && kind != "ssh" {
+                    out.push(at(
+                        *option,
+                        format!("unexpected key 'required' for mount type '{kind}'"),
+                    ));
+                } else if !bool_value(&text) {
+                    out.push(at(value, format!("invalid value for {key}: {text}")));
+                }
+            }
+            "size" => {
+                if kind != "tmpfs" {
+                    out.push(at(
+                        *option,
+                        format!("unexpected key 'size' for mount type '{kind}'"),
+                    ));
+                }
+            }
+            "sharing" => {
+                let lower = text.to_ascii_lowercase();
+                if !["shared", "private", "locked"].contains(&lower.as_str()) {
+                    out.push(at(value, format!("unsupported sharing value \"{text}\"")));
+                }
+            }
+            "mode" | "uid" | "gid" => {
+                let radix = if key == "mode" { 8 } else { 10 };
+                if u32::from_str_radix(&text, radix).is_err() || text.starts_with('+') {
+                    out.push(at(value, format!("invalid value {text} for {key}")));
+                } else {
+                    file_info.push((*option, key.clone()));
+                }
+            }
+            _ => {
+                let field = source.text(option.byte_range());
+                let mut message = format!("unexpected key '{key}' in '{field}'");
+                if let Some(close) = closest(key, &MOUNT_KEYS) {
+                    message.push_str(&format!(" (did you mean {close}?)"));
+                }
+                out.push(at(*option, message));
+            }
+        }
+    }
+    if kind == "bind" || kind == "tmpfs" {
+        for (option, key) in file_info {
+            out.push(at(
+                option,
+                format!("{key} not allowed for \"{kind}\" type mounts"),
+            ));
         }
     }
 }
