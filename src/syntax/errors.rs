@@ -122,6 +122,16 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
             if first_line.eq_ignore_ascii_case(&first_word) {
                 return missing_arguments(&upper);
             }
+            if upper == "FROM" {
+                let words = first_line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter(|w| !w.starts_with("--"))
+                    .count();
+                if words == 2 || words > 3 {
+                    return "FROM requires either one or three arguments".to_string();
+                }
+            }
             return format!(
                 "invalid {upper} instruction: cannot read `{}`",
                 snippet(first_line)

@@ -139,6 +139,16 @@ fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxE
                 ));
             }
         }
+        "VOLUME" => {
+            if let Some(exec) = node.child_by_field_name("exec") {
+                let mut c = exec.walk();
+                for string in exec.named_children(&mut c) {
+                    if source.text(string.byte_range()) == "\"\"" {
+                        out.push(at(string, "VOLUME specified can not be an empty string"));
+                    }
+                }
+            }
+        }
         "EXPOSE" => {
             let mut c = node.walk();
             for port in node.children_by_field_name("port", &mut c) {
@@ -224,6 +234,16 @@ fn flags<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Ve
             }
         } else if name == "network" && !["none", "host", "default"].contains(&text) {
             out.push(at(value, format!("invalid network mode \"{text}\"")));
+        } else if name == "chmod"
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && u32::from_str_radix(text, 8).map_or(true, |m| m > 0o7777)
+        {
+            out.push(at(
+                value,
+                format!(
+                    "invalid chmod parameter: '{text}'. it should be octal string and between 0 and 07777"
+                ),
+            ));
         } else if name == "security" && !["insecure", "sandbox"].contains(&text) {
             out.push(at(value, format!("security \"{text}\" is not valid")));
         }
