@@ -9,18 +9,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 fn codes_found(dockerfile: &Path) -> Vec<String> {
-    let (status, out, err) =
-        common::run_cli(&["check", "--format", "json", dockerfile.to_str().unwrap()]);
-    assert!(
-        status == 0 || status == 1,
-        "{}: {err}",
-        dockerfile.display()
-    );
-    let found: Vec<Value> = serde_json::from_str(&out).unwrap();
-    found
+    common::check_json(dockerfile)
         .iter()
         .filter_map(|f| f["code"].as_str().map(String::from))
         .collect()

@@ -17,17 +17,6 @@ fn fixture(code: &str, which: &str) -> PathBuf {
         .join(which)
 }
 
-fn findings(dockerfile: &Path) -> Vec<Value> {
-    let (status, out, err) =
-        common::run_cli(&["check", "--format", "json", dockerfile.to_str().unwrap()]);
-    assert!(
-        status == 0 || status == 1,
-        "{}: {err}",
-        dockerfile.display()
-    );
-    serde_json::from_str(&out).unwrap()
-}
-
 fn of_rule<'a>(found: &'a [Value], code: &str) -> Vec<&'a Value> {
     found.iter().filter(|f| f["code"] == code).collect()
 }
@@ -52,13 +41,13 @@ fn every_rule_reports_its_bad_fixture_and_not_its_good_one_and_fixes_apply() {
             problems.push(format!("{code}: missing bad/ or good/ fixture"));
             continue;
         }
-        let found = findings(&bad);
+        let found = common::check_json(&bad);
         let reported = of_rule(&found, code);
         if reported.is_empty() {
             problems.push(format!("{code}: bad fixture not reported: {found:?}"));
             continue;
         }
-        let good_found = findings(&good);
+        let good_found = common::check_json(&good);
         if !of_rule(&good_found, code).is_empty() {
             problems.push(format!("{code}: good fixture reported: {good_found:?}"));
         }
@@ -76,7 +65,7 @@ fn every_rule_reports_its_bad_fixture_and_not_its_good_one_and_fixes_apply() {
         let (status, _, err) =
             common::run_cli(&["check", "--fix", copy.join("Dockerfile").to_str().unwrap()]);
         assert!(status == 0 || status == 1, "{code}: {err}");
-        let after = findings(&copy.join("Dockerfile"));
+        let after = common::check_json(&copy.join("Dockerfile"));
         let left = of_rule(&after, code).len();
         if left + fixable != reported.len() {
             problems.push(format!(

@@ -58,6 +58,18 @@ pub fn read(path: &Path) -> String {
 }
 
 /// Runs the `dockerfile-lsp` binary; returns its exit code, stdout and stderr.
+/// `check --format json` on one Dockerfile: its findings (the check must
+/// run, with or without findings).
+pub fn check_json(dockerfile: &Path) -> Vec<serde_json::Value> {
+    let (status, out, err) = run_cli(&["check", "--format", "json", dockerfile.to_str().unwrap()]);
+    assert!(
+        status == 0 || status == 1,
+        "{}: {err}",
+        dockerfile.display()
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
 pub fn run_cli(args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"))
         .args(args)
