@@ -21,63 +21,12 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
 use dockerfile_lsp::cli::check::{check_text, is_dockerfile_name};
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::diagnostics::{Context, Severity};
 use dockerfile_lsp::rules::{self, Group};
-use serde_json::Value;
-
-/// BuildKit's verdict on one file.
-struct Verdict {
-    ok: bool,
-    error: String,
-    error_line: Option<usize>,
-    /// (rule, start line) of each warning.
-    warnings: Vec<(String, usize)>,
-}
-
-fn buildkit_check(tool: &Path, file: &Path) -> Verdict {
-    let out = Command::new(tool)
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("{} does not run: {e}", tool.display()));
-    assert!(
-        out.status.success(),
-        "{} {}: exit {:?}: {}",
-        tool.display(),
-        file.display(),
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{} {}: not JSON ({e}): {}",
-            tool.display(),
-            file.display(),
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    let first_line = |v: &Value| v.get(0).and_then(|r| r.get(0)).and_then(Value::as_u64);
-    Verdict {
-        ok: json["ok"].as_bool().expect("ok is a boolean"),
-        error: json["error"].as_str().unwrap_or_default().to_string(),
-        error_line: first_line(&json["error_lines"]).map(|l| l as usize),
-        warnings: json["warnings"]
-            .as_array()
-            .expect("warnings is a list")
-            .iter()
-            .map(|w| {
-                (
-                    w["rule"].as_str().expect("a rule name").to_string(),
-                    first_line(&w["lines"]).unwrap_or(0) as usize,
-                )
-            })
-            .collect(),
-    }
-}
 
 /// BuildKit's experimental checks we carry: compared in a second run of
 /// both sides with `# check=experimental=all` put first in the file.
@@ -108,7 +57,7 @@ fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
 
 /// What one side sees on one file.
 struct Sides {
-    verdict: Verdict,
+    verdict: common::Verdict,
     /// (rule, line) of our findings under a BuildKit check's name.
     ours: Vec<(String, usize)>,
     /// (code, line) of our error-severity findings.
@@ -202,7 +151,7 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
                     *i += 1;
                     file
                 };
-                let mut verdict = buildkit_check(&tool, file);
+                let mut verdict = common::buildkit_check(file);
                 let source = common::read(file);
                 let root = corpus.join(
                     file.strip_prefix(&corpus)
@@ -231,7 +180,7 @@ fn our_buildkit_checks_agree_with_buildkit_on_the_corpus() {
                     };
                     let copy = scratch.join(format!("{n}.Dockerfile"));
                     std::fs::write(&copy, &text).unwrap();
-                    let extra = buildkit_check(&tool, &copy);
+                    let extra = common::buildkit_check(&copy);
                     verdict.warnings.extend(
                         extra
                             .warnings

@@ -96,10 +96,17 @@ pub fn write(path: &Path, content: &[u8]) {
     std::fs::write(path, content).unwrap();
 }
 
-/// BuildKit's verdict on a file, from `../shared/tools/buildkit-check`:
-/// whether it builds, its error message and the first line of the error
-/// (when BuildKit gives one).
-pub fn buildkit_rejects(file: &Path) -> Option<(String, Option<usize>)> {
+/// BuildKit's verdict on one file.
+pub struct Verdict {
+    pub ok: bool,
+    pub error: String,
+    pub error_line: Option<usize>,
+    /// (rule, start line) of each warning.
+    pub warnings: Vec<(String, usize)>,
+}
+
+/// Runs `../shared/tools/buildkit-check` on a file.
+pub fn buildkit_check(file: &Path) -> Verdict {
     let tool = shared_dir().join("tools/buildkit-check");
     let out = std::process::Command::new(&tool)
         .arg(file)
@@ -107,20 +114,46 @@ pub fn buildkit_rejects(file: &Path) -> Option<(String, Option<usize>)> {
         .unwrap_or_else(|e| panic!("{} does not run: {e}", tool.display()));
     assert!(
         out.status.success(),
-        "{} {}: exit {:?}",
+        "{} {}: exit {:?}: {}",
         tool.display(),
         file.display(),
-        out.status.code()
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{}: not JSON ({e})", file.display()));
-    if json["ok"].as_bool().expect("ok is a boolean") {
-        return None;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{} {}: not JSON ({e}): {}",
+            tool.display(),
+            file.display(),
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    let first_line = |v: &serde_json::Value| {
+        v.get(0)
+            .and_then(|r| r.get(0))
+            .and_then(serde_json::Value::as_u64)
+    };
+    Verdict {
+        ok: json["ok"].as_bool().expect("ok is a boolean"),
+        error: json["error"].as_str().unwrap_or_default().to_string(),
+        error_line: first_line(&json["error_lines"]).map(|l| l as usize),
+        warnings: json["warnings"]
+            .as_array()
+            .expect("warnings is a list")
+            .iter()
+            .map(|w| {
+                (
+                    w["rule"].as_str().expect("a rule name").to_string(),
+                    first_line(&w["lines"]).unwrap_or(0) as usize,
+                )
+            })
+            .collect(),
     }
-    let line = json["error_lines"]
-        .get(0)
-        .and_then(|r| r.get(0))
-        .and_then(serde_json::Value::as_u64)
-        .map(|l| l as usize);
-    Some((json["error"].as_str().unwrap_or_default().to_string(), line))
+}
+
+/// BuildKit's rejection of a file, if it rejects it: its error message and
+/// the first line of the error (when BuildKit gives one).
+pub fn buildkit_rejects(file: &Path) -> Option<(String, Option<usize>)> {
+    let verdict = buildkit_check(file);
+    (!verdict.ok).then_some((verdict.error, verdict.error_line))
 }
