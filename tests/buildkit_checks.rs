@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use dockerfile_lsp::cli::check::{check_text, is_dockerfile_name};
+use dockerfile_lsp::cli::check::check_text;
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::diagnostics::{Context, Severity};
 use dockerfile_lsp::rules::{self, Group};
@@ -38,18 +38,10 @@ const FOLDERS: &[(&str, bool)] = &[("apps", false), ("valid", true)];
 fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for (folder, every_file) in FOLDERS {
-        files.extend(
-            common::files_under(&corpus.join(folder))
-                .into_iter()
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                    if *every_file {
-                        !name.ends_with(".txt") && !name.ends_with(".md")
-                    } else {
-                        is_dockerfile_name(name)
-                    }
-                }),
-        );
+        files.extend(common::corpus_dockerfiles(
+            &corpus.join(folder),
+            *every_file,
+        ));
     }
     files.sort();
     files

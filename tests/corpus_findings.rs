@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use dockerfile_lsp::cli::check::{check_text, is_dockerfile_name};
+use dockerfile_lsp::cli::check::check_text;
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::diagnostics::Context;
 
@@ -60,18 +60,7 @@ fn review() -> BTreeMap<String, [String; 4]> {
 
 fn render(name: &str, folder: &str, every_file: bool) -> String {
     let root = corpus().join(folder);
-    let mut files: Vec<PathBuf> = common::files_under(&root)
-        .into_iter()
-        .filter(|p| {
-            let file = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if every_file {
-                !file.ends_with(".txt") && !file.ends_with(".md")
-            } else {
-                is_dockerfile_name(file)
-            }
-        })
-        .collect();
-    files.sort();
+    let files = common::corpus_dockerfiles(&root, every_file);
     let prefix = format!("{}/", corpus().display());
     let mut lines = Vec::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

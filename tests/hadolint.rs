@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dockerfile_lsp::cli::check::{check_text, is_dockerfile_name};
+use dockerfile_lsp::cli::check::check_text;
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::diagnostics::Context;
 
@@ -64,17 +64,9 @@ type Key = (String, usize, String);
 fn corpus_files(corpus: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for (folder, every_file) in [("apps", false), ("valid", true)] {
-        for p in common::files_under(&corpus.join(folder)) {
-            let file = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let wanted = if every_file {
-                !file.ends_with(".txt") && !file.ends_with(".md")
-            } else {
-                is_dockerfile_name(file)
-            };
-            if wanted {
-                let rel = p.strip_prefix(corpus).unwrap();
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        for p in common::corpus_dockerfiles(&corpus.join(folder), every_file) {
+            let rel = p.strip_prefix(corpus).unwrap();
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     out.sort();

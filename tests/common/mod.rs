@@ -35,6 +35,25 @@ pub fn shared_dir() -> PathBuf {
     dir
 }
 
+/// The Dockerfiles of a corpus folder, sorted: every file but the `.txt`
+/// and `.md` ones when `every_file` (the official images' files are named
+/// `<path>_Dockerfile`), else the files with a Dockerfile's name.
+pub fn corpus_dockerfiles(dir: &Path, every_file: bool) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = files_under(dir)
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if every_file {
+                !name.ends_with(".txt") && !name.ends_with(".md")
+            } else {
+                dockerfile_lsp::cli::check::is_dockerfile_name(name)
+            }
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// Every regular file under `dir`, sorted.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
