@@ -10,6 +10,16 @@ use dockerfile_lsp::syntax;
 
 #[path = "buildkit_errors/core.rs"]
 mod core_cases;
+#[path = "buildkit_errors/directives.rs"]
+mod directives_cases;
+#[path = "buildkit_errors/flags.rs"]
+mod flags_cases;
+#[path = "buildkit_errors/instructions.rs"]
+mod instructions_cases;
+#[path = "buildkit_errors/mount.rs"]
+mod mount_cases;
+#[path = "buildkit_errors/stages.rs"]
+mod stages_cases;
 
 /// (bad file, line of the error, message substring, offending text, good twin).
 type Case = (
@@ -22,7 +32,15 @@ type Case = (
 
 /// Every table, one per family of BuildKit errors.
 fn cases() -> Vec<Case> {
-    [core_cases::CASES].concat()
+    [
+        core_cases::CASES,
+        flags_cases::CASES,
+        mount_cases::CASES,
+        instructions_cases::CASES,
+        stages_cases::CASES,
+        directives_cases::CASES,
+    ]
+    .concat()
 }
 
 #[test]

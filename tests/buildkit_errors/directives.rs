@@ -1,0 +1,3 @@
+//! Parser directives and the parser's own errors.
+
+pub const CASES: &[super::Case] = &[];
