@@ -123,3 +123,73 @@ fn check_reports_the_same_errors() {
         assert!(all.contains(message.as_str()), "{message} not in {all}");
     }
 }
+
+/// The file of issue 17's "Why": sixteen mistakes, each of which makes
+/// `docker build` fail. BuildKit stops at the first; we must report every
+/// one, as an error, on the flag or argument at fault.
+#[test]
+fn the_sixteen_mistakes_in_one_file_are_each_reported() {
+    let lines = [
+        ("FROM alpine", None),
+        ("COPY --chwon=1000 . .", Some("--chwon=1000")),
+        ("HEALTHCHECK --interval=5 CMD true", Some("5")),
+        ("HEALTHCHECK --retries=abc CMD true", Some("abc")),
+        ("ADD --link=abc a b", Some("abc")),
+        ("RUN --mount=type=bogus true", Some("bogus")),
+        ("RUN --network=wifi true", Some("wifi")),
+        ("EXPOSE 80/tcpx", Some("80/tcpx")),
+        ("ONBUILD FROM x", Some("FROM")),
+        ("ONBUILD ONBUILD RUN x", Some("ONBUILD")),
+        ("SHELL /bin/bash -c", Some("/bin/bash -c")),
+        ("COPY onlyone", Some("onlyone")),
+        ("ENV", Some("ENV")),
+        ("ARG", Some("ARG")),
+        ("USER", Some("USER")),
+        ("WORKDIR", Some("WORKDIR")),
+        ("FOO bar", Some("FOO")),
+        ("FROM", Some("FROM")),
+    ];
+    let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
+    let tree = syntax::parse(&text);
+    let errors = syntax::syntax_errors(&tree, text.as_str());
+    let mut failures = Vec::new();
+    for (row, (line, offending)) in lines.iter().enumerate() {
+        let on_line: Vec<&syntax::SyntaxError> =
+            errors.iter().filter(|e| e.start.row == row).collect();
+        match offending {
+            None if !on_line.is_empty() => failures.push(format!("{line}: {on_line:?}")),
+            Some(offending)
+                if !on_line
+                    .iter()
+                    .any(|e| &text[e.start_byte..e.end_byte] == *offending) =>
+            {
+                failures.push(format!(
+                    "{line}: expected an error on {offending:?}, got {on_line:?}"
+                ))
+            }
+            _ => {}
+        }
+    }
+    // Each line alone after `FROM alpine` is rejected by BuildKit.
+    let dir = common::temp_dir("buildkit-errors-sixteen");
+    for (i, (line, offending)) in lines.iter().enumerate().skip(1) {
+        let path = dir.join(format!("{i}.Dockerfile"));
+        std::fs::write(&path, format!("FROM alpine\n{line}\n")).unwrap();
+        if offending.is_some() && common::buildkit_rejects(&path).is_none() {
+            failures.push(format!("{line}: BuildKit accepts it"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The table holds at least 150 distinct rejected files, each with its own
+/// accepted twin.
+#[test]
+fn the_table_covers_at_least_150_rejections() {
+    let cases = cases();
+    let mut bad: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    bad.sort();
+    bad.dedup();
+    assert_eq!(bad.len(), cases.len(), "a rejected file is listed twice");
+    assert!(cases.len() >= 150, "only {} cases", cases.len());
+}
