@@ -4,10 +4,12 @@
 
 use tree_sitter::{Node, Tree};
 
+mod directives;
 mod duration;
 mod flags;
 mod instructions;
 mod mount;
+mod stages;
 
 use super::errors::SyntaxError;
 use super::Source;
@@ -35,6 +37,10 @@ pub(super) fn validate<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Ve
             }
             instructions::instruction(node, source, out);
         }
+    }
+    directives::check(tree, source, out);
+    if has_stage {
+        stages::check(tree, source, out);
     }
     if !has_stage && !had_errors && out.is_empty() && super::has_instructions(tree) {
         let first = super::instructions(tree).into_iter().next().unwrap_or(root);
