@@ -1,4 +1,6 @@
-//! Flags: which ones each instruction accepts, and their values.
+//! Flags: which ones each instruction accepts, how BuildKit's flag parser
+//! reads them (unknown, given twice, missing value, boolean values), and
+//! the value checks of each flag.
 
 use tree_sitter::Node;
 
@@ -6,7 +8,12 @@ use super::duration::parse_duration;
 use super::mount::mount;
 use super::{at, closest};
 use crate::syntax::errors::SyntaxError;
-use crate::syntax::Source;
+use crate::syntax::{logical_text, Source};
+
+#[path = "flag_sources.rs"]
+mod sources;
+#[path = "flag_values.rs"]
+mod values;
 
 /// The flags an instruction accepts (labs flags included, so that no file
 /// that BuildKit accepts gets an error).
@@ -35,7 +42,10 @@ fn known_flags(keyword: &str) -> &'static [&'static str] {
     }
 }
 
+/// BuildKit's boolean flags: `--link`, `--link=true`, `--link=False`.
 const BOOL_FLAGS: [&str; 4] = ["link", "keep-git-dir", "parents", "unpack"];
+/// Flags that may be given more than once (BuildKit's `AddStrings`).
+const REPEATABLE_FLAGS: [&str; 3] = ["mount", "exclude", "device"];
 const DURATION_FLAGS: [&str; 4] = ["interval", "timeout", "start-period", "start-interval"];
 
 pub(super) fn flags<S: Source + ?Sized>(
@@ -44,9 +54,18 @@ pub(super) fn flags<S: Source + ?Sized>(
     source: &S,
     out: &mut Vec<SyntaxError>,
 ) {
+    if !flags_are_parsed(node, keyword, source) {
+        return;
+    }
     let known = known_flags(keyword);
+    let mut seen: Vec<String> = Vec::new();
+    let mut git_flags = sources::GitFlags {
+        keep_git_dir: None,
+        checksum: None,
+    };
     for flag in crate::syntax::views::flags(node, source) {
         let name = flag.name.as_str();
+        let name_node = flag.node.child_by_field_name("name");
         if !known.contains(&name) {
             let mut message = format!("unknown flag: --{name}");
             let close = closest(name, known);
@@ -54,65 +73,162 @@ pub(super) fn flags<S: Source + ?Sized>(
                 message.push_str(&format!(" (did you mean --{close}?)"));
             }
             let mut error = at(flag.node, message);
-            if let (Some(close), Some(name_node)) = (close, flag.node.child_by_field_name("name")) {
+            if let (Some(close), Some(name_node)) = (close, name_node) {
                 error.suggestion = Some((name_node.byte_range(), format!("--{close}")));
             }
             out.push(error);
+            continue;
+        }
+        if seen.iter().any(|s| s == name) && !REPEATABLE_FLAGS.contains(&name) {
+            out.push(at(flag.node, format!("duplicate flag specified: --{name}")));
+            continue;
+        }
+        seen.push(name.to_string());
+        // `--name=` (an equals sign) as opposed to a bare `--name`.
+        let has_equals = name_node.is_some_and(|n| flag.node.end_byte() > n.end_byte());
+        let is_bool = BOOL_FLAGS.contains(&name);
+        let missing = if is_bool {
+            has_equals && flag.value.is_none()
+        } else {
+            !has_equals
+        };
+        if missing {
+            out.push(at(flag.node, format!("missing a value on flag: --{name}")));
+            continue;
+        }
+        if name == "device" && !labs_frontend(node, source) {
+            out.push(at(
+                flag.node,
+                "device feature is only supported in Dockerfile frontend 1.14.0-labs or later",
+            ));
             continue;
         }
         if name == "mount" {
             mount(flag.node, source, out);
             continue;
         }
-        let Some(value) = flag.value else {
-            continue;
+        let text = match flag.value {
+            Some(value) => logical_text(value, source),
+            None => String::new(),
         };
-        let text = source.text(value.byte_range());
-        if text.contains(['$', '"', '\'']) {
+        if text.contains(['$', '"', '\'', '\\']) {
             continue;
         }
-        let text = text.as_ref();
-        if BOOL_FLAGS.contains(&name) {
-            if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") {
-                out.push(at(
-                    value,
-                    format!("expecting boolean value for flag --{name}, not: {text}"),
-                ));
+        let target = flag.value.unwrap_or(flag.node);
+        match name {
+            "keep-git-dir" => {
+                git_flags.keep_git_dir = Some(text.is_empty() || text.eq_ignore_ascii_case("true"))
             }
-        } else if DURATION_FLAGS.contains(&name) {
+            "checksum" if !text.is_empty() => git_flags.checksum = Some(text.clone()),
+            _ => {}
+        }
+        value_errors(node, name, &text, target, source, out);
+    }
+    if keyword == "COPY" || keyword == "ADD" {
+        sources::git_source_errors(node, &git_flags, source, out);
+    }
+}
+
+/// The checks on one flag's value (`text`, unquoted and without `$`),
+/// reported on `target`.
+fn value_errors<S: Source + ?Sized>(
+    instruction: Node,
+    name: &str,
+    text: &str,
+    target: Node,
+    source: &S,
+    out: &mut Vec<SyntaxError>,
+) {
+    let mut error = |message: String| out.push(at(target, message));
+    if BOOL_FLAGS.contains(&name) {
+        if !text.is_empty()
+            && !text.eq_ignore_ascii_case("true")
+            && !text.eq_ignore_ascii_case("false")
+        {
+            error(format!(
+                "expecting boolean value for flag --{name}, not: {text}"
+            ));
+        }
+        return;
+    }
+    match name {
+        _ if DURATION_FLAGS.contains(&name) => {
+            if text.is_empty() {
+                return;
+            }
             match parse_duration(text) {
-                Err(message) => out.push(at(value, message)),
-                Ok(nanos) if nanos != 0.0 && nanos < 1e6 => out.push(at(
-                    value,
-                    format!("Interval \"{name}\" cannot be less than 1ms"),
-                )),
-                Ok(_) => {}
-            }
-        } else if name == "retries" {
-            match text.parse::<i32>() {
-                Err(_) => out.push(at(
-                    value,
-                    format!("strconv.ParseInt: parsing \"{text}\": invalid syntax"),
-                )),
-                Ok(n) if n < 0 => {
-                    out.push(at(value, format!("--retries cannot be negative ({n})")))
+                Err(message) => error(message),
+                Ok(nanos) if nanos != 0.0 && nanos < 1e6 => {
+                    error(format!("Interval \"{name}\" cannot be less than 1ms"))
                 }
                 Ok(_) => {}
             }
-        } else if name == "network" && !["none", "host", "default"].contains(&text) {
-            out.push(at(value, format!("invalid network mode \"{text}\"")));
-        } else if name == "chmod"
-            && text.bytes().all(|b| b.is_ascii_digit())
-            && u32::from_str_radix(text, 8).map_or(true, |m| m > 0o7777)
-        {
-            out.push(at(
-                value,
-                format!(
-                    "invalid chmod parameter: '{text}'. it should be octal string and between 0 and 07777"
-                ),
-            ));
-        } else if name == "security" && !["insecure", "sandbox"].contains(&text) {
-            out.push(at(value, format!("security \"{text}\" is not valid")));
         }
+        "retries" if !text.is_empty() => match values::parse_int32(text) {
+            Err(reason) => error(format!("strconv.ParseInt: parsing \"{text}\": {reason}")),
+            Ok(n) if n < 0 => error(format!("--retries cannot be negative ({n})")),
+            Ok(_) => {}
+        },
+        "network" if !["none", "host", "default"].contains(&text) => {
+            error(format!("invalid network mode \"{text}\""))
+        }
+        "security" if !["insecure", "sandbox"].contains(&text) => {
+            error(format!("security \"{text}\" is not valid"))
+        }
+        "chmod" if !text.is_empty() => {
+            if let Err(message) = values::chmod(text) {
+                error(message);
+            }
+        }
+        "checksum" if !text.is_empty() => {
+            if let Some(message) = sources::checksum_error(instruction, text, source) {
+                error(message);
+            }
+        }
+        _ => {}
     }
+}
+
+/// Whether BuildKit reads this instruction's flags at all: it never parses
+/// those of ARG, STOPSIGNAL and `HEALTHCHECK NONE`, and an ONBUILD trigger
+/// is only parsed when an image built from this one is.
+fn flags_are_parsed<S: Source + ?Sized>(node: Node, keyword: &str, source: &S) -> bool {
+    if node
+        .parent()
+        .is_some_and(|p| p.kind() == "onbuild_instruction")
+    {
+        return false;
+    }
+    match keyword {
+        "ARG" | "STOPSIGNAL" => false,
+        "HEALTHCHECK" => !node
+            .child_by_field_name("type")
+            .is_some_and(|t| source.text(t.byte_range()).eq_ignore_ascii_case("NONE")),
+        _ => true,
+    }
+}
+
+/// Whether the file may be built by a labs frontend: a `# syntax=`
+/// directive naming anything but a stable `docker/dockerfile` release (we
+/// cannot tell what another frontend accepts).
+fn labs_frontend<S: Source + ?Sized>(node: Node, source: &S) -> bool {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut cursor = root.walk();
+    let found = root
+        .named_children(&mut cursor)
+        .take_while(|n| n.kind() == "parser_directive")
+        .any(|directive| {
+            let text = |field| {
+                directive
+                    .child_by_field_name(field)
+                    .map(|n| source.text(n.byte_range()).trim().to_string())
+                    .unwrap_or_default()
+            };
+            text("name").eq_ignore_ascii_case("syntax")
+                && !values::stable_dockerfile_frontend(&text("value"))
+        });
+    found
 }
