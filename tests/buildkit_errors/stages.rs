@@ -7,6 +7,13 @@ macro_rules! hex64 {
     };
 }
 
+/// 50 letters of an image name.
+macro_rules! x50 {
+    () => {
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    };
+}
+
 pub const CASES: &[super::Case] = &[
     (
         "FROM alpine AS 1st\n",
@@ -203,5 +210,20 @@ pub const CASES: &[super::Case] = &[
         "failed to parse stage name \"Busybox\": invalid reference format: repository name (library/Busybox) must be lowercase",
         "Busybox",
         "FROM alpine\nCOPY --from=busybox /bin/sh /sh\n",
+    ),
+    (
+        "FROM --platform=linux.x/amd64 alpine\n",
+        1,
+        "failed to parse platform linux.x/amd64: \"linux.x\" is an invalid OS component of \"linux.x/amd64\"",
+        "linux.x/amd64",
+        "FROM --platform=linux/amd64 alpine\n",
+    ),
+    (
+        // `library/` and 250 letters: a path of 258 characters (247 make 255).
+        concat!("FROM ", x50!(), x50!(), x50!(), x50!(), x50!(), "\n"),
+        1,
+        "repository name must not be more than 255 characters",
+        concat!(x50!(), x50!(), x50!(), x50!(), x50!()),
+        concat!("FROM ", x50!(), x50!(), x50!(), x50!(), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
     ),
 ];

@@ -1,7 +1,8 @@
 //! Parser directives, read as BuildKit reads them: the leading `# name=value`
 //! lines up to the first line that is not one. `escape` takes `` ` `` or
 //! `\`; `syntax`, `escape` and `check` may each be given once; the first
-//! `check` directive must hold `skip=` and `error=` options.
+//! `check` directive must hold `skip=`, `error=` and `experimental=`
+//! options.
 
 use tree_sitter::{Point, Tree};
 
@@ -161,7 +162,7 @@ fn go_space(c: char) -> bool {
 }
 
 /// BuildKit's reading of `# check=`: the value up to its first space,
-/// split at `;` into `skip=` and `error=` options.
+/// split at `;` into `skip=`, `error=` and `experimental=` options.
 fn check_options(text: &str, (start, end): (usize, usize), out: &mut Vec<SyntaxError>) {
     let value = &text[start..end];
     let value = value.split(' ').next().unwrap_or("");
@@ -175,7 +176,7 @@ fn check_options(text: &str, (start, end): (usize, usize), out: &mut Vec<SyntaxE
         let message = match part.split_once('=') {
             None => format!("invalid check option {}", go_quote(part)),
             Some((key, v)) => match key.trim() {
-                "skip" => continue,
+                "skip" | "experimental" => continue,
                 "error" => {
                     let v = v.trim();
                     if go_bool(v) {

@@ -330,7 +330,8 @@ fn parse_reference(s: &str) -> Result<(), String> {
     let full = format!("{domain}/{remainder}");
     match match_reference(&full) {
         Some((name, digest)) => {
-            if name.len() > 255 {
+            // (The limit is on the path, the domain left out.)
+            if name.len() - domain.len() - 1 > 255 {
                 return Err("repository name must not be more than 255 characters".into());
             }
             if let Some(digest) = digest {
@@ -530,19 +531,24 @@ const KNOWN_ARCH: &[&str] = &[
 
 /// containerd's platform specifier (`os`, `arch`, `os/arch`,
 /// `os/arch/variant`), with its error messages; Ok for the forms not
-/// modelled here (wildcards, OS versions and features, an OS part with
-/// other characters).
+/// modelled here (wildcards, OS versions and features).
 fn parse_platform(s: &str) -> Result<(), String> {
     if s.contains(['*', '(', ')', '%', '+']) {
         return Ok(());
     }
+    // (An OS part with a version, `os(version)`, is not modelled.)
     let parts: Vec<&str> = s.splitn(4, '/').collect();
     let os_ok = !parts[0].is_empty()
         && parts[0]
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !os_ok {
-        return Ok(());
+        return Err(format!(
+            "{} is an invalid OS component of {}: OSAndVersion specifier component must match {}: invalid argument",
+            go_quote(parts[0]),
+            go_quote(s),
+            go_quote(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$")
+        ));
     }
     for part in &parts[1..] {
         let ok = !part.is_empty()
