@@ -26,6 +26,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use common::Rng;
+use dockerfile_lsp::cli::check::check_text;
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::diagnostics::{Context, Severity};
+use dockerfile_lsp::rules::{self, Group};
 
 // ---------------------------------------------------------------------
 // The document as lines and instructions (a light reading of BuildKit's
@@ -319,6 +323,10 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("healthcheck", healthcheck),
     ("shell-not-json", shell_not_json),
     ("key-value", key_value),
+    ("heredoc", heredoc),
+    ("stage-ref", stage_ref),
+    ("check-directive", check_directive),
+    ("json-form", json_form),
 ];
 
 fn drop_all_args(d: &Doc, rng: &mut Rng) -> Option<String> {
@@ -934,7 +942,10 @@ fn stopsignal(d: &Doc, rng: &mut Rng) -> Option<String> {
 }
 
 fn escape_directive(d: &Doc, rng: &mut Rng) -> Option<String> {
-    let value = choose(rng, &["`", "\\", "x", "ab", "", "``", "'"]);
+    let value = choose(rng, &["`", "\\", "x", "ab", "", "``", "'", "twice"]);
+    if value == "twice" {
+        return Some(d.inserting(0, "# escape=\\\n# escape=\\"));
+    }
     let line = format!("# escape={value}");
     let existing =
         (0..d.directives).find(|&l| directive_of(&d.lines[l]).is_some_and(|(k, _)| k == "escape"));
@@ -1148,7 +1159,7 @@ struct Case {
 }
 
 /// A group of differences: its count, its count per kind, its examples.
-type Group<'k> = (usize, BTreeMap<&'k str, usize>, Vec<usize>);
+type Differences<'k> = (usize, BTreeMap<&'k str, usize>, Vec<usize>);
 
 struct Outcome {
     verdict: common::Verdict,
@@ -1167,6 +1178,10 @@ fn normalize(message: &str) -> String {
                 m = &m[p + c + 2..];
             }
         }
+    }
+    // The rules are the class of a lint violation.
+    if m.starts_with("lint violation found for rules: ") {
+        return m.to_string();
     }
     let mut out = String::new();
     let mut chars = m.chars().peekable();
@@ -1223,15 +1238,15 @@ fn normalize(message: &str) -> String {
 }
 
 /// The line BuildKit's error is on, 1-based, when BuildKit gives one.
-/// Known off: an invalid escape directive is reported on its 0-based line
-/// (BuildKit's directive parser counts lines from 0: `# escape=x` first
-/// in the file gets line 0), so its line is the one after.
+/// Known off: the errors of BuildKit's parser-directive reader (an
+/// invalid escape token, a directive given twice) carry the directive's
+/// 0-based line (`# escape=x` first in the file gets line 0), so their
+/// line is the one after.
 fn buildkit_line(v: &common::Verdict) -> Option<usize> {
     let line = v.error_line?;
-    if v.error.starts_with("invalid escape token") {
-        return Some(line + 1);
-    }
-    Some(line)
+    let directive_error = v.error.starts_with("invalid escape token")
+        || v.error.starts_with("only one ") && v.error.ends_with(" parser directive can be used");
+    Some(if directive_error { line + 1 } else { line })
 }
 
 /// The difference of one case, if any: its class and key.
@@ -1255,7 +1270,13 @@ fn difference(case: &Case, o: &Outcome) -> Option<(String, String)> {
         ));
     }
     let line = buildkit_line(v)?;
-    if o.ours.iter().any(|(l, _)| *l == line) {
+    // BuildKit puts `file with no instructions` on the file's last line,
+    // we put ours (NoInstructions) at its start: both are the whole file.
+    let anywhere = v.error == "file with no instructions";
+    if o.ours
+        .iter()
+        .any(|(l, m)| *l == line || anywhere && m.starts_with("NoInstructions"))
+    {
         return None;
     }
     Some((
@@ -1398,6 +1419,34 @@ fn describe(case: &Case, o: &Outcome) -> String {
     s
 }
 
+/// Our error-level diagnostics of BuildKit's verdict: (1-based line,
+/// message), the message of any but a syntax error led by its code. The
+/// syntax errors; the file without instructions (NoInstructions); and
+/// under `# check=error=true` our build checks of BuildKit's names, as
+/// BuildKit's turn fatal there. Not our other rules at error level (an
+/// unknown stage, a stage index out of range, ...): they say what a real
+/// build would meet (an image that is not there), beyond what BuildKit's
+/// frontend decides from the file.
+fn our_errors(
+    text: &str,
+    context: &Context,
+    verdict_codes: &BTreeSet<&str>,
+) -> Vec<(usize, String)> {
+    check_text("Dockerfile", text, context)
+        .into_iter()
+        .filter(|f| {
+            f.diagnostic.severity == Severity::Error && verdict_codes.contains(f.diagnostic.code)
+        })
+        .map(|f| {
+            let message = match f.diagnostic.code {
+                "SyntaxError" => f.diagnostic.message,
+                code => format!("{code}: {}", f.diagnostic.message),
+            };
+            (f.line, message)
+        })
+        .collect()
+}
+
 fn numbered(text: &str) -> String {
     text.split('\n')
         .enumerate()
@@ -1422,6 +1471,13 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
     let cases = cases(&corpus, per_file);
     assert!(cases.len() > 1000, "only {} cases", cases.len());
 
+    let (context, _) = Context::load(None, &Config::default(), None);
+    let mut verdict_codes: BTreeSet<&str> = rules::registry()
+        .iter()
+        .filter(|r| r.group == Group::BuildKit)
+        .map(|r| r.code)
+        .collect();
+    verdict_codes.extend(["SyntaxError", "NoInstructions"]);
     let scratch = common::temp_dir("buildkit-mutations");
     let next = Mutex::new(0usize);
     let outcomes: Mutex<Vec<Option<Outcome>>> =
@@ -1444,11 +1500,7 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
                 std::fs::write(&path, &case.text).unwrap();
                 let verdict = common::buildkit_check(&path);
                 let _ = std::fs::remove_file(&path);
-                let tree = dockerfile_lsp::syntax::parse(&case.text);
-                let ours = dockerfile_lsp::syntax::syntax_errors(&tree, case.text.as_str())
-                    .into_iter()
-                    .map(|e| (e.start.row + 1, e.message))
-                    .collect();
+                let ours = our_errors(&case.text, &context, &verdict_codes);
                 outcomes.lock().unwrap()[n] = Some(Outcome { verdict, ours });
             });
         }
@@ -1464,7 +1516,7 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
     let exceptions = listed(Path::new("tests/buildkit-mutations-differences.txt"));
     let mut used = vec![false; exceptions.len()];
     // class -> (count, per kind counts, examples)
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Differences> = BTreeMap::new();
     let mut failing: Vec<usize> = Vec::new();
     let mut rejected = 0;
     for (n, (case, o)) in cases.iter().zip(&outcomes).enumerate() {
@@ -1556,4 +1608,119 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
         stale.len(),
         stale.join("\n"),
     );
+}
+
+fn heredoc(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let value = choose(
+        rng,
+        &[
+            "RUN <<EOF\necho hi\nEOF",
+            "RUN <<EOF\necho hi",
+            "RUN <<-EOF\n\techo hi\n\tEOF",
+            "RUN <<'EOF'\necho $HOME\nEOF",
+            "RUN <<EOF bash\necho hi\nEOF",
+            "RUN cat <<A <<B\na\nA\nb\nB",
+            "RUN cat <<A <<B\na\nA",
+            "COPY <<EOF /etc/x\nhello\nEOF",
+            "COPY <<EOF\nhello\nEOF",
+            "ADD <<EOF /x\nhi\nEOF",
+            "RUN <<\necho\n",
+            "RUN <<\"EOF\nx\nEOF",
+            "ENV X=<<EOF\nEOF",
+            "CMD <<EOF\necho\nEOF",
+            "RUN --mount=type=cache,target=/c <<EOF\nls\nEOF",
+            "RUN <<EOF\nEOF",
+        ],
+    );
+    Some(d.inserting(after_first_from(d)?, value))
+}
+
+fn stage_ref(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let names = d.stage_names();
+    let froms = d.froms();
+    if names.is_empty() || froms.len() < 2 {
+        return None;
+    }
+    let name = &names[rng.below(names.len())];
+    // The stage it is defined in, by its FROM's index.
+    let defined = froms.iter().position(|f| {
+        let w = words(&d.lines[f.first]);
+        as_position(&w)
+            .and_then(|p| w.get(p + 1))
+            .is_some_and(|(_, n)| n.eq_ignore_ascii_case(name))
+    })?;
+    let target = rng.below(froms.len());
+    let form = choose(
+        rng,
+        &[
+            "COPY --from={} /a /b",
+            "COPY --from={} /a /b",
+            "RUN --mount=from={},target=/m true",
+            "RUN --mount=type=bind,from={},source=/,target=/m true",
+            "FROM {}",
+        ],
+    );
+    let reference = match rng.below(3) {
+        0 => name.to_ascii_uppercase(),
+        1 => defined.to_string(),
+        _ => name.clone(),
+    };
+    let line = form.replace("{}", &reference);
+    let at = froms[target].last + 1;
+    let _ = defined;
+    Some(d.inserting(at, &line))
+}
+
+fn check_directive(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let value = choose(
+        rng,
+        &[
+            "# check=skip=all",
+            "# check=error=true",
+            "# check=error=maybe",
+            "# check=experimental=x",
+            "# check=skip=UnknownRule",
+            "# check=bogus",
+            "# check=skip=JSONArgsRecommended;error=true",
+            "# check=",
+            "# syntax=docker/dockerfile:1",
+            "# syntax=",
+            "# check=skip=all\n# check=error=true",
+        ],
+    );
+    if d.instrs.is_empty() {
+        return None;
+    }
+    Some(d.inserting(0, value))
+}
+
+fn json_form(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let value = choose(
+        rng,
+        &[
+            "CMD [\"a\", \"b\"]",
+            "CMD ['a', 'b']",
+            "CMD [\"a\" \"b\"]",
+            "CMD [\"a\", 1]",
+            "CMD []",
+            "CMD [\"a\",]",
+            "ENTRYPOINT [\"a\"",
+            "ENTRYPOINT [\"a\\\"]",
+            "RUN [\"echo\", \"hi\"]",
+            "RUN []",
+            "RUN [ ]",
+            "VOLUME [\"/a\", \"/b\"]",
+            "VOLUME [\"/a\" \"/b\"]",
+            "VOLUME [1]",
+            "COPY [\"a\", \"b\", \"/c/\"]",
+            "COPY [\"a\"]",
+            "COPY [\"a\" \"b\"]",
+            "ADD [\"a\", \"b\"]",
+            "SHELL [\"a\", 1]",
+            "CMD [\"a\", \"b\"] extra",
+            "HEALTHCHECK CMD [\"a\", \"b\"]",
+            "HEALTHCHECK CMD [\"a\" \"b\"]",
+        ],
+    );
+    Some(d.inserting(after_first_from(d)?, value))
 }
