@@ -124,7 +124,9 @@ pub(super) fn flags<S: Source + ?Sized>(
         }
         value_errors(node, name, &text, target, source, out);
     }
-    if keyword == "COPY" || keyword == "ADD" {
+    // (COPY reads a Git URL's query too, but rejects any Git source: the
+    // instruction checks say so.)
+    if keyword == "ADD" {
         sources::git_source_errors(node, &git_flags, source, out);
     }
 }

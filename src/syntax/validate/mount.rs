@@ -49,6 +49,7 @@ struct Mount<'t> {
     from: Option<Node<'t>>,
     source: Option<Node<'t>>,
     target: Option<String>,
+    target_node: Option<Node<'t>>,
     id: bool,
     sharing: Option<Node<'t>>,
     file_info: Vec<(Node<'t>, String)>,
@@ -159,12 +160,8 @@ fn option<'t>(field: &Field<'t>, mount: &mut Mount<'t>, out: &mut Vec<SyntaxErro
             }
         }
         "target" | "dst" | "destination" => {
-            // A relative or missing target is joined to the WORKDIR: only
-            // `/` itself is always wrong.
-            if text == "/" {
-                out.push(at(value, "invalid mount target \"/\""));
-            }
             mount.target = Some(text.to_string());
+            mount.target_node = Some(value);
         }
         "from" => mount.from = (!text.is_empty()).then_some(value),
         "source" | "src" => mount.source = (!text.is_empty()).then_some(field.node),
@@ -236,6 +233,16 @@ fn validate(flag: Node, mount: &Mount, out: &mut Vec<SyntaxError>) {
                 *option,
                 format!("{key} not allowed for \"{kind}\" type mounts"),
             ));
+        }
+    }
+    // A relative or missing target is joined to the WORKDIR: only `/`
+    // itself is always wrong (BuildKit takes `/x/..` and `//.`; secrets
+    // and ssh sockets may go anywhere).
+    if let (Some(target), Some(node), "bind" | "cache" | "tmpfs") =
+        (&mount.target, mount.target_node, kind)
+    {
+        if target == "/" {
+            out.push(at(node, "invalid mount target \"/\""));
         }
     }
     match kind {
