@@ -15,8 +15,10 @@ use super::at;
 use crate::syntax::errors::SyntaxError;
 use crate::syntax::{logical_text, views, Source};
 
-/// The arguments BuildKit defines itself: their values depend on the build.
-const PREDEFINED: [&str; 14] = [
+/// The arguments BuildKit defines for FROM lines: their values depend on
+/// the build. (The proxy arguments are not among them: a FROM line never
+/// sees those.)
+const PREDEFINED: [&str; 9] = [
     "BUILDPLATFORM",
     "BUILDOS",
     "BUILDARCH",
@@ -26,11 +28,6 @@ const PREDEFINED: [&str; 14] = [
     "TARGETARCH",
     "TARGETVARIANT",
     "TARGETSTAGE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "FTP_PROXY",
-    "NO_PROXY",
-    "ALL_PROXY",
 ];
 
 /// One stage as the graph sees it.
@@ -226,6 +223,11 @@ enum Expansion {
 /// is never set; anything else (a declared or predefined variable, quotes,
 /// escapes, other modifiers) is Unknown.
 fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
+    // A word in double quotes reads as its inside.
+    let text = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) => inner,
+        None => text,
+    };
     if text.contains(['"', '\'', '\\', '`']) {
         return Expansion::Unknown;
     }
@@ -257,20 +259,17 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
                 continue;
             }
             if let Some(word) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
-                if word.contains(['$', '{', '}']) {
+                // (A word holding a `}` was cut short above.)
+                if word.contains('{') {
                     return Expansion::Unknown;
                 }
-                out.push_str(word);
+                match expand(word, globals) {
+                    Expansion::Known(value) => out.push_str(&value),
+                    other => return other,
+                }
                 continue;
             }
-            if let Some(message) = op.strip_prefix(":?") {
-                return Expansion::Failed(if message.is_empty() {
-                    format!("{name}: is not allowed to be empty")
-                } else {
-                    format!("{name}: {message}")
-                });
-            }
-            if let Some(message) = op.strip_prefix('?') {
+            if let Some(message) = op.strip_prefix(":?").or_else(|| op.strip_prefix('?')) {
                 return Expansion::Failed(if message.is_empty() {
                     format!("{name}: is not allowed to be unset")
                 } else {
@@ -490,7 +489,6 @@ const KNOWN_OS: &[&str] = &[
     "openbsd",
     "plan9",
     "solaris",
-    "wasip1",
     "windows",
     "zos",
     "macos",
@@ -531,9 +529,15 @@ const KNOWN_ARCH: &[&str] = &[
 
 /// containerd's platform specifier (`os`, `arch`, `os/arch`,
 /// `os/arch/variant`), with its error messages; Ok for the forms not
-/// modelled here (wildcards, OS versions and features).
+/// modelled here (OS versions and features).
 fn parse_platform(s: &str) -> Result<(), String> {
-    if s.contains(['*', '(', ')', '%', '+']) {
+    if s.contains('*') {
+        return Err(format!(
+            "{}: wildcards not yet supported: invalid argument",
+            go_quote(s)
+        ));
+    }
+    if s.contains(['(', ')', '%', '+']) {
         return Ok(());
     }
     // (An OS part with a version, `os(version)`, is not modelled.)
@@ -695,19 +699,21 @@ fn mount<'t, S: Source + ?Sized>(
     edges: &mut Vec<Edge<'t>>,
 ) {
     let mut from = None;
-    let mut kind = "bind".to_string();
+    let mut cache = false;
     for option in &flag.options {
         let value = option.value.map(|v| (v, logical_text(v, source)));
-        match option.key.to_ascii_lowercase().as_str() {
-            "from" => from = value,
-            "type" => kind = value.map(|(_, t)| t).unwrap_or_default(),
-            _ => {}
+        if option.key.eq_ignore_ascii_case("from") {
+            from = value;
+        } else if option.key.eq_ignore_ascii_case("type") {
+            cache = value.is_some_and(|(_, t)| t == "cache");
         }
     }
-    if kind != "bind" && kind != "cache" {
+    // (Every mount type's `from` makes a dependency, a tmpfs's too; a
+    // cache mount without one mounts `scratch`, which a stage may be named.)
+    let Some((value, text)) = from.or_else(|| cache.then(|| (flag.node, "scratch".to_string())))
+    else {
         return;
-    }
-    let Some((value, text)) = from else { return };
+    };
     if text.is_empty() || text.contains(['$', '"', '\'', '\\']) {
         return;
     }
