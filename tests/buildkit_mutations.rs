@@ -327,6 +327,8 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("stage-ref", stage_ref),
     ("check-directive", check_directive),
     ("json-form", json_form),
+    ("line-endings", line_endings),
+    ("directive-form", directive_form),
 ];
 
 fn drop_all_args(d: &Doc, rng: &mut Rng) -> Option<String> {
@@ -447,7 +449,12 @@ const FLAG_TABLE: &[(&str, &str, &[&str], &str)] = &[
     ("COPY", "parents", &["maybe"], "true"),
     ("COPY", "exclude", &[""], "*.md"),
     ("ADD", "chmod", &["999", "abc"], "644"),
-    ("ADD", "checksum", &["sha256:xyz", "md5:abc", "abc"], ""),
+    (
+        "ADD",
+        "checksum",
+        &["sha256:xyz", "md5:abc", "abc"],
+        "sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d",
+    ),
     ("ADD", "keep-git-dir", &["maybe"], "true"),
     ("ADD", "link", &["maybe"], "false"),
     ("RUN", "network", &["bogus", "", "hosts"], "none"),
@@ -1143,6 +1150,14 @@ fn key_value(d: &Doc, rng: &mut Rng) -> Option<String> {
             "ADD a",
             "COPY [\"a\"]",
             "COPY [\"a\", \"b\"]",
+            "WORKDIR c:/x",
+            "WORKDIR C:\\\\x",
+            "USER a:b:c",
+            "USER :",
+            "ENV a==b",
+            "EXPOSE 80 $NOPE",
+            "MAINTAINER a b",
+            "ARG \"a\"=b",
         ],
     );
     Some(d.inserting(after_first_from(d)?, value))
@@ -1354,6 +1369,11 @@ fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// BuildKit's own negative test files (../shared/corpus/invalid), as they are.
+fn corpus_dockerfiles_invalid(corpus: &Path) -> Vec<PathBuf> {
+    common::corpus_dockerfiles(&corpus.join("invalid"), true)
+}
+
 fn seed_of(name: &str) -> u64 {
     // FNV-1a: a stable seed per file, so each file's mutations replay.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -1370,6 +1390,13 @@ fn cases(corpus: &Path, per_file: usize) -> Vec<Case> {
     let mut used: BTreeMap<&str, usize> = MUTATIONS.iter().map(|(k, _)| (*k, 0)).collect();
     let mut out = Vec::new();
     let prefix = format!("{}/", corpus.display());
+    for file in corpus_dockerfiles_invalid(corpus) {
+        out.push(Case {
+            kind: "invalid-corpus",
+            origin: file.display().to_string().replace(&prefix, ""),
+            text: common::read(&file),
+        });
+    }
     for file in corpus_files(corpus) {
         let text = common::read(&file);
         let origin = file.display().to_string().replace(&prefix, "");
@@ -1630,6 +1657,9 @@ fn heredoc(d: &Doc, rng: &mut Rng) -> Option<String> {
             "CMD <<EOF\necho\nEOF",
             "RUN --mount=type=cache,target=/c <<EOF\nls\nEOF",
             "RUN <<EOF\nEOF",
+            "COPY /a <<EOF\nx\nEOF",
+            "COPY <<A <<B /d/\na\nA\nb\nB",
+            "ONBUILD RUN <<EOF\necho\nEOF",
         ],
     );
     Some(d.inserting(after_first_from(d)?, value))
@@ -1723,4 +1753,44 @@ fn json_form(d: &Doc, rng: &mut Rng) -> Option<String> {
         ],
     );
     Some(d.inserting(after_first_from(d)?, value))
+}
+
+/// The same file with other line endings, a byte-order mark, or other
+/// blanks: BuildKit reads them all the same.
+fn line_endings(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let text = Doc::text(&d.lines);
+    Some(match rng.below(4) {
+        0 => text.replace('\n', "\r\n"),
+        1 => format!("\u{feff}{text}"),
+        2 => {
+            let i = d.pick(rng, |_| true)?;
+            d.with_line(i.first, format!("\t  {}", d.lines[i.first]))
+        }
+        _ => format!("{text}\n\n# trailing comment\n"),
+    })
+}
+
+/// Parser directives in other forms: spacing, case, after a comment (then
+/// no directive), unknown names, twice.
+fn directive_form(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let value = choose(
+        rng,
+        &[
+            "#escape = x",
+            "# ESCAPE=x",
+            "#  escape  =  `",
+            "# comment\n# escape=x",
+            "\n# escape=x",
+            "# unknown=1\n# escape=x",
+            "# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1",
+            "# check=skip=all\n# CHECK=skip=all",
+            "#escape=`\n#escape=`",
+            "# escape=\\\\ trailing",
+            "# escape =\\\\",
+        ],
+    );
+    if d.directives > 0 || d.instrs.is_empty() {
+        return None;
+    }
+    Some(d.inserting(0, value))
 }
