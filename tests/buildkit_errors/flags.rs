@@ -8,6 +8,57 @@ macro_rules! sha {
 }
 
 pub const CASES: &[super::Case] = &[
+    // Each instruction's parser registers its own flags: any other is
+    // unknown (with BuildKit's suggestion when one is close).
+    (
+        "FROM --plaform=linux/amd64 alpine\n",
+        1,
+        "unknown flag: --plaform (did you mean --platform?)",
+        "--plaform=linux/amd64",
+        "FROM --platform=linux/amd64 alpine\n",
+    ),
+    (
+        "FROM alpine\nRUN --netwrk=none true\n",
+        2,
+        "unknown flag: --netwrk (did you mean --network?)",
+        "--netwrk=none",
+        "FROM alpine\nRUN --network=none true\n",
+    ),
+    (
+        "FROM alpine\nHEALTHCHECK --intervl=5s CMD true\n",
+        2,
+        "unknown flag: --intervl (did you mean --interval?)",
+        "--intervl=5s",
+        "FROM alpine\nHEALTHCHECK --interval=5s CMD true\n",
+    ),
+    (
+        "FROM alpine\nADD --parents a/b c/\n",
+        2,
+        "unknown flag: --parents",
+        "--parents",
+        "FROM alpine\nCOPY --parents a/b c/\n",
+    ),
+    (
+        concat!("FROM alpine\nCOPY --checksum=", sha!(), " https://example.com/a b\n"),
+        2,
+        "unknown flag: --checksum",
+        concat!("--checksum=", sha!()),
+        concat!("FROM alpine\nADD --checksum=", sha!(), " https://example.com/a b\n"),
+    ),
+    (
+        "FROM alpine\nWORKDIR --parents /app\n",
+        2,
+        "unknown flag: --parents",
+        "--parents",
+        "FROM alpine\nWORKDIR /app\n",
+    ),
+    (
+        "FROM alpine\nCMD --network=none [\"true\"]\n",
+        2,
+        "unknown flag: --network",
+        "--network=none",
+        "FROM alpine\nCMD [\"true\"]\n",
+    ),
     // BuildKit's flag parser (instructions/bflag.go).
     (
         "FROM alpine\nCOPY --chown=1 --chown=2 a b\n",

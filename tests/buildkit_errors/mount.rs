@@ -88,7 +88,14 @@ pub const CASES: &[super::Case] = &[
         "sharing=shared",
         "FROM alpine\nRUN --mount=type=cache,target=/x,sharing=shared true\n",
     ),
-    // The conversion.
+    // The conversion: a relative target is joined to the working directory.
+    (
+        "FROM alpine\nWORKDIR /app\nRUN --mount=type=cache,target=.. true\n",
+        3,
+        "invalid mount target \"/\"",
+        "..",
+        "FROM alpine\nWORKDIR /app\nRUN --mount=type=cache,target=. true\n",
+    ),
     (
         "FROM alpine\nRUN --mount=type=ssh,source=y true\n",
         2,

@@ -9,6 +9,9 @@ use super::{at, closest};
 use crate::syntax::errors::SyntaxError;
 use crate::syntax::{logical_text, Source};
 
+#[path = "mount_workdir.rs"]
+mod workdir;
+
 /// The keys BuildKit suggests from (its own list).
 const MOUNT_KEYS: [&str; 16] = [
     "type",
@@ -112,7 +115,7 @@ pub(super) fn mount<S: Source + ?Sized>(flag: Node, source: &S, out: &mut Vec<Sy
     }
     if out.len() == before {
         // BuildKit validates the mount only once every field was read.
-        validate(flag, &mount, out);
+        validate(flag, &mount, source, out);
     }
 }
 
@@ -225,7 +228,7 @@ fn option<'t>(field: &Field<'t>, mount: &mut Mount<'t>, out: &mut Vec<SyntaxErro
 }
 
 /// BuildKit's `validateMount` and the conversion's checks of one mount.
-fn validate(flag: Node, mount: &Mount, out: &mut Vec<SyntaxError>) {
+fn validate<S: Source + ?Sized>(flag: Node, mount: &Mount, source: &S, out: &mut Vec<SyntaxError>) {
     let kind = mount.kind.as_str();
     if kind == "bind" || kind == "tmpfs" {
         for (option, key) in &mount.file_info {
@@ -235,14 +238,22 @@ fn validate(flag: Node, mount: &Mount, out: &mut Vec<SyntaxError>) {
             ));
         }
     }
-    // A relative or missing target is joined to the WORKDIR: only `/`
-    // itself is always wrong (BuildKit takes `/x/..` and `//.`; secrets
-    // and ssh sockets may go anywhere).
-    if let (Some(target), Some(node), "bind" | "cache" | "tmpfs") =
-        (&mount.target, mount.target_node, kind)
-    {
-        if target == "/" {
-            out.push(at(node, "invalid mount target \"/\""));
+    // An absolute target is taken as written (BuildKit takes `/x/..` and
+    // `//.`); a relative or missing one is joined to the working directory.
+    // Secrets and ssh sockets may go anywhere.
+    if let "bind" | "cache" | "tmpfs" = kind {
+        let target = mount.target.as_deref().unwrap_or("");
+        let on_root = if target.starts_with('/') {
+            target == "/"
+        } else {
+            // Joined to the working directory, when the file tells it.
+            workdir::workdir(flag, source).is_some_and(|dir| workdir::join(&dir, target) == "/")
+        };
+        if on_root {
+            out.push(at(
+                mount.target_node.unwrap_or(flag),
+                "invalid mount target \"/\"",
+            ));
         }
     }
     match kind {
