@@ -226,4 +226,18 @@ pub const CASES: &[super::Case] = &[
         concat!(x50!(), x50!(), x50!(), x50!(), x50!()),
         concat!("FROM ", x50!(), x50!(), x50!(), x50!(), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
     ),
+    (
+        "FROM --platform=linux/* alpine\n",
+        1,
+        "failed to parse platform linux/*: \"linux/*\": wildcards not yet supported: invalid argument",
+        "linux/*",
+        "FROM --platform=linux alpine\n",
+    ),
+    (
+        "FROM alpine AS scratch\nRUN --mount=type=cache,target=/cache true\n",
+        2,
+        "circular dependency detected on stage: scratch",
+        "--mount=type=cache,target=/cache",
+        "FROM alpine AS build\nRUN --mount=type=cache,target=/cache true\n",
+    ),
 ];

@@ -330,7 +330,7 @@ fn parse_reference(s: &str) -> Result<(), String> {
     match match_reference(&full) {
         Some((name, digest)) => {
             // (The limit is on the path, the domain left out.)
-            if name.len() - domain.len() - 1 > 255 {
+            if name.len().saturating_sub(domain.len() + 1) > 255 {
                 return Err("repository name must not be more than 255 characters".into());
             }
             if let Some(digest) = digest {
