@@ -234,3 +234,91 @@ fn labs_frontend<S: Source + ?Sized>(node: Node, source: &S) -> bool {
         });
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{parse, syntax_errors};
+
+    fn errors(text: &str) -> Vec<String> {
+        let tree = parse(text);
+        syntax_errors(&tree, text)
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
+    }
+
+    /// BuildKit accepts each of these (checked with buildkit-check): it
+    /// never reads the flags of ARG, STOPSIGNAL, `HEALTHCHECK NONE` or of an
+    /// ONBUILD trigger.
+    #[test]
+    fn flags_buildkit_never_reads_are_not_judged() {
+        for text in [
+            "ARG --x=1 a\nFROM alpine\n",
+            "FROM alpine\nARG --x=1 a\n",
+            "FROM alpine\nSTOPSIGNAL --chown=1 --chown=2 9\n",
+            "FROM alpine\nHEALTHCHECK --interval=5 --foo NONE\n",
+            "FROM alpine\nONBUILD RUN --foo true\n",
+            "FROM alpine\nONBUILD RUN --mount=type=bogus true\n",
+            "FROM alpine\nONBUILD COPY --chmod=9 a b\n",
+        ] {
+            assert_eq!(errors(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn device_is_left_to_a_labs_frontend() {
+        let device = "FROM alpine\nRUN --device=/dev/fuse true\n";
+        assert_eq!(errors(device).len(), 1);
+        for syntax in ["docker/dockerfile:1", "docker.io/docker/dockerfile:1.7"] {
+            let text = format!("# syntax={syntax}\n{device}");
+            assert_eq!(errors(&text).len(), 1, "{text}");
+        }
+        for syntax in [
+            "docker/dockerfile:1-labs",
+            "docker/dockerfile:1.14-labs",
+            "example/frontend",
+        ] {
+            let text = format!("# syntax={syntax}\n{device}");
+            assert_eq!(errors(&text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn repeatable_flags_are_not_duplicates() {
+        for text in [
+            "FROM alpine\nCOPY --exclude=a --exclude=b a b\n",
+            "FROM alpine\nRUN --mount=type=tmpfs,target=/a --mount=type=tmpfs,target=/b true\n",
+        ] {
+            assert_eq!(errors(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn values_buildkit_accepts() {
+        for text in [
+            "FROM alpine\nCOPY --chmod= a b\n",
+            "FROM alpine\nCOPY --chmod=u=rwx,go=rx a b\n",
+            "FROM alpine\nCOPY --link=TRUE a b\n",
+            "FROM alpine\nHEALTHCHECK --retries=+3 --interval= CMD true\n",
+            "FROM alpine\nADD --checksum= https://example.com/a b\n",
+            "FROM alpine\nADD --checksum=abc https://github.com/a/b.git b\n",
+            "FROM alpine\nADD --checksum=abc git@github.com:a/b.git b\n",
+            "FROM alpine\nADD https://github.com/a/b.git?keep-git-dir /src\n",
+            "FROM alpine\nADD https://github.com/a/b.git#main?ref=dev /src\n",
+            "FROM alpine\nADD https://example.com/a?foo=1 /src\n",
+            "FROM alpine\nADD --checksum=abc https://github.com/a/b.git?commit=abc /src\n",
+        ] {
+            assert_eq!(errors(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_misspelled_mount_key_gets_a_quick_fix() {
+        let text = "FROM alpine\nRUN --mount=type=cache,tagret=/x true\n";
+        let tree = parse(text);
+        let errors = syntax_errors(&tree, text);
+        let (range, replacement) = errors[0].suggestion.clone().expect("a quick fix");
+        assert_eq!(&text[range], "tagret");
+        assert_eq!(replacement, "target");
+    }
+}

@@ -331,3 +331,33 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod accepted {
+    use crate::syntax::{parse, syntax_errors};
+
+    /// Mounts BuildKit accepts (checked with buildkit-check, but for the
+    /// last).
+    #[test]
+    fn mounts_buildkit_accepts() {
+        for text in [
+            "FROM alpine\nRUN --mount=type=secret,target=/ true\n",
+            "FROM alpine\nRUN --mount=target=/,type=ssh true\n",
+            "FROM alpine\nRUN --mount=type=ssh true\n",
+            "FROM alpine\nRUN --mount=type=cache,target=/x/.. true\n",
+            "FROM alpine\nRUN --mount=type=secret,id=x,required true\n",
+            "FROM alpine\nRUN --mount=type=cache,target=/x,ro true\n",
+            "FROM alpine\nRUN --mount=type=secret,id=x,env=X true\n",
+            "FROM alpine\nRUN --mount=type=tmpfs,target=/x,size=1kib true\n",
+            "FROM alpine\nWORKDIR /x\nRUN --mount=type=tmpfs true\n",
+            "FROM alpine AS a\nWORKDIR /x\nFROM a\nRUN --mount=type=cache true\n",
+            // golang's image sets WORKDIR /go (buildkit-check's stand-in
+            // image has none, so it rejects this one): unknown, so silent.
+            "FROM golang\nRUN --mount=type=cache true\n",
+        ] {
+            let tree = parse(text);
+            let errors = syntax_errors(&tree, text);
+            assert!(errors.is_empty(), "{text}: {errors:?}");
+        }
+    }
+}
