@@ -35,8 +35,14 @@ function flags($) {
   return repeat(seq($._sep, field('flag', choice($.flag, $.mount_flag, $.end_of_flags))));
 }
 
-function flagsThenSep($) {
-  return seq(flags($), $._sep);
+/**
+ * The flags, then (after blanks) the arguments if there are any: an
+ * instruction keyword alone on its line is that instruction without
+ * arguments (BuildKit accepts a bare RUN, CMD or ENTRYPOINT and rejects the
+ * others in words of its own), not an error that eats the next lines.
+ */
+function flagsThenArgs($, args) {
+  return seq(flags($), optional(seq($._sep, args)));
 }
 
 /** `item (sep item)*` */
@@ -92,6 +98,7 @@ module.exports = grammar({
     $._instruction,
     $._sep,
     $._command,
+    $._plain_command,
     $._path_list,
     $._key_values,
     $._string_arg,
@@ -195,9 +202,13 @@ module.exports = grammar({
     from_instruction: ($) =>
       seq(
         kw('FROM'),
-        flagsThenSep($),
-        field('image', $.image_spec),
-        optional(seq($._sep, kw('AS'), $._sep, field('name', $.stage_name))),
+        flagsThenArgs(
+          $,
+          seq(
+            field('image', $.image_spec),
+            optional(seq($._sep, kw('AS'), $._sep, field('name', $.stage_name))),
+          ),
+        ),
       ),
 
     image_spec: ($) =>
@@ -213,14 +224,19 @@ module.exports = grammar({
 
     // --- shell / exec form ------------------------------------------------
     run_instruction: ($) =>
-      seq(kw('RUN'), flagsThenSep($), $._command, repeat($.heredoc_block)),
-    cmd_instruction: ($) => seq(kw('CMD'), flagsThenSep($), $._command),
-    entrypoint_instruction: ($) => seq(kw('ENTRYPOINT'), flagsThenSep($), $._command),
-    shell_instruction: ($) => seq(kw('SHELL'), flagsThenSep($), $._command),
+      seq(kw('RUN'), flagsThenArgs($, seq($._command, repeat($.heredoc_block)))),
+    // BuildKit reads heredocs only for RUN, COPY and ADD: elsewhere `<<EOF`
+    // is plain text and the lines after it are instructions.
+    cmd_instruction: ($) => seq(kw('CMD'), flagsThenArgs($, $._plain_command)),
+    entrypoint_instruction: ($) => seq(kw('ENTRYPOINT'), flagsThenArgs($, $._plain_command)),
+    shell_instruction: ($) => seq(kw('SHELL'), flagsThenArgs($, $._plain_command)),
 
     _command: ($) => choice(field('exec', $.json_array), field('shell', $.shell_command)),
+    _plain_command: ($) =>
+      choice(field('exec', $.json_array), field('shell', alias($._plain_shell, $.shell_command))),
 
     shell_command: ($) => repeat1(choice($.shell_fragment, $.heredoc_marker)),
+    _plain_shell: ($) => repeat1($.shell_fragment),
 
     json_array: ($) =>
       seq(
@@ -243,9 +259,9 @@ module.exports = grammar({
 
     // --- COPY / ADD / VOLUME ------------------------------------------------
     copy_instruction: ($) =>
-      seq(kw('COPY'), flagsThenSep($), $._path_list, repeat($.heredoc_block)),
+      seq(kw('COPY'), flagsThenArgs($, seq($._path_list, repeat($.heredoc_block)))),
     add_instruction: ($) =>
-      seq(kw('ADD'), flagsThenSep($), $._path_list, repeat($.heredoc_block)),
+      seq(kw('ADD'), flagsThenArgs($, seq($._path_list, repeat($.heredoc_block)))),
     _path_list: ($) =>
       choice(
         field('exec', $.json_array),
@@ -256,39 +272,59 @@ module.exports = grammar({
     volume_instruction: ($) =>
       seq(
         kw('VOLUME'),
-        flagsThenSep($),
-        choice(field('exec', $.json_array), sepBy1($._sep, field('path', $.path))),
+        flagsThenArgs(
+          $,
+          choice(field('exec', $.json_array), sepBy1($._sep, field('path', $.path))),
+        ),
       ),
 
     // --- simple word lists ------------------------------------------------
     expose_instruction: ($) =>
-      seq(kw('EXPOSE'), flagsThenSep($), sepBy1($._sep, field('port', $.expose_port))),
+      seq(kw('EXPOSE'), flagsThenArgs($, sepBy1($._sep, field('port', $.expose_port)))),
     expose_port: ($) => $._word,
 
-    user_instruction: ($) => seq(kw('USER'), flagsThenSep($), $._string_arg),
-    workdir_instruction: ($) => seq(kw('WORKDIR'), flagsThenSep($), $._string_arg),
-    stopsignal_instruction: ($) => seq(kw('STOPSIGNAL'), flagsThenSep($), $._string_arg),
-    maintainer_instruction: ($) => seq(kw('MAINTAINER'), flagsThenSep($), $._string_arg),
+    user_instruction: ($) => seq(kw('USER'), flagsThenArgs($, $._string_arg)),
+    workdir_instruction: ($) => seq(kw('WORKDIR'), flagsThenArgs($, $._string_arg)),
+    stopsignal_instruction: ($) => seq(kw('STOPSIGNAL'), flagsThenArgs($, $._string_arg)),
+    maintainer_instruction: ($) => seq(kw('MAINTAINER'), flagsThenArgs($, $._string_arg)),
     // BuildKit takes the rest of the line as one string; the words stay
     // separate nodes so that expansions and positions are kept.
     _string_arg: ($) => field('value', $.string_value),
     string_value: ($) => sepBy1($._sep, $._word),
 
     // --- ENV / LABEL / ARG ------------------------------------------------
-    env_instruction: ($) => seq(kw('ENV'), flagsThenSep($), $._key_values),
-    label_instruction: ($) => seq(kw('LABEL'), flagsThenSep($), $._key_values),
+    env_instruction: ($) => seq(kw('ENV'), flagsThenArgs($, $._key_values)),
+    label_instruction: ($) => seq(kw('LABEL'), flagsThenArgs($, $._key_values)),
+    // BuildKit's errors are read from the tree, so the wrong forms parse
+    // too: a pair without its name (`=b`), a word without `=` after a pair
+    // (`a=b c`, a `key` standing as the pair), a legacy key without value.
     _key_values: ($) =>
-      choice(sepBy1($._sep, field('pair', $.key_value)), field('pair', $.legacy_key_value)),
+      choice(
+        seq(
+          field('pair', $.key_value),
+          repeat(seq($._sep, field('pair', choice($.key_value, $.key)))),
+        ),
+        field('pair', $.legacy_key_value),
+      ),
     key_value: ($) =>
-      seq(field('key', $.key), '=', optional(field('value', $.value))),
+      seq(optional(field('key', $.key)), '=', optional(field('value', $.value))),
     legacy_key_value: ($) =>
-      seq(field('key', $.key), $._sep, field('value', alias($._legacy_value, $.value))),
+      seq(
+        field('key', $.key),
+        optional(seq($._sep, field('value', alias($._legacy_value, $.value)))),
+      ),
     _legacy_value: ($) => prec.right(sepBy1($._sep, $._quoted_word)),
 
     arg_instruction: ($) =>
-      seq(kw('ARG'), flagsThenSep($), sepBy1($._sep, field('argument', $.arg_declaration))),
+      seq(
+        kw('ARG'),
+        flagsThenArgs($, sepBy1($._sep, field('argument', $.arg_declaration))),
+      ),
     arg_declaration: ($) =>
-      seq(field('name', $.key), optional(seq('=', optional(field('default', $.value))))),
+      choice(
+        seq(field('name', $.key), optional(seq('=', optional(field('default', $.value))))),
+        seq('=', optional(field('default', $.value))),
+      ),
 
     key: ($) =>
       repeat1(choice($._key_text, $.expansion, $.double_quoted_string, $.single_quoted_string)),
@@ -298,10 +334,11 @@ module.exports = grammar({
     onbuild_instruction: ($) =>
       seq(
         kw('ONBUILD'),
-        $._sep,
-        field(
-          'instruction',
-          choice(
+        flagsThenArgs(
+          $,
+          field(
+            'instruction',
+            choice(
             $.from_instruction,
             $.run_instruction,
             $.cmd_instruction,
@@ -321,6 +358,7 @@ module.exports = grammar({
             $.shell_instruction,
           ),
         ),
+        ),
       ),
 
     healthcheck_instruction: ($) =>
@@ -331,7 +369,7 @@ module.exports = grammar({
           seq(
             $._sep,
             field('type', alias(/[A-Za-z]+/, $.healthcheck_type)),
-            optional(seq($._sep, $._command)),
+            optional(seq($._sep, $._plain_command)),
           ),
         ),
       ),

@@ -714,6 +714,20 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       if (rest_is_continuation(lexer, &blanks) && !lexer->eof(lexer)) {
         return finish_continuation(s, lexer);
       }
+      return false;
+    }
+    /*
+     * The end of a line the parser could not read: offered as a blank
+     * line, so that the error stops there and the next line (a FROM, an
+     * instruction) is read as usual instead of joining the error.
+     */
+    if (is_newline(c) && valid[BLANK_LINE]) {
+      consume_newline(lexer);
+      lexer->mark_end(lexer);
+      s->heredoc_count = 0;
+      s->quote = 0;
+      lexer->result_symbol = BLANK_LINE;
+      return true;
     }
     return false;
   }

@@ -40,6 +40,11 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
             error.start_byte += blanks;
             error.start.column += blanks;
             error.end_byte = error.start_byte + offending.len();
+            // An unknown instruction is its word, not the rest of its line.
+            if error.message.starts_with("unknown instruction") {
+                let word = offending.split(char::is_whitespace).next().unwrap_or("");
+                error.end_byte = error.start_byte + word.len();
+            }
         }
         out.push(error);
         return;
@@ -103,7 +108,13 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
         .chars()
         .take_while(|c| !c.is_whitespace())
         .collect();
-    let at_top = node.parent().is_none_or(|p| p.kind() == "source_file");
+    // An unreadable line stands alone in the file or in its stage.
+    let at_top = node
+        .parent()
+        .is_none_or(|p| p.kind() == "source_file" || p.kind() == "stage");
+    let in_json = std::iter::successors(node.parent(), |p| p.parent())
+        .take_while(|p| !crate::syntax::is_instruction_kind(p.kind()))
+        .any(|p| p.kind() == "json_array");
     let line_start = node.start_byte() - node.start_position().column;
     let starts_line = source.text(line_start..node.start_byte()).trim().is_empty();
 
@@ -141,8 +152,9 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
             return format!("unknown instruction `{first_word}`");
         }
     }
-    if first_line.starts_with('[') || text.contains("json_array") {
-        return "invalid exec form: a JSON array may only hold strings".to_string();
+    if in_json || first_line.starts_with('[') {
+        return "when using JSON array syntax, arrays must be comprised of strings only"
+            .to_string();
     }
     if first_line.is_empty() {
         return "unexpected line break".to_string();
@@ -241,9 +253,25 @@ mod tests {
 
     #[test]
     fn instruction_without_arguments() {
-        let found = messages("FROM alpine\nRUN\n");
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("RUN"), "{found:?}");
+        // BuildKit accepts a bare RUN, CMD or ENTRYPOINT; the others are
+        // rejected on their own line, not on the lines after them.
+        assert!(messages("FROM alpine\nRUN\nCMD\nENTRYPOINT\n").is_empty());
+        assert_eq!(
+            messages("FROM alpine\nUSER\nRUN x\n"),
+            ["USER requires exactly one argument"]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_line_stops_at_its_end() {
+        assert_eq!(
+            messages("FROM alpine\nCMD <<EOF\nx\nEOF\nFROM\n"),
+            [
+                "unknown instruction `x`",
+                "unknown instruction `EOF`",
+                "FROM requires either one or three arguments"
+            ]
+        );
     }
 
     #[test]
