@@ -17,7 +17,8 @@
 //! Knobs: `BUILDKIT_MUTATIONS_PER_FILE` (mutations per corpus file, 12 by
 //! default) and `BUILDKIT_MUTATIONS_REPORT` (a folder: the differences,
 //! grouped by message with counts, go to its `diff.txt` and one or two
-//! example files of each group to its `examples/`).
+//! example files of each group to its `examples/`) and
+//! `BUILDKIT_MUTATIONS_DUMP` (a folder: every file, under its kind).
 
 mod common;
 
@@ -1180,6 +1181,9 @@ type Differences<'k> = (usize, BTreeMap<&'k str, usize>, Vec<usize>);
 
 struct Outcome {
     verdict: common::Verdict,
+    /// The lines BuildKit marks for its error (an instruction's error marks
+    /// each of the instruction's lines).
+    error_lines: Vec<(usize, usize)>,
     /// (line, message) of our errors (1-based lines).
     ours: Vec<(usize, String)>,
 }
@@ -1287,12 +1291,21 @@ fn difference(case: &Case, o: &Outcome) -> Option<(String, String)> {
         ));
     }
     let line = buildkit_line(v)?;
+    // One of our errors starts on BuildKit's line, or on another line
+    // BuildKit marks for the error (the error of an instruction written on
+    // several lines marks each of them, and ours sits on the flag or
+    // argument at fault, maybe on a continuation line).
+    let marked = |l: usize| {
+        l == line
+            || buildkit_line(v) == v.error_line
+                && o.error_lines.iter().any(|&(a, b)| (a..=b).contains(&l))
+    };
     // BuildKit puts `file with no instructions` on the file's last line,
     // we put ours (NoInstructions) at its start: both are the whole file.
     let anywhere = v.error == "file with no instructions";
     if o.ours
         .iter()
-        .any(|(l, m)| *l == line || anywhere && m.starts_with("NoInstructions"))
+        .any(|(l, m)| marked(*l) || anywhere && m.starts_with("NoInstructions"))
     {
         return None;
     }
@@ -1499,6 +1512,14 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
     let corpus = PathBuf::from("../shared/corpus");
     let cases = cases(&corpus, per_file);
     assert!(cases.len() > 1000, "only {} cases", cases.len());
+    if let Some(dir) = std::env::var_os("BUILDKIT_MUTATIONS_DUMP").map(PathBuf::from) {
+        for (n, case) in cases.iter().enumerate() {
+            common::write(
+                &dir.join(case.kind).join(format!("{n}.Dockerfile")),
+                case.text.as_bytes(),
+            );
+        }
+    }
 
     let (context, _) = Context::load(None, &Config::default(), None);
     let mut verdict_codes: BTreeSet<&str> = rules::registry()
@@ -1527,10 +1548,14 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
                 let Some(case) = cases.get(n) else { break };
                 let path = scratch.join(format!("{n}.Dockerfile"));
                 std::fs::write(&path, &case.text).unwrap();
-                let verdict = common::buildkit_check(&path);
+                let (verdict, error_lines) = common::buildkit_check_with_ranges(&path);
                 let _ = std::fs::remove_file(&path);
                 let ours = our_errors(&case.text, &context, &verdict_codes);
-                outcomes.lock().unwrap()[n] = Some(Outcome { verdict, ours });
+                outcomes.lock().unwrap()[n] = Some(Outcome {
+                    verdict,
+                    error_lines,
+                    ours,
+                });
             });
         }
     });

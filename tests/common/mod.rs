@@ -126,6 +126,12 @@ pub struct Verdict {
 
 /// Runs `../shared/tools/buildkit-check` on a file.
 pub fn buildkit_check(file: &Path) -> Verdict {
+    buildkit_check_with_ranges(file).0
+}
+
+/// [`buildkit_check`], and every line range (first, last) BuildKit gives
+/// its error (an instruction's error covers the instruction's lines).
+pub fn buildkit_check_with_ranges(file: &Path) -> (Verdict, Vec<(usize, usize)>) {
     let tool = shared_dir().join("tools/buildkit-check");
     let out = std::process::Command::new(&tool)
         .arg(file)
@@ -152,7 +158,15 @@ pub fn buildkit_check(file: &Path) -> Verdict {
             .and_then(|r| r.get(0))
             .and_then(serde_json::Value::as_u64)
     };
-    Verdict {
+    let ranges = json["error_lines"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| Some((r.get(0)?.as_u64()? as usize, r.get(1)?.as_u64()? as usize)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let verdict = Verdict {
         ok: json["ok"].as_bool().expect("ok is a boolean"),
         error: json["error"].as_str().unwrap_or_default().to_string(),
         error_line: first_line(&json["error_lines"]).map(|l| l as usize),
@@ -167,7 +181,8 @@ pub fn buildkit_check(file: &Path) -> Verdict {
                 )
             })
             .collect(),
-    }
+    };
+    (verdict, ranges)
 }
 
 /// BuildKit's rejection of a file, if it rejects it: its error message and
