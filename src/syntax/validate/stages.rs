@@ -603,9 +603,12 @@ fn graph<'t, S: Source + ?Sized>(
             by_name.insert(name, i);
         }
     }
-    // Any image a reference adds to BuildKit's states (and each mount does)
-    // makes indexes past the stages valid.
-    let mut extra_states = false;
+    // Each reference to an image (each mount without `from` mounts
+    // `scratch`, an image unless a stage has that name) adds a state after
+    // the stages, which later indexes may name; `uncertain` when a name
+    // cannot be read here.
+    let mut extra = 0;
+    let mut uncertain = false;
     let mut edges: Vec<Edge> = Vec::new();
     for (i, (stage, _)) in stages.iter().enumerate() {
         for node in views::stage_instructions(*stage) {
@@ -613,11 +616,17 @@ fn graph<'t, S: Source + ?Sized>(
                 continue;
             }
             let keyword = views::keyword(node, source);
+            let mut added = 0;
             for flag in views::flags(node, source) {
                 if keyword == "COPY" && flag.name == "from" {
                     let Some(value) = flag.value else { continue };
                     let text = logical_text(value, source);
-                    if text.is_empty() || text.contains(['"', '\'', '\\']) {
+                    if text.is_empty() {
+                        continue;
+                    }
+                    // (A quoted or escaped name may be an image's.)
+                    if text.contains(['"', '\'', '\\']) {
+                        uncertain = true;
                         continue;
                     }
                     if text.contains('$') {
@@ -628,19 +637,20 @@ fn graph<'t, S: Source + ?Sized>(
                         continue;
                     }
                     if let Some(index) = go_atoi(&text) {
-                        if index < 0 || index as usize >= infos.len() {
-                            if !extra_states {
+                        let states = infos.len() + extra;
+                        if index < 0 || index as usize >= states {
+                            if !uncertain {
                                 out.push(at(value, format!("invalid stage index {index}")));
                             }
-                            continue;
+                        } else if (index as usize) < infos.len() {
+                            edges.push(Edge {
+                                from_stage: i,
+                                to_stage: index as usize,
+                                value,
+                                text,
+                                mounted: false,
+                            });
                         }
-                        edges.push(Edge {
-                            from_stage: i,
-                            to_stage: index as usize,
-                            value,
-                            text,
-                            mounted: false,
-                        });
                         continue;
                     }
                     match by_name.get(text.to_ascii_lowercase().as_str()) {
@@ -652,15 +662,18 @@ fn graph<'t, S: Source + ?Sized>(
                             mounted: false,
                         }),
                         None => {
-                            extra_states = true;
+                            added += 1;
                             image_reference(value, &text, out);
                         }
                     }
                 } else if keyword == "RUN" && flag.node.kind() == "mount_flag" {
-                    extra_states = true;
-                    mount(i, &flag, source, &by_name, &mut edges);
+                    match mount(i, &flag, source, &by_name, &mut edges, out) {
+                        Some(images) => added += images,
+                        None => uncertain = true,
+                    }
                 }
             }
+            extra += added;
         }
     }
     let cyclic = cycle(infos.len(), &edges);
@@ -690,43 +703,50 @@ fn graph<'t, S: Source + ?Sized>(
     }
 }
 
-/// A `--mount` with `from=`: an edge when it names a stage.
+/// A `--mount`'s source: an edge when it names a stage. Its `from`, or
+/// `scratch` without one (for every mount type, as BuildKit reads it).
+/// Some(1) when it names an image (checked as a reference), Some(0) for a
+/// stage, None when the name cannot be read here.
 fn mount<'t, S: Source + ?Sized>(
     stage: usize,
     flag: &views::Flag<'t>,
     source: &S,
     by_name: &HashMap<&str, usize>,
     edges: &mut Vec<Edge<'t>>,
-) {
+    out: &mut Vec<SyntaxError>,
+) -> Option<usize> {
     let mut from = None;
-    let mut cache = false;
     for option in &flag.options {
-        let value = option.value.map(|v| (v, logical_text(v, source)));
         if option.key.eq_ignore_ascii_case("from") {
-            from = value;
-        } else if option.key.eq_ignore_ascii_case("type") {
-            cache = value.is_some_and(|(_, t)| t == "cache");
+            from = Some(option.value.map(|v| (v, logical_text(v, source))));
         }
     }
-    // (Every mount type's `from` makes a dependency, a tmpfs's too; a
-    // cache mount without one mounts `scratch`, which a stage may be named.)
-    let Some((value, text)) = from.or_else(|| cache.then(|| (flag.node, "scratch".to_string())))
-    else {
-        return;
+    let (value, text, explicit) = match from {
+        Some(Some((value, text))) => (value, text, true),
+        Some(None) => return None,
+        None => (flag.node, "scratch".to_string(), false),
     };
     if text.is_empty() || text.contains(['$', '"', '\'', '\\']) {
-        return;
+        return None;
     }
-    // (A mount of a later stage, and of an image that is no valid
-    // reference, are the mount checks' to report.)
-    if let Some(&j) = by_name.get(text.to_ascii_lowercase().as_str()) {
-        edges.push(Edge {
-            from_stage: stage,
-            to_stage: j,
-            value,
-            text,
-            mounted: true,
-        });
+    match by_name.get(text.to_ascii_lowercase().as_str()) {
+        // (A mount of a later stage is the mount checks' to report.)
+        Some(&j) => {
+            edges.push(Edge {
+                from_stage: stage,
+                to_stage: j,
+                value,
+                text,
+                mounted: true,
+            });
+            Some(0)
+        }
+        None => {
+            if explicit {
+                image_reference(value, &text, out);
+            }
+            Some(1)
+        }
     }
 }
 
