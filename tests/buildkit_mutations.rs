@@ -332,6 +332,7 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("directive-form", directive_form),
     ("boundary-values", boundary_values),
     ("variable-values", variable_values),
+    ("combined", combined),
 ];
 
 fn drop_all_args(d: &Doc, rng: &mut Rng) -> Option<String> {
@@ -1962,4 +1963,14 @@ fn variable_values(d: &Doc, rng: &mut Rng) -> Option<String> {
     );
     let at = d.froms().last()?.last + 1;
     Some(d.inserting(at, value))
+}
+
+/// Two other mutations, one over the other (their interplay: an escape
+/// directive and a continuation, a dropped FROM and a stage reference).
+fn combined(d: &Doc, rng: &mut Rng) -> Option<String> {
+    let others = &MUTATIONS[..MUTATIONS.len() - 1];
+    let (_, first) = others[rng.below(others.len())];
+    let once = Doc::new(&first(d, rng)?);
+    let (_, second) = others[rng.below(others.len())];
+    second(&once, rng)
 }
