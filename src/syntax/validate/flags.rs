@@ -86,9 +86,15 @@ pub(super) fn flags<S: Source + ?Sized>(
         seen.push(name.to_string());
         // `--name=` (an equals sign) as opposed to a bare `--name`.
         let has_equals = name_node.is_some_and(|n| flag.node.end_byte() > n.end_byte());
+        // The value without its quotes, as BuildKit's parser hands it over;
+        // None when not known statically (a variable, an escape).
+        let text = match flag.value {
+            Some(value) => unquote(&logical_text(value, source)),
+            None => Some(String::new()),
+        };
         let is_bool = BOOL_FLAGS.contains(&name);
         let missing = if is_bool {
-            has_equals && flag.value.is_none()
+            has_equals && text.as_deref() == Some("")
         } else {
             !has_equals
         };
@@ -107,11 +113,10 @@ pub(super) fn flags<S: Source + ?Sized>(
             mount(flag.node, source, out);
             continue;
         }
-        let text = match flag.value {
-            Some(value) => logical_text(value, source),
-            None => String::new(),
+        let Some(text) = text else {
+            continue;
         };
-        if text.contains(['$', '"', '\'', '\\']) {
+        if text.contains('$') {
             continue;
         }
         let target = flag.value.unwrap_or(flag.node);
@@ -129,6 +134,24 @@ pub(super) fn flags<S: Source + ?Sized>(
     if keyword == "ADD" {
         sources::git_source_errors(node, &git_flags, source, out);
     }
+}
+
+/// A word without its quotes (`"a b"`, `'a'`, `x"y"z`), or None when it
+/// holds an escape or a variable, or a quote is not closed.
+pub(super) fn unquote(word: &str) -> Option<String> {
+    if word.contains(['\\', '$']) {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut quote = None;
+    for c in word.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            _ => out.push(c),
+        }
+    }
+    quote.is_none().then_some(out)
 }
 
 /// The checks on one flag's value (`text`, unquoted and without `$`),

@@ -60,35 +60,45 @@ struct Mount<'t> {
 
 /// A `--mount` flag's options, as BuildKit's mount parser reads them.
 pub(super) fn mount<S: Source + ?Sized>(flag: Node, source: &S, out: &mut Vec<SyntaxError>) {
-    let mut cursor = flag.walk();
-    let fields: Vec<Field> = flag
-        .children_by_field_name("option", &mut cursor)
-        .map(|option| {
-            let key_node = option.child_by_field_name("key");
-            let key = key_node
-                .map(|k| logical_text(k, source).to_ascii_lowercase())
-                .unwrap_or_default();
-            let value_node = option.child_by_field_name("value");
-            let has_equals = key_node.is_some_and(|k| option.end_byte() > k.end_byte());
-            let value = match value_node {
-                Some(v) => Some(logical_text(v, source)),
-                None if has_equals => Some(String::new()),
-                None => None,
-            };
-            Field {
-                node: option,
-                key,
-                value_node,
-                value,
-                text: logical_text(option, source),
-            }
-        })
-        .collect();
     let whole = logical_text(flag, source);
-    if whole.contains(['"', '\'', '\\']) {
-        // Quotes and escapes change how the CSV splits: not modelled.
+    if whole.contains('\\') {
+        // Escapes change how the CSV splits: not modelled.
         return;
     }
+    let fields = if whole.contains(['"', '\'']) {
+        // BuildKit removes the quotes before it splits the fields: read the
+        // unquoted text, and report on the flag.
+        let Some(fields) = unquoted_fields(flag, &whole) else {
+            return;
+        };
+        fields
+    } else {
+        let mut cursor = flag.walk();
+        let fields: Vec<Field> = flag
+            .children_by_field_name("option", &mut cursor)
+            .map(|option| {
+                let key_node = option.child_by_field_name("key");
+                let key = key_node
+                    .map(|k| logical_text(k, source).to_ascii_lowercase())
+                    .unwrap_or_default();
+                let value_node = option.child_by_field_name("value");
+                let has_equals = key_node.is_some_and(|k| option.end_byte() > k.end_byte());
+                let value = match value_node {
+                    Some(v) => Some(logical_text(v, source)),
+                    None if has_equals => Some(String::new()),
+                    None => None,
+                };
+                Field {
+                    node: option,
+                    key,
+                    value_node,
+                    value,
+                    text: logical_text(option, source),
+                }
+            })
+            .collect();
+        fields
+    };
     if whole.contains('$') {
         // Expanded by BuildKit before it reads the options; only `from`
         // is checked before expansion.
@@ -117,6 +127,29 @@ pub(super) fn mount<S: Source + ?Sized>(flag: Node, source: &S, out: &mut Vec<Sy
         // BuildKit validates the mount only once every field was read.
         validate(flag, &mount, source, out);
     }
+}
+
+/// The fields of a quoted `--mount=...` (its logical text), each on the
+/// flag; None when a quote holds a comma or is not closed.
+fn unquoted_fields<'t>(flag: Node<'t>, whole: &str) -> Option<Vec<Field<'t>>> {
+    let (_, value) = whole.split_once('=')?;
+    value
+        .split(',')
+        .map(|raw| {
+            let text = super::flags::unquote(raw)?;
+            let (key, value) = match text.split_once('=') {
+                Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_string())),
+                None => (text.to_ascii_lowercase(), None),
+            };
+            Some(Field {
+                node: flag,
+                key,
+                value_node: None,
+                value,
+                text,
+            })
+        })
+        .collect()
 }
 
 /// `\$.` somewhere in the text, as BuildKit's check for a variable.
