@@ -6,7 +6,8 @@ use tree_sitter::Node;
 
 use crate::syntax::{logical_text, Source};
 
-/// Official base images that set no WORKDIR (they run in `/`).
+/// Official base images that set no WORKDIR (they run in `/`); others
+/// (golang's /go, redis's /data, ...) may set one.
 const ROOT_IMAGES: &[&str] = &[
     "scratch",
     "alpine",
@@ -23,6 +24,8 @@ const ROOT_IMAGES: &[&str] = &[
     "opensuse/leap",
     "opensuse/tumbleweed",
     "photon",
+    "node",
+    "python",
 ];
 
 /// `path.Join` of an absolute directory and a path, cleaned.
