@@ -84,6 +84,8 @@ module.exports = grammar({
     $._ws,
     $._indent,
     $._indent_before_from,
+    $._onbuild_trigger,
+    $._from_extra,
     $._error_sentinel,
   ],
 
@@ -206,7 +208,27 @@ module.exports = grammar({
           $,
           seq(
             field('image', $.image_spec),
-            optional(seq($._sep, kw('AS'), $._sep, field('name', $.stage_name))),
+            // The wrong counts parse too (BuildKit's "one or three
+            // arguments"): `AS` without its name, another word than `AS`,
+            // words after the name.
+            optional(
+              seq(
+                $._sep,
+                choice(
+                  seq(
+                    kw('AS'),
+                    optional(
+                      seq(
+                        $._sep,
+                        field('name', $.stage_name),
+                        optional(seq($._sep, field('extra', $.extra_arguments))),
+                      ),
+                    ),
+                  ),
+                  field('extra', $.extra_arguments),
+                ),
+              ),
+            ),
           ),
         ),
       ),
@@ -221,6 +243,7 @@ module.exports = grammar({
     image_tag: ($) => repeat1(choice($._image_tag_text, $.expansion)),
     image_digest: ($) => repeat1(choice($._image_digest_text, $.expansion)),
     stage_name: ($) => repeat1(choice($._text, $.expansion)),
+    extra_arguments: ($) => $._from_extra,
 
     // --- shell / exec form ------------------------------------------------
     run_instruction: ($) =>
@@ -356,6 +379,7 @@ module.exports = grammar({
             $.stopsignal_instruction,
             $.healthcheck_instruction,
             $.shell_instruction,
+            alias($._onbuild_trigger, $.onbuild_trigger),
           ),
         ),
         ),

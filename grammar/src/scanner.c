@@ -59,6 +59,8 @@ enum TokenType {
   WS,
   INDENT,
   INDENT_BEFORE_FROM,
+  ONBUILD_TRIGGER,
+  FROM_EXTRA,
   ERROR_SENTINEL,
 };
 
@@ -160,6 +162,26 @@ static bool finish_continuation(Scanner *s, TSLexer *lexer) {
   s->comment_next = skip_blank_lines(lexer, s->after_ws);
   lexer->result_symbol = LINE_CONTINUATION;
   return true;
+}
+
+/*
+ * Consumes the rest of the line, up to a line continuation (which stays
+ * outside the token) or the line break; the end is marked.
+ */
+static void consume_rest_of_logical_line(Scanner *s, TSLexer *lexer) {
+  for (;;) {
+    lexer->mark_end(lexer);
+    if (at_line_end(lexer)) return;
+    while (!at_line_end(lexer) && lexer->lookahead != s->escape) advance(lexer);
+    if (at_line_end(lexer)) {
+      lexer->mark_end(lexer);
+      return;
+    }
+    lexer->mark_end(lexer);
+    advance(lexer);
+    uint32_t blanks;
+    if (rest_is_continuation(lexer, &blanks)) return;
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -846,6 +868,56 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     return kind >= 0 && scan_text(s, lexer, valid, kind, true);
   }
 
+  /*
+   * After ONBUILD: a trigger whose first word is no instruction keyword is
+   * kept for the child image's build, which judges it (BuildKit accepts
+   * `ONBUILD BOGUS x` here); it runs to the end of the line. A keyword is
+   * left to the parser.
+   */
+  bool word_here = !at_line_end(lexer) && !is_blank(c) && c != s->escape;
+  if (valid[ONBUILD_TRIGGER] && word_here) {
+    static const char *keywords[] = {"from",   "run",     "cmd",     "label",       "maintainer",
+                                     "expose", "env",     "add",     "copy",        "entrypoint",
+                                     "volume", "user",    "workdir", "arg",         "onbuild",
+                                     "stopsignal", "healthcheck", "shell"};
+    char word[12];
+    int n = 0;
+    while (is_alpha(lexer->lookahead)) {
+      if (n < (int)sizeof(word)) word[n] = (char)(lexer->lookahead | 0x20);
+      n++;
+      advance(lexer);
+    }
+    bool ends = is_blank(lexer->lookahead) || at_line_end(lexer) || lexer->lookahead == s->escape;
+    if (ends && n > 0 && n <= (int)sizeof(word)) {
+      for (unsigned i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+        if ((int)strlen(keywords[i]) == n && memcmp(keywords[i], word, n) == 0) return false;
+      }
+    }
+    consume_rest_of_logical_line(s, lexer);
+    lexer->result_symbol = ONBUILD_TRIGGER;
+    return true;
+  }
+
+  /*
+   * FROM's words after the image that are not `AS name` (BuildKit's "one
+   * or three arguments"): the rest of the line, so that the stage stays
+   * whole. `AS` is left to the parser.
+   */
+  if (valid[FROM_EXTRA] && word_here) {
+    char word[3];
+    int n = 0;
+    while (is_alpha(lexer->lookahead)) {
+      if (n < 3) word[n] = (char)(lexer->lookahead | 0x20);
+      n++;
+      advance(lexer);
+    }
+    bool ends = is_blank(lexer->lookahead) || at_line_end(lexer) || lexer->lookahead == s->escape;
+    if (ends && n == 2 && word[0] == 'a' && word[1] == 's') return false;
+    consume_rest_of_logical_line(s, lexer);
+    lexer->result_symbol = FROM_EXTRA;
+    return true;
+  }
+
   /* Exec form. */
   if (c == '[' && valid[JSON_OPEN]) {
     advance(lexer);
@@ -855,8 +927,16 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
       lexer->result_symbol = JSON_OPEN;
       return true;
     }
-    /* Not JSON: the `[` (already marked) starts shell text or a word. */
-    return kind >= 0 && scan_text(s, lexer, valid, kind, true);
+    /*
+     * Not JSON: the `[` (already marked) starts shell text, which runs on
+     * through blanks, or a word. The check read on, maybe past blanks, and
+     * the lexer cannot go back: a word's `[` is a token on its own and the
+     * rest of the word the next one.
+     */
+    if (kind == SHELL_FRAGMENT) return scan_text(s, lexer, valid, kind, true);
+    if (kind < 0) return false;
+    lexer->result_symbol = kind;
+    return true;
   }
 
   if (kind >= 0) return scan_text(s, lexer, valid, kind, false);

@@ -40,6 +40,23 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
                 }
             }
         }
+        "FROM" => {
+            // Two arguments (`FROM image AS`, `FROM image other`) or more
+            // than three.
+            let mut c = node.walk();
+            let as_keyword = node.children(&mut c).find(|n| n.kind() == "AS");
+            let wrong = match (node.child_by_field_name("extra"), as_keyword) {
+                // (the whole instruction, as tests/buildkit_errors/core.rs has it)
+                (Some(_), _) => Some(node),
+                (None, Some(as_keyword)) if node.child_by_field_name("name").is_none() => {
+                    Some(as_keyword)
+                }
+                _ => None,
+            };
+            if let Some(wrong) = wrong {
+                out.push(at(wrong, "FROM requires either one or three arguments"));
+            }
+        }
         "HEALTHCHECK" => healthcheck(node, source, out),
         "SHELL" => {
             if let Some(shell) = node.child_by_field_name("shell") {
