@@ -112,6 +112,20 @@ fn from_instruction<S: Source + ?Sized>(
         }
     }
     if from.has_error() {
+        // A name the grammar reads as missing (`FROM @`, `FROM :`) but
+        // that is there is BuildKit's to reject as a reference; any other
+        // error is the grammar's to report.
+        if let Some(image) = view.image.filter(|_| !has_error_node(from)) {
+            let text = logical_text(image, source);
+            if !text.is_empty() && !text.contains('$') {
+                if let Err(reason) = parse_reference(&text) {
+                    out.push(at(
+                        image,
+                        format!("failed to parse stage name {}: {reason}", go_quote(&text)),
+                    ));
+                }
+            }
+        }
         return info;
     }
     if let Some(image) = view.image {
@@ -125,6 +139,18 @@ fn from_instruction<S: Source + ?Sized>(
         }
     }
     info
+}
+
+/// Whether an ERROR node (not only a MISSING one) is in `node`.
+fn has_error_node(node: Node) -> bool {
+    if node.is_error() {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .any(|c| c.has_error() && has_error_node(c));
+    found
 }
 
 /// `^[a-z][a-z0-9-_\.]*$`, case-insensitive.
@@ -231,30 +257,41 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
     if text.contains(['"', '\'', '\\', '`']) {
         return Expansion::Unknown;
     }
+    let name_len = |s: &str| {
+        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    };
+    let settable = |name: &str| globals.contains(name) || PREDEFINED.contains(&name);
+    // Past a variable the build may set, the expansion still fails when a
+    // later `?` meets a variable that is never set.
+    let mut unknown = false;
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
         rest = &rest[i + 1..];
-        let name_len = |s: &str| {
-            s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(s.len())
-        };
         if let Some(inner) = rest.strip_prefix('{') {
             let Some(close) = inner.find('}') else {
                 return Expansion::Unknown;
             };
             let body = &inner[..close];
             rest = &inner[close + 1..];
-            let n = name_len(body);
-            let (name, op) = body.split_at(n);
+            let (name, op) = body.split_at(name_len(body));
             if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
                 return Expansion::Unknown;
             }
-            if globals.contains(name) || PREDEFINED.contains(&name) {
+            let word = [":-", "-", ":+", "+"]
+                .iter()
+                .find_map(|prefix| op.strip_prefix(prefix));
+            if settable(name) {
+                // Only the forms that cannot fail are passed over.
+                if op.is_empty() || word.is_some_and(|w| !w.contains(['$', '{'])) {
+                    unknown = true;
+                    continue;
+                }
                 return Expansion::Unknown;
             }
-            // `name` is unset.
+            // `name` is never set.
             if op.is_empty() || op.starts_with('+') || op.starts_with(":+") {
                 continue;
             }
@@ -265,7 +302,8 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
                 }
                 match expand(word, globals) {
                     Expansion::Known(value) => out.push_str(&value),
-                    other => return other,
+                    Expansion::Unknown => unknown = true,
+                    failed => return failed,
                 }
                 continue;
             }
@@ -278,15 +316,15 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
             }
             return Expansion::Unknown;
         }
-        let n = name_len(rest);
-        let name = &rest[..n];
+        let name = &rest[..name_len(rest)];
         if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
             return Expansion::Unknown;
         }
-        if globals.contains(name) || PREDEFINED.contains(&name) {
-            return Expansion::Unknown;
-        }
-        rest = &rest[n..];
+        unknown |= settable(name);
+        rest = &rest[name.len()..];
+    }
+    if unknown {
+        return Expansion::Unknown;
     }
     out.push_str(rest);
     Expansion::Known(out)
