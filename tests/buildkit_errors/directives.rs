@@ -85,3 +85,41 @@ fn directive_errors_buildkit_counts_from_zero() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// BuildKit's line scanner stops at a line of 65536 bytes (a `\r` before
+/// the `\n` counts): its error names the line before it.
+#[test]
+fn a_line_longer_than_buildkit_reads() {
+    use dockerfile_lsp::syntax;
+    let dir = super::common::temp_dir("buildkit-errors-long-line");
+    let message = "dockerfile line greater than max allowed size of 65535";
+    let run = |length: usize| format!("RUN echo {}", "x".repeat(length - "RUN echo ".len()));
+    let mut failures = Vec::new();
+    for (bad, good, eol) in [(65536, 65535, "\n"), (65535, 65534, "\r\n")] {
+        let bad_text = format!("FROM alpine{eol}{}{eol}", run(bad));
+        let good_text = format!("FROM alpine{eol}{}{eol}", run(good));
+        let bad_path = dir.join(format!("bad-{bad}.Dockerfile"));
+        let good_path = dir.join(format!("good-{good}.Dockerfile"));
+        std::fs::write(&bad_path, &bad_text).unwrap();
+        std::fs::write(&good_path, &good_text).unwrap();
+        match super::common::buildkit_rejects(&bad_path) {
+            Some((error, Some(1))) if error.contains(message) => {}
+            other => failures.push(format!("{bad}{eol:?}: BuildKit says {other:?}")),
+        }
+        if let Some(rejected) = super::common::buildkit_rejects(&good_path) {
+            failures.push(format!("{good}{eol:?}: BuildKit rejects it: {rejected:?}"));
+        }
+        let errors = syntax::syntax_errors(&syntax::parse(&bad_text), bad_text.as_str());
+        let line = run(bad);
+        if !errors.iter().any(|e| {
+            e.start.row == 1 && e.message == message && bad_text[e.start_byte..e.end_byte] == line
+        }) {
+            failures.push(format!("{bad}{eol:?}: we report {errors:?}"));
+        }
+        let errors = syntax::syntax_errors(&syntax::parse(&good_text), good_text.as_str());
+        if !errors.is_empty() {
+            failures.push(format!("{good}{eol:?}: false errors {errors:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

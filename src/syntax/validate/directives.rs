@@ -2,7 +2,7 @@
 //! lines up to the first line that is not one. `escape` takes `` ` `` or
 //! `\`; `syntax`, `escape` and `check` may each be given once; the first
 //! `check` directive must hold `skip=`, `error=` and `experimental=`
-//! options.
+//! options. A line longer than 65535 bytes stops BuildKit's parser.
 
 use tree_sitter::{Point, Tree};
 
@@ -23,6 +23,7 @@ struct Directive {
 }
 
 pub(super) fn check<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxError>) {
+    long_line(tree, source, out);
     // The lines before the first instruction: only comments and directives.
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -100,6 +101,32 @@ pub(super) fn check<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<S
             break;
         }
         names.push(d.name);
+    }
+}
+
+/// The longest line BuildKit's line scanner reads.
+const MAX_LINE: usize = 65535;
+
+/// The first line longer than BuildKit reads: it stops there.
+fn long_line<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxError>) {
+    let len = tree.root_node().end_byte();
+    if len <= MAX_LINE {
+        return;
+    }
+    let text = source.text(0..len);
+    // (The scanner's buffer holds a `\r` before the `\n` too.)
+    let mut start = 0;
+    for line in text.split('\n') {
+        if line.len() > MAX_LINE {
+            let end = start + line.strip_suffix('\r').unwrap_or(line).len();
+            out.push(error(
+                &text,
+                (start, end),
+                format!("dockerfile line greater than max allowed size of {MAX_LINE}"),
+            ));
+            return;
+        }
+        start += line.len() + 1;
     }
 }
 
