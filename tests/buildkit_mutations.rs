@@ -1474,6 +1474,46 @@ fn cases(corpus: &Path, per_file: usize) -> Vec<Case> {
     out
 }
 
+/// The family of a difference's message, to route it: a guess from its
+/// words, for the report only.
+fn family(class: &str) -> &'static str {
+    let has = |words: &[&str]| words.iter().any(|w| class.contains(w));
+    if has(&["failed to process", "substitution"]) {
+        "variables (expansion)"
+    } else if has(&[
+        "mount", " for uid", " for gid", "sharing", "for size", "field '",
+    ]) {
+        "mount options"
+    } else if has(&[
+        "flag",
+        "network mode",
+        "security",
+        "duration",
+        "ParseInt",
+        "platform",
+        "checksum",
+        "chmod",
+        "chown",
+    ]) {
+        "flags"
+    } else if has(&[
+        "FROM",
+        "stage",
+        "base name",
+        "reference format",
+        "circular",
+        "escape",
+        "directive",
+        "check option",
+        "no instructions",
+        "no build stage",
+    ]) {
+        "FROM, stages, directives"
+    } else {
+        "instruction arguments, grammar"
+    }
+}
+
 fn describe(case: &Case, o: &Outcome) -> String {
     let v = &o.verdict;
     let mut s = format!("kind {} from {}\n", case.kind, case.origin);
@@ -1655,7 +1695,10 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
         std::fs::create_dir_all(dir.join("examples")).unwrap();
     }
     for (g_index, (class, (count, kinds, examples))) in sorted.iter().enumerate() {
-        report.push_str(&format!("== {count}x {class}\n   kinds: {kinds:?}\n"));
+        report.push_str(&format!(
+            "== {count}x {class}\n   family: {}\n   kinds: {kinds:?}\n",
+            family(class)
+        ));
         for (e_index, &n) in examples.iter().enumerate() {
             let name = format!("{:03}-{}.Dockerfile", g_index + 1, e_index + 1);
             if let Some(dir) = &report_dir {
