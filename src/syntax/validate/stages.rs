@@ -202,7 +202,9 @@ fn platform<S: Source + ?Sized>(
     globals: &HashSet<String>,
     out: &mut Vec<SyntaxError>,
 ) {
-    let raw = logical_text(value, source);
+    let Some(raw) = unquote_flag(&logical_text(value, source)) else {
+        return;
+    };
     if raw.is_empty() {
         return;
     }
@@ -249,7 +251,13 @@ enum Expansion {
 /// is never set; anything else (a declared or predefined variable, quotes,
 /// escapes, other modifiers) is Unknown.
 fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
-    // A word in double quotes reads as its inside.
+    // A word in single quotes is its inside, as it is; in double quotes,
+    // its inside expanded.
+    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        if !inner.contains('\'') {
+            return Expansion::Known(inner.to_string());
+        }
+    }
     let text = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         Some(inner) => inner,
         None => text,
@@ -658,13 +666,12 @@ fn graph<'t, S: Source + ?Sized>(
             for flag in views::flags(node, source) {
                 if keyword == "COPY" && flag.name == "from" {
                     let Some(value) = flag.value else { continue };
-                    let text = logical_text(value, source);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    // (A quoted or escaped name may be an image's.)
-                    if text.contains(['"', '\'', '\\']) {
+                    // (An escaped name may be an image's.)
+                    let Some(text) = unquote_flag(&logical_text(value, source)) else {
                         uncertain = true;
+                        continue;
+                    };
+                    if text.is_empty() {
                         continue;
                     }
                     if text.contains('$') {
@@ -756,7 +763,11 @@ fn mount<'t, S: Source + ?Sized>(
     let mut from = None;
     for option in &flag.options {
         if option.key.eq_ignore_ascii_case("from") {
-            from = Some(option.value.map(|v| (v, logical_text(v, source))));
+            from = Some(
+                option
+                    .value
+                    .and_then(|v| Some((v, unquote_flag(&logical_text(v, source))?))),
+            );
         }
     }
     let (value, text, explicit) = match from {
@@ -764,7 +775,7 @@ fn mount<'t, S: Source + ?Sized>(
         Some(None) => return None,
         None => (flag.node, "scratch".to_string(), false),
     };
-    if text.is_empty() || text.contains(['$', '"', '\'', '\\']) {
+    if text.is_empty() || text.contains('$') {
         return None;
     }
     match by_name.get(text.to_ascii_lowercase().as_str()) {
@@ -847,6 +858,24 @@ fn visit(
     }
     on_path[stage] = false;
     None
+}
+
+/// A flag's value as BuildKit reads it: quotes removed. None when it holds
+/// an escape or leaves a quote open.
+fn unquote_flag(word: &str) -> Option<String> {
+    if word.contains(['\\', '`']) {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut quote = None;
+    for c in word.chars() {
+        match quote {
+            None if c == '"' || c == '\'' => quote = Some(c),
+            Some(q) if c == q => quote = None,
+            _ => out.push(c),
+        }
+    }
+    quote.is_none().then_some(out)
 }
 
 /// Go's `strconv.Atoi`: an optional sign and decimal digits.
