@@ -47,6 +47,17 @@ const BOOL_FLAGS: [&str; 4] = ["link", "keep-git-dir", "parents", "unpack"];
 /// Flags that may be given more than once (BuildKit's `AddStrings`).
 const REPEATABLE_FLAGS: [&str; 3] = ["mount", "exclude", "device"];
 const DURATION_FLAGS: [&str; 4] = ["interval", "timeout", "start-period", "start-interval"];
+/// Flags whose value BuildKit judges as written, before any expansion
+/// (`--network=$NET` is an invalid network mode), besides the booleans.
+const LITERAL_FLAGS: [&str; 7] = [
+    "interval",
+    "timeout",
+    "start-period",
+    "start-interval",
+    "retries",
+    "network",
+    "security",
+];
 
 pub(super) fn flags<S: Source + ?Sized>(
     node: Node,
@@ -88,8 +99,9 @@ pub(super) fn flags<S: Source + ?Sized>(
         let has_equals = name_node.is_some_and(|n| flag.node.end_byte() > n.end_byte());
         // The value without its quotes, as BuildKit's parser hands it over;
         // None when not known statically (a variable, an escape).
+        let literal = LITERAL_FLAGS.contains(&name) || BOOL_FLAGS.contains(&name);
         let text = match flag.value {
-            Some(value) => unquote(&logical_text(value, source)),
+            Some(value) => unquote(&logical_text(value, source), literal),
             None => Some(String::new()),
         };
         let is_bool = BOOL_FLAGS.contains(&name);
@@ -116,9 +128,6 @@ pub(super) fn flags<S: Source + ?Sized>(
         let Some(text) = text else {
             continue;
         };
-        if text.contains('$') {
-            continue;
-        }
         let target = flag.value.unwrap_or(flag.node);
         match name {
             "keep-git-dir" => {
@@ -134,12 +143,22 @@ pub(super) fn flags<S: Source + ?Sized>(
     if keyword == "ADD" {
         sources::git_source_errors(node, &git_flags, source, out);
     }
+    if keyword == "ONBUILD" {
+        // A stage built from this one runs the trigger, flags and all.
+        if let Some(inner) = node.child_by_field_name("instruction") {
+            if triggered_in_file(node, source) {
+                let inner_keyword = crate::syntax::views::keyword(inner, source);
+                flags(inner, &inner_keyword, source, out);
+            }
+        }
+    }
 }
 
 /// A word without its quotes (`"a b"`, `'a'`, `x"y"z`), or None when it
-/// holds an escape or a variable, or a quote is not closed.
-pub(super) fn unquote(word: &str) -> Option<String> {
-    if word.contains(['\\', '$']) {
+/// holds an escape, or a variable that BuildKit expands (`literal` when it
+/// does not: `$X` is then taken as written), or a quote is not closed.
+pub(super) fn unquote(word: &str, literal: bool) -> Option<String> {
+    if word.contains('\\') || (!literal && word.contains('$')) {
         return None;
     }
     let mut out = String::with_capacity(word.len());
@@ -216,13 +235,13 @@ fn value_errors<S: Source + ?Sized>(
 
 /// Whether BuildKit reads this instruction's flags at all: it never parses
 /// those of ARG, STOPSIGNAL and `HEALTHCHECK NONE`, and an ONBUILD trigger
-/// is only parsed when an image built from this one is.
+/// only when a stage is built from the one that holds it (an image built
+/// from this one is out of sight).
 fn flags_are_parsed<S: Source + ?Sized>(node: Node, keyword: &str, source: &S) -> bool {
-    if node
-        .parent()
-        .is_some_and(|p| p.kind() == "onbuild_instruction")
-    {
-        return false;
+    if let Some(onbuild) = node.parent().filter(|p| p.kind() == "onbuild_instruction") {
+        if !triggered_in_file(onbuild, source) {
+            return false;
+        }
     }
     match keyword {
         "ARG" | "STOPSIGNAL" => false,
@@ -231,6 +250,39 @@ fn flags_are_parsed<S: Source + ?Sized>(node: Node, keyword: &str, source: &S) -
             .is_some_and(|t| source.text(t.byte_range()).eq_ignore_ascii_case("NONE")),
         _ => true,
     }
+}
+
+/// Whether a later stage of the file is built `FROM` the stage holding
+/// this ONBUILD, which runs its trigger.
+fn triggered_in_file<S: Source + ?Sized>(onbuild: Node, source: &S) -> bool {
+    let Some(stage) = onbuild.parent().filter(|s| s.kind() == "stage") else {
+        return false;
+    };
+    let name = |from: Node, field| {
+        from.child_by_field_name(field)
+            .map(|n| logical_text(n, source).to_ascii_lowercase())
+    };
+    let Some(own) = stage
+        .child_by_field_name("from")
+        .and_then(|from| name(from, "name"))
+    else {
+        return false;
+    };
+    let Some(root) = stage.parent() else {
+        return false;
+    };
+    let mut cursor = root.walk();
+    let found = root
+        .named_children(&mut cursor)
+        .filter(|s| s.kind() == "stage" && s.start_byte() > stage.start_byte())
+        .filter_map(|s| s.child_by_field_name("from"))
+        .filter_map(|from| from.child_by_field_name("image"))
+        .any(|image| {
+            image.child_by_field_name("tag").is_none()
+                && image.child_by_field_name("digest").is_none()
+                && name(image, "name").as_deref() == Some(own.as_str())
+        });
+    found
 }
 
 /// Whether the file may be built by a labs frontend: a `# syntax=`
@@ -283,6 +335,61 @@ mod tests {
             "FROM alpine\nONBUILD RUN --foo true\n",
             "FROM alpine\nONBUILD RUN --mount=type=bogus true\n",
             "FROM alpine\nONBUILD COPY --chmod=9 a b\n",
+        ] {
+            assert_eq!(errors(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    /// A stage built from the one that holds an ONBUILD runs its trigger:
+    /// BuildKit then rejects these (on the child's FROM line).
+    #[test]
+    fn a_trigger_run_in_the_file_is_judged() {
+        for text in [
+            "FROM alpine AS a\nONBUILD RUN --foo true\nFROM a\n",
+            "FROM alpine AS A\nONBUILD COPY --chmod=u+q x y\nFROM alpine\nFROM a\n",
+        ] {
+            assert_eq!(errors(text).len(), 1, "{text}");
+        }
+        // Not run: the name is an image (a tag), or no stage is built from it.
+        for text in [
+            "FROM alpine AS a\nONBUILD RUN --foo true\nFROM a:latest\n",
+            "FROM a AS a\nONBUILD RUN --foo true\n",
+        ] {
+            assert_eq!(errors(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    /// BuildKit judges these flags before it expands anything: `$NET` is
+    /// an invalid network mode; `--chmod=$M` waits for the expansion.
+    #[test]
+    fn some_values_are_taken_as_written() {
+        for (text, message) in [
+            (
+                "FROM alpine\nRUN --network=$NET true\n",
+                "invalid network mode \"$NET\"",
+            ),
+            (
+                "FROM alpine\nRUN --security=$S true\n",
+                "security \"$S\" is not valid",
+            ),
+            (
+                "FROM alpine\nCOPY --link=$L a b\n",
+                "expecting boolean value for flag --link, not: $L",
+            ),
+            (
+                "FROM alpine\nHEALTHCHECK --interval=$I CMD true\n",
+                "time: invalid duration \"$I\"",
+            ),
+            (
+                "FROM alpine\nHEALTHCHECK --retries=${R} CMD true\n",
+                "strconv.ParseInt: parsing \"${R}\": invalid syntax",
+            ),
+        ] {
+            assert_eq!(errors(text), vec![message.to_string()], "{text}");
+        }
+        for text in [
+            "FROM alpine\nCOPY --chmod=$M a b\n",
+            "FROM alpine\nADD --checksum=$C https://example.com/a b\n",
         ] {
             assert_eq!(errors(text), Vec::<String>::new(), "{text}");
         }

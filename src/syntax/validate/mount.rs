@@ -136,7 +136,7 @@ fn unquoted_fields<'t>(flag: Node<'t>, whole: &str) -> Option<Vec<Field<'t>>> {
     value
         .split(',')
         .map(|raw| {
-            let text = super::flags::unquote(raw)?;
+            let text = super::flags::unquote(raw, false)?;
             let (key, value) = match text.split_once('=') {
                 Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_string())),
                 None => (text.to_ascii_lowercase(), None),
