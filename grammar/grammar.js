@@ -416,7 +416,8 @@ module.exports = grammar({
         seq('$', field('name', alias(token.immediate(NAME), $.variable))),
         seq(
           '${',
-          field('name', alias(token.immediate(NAME), $.variable)),
+          // (a positional parameter, `${1}`, is a name for BuildKit too)
+          field('name', alias(token.immediate(choice(NAME, /[0-9]+/)), $.variable)),
           optional(
             seq(
               field(

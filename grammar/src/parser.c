@@ -9,9 +9,9 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 530
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 144
+#define SYMBOL_COUNT 145
 #define ALIAS_COUNT 2
-#define TOKEN_COUNT 68
+#define TOKEN_COUNT 69
 #define EXTERNAL_TOKEN_COUNT 33
 #define FIELD_COUNT 23
 #define MAX_ALIAS_SEQUENCE_LENGTH 10
@@ -53,118 +53,119 @@ enum ts_symbol_identifiers {
   aux_sym_expansion_token1 = 31,
   anon_sym_DOLLAR_LBRACE = 32,
   aux_sym_expansion_token2 = 33,
-  anon_sym_RBRACE = 34,
-  sym__eol = 35,
-  sym_line_continuation = 36,
-  sym_comment = 37,
-  sym__blank_line = 38,
-  sym__comment_line = 39,
-  sym__directive_start = 40,
-  sym_directive_value = 41,
-  sym_flag_name = 42,
-  sym__mount_flag_name = 43,
-  sym_end_of_flags = 44,
-  sym__json_open = 45,
-  sym_shell_fragment = 46,
-  sym__heredoc_start = 47,
-  sym_heredoc_delimiter = 48,
-  sym__heredoc_nl = 49,
-  sym_heredoc_body = 50,
-  sym_heredoc_end = 51,
-  sym__text = 52,
-  sym__key_text = 53,
-  sym__value_text = 54,
-  sym__dq_text = 55,
-  sym__sq_text = 56,
-  sym__option_text = 57,
-  sym__brace_text = 58,
-  sym__image_name_text = 59,
-  sym__image_tag_text = 60,
-  sym__image_digest_text = 61,
-  sym__ws = 62,
-  sym__indent = 63,
-  sym__indent_before_from = 64,
-  sym__onbuild_trigger = 65,
-  sym__from_extra = 66,
-  sym__error_sentinel = 67,
-  sym_source_file = 68,
-  sym_stage = 69,
-  sym__line = 70,
-  sym_parser_directive = 71,
-  sym_flag = 72,
-  sym_flag_value = 73,
-  sym_mount_flag = 74,
-  sym_mount_option = 75,
-  sym_from_instruction = 76,
-  sym_image_spec = 77,
-  sym_image_name = 78,
-  sym_image_tag = 79,
-  sym_image_digest = 80,
-  sym_stage_name = 81,
-  sym_extra_arguments = 82,
-  sym_run_instruction = 83,
-  sym_cmd_instruction = 84,
-  sym_entrypoint_instruction = 85,
-  sym_shell_instruction = 86,
-  sym_shell_command = 87,
-  aux_sym__plain_shell = 88,
-  sym_json_array = 89,
-  sym_heredoc_marker = 90,
-  sym_heredoc_block = 91,
-  sym_copy_instruction = 92,
-  sym_add_instruction = 93,
-  sym_path = 94,
-  sym_volume_instruction = 95,
-  sym_expose_instruction = 96,
-  sym_expose_port = 97,
-  sym_user_instruction = 98,
-  sym_workdir_instruction = 99,
-  sym_stopsignal_instruction = 100,
-  sym_maintainer_instruction = 101,
-  sym_string_value = 102,
-  sym_env_instruction = 103,
-  sym_label_instruction = 104,
-  sym_key_value = 105,
-  sym_legacy_key_value = 106,
-  sym__legacy_value = 107,
-  sym_arg_instruction = 108,
-  sym_arg_declaration = 109,
-  sym_key = 110,
-  sym_value = 111,
-  sym_onbuild_instruction = 112,
-  sym_healthcheck_instruction = 113,
-  aux_sym__word = 114,
-  aux_sym__quoted_word = 115,
-  sym_double_quoted_string = 116,
-  sym_single_quoted_string = 117,
-  sym_expansion = 118,
-  sym_expansion_argument = 119,
-  aux_sym_source_file_repeat1 = 120,
-  aux_sym_source_file_repeat2 = 121,
-  aux_sym_source_file_repeat3 = 122,
-  aux_sym_mount_flag_repeat1 = 123,
-  aux_sym_mount_option_repeat1 = 124,
-  aux_sym_from_instruction_repeat1 = 125,
-  aux_sym_image_name_repeat1 = 126,
-  aux_sym_image_tag_repeat1 = 127,
-  aux_sym_image_digest_repeat1 = 128,
-  aux_sym_stage_name_repeat1 = 129,
-  aux_sym_run_instruction_repeat1 = 130,
-  aux_sym_shell_command_repeat1 = 131,
-  aux_sym_json_array_repeat1 = 132,
-  aux_sym__path_list_repeat1 = 133,
-  aux_sym_volume_instruction_repeat1 = 134,
-  aux_sym_expose_instruction_repeat1 = 135,
-  aux_sym_string_value_repeat1 = 136,
-  aux_sym__key_values_repeat1 = 137,
-  aux_sym__legacy_value_repeat1 = 138,
-  aux_sym_arg_instruction_repeat1 = 139,
-  aux_sym_key_repeat1 = 140,
-  aux_sym_double_quoted_string_repeat1 = 141,
-  aux_sym_single_quoted_string_repeat1 = 142,
-  aux_sym_expansion_argument_repeat1 = 143,
-  alias_sym_option_key = 144,
-  alias_sym_option_value = 145,
+  aux_sym_expansion_token3 = 34,
+  anon_sym_RBRACE = 35,
+  sym__eol = 36,
+  sym_line_continuation = 37,
+  sym_comment = 38,
+  sym__blank_line = 39,
+  sym__comment_line = 40,
+  sym__directive_start = 41,
+  sym_directive_value = 42,
+  sym_flag_name = 43,
+  sym__mount_flag_name = 44,
+  sym_end_of_flags = 45,
+  sym__json_open = 46,
+  sym_shell_fragment = 47,
+  sym__heredoc_start = 48,
+  sym_heredoc_delimiter = 49,
+  sym__heredoc_nl = 50,
+  sym_heredoc_body = 51,
+  sym_heredoc_end = 52,
+  sym__text = 53,
+  sym__key_text = 54,
+  sym__value_text = 55,
+  sym__dq_text = 56,
+  sym__sq_text = 57,
+  sym__option_text = 58,
+  sym__brace_text = 59,
+  sym__image_name_text = 60,
+  sym__image_tag_text = 61,
+  sym__image_digest_text = 62,
+  sym__ws = 63,
+  sym__indent = 64,
+  sym__indent_before_from = 65,
+  sym__onbuild_trigger = 66,
+  sym__from_extra = 67,
+  sym__error_sentinel = 68,
+  sym_source_file = 69,
+  sym_stage = 70,
+  sym__line = 71,
+  sym_parser_directive = 72,
+  sym_flag = 73,
+  sym_flag_value = 74,
+  sym_mount_flag = 75,
+  sym_mount_option = 76,
+  sym_from_instruction = 77,
+  sym_image_spec = 78,
+  sym_image_name = 79,
+  sym_image_tag = 80,
+  sym_image_digest = 81,
+  sym_stage_name = 82,
+  sym_extra_arguments = 83,
+  sym_run_instruction = 84,
+  sym_cmd_instruction = 85,
+  sym_entrypoint_instruction = 86,
+  sym_shell_instruction = 87,
+  sym_shell_command = 88,
+  aux_sym__plain_shell = 89,
+  sym_json_array = 90,
+  sym_heredoc_marker = 91,
+  sym_heredoc_block = 92,
+  sym_copy_instruction = 93,
+  sym_add_instruction = 94,
+  sym_path = 95,
+  sym_volume_instruction = 96,
+  sym_expose_instruction = 97,
+  sym_expose_port = 98,
+  sym_user_instruction = 99,
+  sym_workdir_instruction = 100,
+  sym_stopsignal_instruction = 101,
+  sym_maintainer_instruction = 102,
+  sym_string_value = 103,
+  sym_env_instruction = 104,
+  sym_label_instruction = 105,
+  sym_key_value = 106,
+  sym_legacy_key_value = 107,
+  sym__legacy_value = 108,
+  sym_arg_instruction = 109,
+  sym_arg_declaration = 110,
+  sym_key = 111,
+  sym_value = 112,
+  sym_onbuild_instruction = 113,
+  sym_healthcheck_instruction = 114,
+  aux_sym__word = 115,
+  aux_sym__quoted_word = 116,
+  sym_double_quoted_string = 117,
+  sym_single_quoted_string = 118,
+  sym_expansion = 119,
+  sym_expansion_argument = 120,
+  aux_sym_source_file_repeat1 = 121,
+  aux_sym_source_file_repeat2 = 122,
+  aux_sym_source_file_repeat3 = 123,
+  aux_sym_mount_flag_repeat1 = 124,
+  aux_sym_mount_option_repeat1 = 125,
+  aux_sym_from_instruction_repeat1 = 126,
+  aux_sym_image_name_repeat1 = 127,
+  aux_sym_image_tag_repeat1 = 128,
+  aux_sym_image_digest_repeat1 = 129,
+  aux_sym_stage_name_repeat1 = 130,
+  aux_sym_run_instruction_repeat1 = 131,
+  aux_sym_shell_command_repeat1 = 132,
+  aux_sym_json_array_repeat1 = 133,
+  aux_sym__path_list_repeat1 = 134,
+  aux_sym_volume_instruction_repeat1 = 135,
+  aux_sym_expose_instruction_repeat1 = 136,
+  aux_sym_string_value_repeat1 = 137,
+  aux_sym__key_values_repeat1 = 138,
+  aux_sym__legacy_value_repeat1 = 139,
+  aux_sym_arg_instruction_repeat1 = 140,
+  aux_sym_key_repeat1 = 141,
+  aux_sym_double_quoted_string_repeat1 = 142,
+  aux_sym_single_quoted_string_repeat1 = 143,
+  aux_sym_expansion_argument_repeat1 = 144,
+  alias_sym_option_key = 145,
+  alias_sym_option_value = 146,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -201,7 +202,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_DOLLAR] = "$",
   [aux_sym_expansion_token1] = "variable",
   [anon_sym_DOLLAR_LBRACE] = "${",
-  [aux_sym_expansion_token2] = "expansion_operator",
+  [aux_sym_expansion_token2] = "variable",
+  [aux_sym_expansion_token3] = "expansion_operator",
   [anon_sym_RBRACE] = "}",
   [sym__eol] = "_eol",
   [sym_line_continuation] = "line_continuation",
@@ -350,7 +352,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_DOLLAR] = anon_sym_DOLLAR,
   [aux_sym_expansion_token1] = aux_sym_expansion_token1,
   [anon_sym_DOLLAR_LBRACE] = anon_sym_DOLLAR_LBRACE,
-  [aux_sym_expansion_token2] = aux_sym_expansion_token2,
+  [aux_sym_expansion_token2] = aux_sym_expansion_token1,
+  [aux_sym_expansion_token3] = aux_sym_expansion_token3,
   [anon_sym_RBRACE] = anon_sym_RBRACE,
   [sym__eol] = sym__eol,
   [sym_line_continuation] = sym_line_continuation,
@@ -599,6 +602,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_expansion_token2] = {
+    .visible = true,
+    .named = true,
+  },
+  [aux_sym_expansion_token3] = {
     .visible = true,
     .named = true,
   },
@@ -1975,74 +1982,75 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(88);
+      if (eof) ADVANCE(89);
       ADVANCE_MAP(
-        '"', 117,
-        '#', 197,
-        '$', 119,
-        '%', 198,
-        '\'', 118,
-        ',', 91,
-        '/', 199,
-        ':', 95,
-        '=', 90,
-        '@', 96,
-        ']', 101,
-        '_', 194,
-        '}', 200,
-        'A', 130,
-        'a', 130,
-        'C', 157,
-        'c', 157,
-        'E', 160,
-        'e', 160,
-        'F', 179,
-        'f', 179,
-        'H', 134,
-        'h', 134,
-        'L', 120,
-        'l', 120,
-        'M', 121,
-        'm', 121,
-        'O', 161,
-        'o', 161,
-        'R', 187,
-        'r', 187,
-        'S', 141,
-        's', 141,
-        'U', 180,
-        'u', 180,
-        'V', 166,
-        'v', 166,
-        'W', 168,
-        'w', 168,
-        '+', 196,
-        '-', 196,
-        '?', 196,
+        '"', 118,
+        '#', 200,
+        '$', 120,
+        '%', 201,
+        '\'', 119,
+        ',', 92,
+        '/', 202,
+        ':', 96,
+        '=', 91,
+        '@', 97,
+        ']', 102,
+        '_', 195,
+        '}', 203,
+        'A', 131,
+        'a', 131,
+        'C', 158,
+        'c', 158,
+        'E', 161,
+        'e', 161,
+        'F', 180,
+        'f', 180,
+        'H', 135,
+        'h', 135,
+        'L', 121,
+        'l', 121,
+        'M', 122,
+        'm', 122,
+        'O', 162,
+        'o', 162,
+        'R', 188,
+        'r', 188,
+        'S', 142,
+        's', 142,
+        'U', 181,
+        'u', 181,
+        'V', 167,
+        'v', 167,
+        'W', 169,
+        'w', 169,
+        '+', 199,
+        '-', 199,
+        '?', 199,
       );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(197);
       if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 1:
-      if (lookahead == '"') ADVANCE(102);
-      if (lookahead == '\\') ADVANCE(86);
+      if (lookahead == '"') ADVANCE(103);
+      if (lookahead == '\\') ADVANCE(87);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(1);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '#', 197,
-        '%', 198,
-        '/', 199,
+        '#', 200,
+        '%', 201,
+        '/', 202,
         ':', 83,
-        '}', 200,
-        '+', 196,
-        '-', 196,
-        '?', 196,
+        '}', 203,
+        '+', 199,
+        '-', 199,
+        '?', 199,
       );
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(116);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(117);
       END_STATE();
     case 3:
       if (lookahead == 'A' ||
@@ -2086,19 +2094,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(25);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(93);
+          lookahead == 's') ADVANCE(94);
       END_STATE();
     case 13:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(104);
+          lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 14:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(98);
+          lookahead == 'd') ADVANCE(99);
       END_STATE();
     case 15:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(114);
+          lookahead == 'd') ADVANCE(115);
       END_STATE();
     case 16:
       if (lookahead == 'D' ||
@@ -2106,11 +2114,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 17:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(106);
+          lookahead == 'e') ADVANCE(107);
       END_STATE();
     case 18:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(105);
+          lookahead == 'e') ADVANCE(106);
       END_STATE();
     case 19:
       if (lookahead == 'E' ||
@@ -2138,7 +2146,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 25:
       if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(113);
+          lookahead == 'g') ADVANCE(114);
       END_STATE();
     case 26:
       if (lookahead == 'G' ||
@@ -2184,7 +2192,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 36:
       if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(115);
+          lookahead == 'k') ADVANCE(116);
       END_STATE();
     case 37:
       if (lookahead == 'K' ||
@@ -2196,15 +2204,15 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 39:
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(112);
+          lookahead == 'l') ADVANCE(113);
       END_STATE();
     case 40:
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(100);
+          lookahead == 'l') ADVANCE(101);
       END_STATE();
     case 41:
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(109);
+          lookahead == 'l') ADVANCE(110);
       END_STATE();
     case 42:
       if (lookahead == 'L' ||
@@ -2220,7 +2228,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 45:
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(92);
+          lookahead == 'm') ADVANCE(93);
       END_STATE();
     case 46:
       if (lookahead == 'M' ||
@@ -2240,7 +2248,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 49:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(97);
+          lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 50:
       if (lookahead == 'N' ||
@@ -2308,15 +2316,15 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 66:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(107);
+          lookahead == 'r') ADVANCE(108);
       END_STATE();
     case 67:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(108);
+          lookahead == 'r') ADVANCE(109);
       END_STATE();
     case 68:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(110);
+          lookahead == 'r') ADVANCE(111);
       END_STATE();
     case 69:
       if (lookahead == 'R' ||
@@ -2344,13 +2352,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 75:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(99);
+          lookahead == 't') ADVANCE(100);
       END_STATE();
     case 76:
       if (lookahead == 'T' ||
           lookahead == 't') ADVANCE(69);
       if (lookahead == 'V' ||
-          lookahead == 'v') ADVANCE(111);
+          lookahead == 'v') ADVANCE(112);
       END_STATE();
     case 77:
       if (lookahead == 'T' ||
@@ -2370,7 +2378,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 81:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(103);
+          lookahead == 'y') ADVANCE(104);
       END_STATE();
     case 82:
       if (lookahead == 'Y' ||
@@ -2379,30 +2387,36 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 83:
       if (lookahead == '+' ||
           lookahead == '-' ||
-          lookahead == '?') ADVANCE(196);
+          lookahead == '?') ADVANCE(199);
       END_STATE();
     case 84:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(197);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(89);
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(198);
       END_STATE();
     case 85:
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(194);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(90);
       END_STATE();
     case 86:
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(195);
+      END_STATE();
+    case 87:
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(1);
       END_STATE();
-    case 87:
-      if (eof) ADVANCE(88);
+    case 88:
+      if (eof) ADVANCE(89);
       ADVANCE_MAP(
         '"', 1,
-        '$', 119,
-        ':', 94,
-        '@', 96,
-        ']', 101,
+        '$', 120,
+        ':', 95,
+        '@', 97,
+        ']', 102,
         'A', 12,
         'a', 12,
         'C', 46,
@@ -2431,811 +2445,822 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'w', 57,
       );
       END_STATE();
-    case 88:
+    case 89:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 89:
+    case 90:
       ACCEPT_TOKEN(aux_sym_parser_directive_token1);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(89);
-      END_STATE();
-    case 90:
-      ACCEPT_TOKEN(anon_sym_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(90);
       END_STATE();
     case 91:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 92:
-      ACCEPT_TOKEN(aux_sym_from_instruction_token1);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 93:
-      ACCEPT_TOKEN(aux_sym_from_instruction_token2);
+      ACCEPT_TOKEN(aux_sym_from_instruction_token1);
       END_STATE();
     case 94:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(aux_sym_from_instruction_token2);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(anon_sym_COLON);
-      if (lookahead == '+' ||
-          lookahead == '-' ||
-          lookahead == '?') ADVANCE(196);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(anon_sym_AT);
+      ACCEPT_TOKEN(anon_sym_COLON);
+      if (lookahead == '+' ||
+          lookahead == '-' ||
+          lookahead == '?') ADVANCE(199);
       END_STATE();
     case 97:
-      ACCEPT_TOKEN(aux_sym_run_instruction_token1);
+      ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
     case 98:
-      ACCEPT_TOKEN(aux_sym_cmd_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_run_instruction_token1);
       END_STATE();
     case 99:
-      ACCEPT_TOKEN(aux_sym_entrypoint_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_cmd_instruction_token1);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(aux_sym_shell_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_entrypoint_instruction_token1);
       END_STATE();
     case 101:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(aux_sym_shell_instruction_token1);
       END_STATE();
     case 102:
-      ACCEPT_TOKEN(sym_json_string);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 103:
-      ACCEPT_TOKEN(aux_sym_copy_instruction_token1);
+      ACCEPT_TOKEN(sym_json_string);
       END_STATE();
     case 104:
-      ACCEPT_TOKEN(aux_sym_add_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_copy_instruction_token1);
       END_STATE();
     case 105:
-      ACCEPT_TOKEN(aux_sym_volume_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_add_instruction_token1);
       END_STATE();
     case 106:
-      ACCEPT_TOKEN(aux_sym_expose_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_volume_instruction_token1);
       END_STATE();
     case 107:
-      ACCEPT_TOKEN(aux_sym_user_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_expose_instruction_token1);
       END_STATE();
     case 108:
-      ACCEPT_TOKEN(aux_sym_workdir_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_user_instruction_token1);
       END_STATE();
     case 109:
-      ACCEPT_TOKEN(aux_sym_stopsignal_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_workdir_instruction_token1);
       END_STATE();
     case 110:
-      ACCEPT_TOKEN(aux_sym_maintainer_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_stopsignal_instruction_token1);
       END_STATE();
     case 111:
-      ACCEPT_TOKEN(aux_sym_env_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_maintainer_instruction_token1);
       END_STATE();
     case 112:
-      ACCEPT_TOKEN(aux_sym_label_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_env_instruction_token1);
       END_STATE();
     case 113:
-      ACCEPT_TOKEN(aux_sym_arg_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_label_instruction_token1);
       END_STATE();
     case 114:
-      ACCEPT_TOKEN(aux_sym_onbuild_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_arg_instruction_token1);
       END_STATE();
     case 115:
-      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token1);
+      ACCEPT_TOKEN(aux_sym_onbuild_instruction_token1);
       END_STATE();
     case 116:
-      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token2);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(116);
+      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token1);
       END_STATE();
     case 117:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(aux_sym_healthcheck_instruction_token2);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(117);
       END_STATE();
     case 118:
-      ACCEPT_TOKEN(anon_sym_SQUOTE);
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
     case 119:
-      ACCEPT_TOKEN(anon_sym_DOLLAR);
-      if (lookahead == '{') ADVANCE(195);
+      ACCEPT_TOKEN(anon_sym_SQUOTE);
       END_STATE();
     case 120:
-      ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(126);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
-      if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+      ACCEPT_TOKEN(anon_sym_DOLLAR);
+      if (lookahead == '{') ADVANCE(196);
       END_STATE();
     case 121:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(144);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'a') ADVANCE(127);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 122:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(153);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'a') ADVANCE(145);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 123:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(151);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'a') ADVANCE(154);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 124:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(146);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'a') ADVANCE(152);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('B' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 125:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'B' ||
-          lookahead == 'b') ADVANCE(188);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(147);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
+      if (('B' <= lookahead && lookahead <= 'Z') ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 126:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'B' ||
-          lookahead == 'b') ADVANCE(137);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'b') ADVANCE(189);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 127:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(149);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'B' ||
+          lookahead == 'b') ADVANCE(138);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 128:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(142);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'c') ADVANCE(150);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 129:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(143);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 130:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(129);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(138);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'd') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 131:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(145);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'd') ADVANCE(130);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(139);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 132:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(146);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 133:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(127);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'e') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 134:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(122);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'e') ADVANCE(128);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 135:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(155);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'e') ADVANCE(123);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 136:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(176);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'e') ADVANCE(156);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 137:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(151);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'e') ADVANCE(177);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 138:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(152);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 139:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(165);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'g') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 140:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(128);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(166);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 141:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(135);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(169);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'h') ADVANCE(129);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 142:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(133);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'h') ADVANCE(136);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(170);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 143:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(139);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(134);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 144:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(162);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'i') ADVANCE(140);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 145:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(176);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'i') ADVANCE(163);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 146:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(163);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'i') ADVANCE(177);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 147:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(152);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'i') ADVANCE(164);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 148:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(164);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'i') ADVANCE(153);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 149:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(165);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 150:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(131);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'k') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 151:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'K' ||
+          lookahead == 'k') ADVANCE(132);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 152:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(129);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'l') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 153:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(184);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'l') ADVANCE(130);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 154:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(189);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'l') ADVANCE(185);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 155:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(151);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'l') ADVANCE(190);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 156:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(152);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 157:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(129);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(172);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'm') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 158:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(132);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'm') ADVANCE(130);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(173);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 159:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(133);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 160:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(185);
-      if (lookahead == 'X' ||
-          lookahead == 'x') ADVANCE(174);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 161:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(125);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(186);
+      if (lookahead == 'X' ||
+          lookahead == 'x') ADVANCE(175);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 162:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(186);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(126);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 163:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(136);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(187);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 164:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(183);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(137);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 165:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(123);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'n') ADVANCE(184);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 166:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(154);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(124);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 167:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(156);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'o') ADVANCE(155);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 168:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(177);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'o') ADVANCE(157);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 169:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(173);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'o') ADVANCE(178);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 170:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(182);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'o') ADVANCE(174);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 171:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(148);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'o') ADVANCE(183);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 172:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(190);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'O' ||
+          lookahead == 'o') ADVANCE(149);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 173:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(181);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'p') ADVANCE(191);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 174:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(170);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'p') ADVANCE(182);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 175:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'P' ||
           lookahead == 'p') ADVANCE(171);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 176:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(172);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 177:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(150);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'r') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 178:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(191);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'r') ADVANCE(151);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 179:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(167);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'r') ADVANCE(192);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 180:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(136);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(168);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 181:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(143);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 's') ADVANCE(137);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 182:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(132);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 's') ADVANCE(144);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 183:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(133);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 184:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(140);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 't') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 185:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(178);
-      if (lookahead == 'V' ||
-          lookahead == 'v') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 't') ADVANCE(141);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 186:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(124);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 't') ADVANCE(179);
+      if (lookahead == 'V' ||
+          lookahead == 'v') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 187:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(159);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(125);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 188:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(147);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'u') ADVANCE(160);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 189:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(158);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'u') ADVANCE(148);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 190:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(192);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(159);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 191:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
+      if (lookahead == '_') ADVANCE(195);
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(175);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+          lookahead == 'y') ADVANCE(193);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 192:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(193);
+      if (lookahead == '_') ADVANCE(195);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(176);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(192);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 193:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
-      if (lookahead == '_') ADVANCE(194);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
+      if (lookahead == '_') ADVANCE(195);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(194);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(193);
       END_STATE();
     case 194:
       ACCEPT_TOKEN(aux_sym_expansion_token1);
+      if (lookahead == '_') ADVANCE(195);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(194);
       END_STATE();
     case 195:
-      ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE);
+      ACCEPT_TOKEN(aux_sym_expansion_token1);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(195);
       END_STATE();
     case 196:
-      ACCEPT_TOKEN(aux_sym_expansion_token2);
+      ACCEPT_TOKEN(anon_sym_DOLLAR_LBRACE);
       END_STATE();
     case 197:
       ACCEPT_TOKEN(aux_sym_expansion_token2);
-      if (lookahead == '#') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(197);
       END_STATE();
     case 198:
       ACCEPT_TOKEN(aux_sym_expansion_token2);
-      if (lookahead == '%') ADVANCE(196);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(198);
       END_STATE();
     case 199:
-      ACCEPT_TOKEN(aux_sym_expansion_token2);
-      if (lookahead == '/') ADVANCE(196);
+      ACCEPT_TOKEN(aux_sym_expansion_token3);
       END_STATE();
     case 200:
+      ACCEPT_TOKEN(aux_sym_expansion_token3);
+      if (lookahead == '#') ADVANCE(199);
+      END_STATE();
+    case 201:
+      ACCEPT_TOKEN(aux_sym_expansion_token3);
+      if (lookahead == '%') ADVANCE(199);
+      END_STATE();
+    case 202:
+      ACCEPT_TOKEN(aux_sym_expansion_token3);
+      if (lookahead == '/') ADVANCE(199);
+      END_STATE();
+    case 203:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     default:
@@ -3245,22 +3270,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 87, .external_lex_state = 2},
-  [2] = {.lex_state = 87, .external_lex_state = 2},
-  [3] = {.lex_state = 87, .external_lex_state = 3},
-  [4] = {.lex_state = 87, .external_lex_state = 3},
-  [5] = {.lex_state = 87, .external_lex_state = 3},
-  [6] = {.lex_state = 87, .external_lex_state = 3},
-  [7] = {.lex_state = 87, .external_lex_state = 3},
-  [8] = {.lex_state = 87, .external_lex_state = 3},
-  [9] = {.lex_state = 87, .external_lex_state = 3},
-  [10] = {.lex_state = 87, .external_lex_state = 4},
-  [11] = {.lex_state = 87, .external_lex_state = 4},
-  [12] = {.lex_state = 87, .external_lex_state = 5},
-  [13] = {.lex_state = 87, .external_lex_state = 2},
-  [14] = {.lex_state = 87, .external_lex_state = 2},
-  [15] = {.lex_state = 87, .external_lex_state = 3},
-  [16] = {.lex_state = 87, .external_lex_state = 3},
+  [1] = {.lex_state = 88, .external_lex_state = 2},
+  [2] = {.lex_state = 88, .external_lex_state = 2},
+  [3] = {.lex_state = 88, .external_lex_state = 3},
+  [4] = {.lex_state = 88, .external_lex_state = 3},
+  [5] = {.lex_state = 88, .external_lex_state = 3},
+  [6] = {.lex_state = 88, .external_lex_state = 3},
+  [7] = {.lex_state = 88, .external_lex_state = 3},
+  [8] = {.lex_state = 88, .external_lex_state = 3},
+  [9] = {.lex_state = 88, .external_lex_state = 3},
+  [10] = {.lex_state = 88, .external_lex_state = 4},
+  [11] = {.lex_state = 88, .external_lex_state = 4},
+  [12] = {.lex_state = 88, .external_lex_state = 5},
+  [13] = {.lex_state = 88, .external_lex_state = 2},
+  [14] = {.lex_state = 88, .external_lex_state = 2},
+  [15] = {.lex_state = 88, .external_lex_state = 3},
+  [16] = {.lex_state = 88, .external_lex_state = 3},
   [17] = {.lex_state = 0, .external_lex_state = 6},
   [18] = {.lex_state = 0, .external_lex_state = 6},
   [19] = {.lex_state = 0, .external_lex_state = 6},
@@ -3342,7 +3367,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [95] = {.lex_state = 0, .external_lex_state = 20},
   [96] = {.lex_state = 0, .external_lex_state = 18},
   [97] = {.lex_state = 0, .external_lex_state = 15},
-  [98] = {.lex_state = 87, .external_lex_state = 24},
+  [98] = {.lex_state = 88, .external_lex_state = 24},
   [99] = {.lex_state = 0, .external_lex_state = 25},
   [100] = {.lex_state = 0, .external_lex_state = 25},
   [101] = {.lex_state = 0, .external_lex_state = 26},
@@ -3367,7 +3392,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [120] = {.lex_state = 0, .external_lex_state = 28},
   [121] = {.lex_state = 0, .external_lex_state = 26},
   [122] = {.lex_state = 0, .external_lex_state = 23},
-  [123] = {.lex_state = 87, .external_lex_state = 24},
+  [123] = {.lex_state = 88, .external_lex_state = 24},
   [124] = {.lex_state = 0, .external_lex_state = 9},
   [125] = {.lex_state = 0, .external_lex_state = 25},
   [126] = {.lex_state = 0, .external_lex_state = 26},
@@ -3395,13 +3420,13 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [148] = {.lex_state = 0, .external_lex_state = 33},
   [149] = {.lex_state = 0, .external_lex_state = 30},
   [150] = {.lex_state = 0, .external_lex_state = 33},
-  [151] = {.lex_state = 87, .external_lex_state = 24},
+  [151] = {.lex_state = 88, .external_lex_state = 24},
   [152] = {.lex_state = 0, .external_lex_state = 27},
-  [153] = {.lex_state = 87, .external_lex_state = 24},
+  [153] = {.lex_state = 88, .external_lex_state = 24},
   [154] = {.lex_state = 0, .external_lex_state = 29},
   [155] = {.lex_state = 0, .external_lex_state = 31},
   [156] = {.lex_state = 0, .external_lex_state = 29},
-  [157] = {.lex_state = 87, .external_lex_state = 24},
+  [157] = {.lex_state = 88, .external_lex_state = 24},
   [158] = {.lex_state = 0, .external_lex_state = 31},
   [159] = {.lex_state = 0, .external_lex_state = 31},
   [160] = {.lex_state = 0, .external_lex_state = 31},
@@ -3418,7 +3443,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [171] = {.lex_state = 0, .external_lex_state = 27},
   [172] = {.lex_state = 0, .external_lex_state = 27},
   [173] = {.lex_state = 0, .external_lex_state = 27},
-  [174] = {.lex_state = 87, .external_lex_state = 24},
+  [174] = {.lex_state = 88, .external_lex_state = 24},
   [175] = {.lex_state = 0, .external_lex_state = 18},
   [176] = {.lex_state = 0, .external_lex_state = 34},
   [177] = {.lex_state = 0, .external_lex_state = 35},
@@ -3426,11 +3451,11 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [179] = {.lex_state = 0, .external_lex_state = 35},
   [180] = {.lex_state = 0, .external_lex_state = 33},
   [181] = {.lex_state = 2, .external_lex_state = 36},
-  [182] = {.lex_state = 87, .external_lex_state = 37},
-  [183] = {.lex_state = 87, .external_lex_state = 37},
+  [182] = {.lex_state = 88, .external_lex_state = 37},
+  [183] = {.lex_state = 88, .external_lex_state = 37},
   [184] = {.lex_state = 0, .external_lex_state = 33},
   [185] = {.lex_state = 0, .external_lex_state = 34},
-  [186] = {.lex_state = 87, .external_lex_state = 37},
+  [186] = {.lex_state = 88, .external_lex_state = 37},
   [187] = {.lex_state = 0, .external_lex_state = 33},
   [188] = {.lex_state = 0, .external_lex_state = 33},
   [189] = {.lex_state = 0, .external_lex_state = 34},
@@ -3448,7 +3473,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [201] = {.lex_state = 0, .external_lex_state = 28},
   [202] = {.lex_state = 0, .external_lex_state = 28},
   [203] = {.lex_state = 0, .external_lex_state = 28},
-  [204] = {.lex_state = 87, .external_lex_state = 37},
+  [204] = {.lex_state = 88, .external_lex_state = 37},
   [205] = {.lex_state = 0, .external_lex_state = 18},
   [206] = {.lex_state = 0, .external_lex_state = 18},
   [207] = {.lex_state = 0, .external_lex_state = 18},
@@ -3496,7 +3521,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [249] = {.lex_state = 0, .external_lex_state = 42},
   [250] = {.lex_state = 0, .external_lex_state = 39},
   [251] = {.lex_state = 0, .external_lex_state = 41},
-  [252] = {.lex_state = 87, .external_lex_state = 42},
+  [252] = {.lex_state = 88, .external_lex_state = 42},
   [253] = {.lex_state = 0, .external_lex_state = 38},
   [254] = {.lex_state = 0, .external_lex_state = 39},
   [255] = {.lex_state = 0, .external_lex_state = 39},
@@ -3516,7 +3541,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [269] = {.lex_state = 0, .external_lex_state = 39},
   [270] = {.lex_state = 0, .external_lex_state = 39},
   [271] = {.lex_state = 0, .external_lex_state = 43},
-  [272] = {.lex_state = 87, .external_lex_state = 44},
+  [272] = {.lex_state = 88, .external_lex_state = 44},
   [273] = {.lex_state = 0, .external_lex_state = 42},
   [274] = {.lex_state = 0, .external_lex_state = 34},
   [275] = {.lex_state = 0, .external_lex_state = 42},
@@ -3543,7 +3568,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [296] = {.lex_state = 0, .external_lex_state = 42},
   [297] = {.lex_state = 0, .external_lex_state = 43},
   [298] = {.lex_state = 0, .external_lex_state = 42},
-  [299] = {.lex_state = 87, .external_lex_state = 40},
+  [299] = {.lex_state = 88, .external_lex_state = 40},
   [300] = {.lex_state = 0, .external_lex_state = 42},
   [301] = {.lex_state = 0, .external_lex_state = 42},
   [302] = {.lex_state = 0, .external_lex_state = 42},
@@ -3594,8 +3619,8 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [347] = {.lex_state = 0, .external_lex_state = 42},
   [348] = {.lex_state = 0, .external_lex_state = 42},
   [349] = {.lex_state = 0, .external_lex_state = 42},
-  [350] = {.lex_state = 87, .external_lex_state = 44},
-  [351] = {.lex_state = 87, .external_lex_state = 40},
+  [350] = {.lex_state = 88, .external_lex_state = 44},
+  [351] = {.lex_state = 88, .external_lex_state = 40},
   [352] = {.lex_state = 0, .external_lex_state = 42},
   [353] = {.lex_state = 0, .external_lex_state = 42},
   [354] = {.lex_state = 0, .external_lex_state = 42},
@@ -3611,7 +3636,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [364] = {.lex_state = 0, .external_lex_state = 39},
   [365] = {.lex_state = 0, .external_lex_state = 44},
   [366] = {.lex_state = 0, .external_lex_state = 42},
-  [367] = {.lex_state = 87, .external_lex_state = 5},
+  [367] = {.lex_state = 88, .external_lex_state = 5},
   [368] = {.lex_state = 0, .external_lex_state = 40},
   [369] = {.lex_state = 0, .external_lex_state = 42},
   [370] = {.lex_state = 0, .external_lex_state = 42},
@@ -3621,12 +3646,12 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [374] = {.lex_state = 0, .external_lex_state = 39},
   [375] = {.lex_state = 0, .external_lex_state = 42},
   [376] = {.lex_state = 0, .external_lex_state = 42},
-  [377] = {.lex_state = 87, .external_lex_state = 40},
+  [377] = {.lex_state = 88, .external_lex_state = 40},
   [378] = {.lex_state = 0, .external_lex_state = 42},
   [379] = {.lex_state = 0, .external_lex_state = 39},
   [380] = {.lex_state = 0, .external_lex_state = 42},
   [381] = {.lex_state = 0, .external_lex_state = 45},
-  [382] = {.lex_state = 87, .external_lex_state = 5},
+  [382] = {.lex_state = 88, .external_lex_state = 5},
   [383] = {.lex_state = 0, .external_lex_state = 42},
   [384] = {.lex_state = 0, .external_lex_state = 42},
   [385] = {.lex_state = 0, .external_lex_state = 42},
@@ -3635,13 +3660,13 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [388] = {.lex_state = 0, .external_lex_state = 46},
   [389] = {.lex_state = 0, .external_lex_state = 42},
   [390] = {.lex_state = 2, .external_lex_state = 5},
-  [391] = {.lex_state = 87, .external_lex_state = 5},
+  [391] = {.lex_state = 88, .external_lex_state = 5},
   [392] = {.lex_state = 0, .external_lex_state = 39},
   [393] = {.lex_state = 0, .external_lex_state = 42},
   [394] = {.lex_state = 0, .external_lex_state = 5},
   [395] = {.lex_state = 0, .external_lex_state = 5},
   [396] = {.lex_state = 0, .external_lex_state = 5},
-  [397] = {.lex_state = 87, .external_lex_state = 40},
+  [397] = {.lex_state = 88, .external_lex_state = 40},
   [398] = {.lex_state = 0, .external_lex_state = 5},
   [399] = {.lex_state = 2, .external_lex_state = 5},
   [400] = {.lex_state = 0, .external_lex_state = 42},
@@ -3675,12 +3700,12 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [428] = {.lex_state = 0, .external_lex_state = 47},
   [429] = {.lex_state = 0, .external_lex_state = 47},
   [430] = {.lex_state = 0, .external_lex_state = 47},
-  [431] = {.lex_state = 87, .external_lex_state = 5},
+  [431] = {.lex_state = 88, .external_lex_state = 5},
   [432] = {.lex_state = 0, .external_lex_state = 47},
   [433] = {.lex_state = 0, .external_lex_state = 47},
   [434] = {.lex_state = 0, .external_lex_state = 47},
   [435] = {.lex_state = 0, .external_lex_state = 47},
-  [436] = {.lex_state = 84, .external_lex_state = 5},
+  [436] = {.lex_state = 85, .external_lex_state = 5},
   [437] = {.lex_state = 0, .external_lex_state = 47},
   [438] = {.lex_state = 0, .external_lex_state = 47},
   [439] = {.lex_state = 0, .external_lex_state = 5},
@@ -3703,7 +3728,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [456] = {.lex_state = 0, .external_lex_state = 47},
   [457] = {.lex_state = 0, .external_lex_state = 47},
   [458] = {.lex_state = 0, .external_lex_state = 47},
-  [459] = {.lex_state = 85, .external_lex_state = 5},
+  [459] = {.lex_state = 86, .external_lex_state = 5},
   [460] = {.lex_state = 0, .external_lex_state = 47},
   [461] = {.lex_state = 0, .external_lex_state = 49},
   [462] = {.lex_state = 0, .external_lex_state = 47},
@@ -3717,62 +3742,62 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [470] = {.lex_state = 0, .external_lex_state = 47},
   [471] = {.lex_state = 0, .external_lex_state = 47},
   [472] = {.lex_state = 0, .external_lex_state = 47},
-  [473] = {.lex_state = 85, .external_lex_state = 5},
+  [473] = {.lex_state = 86, .external_lex_state = 5},
   [474] = {.lex_state = 0, .external_lex_state = 47},
   [475] = {.lex_state = 0, .external_lex_state = 47},
   [476] = {.lex_state = 0, .external_lex_state = 5},
-  [477] = {.lex_state = 85, .external_lex_state = 5},
+  [477] = {.lex_state = 86, .external_lex_state = 5},
   [478] = {.lex_state = 0, .external_lex_state = 47},
   [479] = {.lex_state = 0, .external_lex_state = 47},
   [480] = {.lex_state = 0, .external_lex_state = 5},
-  [481] = {.lex_state = 85, .external_lex_state = 5},
+  [481] = {.lex_state = 86, .external_lex_state = 5},
   [482] = {.lex_state = 0, .external_lex_state = 47},
   [483] = {.lex_state = 0, .external_lex_state = 47},
   [484] = {.lex_state = 0, .external_lex_state = 5},
-  [485] = {.lex_state = 85, .external_lex_state = 5},
+  [485] = {.lex_state = 86, .external_lex_state = 5},
   [486] = {.lex_state = 0, .external_lex_state = 49},
   [487] = {.lex_state = 0, .external_lex_state = 47},
   [488] = {.lex_state = 0, .external_lex_state = 5},
-  [489] = {.lex_state = 85, .external_lex_state = 5},
+  [489] = {.lex_state = 86, .external_lex_state = 5},
   [490] = {.lex_state = 0, .external_lex_state = 47},
   [491] = {.lex_state = 0, .external_lex_state = 47},
   [492] = {.lex_state = 0, .external_lex_state = 5},
-  [493] = {.lex_state = 85, .external_lex_state = 5},
+  [493] = {.lex_state = 86, .external_lex_state = 5},
   [494] = {.lex_state = 0, .external_lex_state = 47},
-  [495] = {.lex_state = 85, .external_lex_state = 5},
+  [495] = {.lex_state = 86, .external_lex_state = 5},
   [496] = {.lex_state = 0, .external_lex_state = 5},
-  [497] = {.lex_state = 85, .external_lex_state = 5},
-  [498] = {.lex_state = 85, .external_lex_state = 5},
+  [497] = {.lex_state = 86, .external_lex_state = 5},
+  [498] = {.lex_state = 84, .external_lex_state = 5},
   [499] = {.lex_state = 0, .external_lex_state = 47},
   [500] = {.lex_state = 0, .external_lex_state = 5},
-  [501] = {.lex_state = 85, .external_lex_state = 5},
+  [501] = {.lex_state = 86, .external_lex_state = 5},
   [502] = {.lex_state = 0, .external_lex_state = 47},
-  [503] = {.lex_state = 87, .external_lex_state = 5},
+  [503] = {.lex_state = 88, .external_lex_state = 5},
   [504] = {.lex_state = 0, .external_lex_state = 5},
-  [505] = {.lex_state = 85, .external_lex_state = 5},
+  [505] = {.lex_state = 86, .external_lex_state = 5},
   [506] = {.lex_state = 0, .external_lex_state = 47},
   [507] = {.lex_state = 0, .external_lex_state = 50},
   [508] = {.lex_state = 0, .external_lex_state = 5},
-  [509] = {.lex_state = 85, .external_lex_state = 5},
+  [509] = {.lex_state = 86, .external_lex_state = 5},
   [510] = {.lex_state = 0, .external_lex_state = 47},
   [511] = {.lex_state = 0, .external_lex_state = 47},
   [512] = {.lex_state = 0, .external_lex_state = 5},
-  [513] = {.lex_state = 85, .external_lex_state = 5},
+  [513] = {.lex_state = 86, .external_lex_state = 5},
   [514] = {.lex_state = 0, .external_lex_state = 47},
   [515] = {.lex_state = 0, .external_lex_state = 47},
   [516] = {.lex_state = 0, .external_lex_state = 5},
-  [517] = {.lex_state = 85, .external_lex_state = 5},
-  [518] = {.lex_state = 85, .external_lex_state = 5},
-  [519] = {.lex_state = 85, .external_lex_state = 5},
-  [520] = {.lex_state = 85, .external_lex_state = 5},
-  [521] = {.lex_state = 85, .external_lex_state = 5},
-  [522] = {.lex_state = 85, .external_lex_state = 5},
-  [523] = {.lex_state = 85, .external_lex_state = 5},
-  [524] = {.lex_state = 85, .external_lex_state = 5},
-  [525] = {.lex_state = 85, .external_lex_state = 5},
-  [526] = {.lex_state = 85, .external_lex_state = 5},
-  [527] = {.lex_state = 85, .external_lex_state = 5},
-  [528] = {.lex_state = 85, .external_lex_state = 5},
+  [517] = {.lex_state = 84, .external_lex_state = 5},
+  [518] = {.lex_state = 84, .external_lex_state = 5},
+  [519] = {.lex_state = 84, .external_lex_state = 5},
+  [520] = {.lex_state = 84, .external_lex_state = 5},
+  [521] = {.lex_state = 84, .external_lex_state = 5},
+  [522] = {.lex_state = 84, .external_lex_state = 5},
+  [523] = {.lex_state = 84, .external_lex_state = 5},
+  [524] = {.lex_state = 84, .external_lex_state = 5},
+  [525] = {.lex_state = 84, .external_lex_state = 5},
+  [526] = {.lex_state = 84, .external_lex_state = 5},
+  [527] = {.lex_state = 84, .external_lex_state = 5},
+  [528] = {.lex_state = 84, .external_lex_state = 5},
   [529] = {.lex_state = 0, .external_lex_state = 47},
 };
 
@@ -3811,6 +3836,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_expansion_token1] = ACTIONS(1),
     [anon_sym_DOLLAR_LBRACE] = ACTIONS(1),
     [aux_sym_expansion_token2] = ACTIONS(1),
+    [aux_sym_expansion_token3] = ACTIONS(1),
     [anon_sym_RBRACE] = ACTIONS(1),
     [sym__eol] = ACTIONS(1),
     [sym_line_continuation] = ACTIONS(3),
@@ -10242,7 +10268,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__ws,
   [8573] = 3,
     ACTIONS(1189), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1191), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10313,7 +10339,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8670] = 3,
     ACTIONS(1207), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1209), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10328,7 +10354,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__ws,
   [8690] = 3,
     ACTIONS(1213), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1215), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10343,7 +10369,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__ws,
   [8710] = 3,
     ACTIONS(1219), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1221), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10358,7 +10384,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__ws,
   [8730] = 3,
     ACTIONS(1225), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1227), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10366,7 +10392,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8741] = 3,
     ACTIONS(1229), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1231), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10381,7 +10407,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__heredoc_nl,
   [8761] = 3,
     ACTIONS(1235), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1237), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10397,7 +10423,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8783] = 3,
     ACTIONS(1241), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1243), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10405,7 +10431,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8794] = 3,
     ACTIONS(1245), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1247), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10413,7 +10439,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8805] = 3,
     ACTIONS(1249), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1251), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10421,7 +10447,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8816] = 3,
     ACTIONS(1253), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1255), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10429,7 +10455,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8827] = 3,
     ACTIONS(1257), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1259), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10445,7 +10471,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [8849] = 3,
     ACTIONS(1265), 1,
-      aux_sym_expansion_token2,
+      aux_sym_expansion_token3,
     ACTIONS(1267), 1,
       anon_sym_RBRACE,
     ACTIONS(3), 2,
@@ -10941,7 +10967,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [9510] = 2,
     ACTIONS(1383), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
@@ -11055,73 +11081,73 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
   [9662] = 2,
     ACTIONS(1413), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9670] = 2,
     ACTIONS(1415), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9678] = 2,
     ACTIONS(1417), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9686] = 2,
     ACTIONS(1419), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9694] = 2,
     ACTIONS(1421), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9702] = 2,
     ACTIONS(1423), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9710] = 2,
     ACTIONS(1425), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9718] = 2,
     ACTIONS(1427), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9726] = 2,
     ACTIONS(1429), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9734] = 2,
     ACTIONS(1431), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9742] = 2,
     ACTIONS(1433), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,
   [9750] = 2,
     ACTIONS(1435), 1,
-      aux_sym_expansion_token1,
+      aux_sym_expansion_token2,
     ACTIONS(3), 2,
       sym_line_continuation,
       sym_comment,

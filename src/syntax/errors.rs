@@ -29,6 +29,14 @@ pub fn syntax_errors<S: Source + ?Sized>(tree: &Tree, source: &S) -> Vec<SyntaxE
 
 fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>) {
     if node.is_error() {
+        if let Some((start, end, message)) = substitution_in(node, source) {
+            let mut error = error_at(node, message);
+            error.start.column += start - error.start_byte;
+            error.start_byte = start;
+            error.end_byte = end;
+            out.push(error);
+            return;
+        }
         let mut error = error_at(node, message_for_error(node, source));
         // Cover the offending text, not the blanks around it.
         let text = source.text(node.byte_range());
@@ -162,6 +170,92 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
     format!("unexpected `{}`", snippet(first_line))
 }
 
+/// BuildKit's error for `${` followed by `inside` (the rest of its word),
+/// `None` when it expands (or holds an escape, whose character the
+/// directive decides, or a nested expansion or quote, not followed here).
+fn substitution_error(inside: &str) -> Option<String> {
+    if inside.contains(['\\', '`', '$', '"', '\'']) {
+        return None;
+    }
+    match inside.chars().next() {
+        None => return Some("syntax error: missing '}'".to_string()),
+        Some('{' | '}' | ':') => return Some("syntax error: bad substitution".to_string()),
+        _ => {}
+    }
+    let name_len = if inside.starts_with(|c: char| c.is_ascii_digit()) {
+        inside.bytes().take_while(u8::is_ascii_digit).count()
+    } else {
+        inside
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count()
+    };
+    after_name_error(&inside[name_len..])
+}
+
+/// BuildKit's error for what follows a variable's name in `${...}`.
+fn after_name_error(after: &str) -> Option<String> {
+    if after.contains(['\\', '`', '$', '"', '\'']) {
+        return None;
+    }
+    let missing = || Some("syntax error: missing '}'".to_string());
+    let closed = after.contains('}');
+    let mut chars = after.chars();
+    match chars.next() {
+        Some('}') | Some('/') => None,
+        Some(':') => match chars.next() {
+            None | Some('}') => missing(),
+            Some(_) if !closed => missing(),
+            Some('-' | '+' | '?') => None,
+            Some(c) => Some(format!("unsupported modifier (:{c}) in substitution")),
+        },
+        Some('+' | '-' | '?' | '#' | '%') => (!closed).then(missing).flatten(),
+        Some(c) => Some(format!("unsupported modifier ({c}) in substitution")),
+        None => Some("unsupported modifier (\u{FFFD}) in substitution".to_string()),
+    }
+}
+
+/// Where a `${...}` on the error's first line cannot be expanded: its
+/// word's range and BuildKit's error.
+fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize, usize, String)> {
+    let start = node.start_byte();
+    let line_end = (start..)
+        .find(|&i| matches!(source.byte_at(i), None | Some(b'\n' | b'\r')))
+        .unwrap_or(node.end_byte());
+    let line = source.text(start..line_end);
+    let word_end = |from: usize| {
+        line[from..]
+            .find([' ', '\t'])
+            .map_or(line.len(), |i| from + i)
+    };
+    // (an unknown instruction is that error, whatever follows)
+    let first = line.split([' ', '\t']).next().unwrap_or("");
+    let line_start = start - node.start_position().column;
+    let starts_line = source.text(line_start..start).trim().is_empty();
+    if starts_line
+        && !first.is_empty()
+        && first.chars().all(char::is_alphabetic)
+        && !INSTRUCTIONS.contains(&first.to_ascii_uppercase().as_str())
+    {
+        return None;
+    }
+    if node.parent().is_some_and(|p| p.kind() == "expansion") {
+        let end = word_end(0);
+        return after_name_error(&line[..end]).map(|m| (start, start + end, m));
+    }
+    let mut from = 0;
+    while let Some(i) = line[from..].find("${") {
+        let at = from + i;
+        let end = word_end(at);
+        if let Some(message) = substitution_error(&line[at + 2..end]) {
+            // the word's text from `${` on
+            return Some((start + at, start + end, message));
+        }
+        from = at + 2;
+    }
+    None
+}
+
 /// BuildKit's message for an instruction written without arguments.
 fn missing_arguments(keyword: &str) -> String {
     match keyword {
@@ -272,6 +366,28 @@ mod tests {
                 "FROM requires either one or three arguments"
             ]
         );
+    }
+
+    #[test]
+    fn substitutions_buildkit_cannot_expand() {
+        for (inside, message) in [
+            ("", Some("syntax error: missing '}'")),
+            ("}", Some("syntax error: bad substitution")),
+            (":-x}", Some("syntax error: bad substitution")),
+            ("b", Some("unsupported modifier (\u{FFFD}) in substitution")),
+            ("b.c}", Some("unsupported modifier (.) in substitution")),
+            ("b:x}", Some("unsupported modifier (:x) in substitution")),
+            ("b:}", Some("syntax error: missing '}'")),
+            ("b:-x", Some("syntax error: missing '}'")),
+            ("b}", None),
+            ("1}", None),
+            ("b:-x}", None),
+            ("b%%.*}", None),
+            ("b/x/y}", None),
+            ("b:-$c}", None),
+        ] {
+            assert_eq!(substitution_error(inside).as_deref(), message, "{inside}");
+        }
     }
 
     #[test]
