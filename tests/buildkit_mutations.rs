@@ -1242,10 +1242,13 @@ fn normalize(message: &str) -> String {
         }
         out.push(close);
     }
-    if let Some(p) = out.find(" (did you mean") {
-        out.truncate(p);
-        out.push_str(" (did you mean *)");
-    }
+    let suggests = match out.find(" (did you mean") {
+        Some(p) => {
+            out.truncate(p);
+            " (did you mean *)"
+        }
+        None => "",
+    };
     if let Some(rest) = out.strip_prefix("failed to parse platform ") {
         if let Some(c) = rest.find(": ") {
             out = format!("failed to parse platform *: {}", &rest[c + 2..]);
@@ -1262,7 +1265,9 @@ fn normalize(message: &str) -> String {
             }
         })
         .collect();
-    parts.join(": ").chars().take(100).collect()
+    let mut out: String = parts.join(": ").chars().take(100).collect();
+    out.push_str(suggests);
+    out
 }
 
 /// The line BuildKit's error is on, 1-based, when BuildKit gives one.
@@ -1757,6 +1762,21 @@ fn buildkit_and_we_agree_on_the_corpus_and_its_mutations() {
         ));
     }
     report.push('\n');
+    // Which of BuildKit's error sites the files reach.
+    let mut messages: BTreeMap<String, usize> = BTreeMap::new();
+    for o in &outcomes {
+        if !o.verdict.ok {
+            *messages.entry(normalize(&o.verdict.error)).or_default() += 1;
+        }
+    }
+    report.push_str(&format!(
+        "# BuildKit's {} distinct messages (files)\n",
+        messages.len()
+    ));
+    for (message, count) in &messages {
+        report.push_str(&format!("#   {count:5} {message}\n"));
+    }
+    report.push('\n');
     let mut sorted: Vec<_> = groups.iter().collect();
     sorted.sort_by_key(|(class, g)| (std::cmp::Reverse(g.0), class.to_string()));
     let report_dir = std::env::var_os("BUILDKIT_MUTATIONS_REPORT").map(PathBuf::from);
@@ -1999,7 +2019,17 @@ fn boundary_values(d: &Doc, rng: &mut Rng) -> Option<String> {
             "ADD --keep-git-dir=false https://github.com/a/b.git /b",
             "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/a /a",
             "ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d a /a",
-            "ADD --checksum=sha512:abc https://example.com/a /a",
+                        "ADD --checksum=sha512:abc https://example.com/a /a",
+            "ADD --checksum=sha256:xyz https://example.com/a /a",
+            "ADD --checksum=md5:abc https://example.com/a /a",
+            "ADD --checksum=abc https://example.com/a /a",
+            "ADD --keep-git-dir=true a /b",
+            "ADD --keep-git-dir https://github.com/a/b.git#main /b",
+            "COPY https://example.com/a /a",
+            "COPY --chmod=644 --chown=1 https://example.com/a /a",
+            "ADD --chmod=755 https://github.com/a/b.git /b",
+            "COPY --exclude=*.md . /b",
+            "COPY --parents a/b /c/",
             "RUN --network=default true",
             "RUN --network=host true",
             "RUN --network=NONE true",
