@@ -85,15 +85,12 @@ pub(super) fn parse_duration(text: &str) -> Result<f64, String> {
             return Err(invalid());
         }
     }
-    let nanos = total as f64 + fraction_total.floor();
-    let max = if negative {
-        limit as f64
-    } else {
-        (limit - 1) as f64
-    };
+    let nanos = total + fraction_total.floor() as u128;
+    let max = if negative { limit } else { limit - 1 };
     if nanos > max {
         return Err(invalid());
     }
+    let nanos = nanos as f64;
     Ok(if negative { -nanos } else { nanos })
 }
 
@@ -124,6 +121,10 @@ mod tests {
             ("5S", "time: unknown unit \"S\" in duration \"5S\""),
             (".s", "time: invalid duration \".s\""),
             ("abc", "time: invalid duration \"abc\""),
+            (
+                "2562047h47m16s854775808ns",
+                "time: invalid duration \"2562047h47m16s854775808ns\"",
+            ),
         ];
         for (text, message) in cases {
             assert_eq!(parse_duration(text), Err(message.to_string()), "{text}");
