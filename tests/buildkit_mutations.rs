@@ -1315,8 +1315,12 @@ fn difference(case: &Case, o: &Outcome) -> Option<(String, String)> {
                         .next()
                         .is_some_and(|k| k.eq_ignore_ascii_case("from"))
             });
+        // An empty value where a `$` was: a variable unset here.
+        let empty = msg.contains("\"\"") || msg.contains("  ") || msg.ends_with(':');
         let class = if image_dependent(case, v) {
             "rejects-image"
+        } else if variable && empty {
+            "rejects-unset"
         } else if variable {
             "rejects-variable"
         } else {
@@ -1446,13 +1450,14 @@ fn listed(path: &Path) -> Vec<(String, String, String, String)> {
             [
                 "accepts",
                 "rejects",
-                "rejects-variable",
+                                "rejects-variable",
+                "rejects-unset",
                 "rejects-image",
                 "line",
                 "line-image"
             ]
             .contains(&class),
-            "{}:{}: the class is accepts, rejects, rejects-variable, rejects-image, line or line-image",
+            "{}:{}: the class is accepts, rejects, rejects-variable, rejects-unset, rejects-image, line or line-image",
             path.display(),
             n + 1
         );
@@ -1479,7 +1484,7 @@ fn matches(entry: &(String, String, String, String), key: &str) -> bool {
     };
     let mut hw = head.split_whitespace();
     let (k, c) = (hw.next().unwrap_or(""), hw.next().unwrap_or(""));
-    (kind == "*" || kind == k) && class == c && msg == message
+    (kind == "*" || kind == k) && class == c && (message == "*" || msg == message)
 }
 
 fn corpus_files(corpus: &Path) -> Vec<PathBuf> {
