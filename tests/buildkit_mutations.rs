@@ -1340,6 +1340,7 @@ fn difference(case: &Case, o: &Outcome) -> Option<(String, String)> {
         l == line
             || buildkit_line(v) == v.error_line
                 && o.error_lines.iter().any(|&(a, b)| (a..=b).contains(&l))
+            || onbuild_fired(&case.text, line, l)
     };
     // BuildKit puts `file with no instructions` on the file's last line,
     // we put ours (NoInstructions) at its start: both are the whole file.
@@ -1359,6 +1360,37 @@ fn difference(case: &Case, o: &Outcome) -> Option<(String, String)> {
         format!("{} {class}: {msg}", case.kind),
         format!("{msg} (we error on another line)"),
     ))
+}
+
+/// Whether BuildKit's line is a `FROM STAGE` that fires an ONBUILD
+/// trigger of STAGE written on our line: BuildKit reports a trigger's
+/// error on the FROM that runs it, we on the trigger.
+fn onbuild_fired(text: &str, buildkit: usize, ours: usize) -> bool {
+    let doc = Doc::new(text);
+    let keyword = |l: usize| {
+        doc.lines
+            .get(l.wrapping_sub(1))
+            .and_then(|t| t.split_whitespace().next())
+            .map(str::to_ascii_uppercase)
+    };
+    if keyword(buildkit).as_deref() != Some("FROM") || keyword(ours).as_deref() != Some("ONBUILD") {
+        return false;
+    }
+    let w = words(&doc.lines[buildkit - 1]);
+    let Some(base) = image_position(&w).map(|p| w[p].1.to_ascii_lowercase()) else {
+        return false;
+    };
+    // The stage our line is in is named BASE.
+    doc.froms()
+        .iter()
+        .rev()
+        .find(|f| f.first < ours - 1)
+        .is_some_and(|f| {
+            let w = words(&doc.lines[f.first]);
+            as_position(&w)
+                .and_then(|p| w.get(p + 1))
+                .is_some_and(|(_, n)| n.eq_ignore_ascii_case(&base))
+        })
 }
 
 /// Whether BuildKit's error comes from what buildkit-check's stand-in
