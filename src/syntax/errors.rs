@@ -37,6 +37,10 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
             out.push(error);
             return;
         }
+        if let Some(error) = glued_to_keyword(node, source) {
+            out.push(error);
+            return;
+        }
         let mut error = error_at(node, message_for_error(node, source));
         // Cover the offending text, not the blanks around it.
         let text = source.text(node.byte_range());
@@ -48,10 +52,22 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
             error.start_byte += blanks;
             error.start.column += blanks;
             error.end_byte = error.start_byte + offending.len();
-            // An unknown instruction is its word, not the rest of its line.
+            // An unknown instruction is its word, not the rest of its line;
+            // the instruction it is close to (BuildKit's "did you mean") is
+            // its quick fix.
             if error.message.starts_with("unknown instruction") {
                 let word = offending.split(char::is_whitespace).next().unwrap_or("");
                 error.end_byte = error.start_byte + word.len();
+                let upper = word.to_ascii_uppercase();
+                let close = INSTRUCTIONS
+                    .iter()
+                    .map(|k| (super::edit_distance(&upper, k), *k))
+                    .filter(|(d, _)| *d <= 2 && *d < word.len())
+                    .min_by_key(|(d, _)| *d);
+                if let Some((_, keyword)) = close {
+                    error.suggestion =
+                        Some((error.start_byte..error.end_byte, keyword.to_string()));
+                }
             }
         }
         out.push(error);
@@ -68,6 +84,34 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
     for child in node.children(&mut cursor) {
         collect(child, source, out);
     }
+}
+
+/// An instruction keyword with more letters glued to it (`RUNN x`): the
+/// parser read the keyword and could not read the rest of the word. The
+/// whole word is an unknown instruction, its quick fix the keyword.
+fn glued_to_keyword<S: Source + ?Sized>(node: Node, source: &S) -> Option<SyntaxError> {
+    let keyword = node.prev_sibling()?;
+    let parent = node.parent()?;
+    if parent.child(0)? != keyword
+        || keyword.is_named()
+        || keyword.end_byte() != node.start_byte()
+        || !crate::syntax::is_instruction_kind(parent.kind())
+    {
+        return None;
+    }
+    let text = source.text(keyword.start_byte()..node.end_byte());
+    let word = text.split(char::is_whitespace).next().unwrap_or("");
+    if word.len() <= keyword.end_byte() - keyword.start_byte() {
+        return None;
+    }
+    let range = keyword.start_byte()..keyword.start_byte() + word.len();
+    let mut error = error_at(keyword, format!("unknown instruction `{word}`"));
+    error.end_byte = range.end;
+    error.suggestion = Some((
+        range,
+        source.text(keyword.byte_range()).to_ascii_uppercase(),
+    ));
+    Some(error)
 }
 
 fn error_at(node: Node, message: String) -> SyntaxError {
@@ -388,6 +432,16 @@ mod tests {
         ] {
             assert_eq!(substitution_error(inside).as_deref(), message, "{inside}");
         }
+    }
+
+    #[test]
+    fn an_unknown_instruction_close_to_one_is_fixed() {
+        let src = "FROM alpine\nRUNN x\n";
+        let tree = crate::syntax::parse(src);
+        let errors = syntax_errors(&tree, src);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(&src[errors[0].start_byte..errors[0].end_byte], "RUNN");
+        assert_eq!(errors[0].suggestion, Some((12..16, "RUN".to_string())));
     }
 
     #[test]

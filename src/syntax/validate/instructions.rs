@@ -95,7 +95,12 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
                 let text = source.text(value.byte_range());
                 if let Some(message) = unterminated_quote(&text) {
                     out.push(at(value, message));
-                } else if keyword == "STOPSIGNAL" && is_plain(&text) && !valid_signal(&text) {
+                } else if keyword == "STOPSIGNAL"
+                    // (a `$` that ends the word is a plain character)
+                    && is_plain(text.strip_suffix('$').unwrap_or(&text))
+                    && !has_expansion(value)
+                    && !valid_signal(&text)
+                {
                     out.push(at(value, format!("invalid signal: {text}")));
                 }
             }
@@ -361,6 +366,17 @@ fn quotes<S: Source + ?Sized>(part: Node, source: &S, out: &mut Vec<SyntaxError>
             return;
         }
     }
+}
+
+/// Does the node hold a `$NAME` or `${...}` (a `$` before anything else is
+/// a plain character)?
+fn has_expansion(node: Node) -> bool {
+    if node.kind() == "expansion" {
+        return true;
+    }
+    let mut c = node.walk();
+    let found = node.children(&mut c).any(has_expansion);
+    found
 }
 
 /// Text that BuildKit takes as it is: no expansion, quote or escape.
