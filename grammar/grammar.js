@@ -309,7 +309,12 @@ module.exports = grammar({
     user_instruction: ($) => seq(kw('USER'), flagsThenArgs($, $._string_arg)),
     workdir_instruction: ($) => seq(kw('WORKDIR'), flagsThenArgs($, $._string_arg)),
     stopsignal_instruction: ($) => seq(kw('STOPSIGNAL'), flagsThenArgs($, $._string_arg)),
-    maintainer_instruction: ($) => seq(kw('MAINTAINER'), flagsThenArgs($, $._string_arg)),
+    // BuildKit expands no variable in MAINTAINER: its text is opaque.
+    maintainer_instruction: ($) =>
+      seq(
+        kw('MAINTAINER'),
+        flagsThenArgs($, field('value', alias($._plain_shell, $.string_value))),
+      ),
     // BuildKit takes the rest of the line as one string; the words stay
     // separate nodes so that expansions and positions are kept.
     _string_arg: ($) => field('value', $.string_value),

@@ -311,4 +311,11 @@ pub const CASES: &[super::Case] = &[
         "[\"c\"]",
         "FROM alpine\nCOPY [\"a\" \"b\"]\nCOPY [\"c\", \"d\"]\n",
     ),
+    (
+        "FROM alpine\nMAINTAINER ${b\nUSER ${b\n",
+        3,
+        "unsupported modifier (\u{FFFD}) in substitution",
+        "${b",
+        "FROM alpine\nMAINTAINER ${b\nUSER ${b}\n",
+    ),
 ];
