@@ -240,4 +240,11 @@ pub const CASES: &[super::Case] = &[
         "--mount=type=cache,target=/cache",
         "FROM alpine AS build\nRUN --mount=type=cache,target=/cache true\n",
     ),
+    (
+        "FROM alpine AS a\nRUN --mount=from=b,target=/m true\nFROM alpine AS b\n",
+        2,
+        "cannot mount from stage \"b\" to \"/m\", stage needs to be defined before current command",
+        "b",
+        "FROM alpine AS b\nFROM alpine AS a\nRUN --mount=from=b,target=/m true\n",
+    ),
 ];

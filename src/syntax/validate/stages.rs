@@ -51,8 +51,8 @@ struct Edge<'t> {
     to_stage: usize,
     value: Node<'t>,
     text: String,
-    /// A mount's (else a COPY's).
-    mounted: bool,
+    /// A mount's target as written (else the edge is a COPY's).
+    mounted: Option<String>,
 }
 
 pub(super) fn check<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxError>) {
@@ -693,7 +693,7 @@ fn graph<'t, S: Source + ?Sized>(
                                 to_stage: index as usize,
                                 value,
                                 text,
-                                mounted: false,
+                                mounted: None,
                             });
                         }
                         continue;
@@ -704,7 +704,7 @@ fn graph<'t, S: Source + ?Sized>(
                             to_stage: j,
                             value,
                             text,
-                            mounted: false,
+                            mounted: None,
                         }),
                         None => {
                             added += 1;
@@ -736,14 +736,18 @@ fn graph<'t, S: Source + ?Sized>(
         if edge.to_stage <= edge.from_stage || cyclic.is_some_and(|(_, e)| e == k) {
             continue;
         }
-        if edge.mounted {
-            continue;
-        }
-        let message = format!(
-            "cannot copy from stage {}, it needs to be defined before current stage {}",
-            go_quote(&edge.text),
-            go_quote(&infos[edge.from_stage].display(edge.from_stage))
-        );
+        let message = match &edge.mounted {
+            Some(target) => format!(
+                "cannot mount from stage {} to {}, stage needs to be defined before current command",
+                go_quote(&edge.text),
+                go_quote(target)
+            ),
+            None => format!(
+                "cannot copy from stage {}, it needs to be defined before current stage {}",
+                go_quote(&edge.text),
+                go_quote(&infos[edge.from_stage].display(edge.from_stage))
+            ),
+        };
         out.push(at(edge.value, message));
     }
 }
@@ -761,7 +765,17 @@ fn mount<'t, S: Source + ?Sized>(
     out: &mut Vec<SyntaxError>,
 ) -> Option<usize> {
     let mut from = None;
+    let mut target = String::new();
     for option in &flag.options {
+        if ["target", "dst", "destination"]
+            .iter()
+            .any(|k| option.key.eq_ignore_ascii_case(k))
+        {
+            target = option
+                .value
+                .and_then(|v| unquote_flag(&logical_text(v, source)))
+                .unwrap_or_default();
+        }
         if option.key.eq_ignore_ascii_case("from") {
             from = Some(
                 option
@@ -779,14 +793,13 @@ fn mount<'t, S: Source + ?Sized>(
         return None;
     }
     match by_name.get(text.to_ascii_lowercase().as_str()) {
-        // (A mount of a later stage is the mount checks' to report.)
         Some(&j) => {
             edges.push(Edge {
                 from_stage: stage,
                 to_stage: j,
                 value,
                 text,
-                mounted: true,
+                mounted: Some(target),
             });
             Some(0)
         }
