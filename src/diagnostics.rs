@@ -306,11 +306,36 @@ pub fn diagnose_until(
             fix: None,
         });
     }
-    out.extend(crate::rules::run_until(
-        tree, source, analysis, context, cancelled,
-    )?);
+    let syntax_count = out.len();
+    for finding in crate::rules::run_until(tree, source, analysis, context, cancelled)? {
+        merge_or_push(&mut out, syntax_count, finding);
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end));
     Some(out)
+}
+
+/// Adds a rule's finding, unless it is an error on text a syntax error
+/// (BuildKit's own message) already covers: then the syntax error keeps
+/// BuildKit's words and takes the rule's code (its documentation), related
+/// places and fix, so one mistake shows once.
+fn merge_or_push(out: &mut Vec<Diagnostic>, syntax_count: usize, finding: Diagnostic) {
+    let overlaps = |d: &Diagnostic| {
+        d.range.start < finding.range.end.max(finding.range.start + 1)
+            && finding.range.start < d.range.end.max(d.range.start + 1)
+    };
+    if finding.severity == Severity::Error {
+        if let Some(syntax) = out[..syntax_count].iter_mut().find(|d| overlaps(d)) {
+            if syntax.code == "SyntaxError" {
+                syntax.code = finding.code;
+            }
+            syntax.related.extend(finding.related);
+            if syntax.fix.is_none() {
+                syntax.fix = finding.fix;
+            }
+            return;
+        }
+    }
+    out.push(finding);
 }
 
 #[cfg(test)]
@@ -333,6 +358,24 @@ mod tests {
     #[test]
     fn clean_file_has_none() {
         assert!(codes("FROM a:1\n").is_empty());
+    }
+
+    #[test]
+    fn a_rule_error_on_a_syntax_error_shows_once_in_buildkit_words() {
+        let src = "FROM alpine:3 AS a\nCOPY --from=b /x /y\nFROM alpine:3 AS b\n";
+        let tree = syntax::parse(src);
+        let found = diagnose(
+            &tree,
+            &src,
+            &Analysis::build(&tree, src),
+            &Context::default(),
+        );
+        let on_b: Vec<&Diagnostic> = found.iter().filter(|d| d.range.start == 31).collect();
+        assert_eq!(on_b.len(), 1, "{found:?}");
+        assert_eq!(on_b[0].code, "UnknownStage");
+        assert!(on_b[0].message.starts_with("cannot copy from stage \"b\""));
+        // The rule's pointer to the later stage is kept.
+        assert_eq!(on_b[0].related.len(), 1, "{found:?}");
     }
 
     #[test]
