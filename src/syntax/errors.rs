@@ -283,7 +283,24 @@ fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize,
     {
         return None;
     }
-    if node.parent().is_some_and(|p| p.kind() == "expansion") {
+    // BuildKit expands nothing in an ONBUILD trigger nor in an ARG's name:
+    // `dollar` (an offset in the file) is expanded when its line is neither
+    // and, in an ARG, an `=` comes before it in its word.
+    let whole_line = source.text(line_start..line_end);
+    let keyword = whole_line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let expanded = |dollar: usize| {
+        let before = &whole_line[..dollar - line_start];
+        let word = before.rsplit([' ', '\t']).next().unwrap_or("");
+        keyword != "ONBUILD" && (keyword != "ARG" || word.contains('='))
+    };
+    if let Some(expansion) = node.parent().filter(|p| p.kind() == "expansion") {
+        if !expanded(expansion.start_byte()) {
+            return None;
+        }
         let end = word_end(0);
         return after_name_error(&line[..end]).map(|m| (start, start + end, m));
     }
@@ -291,6 +308,10 @@ fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize,
     while let Some(i) = line[from..].find("${") {
         let at = from + i;
         let end = word_end(at);
+        if !expanded(start + at) {
+            from = at + 2;
+            continue;
+        }
         if let Some(message) = substitution_error(&line[at + 2..end]) {
             // the word's text from `${` on
             return Some((start + at, start + end, message));

@@ -318,4 +318,25 @@ pub const CASES: &[super::Case] = &[
         "${b",
         "FROM alpine\nMAINTAINER ${b\nUSER ${b}\n",
     ),
+    (
+        "FROM alpine\nVOLUME \"\"\n",
+        2,
+        "VOLUME specified can not be an empty string",
+        "\"\"",
+        "FROM alpine\nEXPOSE \"\"\n",
+    ),
+    (
+        "FROM alpine\nSTOPSIGNAL \"SIG\"KILL=1\n",
+        2,
+        "invalid signal: SIGKILL=1",
+        "\"SIG\"KILL=1",
+        "FROM alpine\nSTOPSIGNAL \"SIG\"KILL\n",
+    ),
+    (
+        "FROM alpine\nCOPY a\n",
+        2,
+        "COPY requires at least two arguments",
+        "a",
+        "FROM alpine\nCOPY a\\ b\n",
+    ),
 ];

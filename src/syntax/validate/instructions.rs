@@ -83,8 +83,9 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
                 let text = source.text(port.byte_range());
                 if let Some(message) = unterminated_quote(&text) {
                     out.push(at(port, message));
-                } else if is_plain(&text) {
-                    if let Some(message) = port_spec_error(&text) {
+                } else if let Some(word) = processed(port, &text).filter(|w| !w.is_empty()) {
+                    // (an empty word is dropped)
+                    if let Some(message) = port_spec_error(&word) {
                         out.push(at(port, message));
                     }
                 }
@@ -95,13 +96,12 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
                 let text = source.text(value.byte_range());
                 if let Some(message) = unterminated_quote(&text) {
                     out.push(at(value, message));
-                } else if keyword == "STOPSIGNAL"
-                    // (a `$` that ends the word is a plain character)
-                    && is_plain(text.strip_suffix('$').unwrap_or(&text))
-                    && !has_expansion(value)
-                    && !valid_signal(&text)
-                {
-                    out.push(at(value, format!("invalid signal: {text}")));
+                } else if keyword == "STOPSIGNAL" {
+                    if let Some(word) = processed(value, &text) {
+                        if !valid_signal(&word) {
+                            out.push(at(value, format!("invalid signal: {word}")));
+                        }
+                    }
                 }
             }
         }
@@ -222,7 +222,12 @@ fn copy<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec
     }
     let mut c = node.walk();
     let paths: Vec<Node> = node.children_by_field_name("path", &mut c).collect();
-    if paths.len() == 1 {
+    // (BuildKit splits the shell form at every blank, escaped or not)
+    let escaped_blank = paths.iter().any(|p| {
+        let text = source.text(p.byte_range());
+        text.contains(['\\', '`']) && text.contains([' ', '\t'])
+    });
+    if paths.len() == 1 && !escaped_blank {
         out.push(at(paths[0], no_destination(keyword)));
         return;
     }
@@ -294,6 +299,8 @@ fn volume<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>
         let text = source.text(path.byte_range());
         if let Some(message) = unterminated_quote(&text) {
             out.push(at(path, message));
+        } else if processed(path, &text).is_some_and(|w| w.trim().is_empty()) {
+            out.push(at(path, "VOLUME specified can not be an empty string"));
         }
     }
 }
@@ -320,7 +327,12 @@ fn key_values<S: Source + ?Sized>(
                     ));
                 }
             }
-            "legacy_key_value" if pair.child_by_field_name("value").is_none() => {
+            // (BuildKit splits the legacy form at the first blank, escaped
+            // or not: `a\ b` is a key and a value there)
+            "legacy_key_value"
+                if pair.child_by_field_name("value").is_none()
+                    && !source.text(pair.byte_range()).contains(['\\', '`']) =>
+            {
                 out.push(at(
                     pair.child_by_field_name("key").unwrap_or(pair),
                     format!("{keyword} must have two arguments"),
@@ -377,6 +389,34 @@ fn has_expansion(node: Node) -> bool {
     let mut c = node.walk();
     let found = node.children(&mut c).any(has_expansion);
     found
+}
+
+/// The word as BuildKit's expansion leaves it when that is decided by the
+/// text: its quotes removed; `None` with an expansion (a `$` before
+/// anything but a name is a plain character) or an escape (whose character
+/// the directive decides).
+fn processed(node: Node, text: &str) -> Option<String> {
+    if has_expansion(node) || text.contains(['\\', '`', '\n', '\r']) {
+        return None;
+    }
+    // (`$1`, `$@`... are expanded too: only a `$` before a blank or at the
+    // end is sure to stay)
+    let bytes = text.as_bytes();
+    let expands = (0..bytes.len())
+        .any(|i| bytes[i] == b'$' && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace()));
+    if expands {
+        return None;
+    }
+    let mut out = String::new();
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            _ => out.push(c),
+        }
+    }
+    quote.is_none().then_some(out)
 }
 
 /// Text that BuildKit takes as it is: no expansion, quote or escape.
