@@ -55,30 +55,13 @@ const INSTRUCTIONS: &[(&str, &str)] = &[
     ("MAINTAINER", "MAINTAINER ${1:name}"),
 ];
 
-fn flags_of(keyword: &str) -> &'static [&'static str] {
-    match keyword {
-        "FROM" => &["platform"],
-        "RUN" => &["mount", "network", "security"],
-        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
-        "ADD" => &[
-            "from",
-            "chown",
-            "chmod",
-            "link",
-            "keep-git-dir",
-            "checksum",
-            "exclude",
-            "unpack",
-        ],
-        "HEALTHCHECK" => &[
-            "interval",
-            "timeout",
-            "start-period",
-            "start-interval",
-            "retries",
-        ],
-        _ => &[],
-    }
+/// The flags offered after `--`: those BuildKit accepts on the
+/// instruction, less the ones that need a labs frontend (`RUN --device`).
+fn flags_of(keyword: &str) -> impl Iterator<Item = &'static str> {
+    crate::syntax::accepted_flags(keyword)
+        .iter()
+        .copied()
+        .filter(|flag| *flag != "device")
 }
 
 const MOUNT_TYPES: &[&str] = &["bind", "cache", "tmpfs", "secret", "ssh"];
@@ -252,10 +235,9 @@ pub fn complete<S: Source + ?Sized>(
             if words[keyword_at + 1..].iter().all(|w| w.starts_with("--")) {
                 let replace = line_start + word_start..offset;
                 return flags_of(&keyword)
-                    .iter()
                     .map(|f| {
                         let mut i = item(&format!("--{f}"), ItemKind::Flag, &replace);
-                        if !matches!(*f, "link" | "parents" | "keep-git-dir") {
+                        if !matches!(f, "link" | "parents" | "keep-git-dir" | "unpack") {
                             i.snippet = Some(format!("--{f}=$1"));
                         }
                         i
@@ -322,6 +304,32 @@ mod tests {
     use super::*;
     use crate::analysis::Analysis;
     use crate::syntax;
+
+    #[test]
+    fn every_offered_flag_is_one_buildkit_accepts() {
+        for keyword in ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"] {
+            let src = format!("FROM a\n{keyword} --");
+            let tree = syntax::parse(&src);
+            let analysis = Analysis::build(&tree, src.as_str());
+            let found = complete(&tree, src.as_str(), &analysis, src.len());
+            let labels: Vec<&str> = found.items.iter().map(|i| i.label.as_str()).collect();
+            assert!(!labels.is_empty(), "{keyword}: nothing offered");
+            for label in &labels {
+                let used = format!("FROM a\n{keyword} {label}=1 x y\n");
+                let tree = syntax::parse(&used);
+                for error in syntax::syntax_errors(&tree, used.as_str()) {
+                    assert!(
+                        !error.message.starts_with("unknown flag"),
+                        "{keyword} {label} is offered but BuildKit rejects it: {}",
+                        error.message
+                    );
+                }
+            }
+            if keyword == "ADD" {
+                assert!(!labels.contains(&"--from"), "{labels:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_multi_byte_space_before_the_word_is_a_boundary() {

@@ -15,6 +15,7 @@ pub use buildkit_dump::{buildkit_dump, escape_char};
 pub use errors::{syntax_errors, SyntaxError};
 pub use print::print_tree;
 pub use text::logical_text;
+pub use validate::accepted_flags;
 
 use std::borrow::Cow;
 use std::ops::Range;

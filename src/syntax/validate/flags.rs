@@ -17,7 +17,7 @@ mod values;
 
 /// The flags an instruction accepts (labs flags included, so that no file
 /// that BuildKit accepts gets an error).
-fn known_flags(keyword: &str) -> &'static [&'static str] {
+pub fn known_flags(keyword: &str) -> &'static [&'static str] {
     match keyword {
         "ADD" => &[
             "chown",

@@ -11,6 +11,8 @@ mod instructions;
 mod mount;
 mod stages;
 
+pub use flags::known_flags as accepted_flags;
+
 use super::errors::SyntaxError;
 use super::Source;
 
