@@ -184,6 +184,26 @@ static void consume_rest_of_logical_line(Scanner *s, TSLexer *lexer) {
   }
 }
 
+/*
+ * Consumes the rest of the logical line: its line continuations (and the
+ * lines they join) included, up to the line break that ends it.
+ */
+static void consume_logical_line(Scanner *s, TSLexer *lexer) {
+  while (!at_line_end(lexer)) {
+    if (lexer->lookahead == s->escape) {
+      advance(lexer);
+      uint32_t blanks;
+      if (rest_is_continuation(lexer, &blanks)) {
+        if (lexer->eof(lexer)) break;
+        consume_newline(lexer);
+      }
+      continue;
+    }
+    advance(lexer);
+  }
+  lexer->mark_end(lexer);
+}
+
 /* ------------------------------------------------------------------------ */
 /* heredocs                                                                 */
 
@@ -865,6 +885,12 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     } else {
       lexer->mark_end(lexer);
     }
+    if (valid[ONBUILD_TRIGGER]) {
+      /* `ONBUILD -x`: no flag, a trigger BuildKit keeps for later */
+      consume_logical_line(s, lexer);
+      lexer->result_symbol = ONBUILD_TRIGGER;
+      return true;
+    }
     return kind >= 0 && scan_text(s, lexer, valid, kind, true);
   }
 
@@ -893,7 +919,7 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
         if ((int)strlen(keywords[i]) == n && memcmp(keywords[i], word, n) == 0) return false;
       }
     }
-    consume_rest_of_logical_line(s, lexer);
+    consume_logical_line(s, lexer);
     lexer->result_symbol = ONBUILD_TRIGGER;
     return true;
   }

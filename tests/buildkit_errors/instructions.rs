@@ -339,4 +339,18 @@ pub const CASES: &[super::Case] = &[
         "a",
         "FROM alpine\nCOPY a\\ b\n",
     ),
+    (
+        "FROM alpine\nCOPY https://x/a.git c\n",
+        2,
+        "source can't be a git ref for COPY",
+        "https://x/a.git",
+        "FROM alpine\nADD https://x/a.git c\n",
+    ),
+    (
+        "FROM alpine\nONBUILD -x \\\n  y\nENV a\n",
+        4,
+        "ENV must have two arguments",
+        "a",
+        "FROM alpine\nONBUILD -x \\\n  y\nENV a b\n",
+    ),
 ];

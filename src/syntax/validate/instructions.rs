@@ -223,10 +223,9 @@ fn copy<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec
     let mut c = node.walk();
     let paths: Vec<Node> = node.children_by_field_name("path", &mut c).collect();
     // (BuildKit splits the shell form at every blank, escaped or not)
-    let escaped_blank = paths.iter().any(|p| {
-        let text = source.text(p.byte_range());
-        text.contains(['\\', '`']) && text.contains([' ', '\t'])
-    });
+    let escaped_blank = paths
+        .iter()
+        .any(|p| has_escaped_blank(&source.text(p.byte_range())));
     if paths.len() == 1 && !escaped_blank {
         out.push(at(paths[0], no_destination(keyword)));
         return;
@@ -257,12 +256,14 @@ fn copy<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec
                 continue;
             }
             let url = text.starts_with("http://") || text.starts_with("https://");
-            // (An http URL of a repository may be read as a git ref.)
-            if url && !text.contains(".git") {
+            // (an http URL of a repository is a git ref)
+            let repository = text.ends_with(".git") || text.contains(".git#");
+            if url && !repository {
                 out.push(at(*path, "source can't be a URL for COPY"));
                 return;
             }
-            let git = text.starts_with("git://")
+            let git = url
+                || text.starts_with("git://")
                 || text.starts_with("ssh://")
                 || (text.starts_with("git@") && text.contains(':'));
             if git {
@@ -331,7 +332,7 @@ fn key_values<S: Source + ?Sized>(
             // or not: `a\ b` is a key and a value there)
             "legacy_key_value"
                 if pair.child_by_field_name("value").is_none()
-                    && !source.text(pair.byte_range()).contains(['\\', '`']) =>
+                    && !has_escaped_blank(&source.text(pair.byte_range())) =>
             {
                 out.push(at(
                     pair.child_by_field_name("key").unwrap_or(pair),
@@ -378,6 +379,15 @@ fn quotes<S: Source + ?Sized>(part: Node, source: &S, out: &mut Vec<SyntaxError>
             return;
         }
     }
+}
+
+/// Does the text hold an escaped blank (`a\ b`), which BuildKit's
+/// splitting at blanks does not see as escaped? (Either escape character:
+/// the directive decides which one is.)
+fn has_escaped_blank(text: &str) -> bool {
+    ["\\ ", "\\\t", "` ", "`\t"]
+        .iter()
+        .any(|e| text.contains(e))
 }
 
 /// Does the node hold a `$NAME` or `${...}` (a `$` before anything else is
