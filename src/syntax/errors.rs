@@ -29,6 +29,11 @@ pub fn syntax_errors<S: Source + ?Sized>(tree: &Tree, source: &S) -> Vec<SyntaxE
 
 fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>) {
     if node.is_error() {
+        if unexpanded_substitution(node, source) {
+            // BuildKit reads that text as it is (an ARG's name, an ONBUILD
+            // trigger): nothing to report.
+            return;
+        }
         if let Some((start, end, message)) = substitution_in(node, source) {
             let mut error = error_at(node, message);
             error.start.column += start - error.start_byte;
@@ -319,6 +324,38 @@ fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize,
         from = at + 2;
     }
     None
+}
+
+/// Is the error a `${` that BuildKit never expands: in an ARG's name (no
+/// `=` before it in its word) or anywhere in an ONBUILD trigger?
+fn unexpanded_substitution<S: Source + ?Sized>(node: Node, source: &S) -> bool {
+    let from = node
+        .parent()
+        .filter(|p| p.kind() == "expansion")
+        .map_or(node.start_byte(), |p| p.start_byte());
+    let line_start = source.line_start(from);
+    let line_end = (from..)
+        .find(|&i| matches!(source.byte_at(i), None | Some(b'\n' | b'\r')))
+        .unwrap_or(node.end_byte().max(from));
+    let line = source.text(line_start..line_end);
+    let keyword = line
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let error_text = source.text(from..node.end_byte().max(from));
+    if !error_text.contains("${") && from == node.start_byte() {
+        return false;
+    }
+    match keyword.as_str() {
+        "ONBUILD" => true,
+        "ARG" => {
+            let offset = from - line_start + error_text.find("${").unwrap_or(0);
+            let word = line[..offset].rsplit([' ', '\t']).next().unwrap_or("");
+            !word.contains('=')
+        }
+        _ => false,
+    }
 }
 
 /// BuildKit's message for an instruction written without arguments.

@@ -353,4 +353,11 @@ pub const CASES: &[super::Case] = &[
         "a",
         "FROM alpine\nONBUILD -x \\\n  y\nENV a b\n",
     ),
+    (
+        "FROM alpine\nARG A${}\nARG a=${}\n",
+        3,
+        "syntax error: bad substitution",
+        "${}",
+        "FROM alpine\nARG A${}\nARG a=${b}\n",
+    ),
 ];

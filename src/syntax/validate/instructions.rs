@@ -316,7 +316,8 @@ fn key_values<S: Source + ?Sized>(
     for pair in node.children_by_field_name("pair", &mut c) {
         match pair.kind() {
             // A word without `=` after `name=value` pairs.
-            "key" => {
+            // (not after a syntax error, whose recovery may join lines)
+            "key" if !node.has_error() => {
                 let text = source.text(pair.byte_range());
                 if !text.contains('\n') {
                     out.push(at(
