@@ -107,7 +107,7 @@ fn json_output_has_the_documented_fields() {
     );
     assert_eq!(
         (f["end_line"].as_u64(), f["end_column"].as_u64()),
-        (Some(2), Some(10))
+        (Some(2), Some(8))
     );
     assert_eq!(f["severity"], "error");
     assert_eq!(f["code"], "SyntaxError");
@@ -124,7 +124,7 @@ fn human_and_sarif_output() {
     assert_eq!(code, 1);
     assert!(
         out.starts_with(&format!(
-            "{}:1:1: error[SyntaxError]: RUN is missing its arguments\n",
+            "{}:1:1: error[SyntaxError]: no build stage in current context\n",
             file.display()
         )),
         "{out}"

@@ -51,7 +51,7 @@ fn did_open_publishes_versioned_diagnostics() {
     assert_eq!(d["message"], "unknown instruction `FOO`");
     assert_eq!(
         d["range"],
-        json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 7 } })
+        json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 3 } })
     );
 
     server.open("file:///good/Dockerfile", 1, "FROM alpine:3.20\n");

@@ -393,6 +393,6 @@ mod tests {
         let found = check_text("f", "FROM a:1\n  ÉÉ bar\n", &Context::default());
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].line, found[0].column), (2, 3));
-        assert_eq!((found[0].end_line, found[0].end_column), (2, 9));
+        assert_eq!((found[0].end_line, found[0].end_column), (2, 5));
     }
 }
