@@ -46,6 +46,13 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
             out.push(error);
             return;
         }
+        if empty_mount_field(node, source) {
+            out.push(error_at(
+                node,
+                "invalid field '' must be a key=value pair".into(),
+            ));
+            return;
+        }
         let mut error = error_at(node, message_for_error(node, source));
         // Cover the offending text, not the blanks around it.
         let text = source.text(node.byte_range());
@@ -79,6 +86,14 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
         return;
     }
     if node.is_missing() {
+        // An empty `--mount` field is validation's to report.
+        if node
+            .parent()
+            .and_then(|p| p.parent())
+            .is_some_and(|p| p.kind() == "option_key" && p.byte_range().is_empty())
+        {
+            return;
+        }
         out.push(error_at(node, message_for_missing(node)));
         return;
     }
@@ -89,6 +104,16 @@ fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError
     for child in node.children(&mut cursor) {
         collect(child, source, out);
     }
+}
+
+/// A `,` the grammar could not read in a `--mount` (`a,,b`, a trailing
+/// comma): an empty field to BuildKit's CSV reader.
+fn empty_mount_field<S: Source + ?Sized>(node: Node, source: &S) -> bool {
+    source.text(node.byte_range()) == ","
+        && [node.parent(), node.prev_sibling()]
+            .into_iter()
+            .flatten()
+            .any(|n| n.kind() == "mount_flag")
 }
 
 /// An instruction keyword with more letters glued to it (`RUNN x`): the

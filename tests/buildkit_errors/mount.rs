@@ -103,4 +103,25 @@ pub const CASES: &[super::Case] = &[
         "source=y",
         "FROM alpine\nRUN --mount=type=ssh,id=y true\n",
     ),
+    (
+        "FROM alpine\nRUN --mount= true\n",
+        2,
+        "failed to parse csv mounts: EOF",
+        "--mount=",
+        "FROM alpine\nRUN --mount=type=tmpfs,target=/t true\n",
+    ),
+    (
+        "FROM alpine\nRUN --mount=type=cache,,target=/x true\n",
+        2,
+        "invalid field '' must be a key=value pair",
+        ",",
+        "FROM alpine\nRUN --mount=type=cache,target=/x true\n",
+    ),
+    (
+        "FROM alpine\nRUN --mount=,type=cache,target=/x true\n",
+        2,
+        "invalid field '' must be a key=value pair",
+        "",
+        "FROM alpine\nRUN --mount=type=cache,target=/x,ro true\n",
+    ),
 ];

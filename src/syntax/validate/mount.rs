@@ -61,6 +61,13 @@ struct Mount<'t> {
 /// A `--mount` flag's options, as BuildKit's mount parser reads them.
 pub(super) fn mount<S: Source + ?Sized>(flag: Node, source: &S, out: &mut Vec<SyntaxError>) {
     let whole = logical_text(flag, source);
+    if let Some(value) = whole.split_once('=').map(|(_, v)| v) {
+        if value.is_empty() {
+            // Nothing for BuildKit's CSV reader to read.
+            out.push(at(flag, "failed to parse csv mounts: EOF"));
+            return;
+        }
+    }
     if whole.contains('\\') {
         // Escapes change how the CSV splits: not modelled.
         return;
