@@ -1674,19 +1674,29 @@ fn our_errors(
     context: &Context,
     verdict_codes: &BTreeSet<&str>,
 ) -> Vec<(usize, String)> {
-    check_text("Dockerfile", text, context)
+    // The syntax errors straight from the syntax layer: in the server's
+    // diagnostics, one a rule also reports carries the rule's code.
+    let tree = dockerfile_lsp::syntax::parse(text);
+    let mut out: Vec<(usize, String)> = dockerfile_lsp::syntax::syntax_errors(&tree, text)
         .into_iter()
-        .filter(|f| {
-            f.diagnostic.severity == Severity::Error && verdict_codes.contains(f.diagnostic.code)
-        })
-        .map(|f| {
-            let message = match f.diagnostic.code {
-                "SyntaxError" => f.diagnostic.message,
-                code => format!("{code}: {}", f.diagnostic.message),
-            };
-            (f.line, message)
-        })
-        .collect()
+        .map(|e| (e.start.row + 1, e.message))
+        .collect();
+    out.extend(
+        check_text("Dockerfile", text, context)
+            .into_iter()
+            .filter(|f| {
+                f.diagnostic.severity == Severity::Error
+                    && f.diagnostic.code != "SyntaxError"
+                    && verdict_codes.contains(f.diagnostic.code)
+            })
+            .map(|f| {
+                (
+                    f.line,
+                    format!("{}: {}", f.diagnostic.code, f.diagnostic.message),
+                )
+            }),
+    );
+    out
 }
 
 fn numbered(text: &str) -> String {

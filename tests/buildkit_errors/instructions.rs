@@ -360,4 +360,11 @@ pub const CASES: &[super::Case] = &[
         "${}",
         "FROM alpine\nARG A${}\nARG a=${b}\n",
     ),
+    (
+        "FROM alpine\nADD \\conf\\\\\" /.znc\n",
+        2,
+        "unexpected end of statement while looking for matching double-quote",
+        "\\conf\\\\\"",
+        "FROM alpine\nADD \\conf\\\\ /.znc\n",
+    ),
 ];

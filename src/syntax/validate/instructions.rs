@@ -81,7 +81,7 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
             let mut c = node.walk();
             for port in node.children_by_field_name("port", &mut c) {
                 let text = source.text(port.byte_range());
-                if let Some(message) = unterminated_quote(&text) {
+                if let Some(message) = unterminated_quote(&text, escape_of(port, source)) {
                     out.push(at(port, message));
                 } else if let Some(word) = processed(port, &text).filter(|w| !w.is_empty()) {
                     // (an empty word is dropped)
@@ -94,7 +94,7 @@ pub(super) fn instruction<S: Source + ?Sized>(node: Node, source: &S, out: &mut 
         "STOPSIGNAL" | "USER" | "WORKDIR" => {
             if let Some(value) = node.child_by_field_name("value") {
                 let text = source.text(value.byte_range());
-                if let Some(message) = unterminated_quote(&text) {
+                if let Some(message) = unterminated_quote(&text, escape_of(value, source)) {
                     out.push(at(value, message));
                 } else if keyword == "STOPSIGNAL" {
                     if let Some(word) = processed(value, &text) {
@@ -244,7 +244,7 @@ fn copy<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec
             continue;
         }
         let text = source.text(path.byte_range());
-        if let Some(message) = unterminated_quote(&text) {
+        if let Some(message) = unterminated_quote(&text, escape_of(*path, source)) {
             out.push(at(*path, message));
             return;
         }
@@ -298,7 +298,7 @@ fn volume<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>
     let mut c = node.walk();
     for path in node.children_by_field_name("path", &mut c) {
         let text = source.text(path.byte_range());
-        if let Some(message) = unterminated_quote(&text) {
+        if let Some(message) = unterminated_quote(&text, escape_of(path, source)) {
             out.push(at(path, message));
         } else if processed(path, &text).is_some_and(|w| w.trim().is_empty()) {
             out.push(at(path, "VOLUME specified can not be an empty string"));
@@ -435,17 +435,55 @@ fn is_plain(text: &str) -> bool {
     !text.contains(['$', '"', '\'', '\\', '`', '\n', '\r'])
 }
 
-/// BuildKit's message for a word whose quote is never closed, when the
-/// word holds no escape (whose character depends on the directive) and no
-/// expansion.
-fn unterminated_quote(text: &str) -> Option<String> {
-    if text.contains(['\\', '`', '\n', '\r']) || text.contains("${") {
+/// The document's escape character (`# escape=`), found from any node.
+fn escape_of<S: Source + ?Sized>(node: Node, source: &S) -> char {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut cursor = root.walk();
+    let directives: Vec<Node> = root
+        .named_children(&mut cursor)
+        .take_while(|n| n.kind() == "parser_directive")
+        .collect();
+    for directive in directives {
+        let name = directive.child_by_field_name("name");
+        if name.is_some_and(|n| source.text(n.byte_range()).eq_ignore_ascii_case("escape")) {
+            if let Some(value) = directive.child_by_field_name("value") {
+                if source.text(value.byte_range()) == "`" {
+                    return '`';
+                }
+            }
+        }
+    }
+    '\\'
+}
+
+/// BuildKit's message for a word whose quote is never closed, read as its
+/// word processing reads it: outside quotes the escape character takes the
+/// next character literally; inside double quotes it escapes only `"`,
+/// `$` and itself; inside single quotes nothing. Silent on words spanning
+/// lines or holding `${` (whose expansion decides).
+fn unterminated_quote(text: &str, escape: char) -> Option<String> {
+    if text.contains(['\n', '\r']) || text.contains("${") {
         return None;
     }
     let mut quote = None;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match (quote, c) {
             (None, '"' | '\'') => quote = Some(c),
+            (None, e) if e == escape => {
+                chars.next();
+            }
+            (Some('"'), e) if e == escape => {
+                if chars
+                    .peek()
+                    .is_some_and(|&n| n == '"' || n == '$' || n == escape)
+                {
+                    chars.next();
+                }
+            }
             (Some(q), _) if q == c => quote = None,
             _ => {}
         }
@@ -652,10 +690,17 @@ mod tests {
 
     #[test]
     fn quotes_left_open() {
-        assert!(unterminated_quote("\"a").unwrap().contains("double-quote"));
-        assert!(unterminated_quote("'a").unwrap().contains("single-quote"));
-        assert_eq!(unterminated_quote("\"a\""), None);
-        assert_eq!(unterminated_quote("'\"'"), None);
-        assert_eq!(unterminated_quote("\\\"a"), None);
+        let q = |t: &str| unterminated_quote(t, '\\');
+        assert!(q("\"a").unwrap().contains("double-quote"));
+        assert!(q("'a").unwrap().contains("single-quote"));
+        assert_eq!(q("\"a\""), None);
+        assert_eq!(q("'\"'"), None);
+        assert_eq!(q("\\\"a"), None);
+        // The escapes take `\c` and `\\`: the quote opens a string.
+        assert!(q("\\conf\\\\\"").is_some());
+        assert_eq!(q("\"a\\\"b\""), None);
+        assert!(q("'a\\'b'").is_some());
+        assert_eq!(unterminated_quote("`\"a", '`'), None);
+        assert!(unterminated_quote("\\\"a", '`').is_some());
     }
 }
