@@ -476,13 +476,13 @@ fn unterminated_quote(text: &str, escape: char) -> Option<String> {
             (None, e) if e == escape => {
                 chars.next();
             }
-            (Some('"'), e) if e == escape => {
-                if chars
-                    .peek()
-                    .is_some_and(|&n| n == '"' || n == '$' || n == escape)
-                {
-                    chars.next();
-                }
+            (Some('"'), e)
+                if e == escape
+                    && chars
+                        .peek()
+                        .is_some_and(|&n| n == '"' || n == '$' || n == escape) =>
+            {
+                chars.next();
             }
             (Some(q), _) if q == c => quote = None,
             _ => {}
