@@ -124,4 +124,11 @@ pub const CASES: &[super::Case] = &[
         "",
         "FROM alpine\nRUN --mount=type=cache,target=/x,ro true\n",
     ),
+    (
+        "FROM alpine AS base\nWORKDIR /app\nFROM scratch AS base\nFROM base\nRUN --mount=type=cache,target=. true\n",
+        5,
+        "invalid mount target \"/\"",
+        ".",
+        "FROM scratch AS base\nFROM alpine AS base\nWORKDIR /app\nFROM base\nRUN --mount=type=cache,target=. true\n",
+    ),
 ];

@@ -117,12 +117,13 @@ fn base_workdir<S: Source + ?Sized>(
                 .is_some_and(|n| logical_text(n, source).to_ascii_lowercase() == lower)
         })
         .collect();
-    match named.as_slice() {
-        [] => {}
-        [base] if base.start_byte() < stage.start_byte() => {
-            return stage_workdir(*base, None, source, depth + 1);
-        }
-        _ => return None,
+    // A name given twice means the last stage of that name before this one
+    // (as BuildKit resolves it); a stage named only later is no base.
+    let earlier = named.iter().rfind(|s| s.start_byte() < stage.start_byte());
+    match (earlier, named.is_empty()) {
+        (Some(base), _) => return stage_workdir(*base, None, source, depth + 1),
+        (None, false) => return None,
+        (None, true) => {}
     }
     let bare = [
         "docker.io/library/",
