@@ -60,22 +60,7 @@ pub struct Variables {
 }
 
 /// Build arguments BuildKit defines in every stage.
-pub const PREDEFINED: &[&str] = &[
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "TARGETSTAGE",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "FTP_PROXY",
-    "NO_PROXY",
-    "ALL_PROXY",
-];
+pub use crate::syntax::PREDEFINED_ARGS as PREDEFINED;
 
 impl Variables {
     pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S, graph: &StageGraph) -> Variables {

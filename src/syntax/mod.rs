@@ -15,7 +15,30 @@ pub use buildkit_dump::{buildkit_dump, escape_char};
 pub use errors::{syntax_errors, SyntaxError};
 pub use print::print_tree;
 pub use text::logical_text;
-pub use validate::accepted_flags;
+pub use validate::{accepted_flags, image_reference_error};
+
+/// Build arguments BuildKit defines in every stage: the platform ones,
+/// then the proxy ones.
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "FTP_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+];
+
+/// The predefined arguments a FROM line sees: the platform ones (never
+/// the proxy ones).
+pub const FROM_PREDEFINED_ARGS: &[&str] = PREDEFINED_ARGS.split_at(9).0;
 
 use std::borrow::Cow;
 use std::ops::Range;

@@ -12,6 +12,7 @@ mod mount;
 mod stages;
 
 pub use flags::known_flags as accepted_flags;
+pub use stages::parse_reference as image_reference_error;
 
 use super::errors::SyntaxError;
 use super::Source;

@@ -15,21 +15,6 @@ use super::at;
 use crate::syntax::errors::SyntaxError;
 use crate::syntax::{logical_text, views, Source};
 
-/// The arguments BuildKit defines for FROM lines: their values depend on
-/// the build. (The proxy arguments are not among them: a FROM line never
-/// sees those.)
-const PREDEFINED: [&str; 9] = [
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "TARGETSTAGE",
-];
-
 /// One stage as the graph sees it.
 struct StageInfo {
     /// The name, lower case, when it is a valid one.
@@ -269,7 +254,8 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
         s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(s.len())
     };
-    let settable = |name: &str| globals.contains(name) || PREDEFINED.contains(&name);
+    let settable =
+        |name: &str| globals.contains(name) || crate::syntax::FROM_PREDEFINED_ARGS.contains(&name);
     // Past a variable the build may set, the expansion still fails when a
     // later `?` meets a variable that is never set.
     let mut unknown = false;
@@ -340,7 +326,7 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
 
 /// Docker's reference grammar, as `reference.ParseNormalizedNamed` applies
 /// it, with its error messages.
-fn parse_reference(s: &str) -> Result<(), String> {
+pub fn parse_reference(s: &str) -> Result<(), String> {
     if s.len() == 64 && s.bytes().all(|b| matches!(b, b'a'..=b'f' | b'0'..=b'9')) {
         return Err(format!(
             "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"
