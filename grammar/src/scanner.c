@@ -522,6 +522,28 @@ static bool scan_text(Scanner *s, TSLexer *lexer, const bool *valid, int kind, b
     if (c == '$' && expands_variables(kind)) {
       lexer->mark_end(lexer);
       advance(lexer);
+      if (lexer->lookahead == '{' &&
+          (kind == IMAGE_NAME_TEXT || kind == IMAGE_TAG_TEXT || kind == IMAGE_DIGEST_TEXT)) {
+        /*
+         * In an image reference, a `${` that no name and `}` or operator
+         * follow is no expansion the grammar can read (`FROM ${NOPE`):
+         * the word is text, which validation reports in BuildKit's words,
+         * instead of an error that swallows the stage.
+         */
+        advance(lexer);
+        while (is_name_start(lexer->lookahead) || (lexer->lookahead >= '0' && lexer->lookahead <= '9')) {
+          advance(lexer);
+        }
+        int32_t next = lexer->lookahead;
+        if (next == '}' || next == ':' || next == '-' || next == '+' || next == '?' || next == '#' ||
+            next == '%' || next == '/') {
+          return has_content;
+        }
+        has_content = true;
+        word_start = false;
+        lexer->mark_end(lexer);
+        continue;
+      }
       if (is_name_start(lexer->lookahead) || lexer->lookahead == '{') {
         return has_content;
       }

@@ -247,7 +247,7 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
 /// BuildKit's error for `${` followed by `inside` (the rest of its word),
 /// `None` when it expands (or holds an escape, whose character the
 /// directive decides, or a nested expansion or quote, not followed here).
-fn substitution_error(inside: &str) -> Option<String> {
+pub(super) fn substitution_error(inside: &str) -> Option<String> {
     if inside.contains(['\\', '`', '$', '"', '\'']) {
         return None;
     }

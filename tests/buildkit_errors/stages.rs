@@ -247,4 +247,11 @@ pub const CASES: &[super::Case] = &[
         "b",
         "FROM alpine AS b\nFROM alpine AS a\nRUN --mount=from=b,target=/m true\n",
     ),
+    (
+        "FROM alpine AS a\nRUN x\nFROM ${NOPE\nRUN y\n",
+        3,
+        "failed to process \"${NOPE\": unsupported modifier (\u{FFFD}) in substitution",
+        "${NOPE",
+        "FROM alpine AS a\nRUN x\nFROM ${NOPE}alpine\nRUN y\n",
+    ),
 ];

@@ -265,6 +265,11 @@ fn expand(text: &str, globals: &HashSet<String>) -> Expansion {
         out.push_str(&rest[..i]);
         rest = &rest[i + 1..];
         if let Some(inner) = rest.strip_prefix('{') {
+            // A `${` never closed (`FROM ${NOPE`) or with an operator
+            // BuildKit does not know (`${X!}`) fails the expansion.
+            if let Some(reason) = crate::syntax::errors::substitution_error(inner) {
+                return Expansion::Failed(reason);
+            }
             let Some(close) = inner.find('}') else {
                 return Expansion::Unknown;
             };
