@@ -1,32 +1,10 @@
-//! The working directory a `RUN` runs in, where the file alone tells it: a
-//! mount's missing or relative target is joined to it, and BuildKit
-//! rejects a mount on `/`.
+//! The working directory a `RUN` runs in, where the file and the
+//! base-image facts (`data/images.toml`) tell it: a mount's missing or
+//! relative target is joined to it, and BuildKit rejects a mount on `/`.
 
 use tree_sitter::Node;
 
 use crate::syntax::{logical_text, Source};
-
-/// Official base images that set no WORKDIR (they run in `/`); others
-/// (golang's /go, redis's /data, ...) may set one.
-const ROOT_IMAGES: &[&str] = &[
-    "scratch",
-    "alpine",
-    "busybox",
-    "debian",
-    "ubuntu",
-    "fedora",
-    "centos",
-    "rockylinux",
-    "almalinux",
-    "amazonlinux",
-    "archlinux",
-    "oraclelinux",
-    "opensuse/leap",
-    "opensuse/tumbleweed",
-    "photon",
-    "node",
-    "python",
-];
 
 /// `path.Join` of an absolute directory and a path, cleaned.
 pub(super) fn join(dir: &str, path: &str) -> String {
@@ -45,7 +23,7 @@ pub(super) fn join(dir: &str, path: &str) -> String {
 
 /// The working directory of the instruction holding `flag`, when every
 /// step that sets it is known: WORKDIRs of its stage and of the stages it
-/// builds on, down to an image known to run in `/`.
+/// builds on, down to an image whose working directory is known.
 pub(super) fn workdir<S: Source + ?Sized>(flag: Node, source: &S) -> Option<String> {
     let instruction = flag.parent()?;
     let stage = instruction.parent()?;
@@ -92,8 +70,8 @@ fn stage_workdir<S: Source + ?Sized>(
     Some(dir)
 }
 
-/// The working directory a stage starts in: its base stage's, or `/` for
-/// an image known to set none.
+/// The working directory a stage starts in: its base stage's, or a known
+/// image's.
 fn base_workdir<S: Source + ?Sized>(
     stage: Node,
     from: Node,
@@ -125,21 +103,44 @@ fn base_workdir<S: Source + ?Sized>(
         (None, false) => return None,
         (None, true) => {}
     }
-    let bare = [
-        "docker.io/library/",
-        "index.docker.io/library/",
-        "docker.io/",
-        "library/",
-    ]
-    .iter()
-    .find_map(|p| lower.strip_prefix(p))
-    .unwrap_or(&lower);
-    ROOT_IMAGES.contains(&bare).then(|| "/".to_string())
+    // An image: its WORKDIR when the base-image facts know it (a Windows
+    // one is not judged).
+    if lower == "scratch" {
+        return Some("/".to_string());
+    }
+    let reference = logical_text(image, source);
+    crate::analysis::images::lookup(&reference)
+        .map(|facts| facts.workdir)
+        .filter(|dir| dir.starts_with('/'))
+        .map(str::to_string)
 }
 
 #[cfg(test)]
 mod tests {
     use super::join;
+
+    fn errors(text: &str) -> Vec<String> {
+        let tree = crate::syntax::parse(text);
+        crate::syntax::syntax_errors(&tree, text)
+            .into_iter()
+            .map(|e| e.message)
+            .collect()
+    }
+
+    #[test]
+    fn the_base_image_facts_give_the_working_directory() {
+        let mount = "RUN --mount=type=cache,target=. true\n";
+        // node sets no WORKDIR: `.` is `/`
+        assert_eq!(
+            errors(&format!("FROM node:20\n{mount}")),
+            ["invalid mount target \"/\""]
+        );
+        // golang works in /go, php's apache images in /var/www/html
+        assert!(errors(&format!("FROM golang:1.23\n{mount}")).is_empty());
+        assert!(errors("FROM php:8-apache\nRUN --mount=type=cache,target=.. true\n").is_empty());
+        // an unknown image's directory is unknown: silent
+        assert!(errors(&format!("FROM example.com/app:1\n{mount}")).is_empty());
+    }
 
     #[test]
     fn joins() {
