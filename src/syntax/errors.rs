@@ -161,7 +161,8 @@ fn message_for_missing(node: Node) -> String {
         "heredoc_end" => "unterminated heredoc: its terminator line is missing".to_string(),
         "]" => "unterminated JSON array: `]` is missing".to_string(),
         "\"" => "unterminated string: `\"` is missing".to_string(),
-        "}" => "unterminated variable expansion: `}` is missing".to_string(),
+        // (BuildKit's words for a `${name<operator>word` never closed)
+        "}" => "syntax error: missing '}'".to_string(),
         "=" if parent == "key_value" || parent == "mount_option" => {
             "expected `key=value`: `=` is missing".to_string()
         }
