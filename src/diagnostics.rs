@@ -115,6 +115,11 @@ pub struct BuildContext {
 }
 
 impl BuildContext {
+    /// The files of the build context, read on demand.
+    pub fn files(&self) -> crate::analysis::context::DirFiles {
+        crate::analysis::context::DirFiles::new(&self.dir)
+    }
+
     /// Reads what the rules need from the directory of a Dockerfile.
     pub fn of_dockerfile(dockerfile: &std::path::Path) -> BuildContext {
         BuildContext::of_dockerfile_in(dockerfile, None)

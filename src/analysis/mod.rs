@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod compose;
+pub mod context;
 pub mod dockerignore;
 pub mod images;
 pub mod next_config;
