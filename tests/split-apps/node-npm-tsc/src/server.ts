@@ -1,0 +1,14 @@
+// A tiny HTTP server compiled by tsc; `ms` is its one runtime dependency.
+declare function require(name: string): any;
+declare const process: { env: Record<string, string | undefined> };
+
+const http = require("http");
+const ms = require("ms");
+
+const port = Number(process.env.PORT || 3000);
+http
+  .createServer((_req: unknown, res: any) => {
+    res.setHeader("Content-Type", "text/plain");
+    res.end(`node-npm-tsc: one minute is ${ms(60000)}\n`);
+  })
+  .listen(port, "127.0.0.1");
