@@ -9,5 +9,6 @@ pub mod folding;
 pub mod hover;
 pub mod navigation;
 pub mod semantic_tokens;
+pub mod split_check;
 pub mod split_stages;
 pub mod symbols;
