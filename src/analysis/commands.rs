@@ -585,6 +585,16 @@ pub fn step(c: &Command) -> Option<Step> {
             },
             _ => return None,
         },
+        // `node build.js`, `node scripts/build.mjs`: a build script by name
+        "node" | "bun" | "deno" | "tsx" | "ts-node"
+            if first.is_some_and(|f| {
+                let file = f.rsplit('/').next().unwrap_or(f);
+                let stem = file.split('.').next().unwrap_or(file);
+                file.contains('.') && (stem == "build" || stem.starts_with("build-"))
+            }) =>
+        {
+            (Action::Build, format!("{base} {}", first.unwrap_or_default()))
+        }
         b => match runner(b, first) {
             Some(action) => (action, runner_label(b, first)),
             None => (Action::Build, native_build(b, args)?),
@@ -601,8 +611,9 @@ pub fn step(c: &Command) -> Option<Step> {
 fn runner(tool: &str, sub: Option<&str>) -> Option<Action> {
     Some(match tool {
         "make" | "tsc" | "webpack" | "rollup" | "esbuild" | "ninja" => Action::Build,
-        "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo" => match sub
-        {
+        "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo"
+        | "mkdocs" | "jekyll" | "gatsby" | "vue-cli-service" | "parcel" | "docusaurus"
+        | "react-router" | "remix" | "svelte-kit" => match sub {
             Some("build") => Action::Build,
             Some("test") => Action::Test,
             _ => return None,
@@ -662,7 +673,9 @@ impl Step {
 fn runner_label(tool: &str, sub: Option<&str>) -> String {
     match (tool, sub) {
         (
-            "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo",
+            "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo"
+            | "mkdocs" | "jekyll" | "gatsby" | "vue-cli-service" | "parcel" | "docusaurus"
+            | "react-router" | "remix" | "svelte-kit",
             Some(s),
         ) => {
             format!("{tool} {s}")
@@ -850,6 +863,22 @@ mod tests {
             Some((Install, "pip3 install".into()))
         );
         assert_eq!(step("echo hi"), None);
+        assert_eq!(step("mkdocs build"), Some((Build, "mkdocs build".into())));
+        assert_eq!(step("mkdocs serve"), None);
+        assert_eq!(step("node build.js"), Some((Build, "node build.js".into())));
+        assert_eq!(
+            step("node scripts/build.mjs --prod"),
+            Some((Build, "node scripts/build.mjs".into()))
+        );
+        assert_eq!(step("node server.js"), None);
+        assert_eq!(
+            step("mvn -B dependency:go-offline"),
+            Some((Install, "mvn dependency:go-offline".into()))
+        );
+        assert_eq!(
+            step("./mvnw dependency:resolve-plugins dependency:go-offline -B"),
+            Some((Install, "mvnw dependency:resolve-plugins".into()))
+        );
     }
 
     #[test]
