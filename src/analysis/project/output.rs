@@ -1,0 +1,585 @@
+//! What a production build writes: the framework's real output folder.
+
+use super::js::{self, Dialect, JsValue};
+use super::start::{package_manager_run, Run};
+use super::words::{commands, flag, strip_env};
+use super::{join, Framework, Project};
+use crate::analysis::context::ContextFiles;
+
+const MAX_SCRIPT_DEPTH: usize = 6;
+
+/// What kind of thing a build writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Static files for a web server (CRA `build`, Vite `dist`, Angular's
+    /// browser folder, `next export`'s `out`, `nuxt generate`).
+    Static,
+    /// JavaScript run by Node with the production `node_modules`
+    /// (a `tsc` build, `nest build`, SvelteKit's adapter-node, React
+    /// Router / Remix `build`).
+    NodeServer,
+    /// Next.js standalone output: `node server.js` with no `node_modules`.
+    NextStandalone,
+    /// Next.js `.next`: `next start` with `node_modules`.
+    NextServer,
+    /// Nuxt's `.output`: `node .output/server/index.mjs`, self-contained.
+    NuxtServer,
+    /// Files written by a bundler or build script; what they are is not known.
+    Files,
+}
+
+/// One thing a runner stage copies from the build stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputCopy {
+    /// Relative to the app folder in the build stage.
+    pub from: String,
+    /// Relative to the runner's app folder (`""`: the folder itself; for
+    /// a static site, the web root).
+    pub to: String,
+}
+
+/// The output of a production build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildOutput {
+    pub kind: OutputKind,
+    /// The folder the build writes, relative to the app folder (`build`,
+    /// `dist`, `dist/app/browser`, `.next`, `.output`).
+    pub dir: String,
+    /// What a runner copies, in order. A runner whose `needs_node_modules`
+    /// is set also needs `package.json` and the production `node_modules`.
+    pub copies: Vec<OutputCopy>,
+    /// The file Node runs, relative to the runner's app folder
+    /// (`server.js`, `.output/server/index.mjs`, `dist/main.js`), when known.
+    pub entry: Option<String>,
+    pub needs_node_modules: bool,
+    /// The URL path the site is served under (`base`, `basePath`), when set.
+    pub base: Option<String>,
+    /// Where this was read: `"vite.config.ts build.outDir"`, `"default of
+    /// react-scripts build"`...
+    pub source: String,
+}
+
+impl BuildOutput {
+    fn new(kind: OutputKind, dir: &str, source: impl Into<String>) -> BuildOutput {
+        let copy_to = match kind {
+            OutputKind::Static => String::new(),
+            _ => dir.to_string(),
+        };
+        BuildOutput {
+            kind,
+            dir: dir.to_string(),
+            copies: vec![OutputCopy {
+                from: dir.to_string(),
+                to: copy_to,
+            }],
+            entry: None,
+            needs_node_modules: matches!(kind, OutputKind::NodeServer | OutputKind::NextServer),
+            base: None,
+            source: source.into(),
+        }
+    }
+}
+
+pub(super) fn outputs(files: &AppFiles, words: &[String]) -> Vec<BuildOutput> {
+    let mut out = Vec::new();
+    steps(files, words, 0, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Walk a build command's steps (through scripts) and collect outputs.
+fn steps(
+    files: &AppFiles,
+    words: &[String],
+    depth: usize,
+    seen: &mut Vec<String>,
+    out: &mut Vec<BuildOutput>,
+) {
+    if depth > MAX_SCRIPT_DEPTH {
+        return;
+    }
+    let project = files.project;
+    let (env, words) = strip_env(words);
+    if words.is_empty() {
+        return;
+    }
+    if matches!(words[0].as_str(), "sh" | "bash") && words.get(1).is_some_and(|w| w == "-c") {
+        if let Some(line) = words.get(2) {
+            for c in commands(line) {
+                steps(files, &c, depth + 1, seen, out);
+            }
+        }
+        return;
+    }
+    match package_manager_run(project, &words) {
+        Run::Script(name, line) => {
+            if seen.contains(&name) {
+                return;
+            }
+            seen.push(name);
+            for c in commands(&line) {
+                steps(files, &c, depth + 1, seen, out);
+            }
+            seen.pop();
+        }
+        Run::Program(p) if !p.is_empty() => out.extend(step_output(files, &env, &p)),
+        Run::NotAManager => out.extend(step_output(files, &env, &words)),
+        _ => {}
+    }
+}
+
+/// The output of one program run by a build.
+fn step_output(
+    files: &AppFiles,
+    env: &[(String, String)],
+    words: &[String],
+) -> Option<BuildOutput> {
+    let project = files.project;
+    if let Some(program) = super::words::node_modules_program(words) {
+        return step_output(files, env, &program);
+    }
+    let program = words[0].rsplit('/').next().unwrap_or(&words[0]);
+    let args = &words[1..];
+    let sub = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str);
+    let env_value = |name: &str| {
+        env.iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    match (program, sub) {
+        ("react-scripts", Some("build")) => Some(match env_value("BUILD_PATH") {
+            Some(p) => BuildOutput::new(
+                OutputKind::Static,
+                &join("", p),
+                "BUILD_PATH of react-scripts build",
+            ),
+            None => BuildOutput::new(
+                OutputKind::Static,
+                "build",
+                "default of react-scripts build",
+            ),
+        }),
+        ("vite", Some("build")) => vite_output(project, args),
+        ("next", Some("build")) => Some(next_output(project)),
+        ("nuxt" | "nuxi", Some("build")) => {
+            let mut o = BuildOutput::new(
+                OutputKind::NuxtServer,
+                ".output",
+                "nuxt build writes .output",
+            );
+            o.entry = Some(".output/server/index.mjs".into());
+            Some(o)
+        }
+        ("nuxt" | "nuxi", Some("generate")) => Some(BuildOutput::new(
+            OutputKind::Static,
+            ".output/public",
+            "nuxt generate writes .output/public",
+        )),
+        ("ng", Some("build")) => angular_output(project),
+        ("tsc", _) => tsc_output(files, args),
+        ("nest", Some("build")) => {
+            let dir = project
+                .tsconfig
+                .as_ref()
+                .and_then(|t| t.out_dir.clone())
+                .unwrap_or_else(|| "dist".into());
+            let mut o =
+                BuildOutput::new(OutputKind::NodeServer, &dir, "nest build (tsconfig outDir)");
+            o.entry = Some(join(&dir, "main.js"));
+            Some(o)
+        }
+        ("react-router", Some("build")) | ("remix", Some("build" | "vite:build")) => {
+            let mut o = BuildOutput::new(
+                OutputKind::NodeServer,
+                "build",
+                format!("{program} build writes build/"),
+            );
+            o.entry = Some("build/server/index.js".into());
+            Some(o)
+        }
+        ("astro", Some("build")) => Some(BuildOutput::new(
+            OutputKind::Static,
+            "dist",
+            "default of astro build",
+        )),
+        ("gatsby", Some("build")) => Some(BuildOutput::new(
+            OutputKind::Static,
+            "public",
+            "gatsby build writes public/",
+        )),
+        ("vue-cli-service", Some("build")) => {
+            let dir = flag(args, &["--dest"]).map_or_else(|| "dist".to_string(), |d| join("", d));
+            Some(BuildOutput::new(
+                OutputKind::Static,
+                &dir,
+                "vue-cli-service build",
+            ))
+        }
+        ("parcel", Some("build")) => {
+            let dir = flag(args, &["--dist-dir", "-d"])
+                .map_or_else(|| "dist".to_string(), |d| join("", d));
+            Some(BuildOutput::new(OutputKind::Static, &dir, "parcel build"))
+        }
+        ("esbuild", _) => {
+            if let Some(dir) = flag(args, &["--outdir"]) {
+                return Some(BuildOutput::new(
+                    OutputKind::Files,
+                    &join("", dir),
+                    "esbuild --outdir",
+                ));
+            }
+            let file = flag(args, &["--outfile"])?;
+            let file = join("", file);
+            let dir = file
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string());
+            let mut o = BuildOutput::new(OutputKind::Files, &dir, "esbuild --outfile");
+            if dir.is_empty() {
+                o.copies = vec![super::OutputCopy {
+                    from: file.clone(),
+                    to: file.clone(),
+                }];
+            }
+            o.entry = Some(file);
+            Some(o)
+        }
+        ("webpack" | "webpack-cli", None | Some("build")) => webpack_output(files, args),
+        ("node", Some(file)) => script_output(files, file),
+        _ => None,
+    }
+}
+
+fn vite_output(project: &Project, args: &[String]) -> Option<BuildOutput> {
+    // SvelteKit, Remix and React Router run on Vite but write their own layout.
+    match project.framework {
+        Some(Framework::SvelteKit) => {
+            let node_adapter = project.depends_on("@sveltejs/adapter-node");
+            return Some(if node_adapter {
+                let mut o = BuildOutput::new(
+                    OutputKind::NodeServer,
+                    "build",
+                    "@sveltejs/adapter-node writes build/",
+                );
+                o.entry = Some("build/index.js".into());
+                o
+            } else if project.depends_on("@sveltejs/adapter-static") {
+                BuildOutput::new(
+                    OutputKind::Static,
+                    "build",
+                    "@sveltejs/adapter-static writes build/",
+                )
+            } else {
+                BuildOutput::new(
+                    OutputKind::Files,
+                    ".svelte-kit/output",
+                    "SvelteKit without a known adapter",
+                )
+            });
+        }
+        Some(Framework::Remix) | Some(Framework::ReactRouter) => {
+            let mut o = BuildOutput::new(
+                OutputKind::NodeServer,
+                "build",
+                "the Vite plugin writes build/",
+            );
+            o.entry = Some("build/server/index.js".into());
+            return Some(o);
+        }
+        _ => {}
+    }
+    let config = project.vite.as_ref();
+    // `vite build [root] --outDir X`
+    let positional = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-') && !is_flag_value(args, a));
+    let root_arg = positional.map(|r| join("", r));
+    if let Some(dir) = flag(args, &["--outDir"]) {
+        let root = root_arg
+            .or_else(|| config.and_then(|c| c.root.clone()))
+            .unwrap_or_default();
+        return Some(BuildOutput::new(
+            OutputKind::Static,
+            &join(&root, dir),
+            "vite build --outDir",
+        ));
+    }
+    let (dir, source) = match config {
+        Some(c) => {
+            let dir = if root_arg.is_some() {
+                join(
+                    root_arg.as_deref().unwrap_or(""),
+                    c.out_dir.as_deref().unwrap_or("dist"),
+                )
+            } else {
+                c.out_dir_from_app()?
+            };
+            let source = if c.out_dir.is_some() {
+                format!("{} build.outDir", c.file)
+            } else {
+                format!("default of {} (dist in root)", c.file)
+            };
+            (dir, source)
+        }
+        None => (
+            join(root_arg.as_deref().unwrap_or(""), "dist"),
+            "default of vite build".to_string(),
+        ),
+    };
+    let mut o = BuildOutput::new(OutputKind::Static, &dir, source);
+    o.base = config
+        .and_then(|c| c.base.clone())
+        .filter(|b| b != "/" && b != "./" && !b.is_empty());
+    Some(o)
+}
+
+/// Whether `arg` is the value of the flag before it (`--outDir dist`).
+fn is_flag_value(args: &[String], arg: &str) -> bool {
+    args.windows(2).any(|w| {
+        w[1] == arg
+            && w[0].starts_with("--")
+            && !w[0].contains('=')
+            && matches!(
+                w[0].as_str(),
+                "--outDir"
+                    | "--mode"
+                    | "--config"
+                    | "-c"
+                    | "--base"
+                    | "--emptyOutDir"
+                    | "--logLevel"
+                    | "--ssr"
+            )
+    })
+}
+
+fn next_output(project: &Project) -> BuildOutput {
+    let config = project.next.as_ref();
+    let dist = config
+        .and_then(|c| c.dist_dir.clone())
+        .map_or_else(|| ".next".to_string(), |d| join("", &d));
+    let base = config.and_then(|c| c.base_path.clone());
+    let source = config.map_or_else(
+        || "Next.js defaults (no next.config)".to_string(),
+        |c| c.file.clone(),
+    );
+    let public = |copies: &mut Vec<OutputCopy>| {
+        if project.has_public_dir {
+            copies.push(OutputCopy {
+                from: "public".into(),
+                to: "public".into(),
+            });
+        }
+    };
+    let mut o = match config.and_then(|c| c.output.as_deref()) {
+        Some("standalone") => {
+            let mut o = BuildOutput::new(
+                OutputKind::NextStandalone,
+                &join(&dist, "standalone"),
+                format!("{source} output: \"standalone\""),
+            );
+            o.copies = vec![
+                OutputCopy {
+                    from: join(&dist, "standalone"),
+                    to: String::new(),
+                },
+                OutputCopy {
+                    from: join(&dist, "static"),
+                    to: join(&dist, "static"),
+                },
+            ];
+            public(&mut o.copies);
+            o.entry = Some("server.js".into());
+            o.needs_node_modules = false;
+            o
+        }
+        Some("export") => BuildOutput::new(
+            OutputKind::Static,
+            "out",
+            format!("{source} output: \"export\""),
+        ),
+        _ => {
+            let mut o = BuildOutput::new(
+                OutputKind::NextServer,
+                &dist,
+                format!("{source} (next start)"),
+            );
+            public(&mut o.copies);
+            if let Some(c) = config {
+                o.copies.push(OutputCopy {
+                    from: c.file.clone(),
+                    to: c.file.clone(),
+                });
+            }
+            o
+        }
+    };
+    o.base = base;
+    o
+}
+
+fn angular_output(project: &Project) -> Option<BuildOutput> {
+    let a = project.angular.as_ref()?;
+    let path = a.output_path.clone()?;
+    let dir = match &a.browser_subfolder {
+        Some(b) => join(&path, b),
+        None => path.clone(),
+    };
+    let mut o = BuildOutput::new(
+        OutputKind::Static,
+        &dir,
+        format!("angular.json {} outputPath ({})", a.project, a.builder),
+    );
+    if a.ssr {
+        o = BuildOutput::new(
+            OutputKind::NodeServer,
+            &path,
+            format!("angular.json {} outputPath with SSR", a.project),
+        );
+        o.entry = Some(join(&path, "server/server.mjs"));
+    }
+    Some(o)
+}
+
+fn tsc_output(files: &AppFiles, args: &[String]) -> Option<BuildOutput> {
+    let project = files.project;
+    if args
+        .iter()
+        .any(|a| matches!(a.as_str(), "--noEmit" | "--watch" | "-w"))
+    {
+        return None;
+    }
+    let config = match flag(args, &["-p", "--project"]) {
+        Some(p) => {
+            let file = if p.ends_with(".json") {
+                p.to_string()
+            } else {
+                join(p, "tsconfig.json")
+            };
+            super::TsConfig::read(files, "", &file).or_else(|| project.tsconfig.clone())
+        }
+        None => project.tsconfig.clone(),
+    };
+    if let Some(dir) = flag(args, &["--outDir"]) {
+        return Some(BuildOutput::new(
+            OutputKind::NodeServer,
+            &join("", dir),
+            "tsc --outDir",
+        ));
+    }
+    let config = config?;
+    if config.no_emit {
+        return None;
+    }
+    let dir = config.out_dir.clone()?;
+    let mut o = BuildOutput::new(
+        OutputKind::NodeServer,
+        &dir,
+        format!("{} compilerOptions.outDir", config.file),
+    );
+    if let Some(main) = project.node.as_ref().and_then(|n| n.main.clone()) {
+        let main = join("", &main);
+        if main.starts_with(&format!("{dir}/")) {
+            o.entry = Some(main);
+        }
+    }
+    Some(o)
+}
+
+fn webpack_output(files: &AppFiles, args: &[String]) -> Option<BuildOutput> {
+    let file = flag(args, &["--config", "-c"]).unwrap_or("webpack.config.js");
+    let text = files.read(file)?;
+    let script = js::parse(&text, Dialect::of(file))?;
+    let object = script.config_object(script.exported()?, true).ok()?;
+    let value = script.value(object);
+    let dir = match value.path(&["output", "path"]) {
+        Some(JsValue::Str(p)) => join("", p),
+        None => "dist".to_string(),
+        Some(_) => return None,
+    };
+    Some(BuildOutput::new(
+        OutputKind::Files,
+        &dir,
+        format!("{file} output.path"),
+    ))
+}
+
+/// A plain build script (`node build.js`): the output folder or file its
+/// options name (`outdir`, `outDir`, `outfile`, `outputDir`, `distDir`),
+/// found on its tree.
+fn script_output(files: &AppFiles, file: &str) -> Option<BuildOutput> {
+    let text = files.read(file)?;
+    let script = js::parse(&text, Dialect::of(file))?;
+    let mut found: Option<(String, String)> = None;
+    let mut stack = vec![script.root()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "pair" {
+            let key = node.child_by_field_name("key").and_then(|k| script.key(k));
+            if let (Some(key), Some(value)) = (key, node.child_by_field_name("value")) {
+                if matches!(
+                    key.as_str(),
+                    "outdir" | "outDir" | "outfile" | "outputDir" | "distDir" | "outFile"
+                ) {
+                    if let JsValue::Str(p) = script.value(value) {
+                        if !p.starts_with('/') && found.is_none() {
+                            found = Some((key, p));
+                        }
+                    }
+                }
+            }
+        }
+        let mut c = node.walk();
+        let children: Vec<_> = node.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    let (key, p) = found?;
+    let script_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    let target = join(script_dir, &p);
+    let source = format!("{file} {key}");
+    if key.eq_ignore_ascii_case("outfile") {
+        let dir = target
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string());
+        let mut o = BuildOutput::new(OutputKind::Files, &dir, source);
+        o.entry = Some(target);
+        Some(o)
+    } else {
+        Some(BuildOutput::new(OutputKind::Files, &target, source))
+    }
+}
+
+/// The project's files as the build sees them, with `""` the app folder:
+/// the context itself when the caller gives it, else the files
+/// [`Project::read`] kept (build scripts and configs its scripts name).
+pub(super) struct AppFiles<'a> {
+    pub project: &'a Project,
+    pub live: Option<&'a dyn ContextFiles>,
+}
+
+impl AppFiles<'_> {
+    pub fn read(&self, path: &str) -> Option<String> {
+        let path = crate::analysis::context::normalize(path)?;
+        match self.live {
+            Some(files) => files.read(&join(&self.project.app, &path)),
+            None => self.project.kept.get(&path).cloned(),
+        }
+    }
+}
+
+impl ContextFiles for AppFiles<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        AppFiles::read(self, path)
+    }
+    fn exists(&self, path: &str) -> bool {
+        self.read(path).is_some()
+    }
+    fn is_dir(&self, _: &str) -> bool {
+        false
+    }
+    fn list(&self, _: &str) -> Vec<String> {
+        Vec::new()
+    }
+}

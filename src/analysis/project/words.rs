@@ -1,0 +1,203 @@
+//! Splitting the shell text of a package.json script into commands and
+//! words: enough of the shell for `a && b`, `A=1 cmd`, quotes and `\`.
+
+/// The simple commands of a script line, in order: separators `&&`, `||`,
+/// `;`, `|`, `&` and newlines split them; quotes are removed from words.
+pub fn commands(script: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = script.chars().peekable();
+    let end_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
+        if *in_word {
+            words.push(std::mem::take(word));
+            *in_word = false;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                word.push(n);
+                            }
+                        }
+                        q => word.push(q),
+                    }
+                }
+            }
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    if n != '\n' {
+                        in_word = true;
+                        word.push(n);
+                    }
+                }
+            }
+            '&' | '|' | ';' | '\n' => {
+                end_word(&mut word, &mut in_word, &mut words);
+                if chars.peek() == Some(&c) {
+                    chars.next();
+                }
+                if !words.is_empty() {
+                    out.push(std::mem::take(&mut words));
+                }
+            }
+            c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut words),
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    end_word(&mut word, &mut in_word, &mut words);
+    if !words.is_empty() {
+        out.push(words);
+    }
+    out
+}
+
+/// A command with its leading `NAME=value` assignments and wrappers that
+/// only set the environment (`cross-env`, `env`, `exec`, `dotenv -e f --`)
+/// taken off: the assignments and the command that runs.
+pub fn strip_env(words: &[String]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut env = Vec::new();
+    let mut i = 0;
+    loop {
+        let Some(w) = words.get(i) else { break };
+        if let Some((name, value)) = w.split_once('=') {
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                env.push((name.to_string(), value.to_string()));
+                i += 1;
+                continue;
+            }
+        }
+        match w.as_str() {
+            "cross-env" | "env" | "exec" | "time" | "nice" => i += 1,
+            "dotenv" | "dotenv-cli" => {
+                // dotenv [-e file]... -- cmd
+                match words[i..].iter().position(|w| w == "--") {
+                    Some(dash) => i += dash + 1,
+                    None => i += 1,
+                }
+            }
+            _ => break,
+        }
+    }
+    (env, words.get(i..).unwrap_or(&[]).to_vec())
+}
+
+/// The value of `--name value` or `--name=value` among `args`.
+pub fn flag<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
+    let mut iter = args.iter();
+    while let Some(a) = iter.next() {
+        for name in names {
+            if a == name {
+                return iter.next().map(String::as_str);
+            }
+            if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn splits_commands_and_words() {
+        assert_eq!(
+            commands("yarn clean && NODE_ENV=production node 'a b.js' --x=\"1 2\"; tsc"),
+            vec![
+                w(&["yarn", "clean"]),
+                w(&["NODE_ENV=production", "node", "a b.js", "--x=1 2"]),
+                w(&["tsc"])
+            ]
+        );
+        assert_eq!(commands("  "), Vec::<Vec<String>>::new());
+        assert_eq!(
+            commands("a || b | c & d"),
+            vec![w(&["a"]), w(&["b"]), w(&["c"]), w(&["d"])]
+        );
+        assert_eq!(commands("echo 'unclosed"), vec![w(&["echo", "unclosed"])]);
+    }
+
+    #[test]
+    fn strips_the_environment() {
+        let (env, cmd) = strip_env(&w(&[
+            "cross-env",
+            "BUILD_PATH=out",
+            "react-scripts",
+            "build",
+        ]));
+        assert_eq!(env, vec![("BUILD_PATH".to_string(), "out".to_string())]);
+        assert_eq!(cmd, w(&["react-scripts", "build"]));
+        let (_, cmd) = strip_env(&w(&["dotenv", "-e", ".env.prod", "--", "next", "start"]));
+        assert_eq!(cmd, w(&["next", "start"]));
+        assert_eq!(flag(&w(&["--outDir", "out"]), &["--outDir"]), Some("out"));
+        assert_eq!(
+            flag(&w(&["--outdir=lib"]), &["--outDir", "--outdir"]),
+            Some("lib")
+        );
+        assert_eq!(flag(&w(&["--outDir"]), &["--outDir"]), None);
+    }
+}
+
+/// `node [options] ./node_modules/vite/bin/vite.js build` as the program
+/// it runs: `["vite", "build"]`. `None` when `words` is not `node` running
+/// a file inside `node_modules`.
+pub fn node_modules_program(words: &[String]) -> Option<Vec<String>> {
+    let program = words.first()?.rsplit('/').next()?;
+    if !matches!(program, "node" | "nodejs") {
+        return None;
+    }
+    let at = words[1..].iter().position(|w| !w.starts_with('-'))? + 1;
+    let file = &words[at];
+    let (_, inside) = file.split_once("node_modules/")?;
+    let name = match inside.strip_prefix(".bin/") {
+        Some(bin) => bin.to_string(),
+        None => {
+            let stem = inside.rsplit('/').next()?;
+            let stem = stem.split('.').next().unwrap_or(stem);
+            if stem == "index" || stem == "cli" {
+                // `node_modules/next/dist/bin/next` vs `.../pkg/cli.js`: the package
+                let mut parts = inside.split('/');
+                let first = parts.next()?;
+                if first.starts_with('@') {
+                    parts.next()?.to_string()
+                } else {
+                    first.to_string()
+                }
+            } else {
+                stem.to_string()
+            }
+        }
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let mut out = vec![name];
+    out.extend(words[at + 1..].iter().cloned());
+    Some(out)
+}
