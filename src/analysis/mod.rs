@@ -6,6 +6,7 @@ pub mod context;
 pub mod dockerignore;
 pub mod images;
 pub mod next_config;
+pub mod project;
 pub mod roles;
 pub mod shell;
 pub mod stages;
