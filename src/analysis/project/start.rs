@@ -93,12 +93,37 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
     let program = program.rsplit('/').next().unwrap_or(program);
     let script = |name: &str| project.script(name).map(str::to_string);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // Flags before the subcommand (`npm --silent run x`) are skipped.
-    let mut rest: Vec<&str> = args
-        .iter()
-        .copied()
-        .skip_while(|a| a.starts_with('-'))
-        .collect();
+    // Flags before the subcommand (`npm --silent run x`) are skipped; one
+    // that moves to another folder or package makes it another app's.
+    let mut rest: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (a, None),
+        };
+        if matches!(
+            name,
+            "--cwd" | "--prefix" | "-C" | "--dir" | "--filter" | "-F" | "--workspace" | "-w"
+        ) && rest.is_empty()
+            && matches!(program, "npm" | "pnpm" | "yarn" | "bun")
+        {
+            let value = inline.or_else(|| args.get(i + 1).copied()).unwrap_or("");
+            return Run::Unknown(format!(
+                "`{program} {name} {value}` runs in another package ({value}), whose files were not read"
+            ));
+        }
+        if rest.is_empty() && a.starts_with('-') {
+            if inline.is_none() && matches!(name, "--loglevel" | "--registry" | "--cache") {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        rest.push(a);
+        i += 1;
+    }
     match program {
         "npm" | "pnpm" | "yarn" | "bun" => {}
         "npx" | "pnpx" | "bunx" => {
@@ -324,6 +349,10 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
             let package = if program == "sirv" { "sirv-cli".to_string() } else { program.clone() };
             StartKind::Production(with_package(start, &package))
         }
+        ("expo", Some("start")) => dev(
+            with_package(start, "expo"),
+            "`expo start` is Expo's development server",
+        ),
         ("live-server" | "browser-sync", _) => dev(with_package(start, &program), "a live-reloading development server"),
         ("pm2-runtime", _) | ("pm2", Some("start")) => {
             start.file = args.iter().filter(|a| !a.starts_with('-')).find(|a| **a != "start").map(|f| super::join("", f));

@@ -1,8 +1,644 @@
-//! Project facts on real shapes.
+//! Project facts on real shapes: hand-written TS/ESM/CJS configs and the
+//! files of the apps corpus.
 
 use super::*;
-use crate::analysis::context::MemFiles;
+use crate::analysis::context::{DirFiles, MemFiles};
 
 fn w(s: &str) -> Vec<String> {
-    s.split_whitespace().map(str::to_string).collect()
+    words::commands(s).into_iter().next().unwrap_or_default()
+}
+
+fn project(files: &[(&str, &str)]) -> Project {
+    Project::read(&MemFiles::new(files.iter().copied()), "")
+}
+
+fn production(kind: StartKind) -> Start {
+    match kind {
+        StartKind::Production(s) => s,
+        other => panic!("not a production server: {other:?}"),
+    }
+}
+
+fn dev_server(kind: StartKind) -> Start {
+    match kind {
+        StartKind::DevServer(s) => s,
+        other => panic!("not a dev server: {other:?}"),
+    }
+}
+
+const CRA: &str = r#"{
+  "name": "web",
+  "dependencies": { "react": "^18", "react-dom": "^18", "react-scripts": "5.0.1" },
+  "scripts": { "start": "react-scripts start", "build": "react-scripts build" }
+}"#;
+
+#[test]
+fn create_react_app_builds_static_files_and_starts_a_dev_server() {
+    let p = project(&[("package.json", CRA), ("package-lock.json", "{}")]);
+    assert_eq!(p.framework, Some(Framework::CreateReactApp));
+    let node = p.node.as_ref().unwrap();
+    assert_eq!(node.manager, NodeManager::Npm);
+    assert_eq!(node.lockfiles, vec!["package-lock.json"]);
+    let out = p.build_output().unwrap();
+    assert_eq!((out.kind, out.dir.as_str()), (OutputKind::Static, "build"));
+    assert_eq!(
+        out.copies,
+        vec![OutputCopy {
+            from: "build".into(),
+            to: String::new()
+        }]
+    );
+    let start = dev_server(p.start_kind(&w("npm start")));
+    assert_eq!(start.command, w("react-scripts start"));
+    assert_eq!(start.scripts, vec!["start"]);
+    assert_eq!(start.packages, vec!["react-scripts"]);
+    assert!(start.why.contains("development server"), "{}", start.why);
+    // BUILD_PATH moves it
+    let moved = CRA.replace(
+        "\"react-scripts build\"",
+        "\"cross-env BUILD_PATH=./www react-scripts build\"",
+    );
+    let p = project(&[("package.json", &moved)]);
+    assert_eq!(p.build_output().unwrap().dir, "www");
+}
+
+#[test]
+fn vite_out_dir_root_and_base() {
+    let pkg = r#"{ "devDependencies": { "vite": "^5" }, "scripts": { "build": "tsc && vite build", "dev": "vite" } }"#;
+    let p = project(&[("package.json", pkg)]);
+    assert_eq!(p.framework, Some(Framework::Vite));
+    assert_eq!(p.build_output().unwrap().dir, "dist");
+    assert!(p.vite.is_none());
+    let ts = "import { defineConfig } from 'vite'\nimport react from '@vitejs/plugin-react'\n\nexport default defineConfig({\n  plugins: [react()],\n  root: 'src',\n  base: '/app/',\n  build: { outDir: '../public/build', emptyOutDir: true },\n})\n";
+    let p = project(&[("package.json", pkg), ("vite.config.ts", ts)]);
+    let out = p.build_output().unwrap();
+    assert_eq!(out.dir, "public/build");
+    assert_eq!(out.base.as_deref(), Some("/app/"));
+    assert!(
+        out.source.contains("vite.config.ts build.outDir"),
+        "{}",
+        out.source
+    );
+    // a function of the mode, CJS, resolve(__dirname)
+    let cjs = "const path = require('path')\nconst { defineConfig } = require('vite')\nmodule.exports = defineConfig(({ mode }) => {\n  return {\n    build: { outDir: path.resolve(__dirname, 'web-dist') },\n  }\n})\n";
+    let p = project(&[("package.json", pkg), ("vite.config.js", cjs)]);
+    assert_eq!(p.build_output().unwrap().dir, "web-dist");
+    // a computed outDir: the folder is not known
+    let computed = "export default { build: { outDir: process.env.OUT } }";
+    let p = project(&[("package.json", pkg), ("vite.config.mjs", computed)]);
+    assert_eq!(p.vite.as_ref().unwrap().computed, vec!["build.outDir"]);
+    assert_eq!(p.build_output(), None);
+    // `vite build --outDir` on the command line wins
+    let p = project(&[("package.json", pkg), ("vite.config.ts", ts)]);
+    assert_eq!(
+        p.build_output_for(&w("npx vite build --outDir out"))
+            .unwrap()
+            .dir,
+        "src/out"
+    );
+    // the dev server and preview are not runtimes
+    assert_eq!(
+        dev_server(p.start_kind(&w("npm run dev"))).packages,
+        vec!["vite"]
+    );
+    assert_eq!(
+        dev_server(p.start_kind(&w("vite"))).dev_packages,
+        vec!["vite"]
+    );
+    assert!(dev_server(p.start_kind(&w("npx vite preview --host")))
+        .why
+        .contains("preview"));
+}
+
+#[test]
+fn vite_run_through_node_modules() {
+    let pkg = r#"{ "type": "module", "devDependencies": { "vite": "^5" }, "scripts": { "build": "node --max_old_space_size=8192 ./node_modules/vite/bin/vite.js build" } }"#;
+    let p = project(&[("package.json", pkg)]);
+    assert!(p.node.as_ref().unwrap().esm);
+    assert_eq!(p.build_output().unwrap().dir, "dist");
+}
+
+const ANGULAR_PKG: &str = r#"{ "dependencies": { "@angular/core": "^17" }, "devDependencies": { "@angular/cli": "^17" }, "scripts": { "build": "ng build", "start": "ng serve" } }"#;
+
+#[test]
+fn angular_output_path_and_browser_folder() {
+    let application = r#"{
+      // comments are allowed in angular.json
+      "projects": {
+        "shop": {
+          "projectType": "application",
+          "architect": { "build": { "builder": "@angular-devkit/build-angular:application",
+            "options": { "outputPath": "dist/shop", }, } }
+        }
+      }
+    }"#;
+    let p = project(&[("package.json", ANGULAR_PKG), ("angular.json", application)]);
+    assert_eq!(p.framework, Some(Framework::Angular));
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str()),
+        (OutputKind::Static, "dist/shop/browser")
+    );
+    let browser = application.replace(":application", ":browser");
+    let p = project(&[("package.json", ANGULAR_PKG), ("angular.json", &browser)]);
+    assert_eq!(p.build_output().unwrap().dir, "dist/shop");
+    let object = r#"{ "projects": { "lib": { "projectType": "library" }, "web": { "projectType": "application",
+      "architect": { "build": { "builder": "@angular/build:application",
+      "options": { "outputPath": { "base": "out", "browser": "" } } } } } } }"#;
+    let p = project(&[("package.json", ANGULAR_PKG), ("angular.json", object)]);
+    assert_eq!(p.angular.as_ref().unwrap().project, "web");
+    assert_eq!(p.build_output().unwrap().dir, "out");
+    let default = r#"{ "projects": { "admin": { "architect": { "build": { "builder": "@angular/build:application", "options": {} } } } } }"#;
+    let p = project(&[("package.json", ANGULAR_PKG), ("angular.json", default)]);
+    assert_eq!(p.build_output().unwrap().dir, "dist/admin/browser");
+    assert_eq!(
+        dev_server(p.start_kind(&w("npm start"))).dev_packages,
+        vec!["@angular/cli"]
+    );
+    // broken angular.json: no facts, no panic
+    let p = project(&[
+        ("package.json", ANGULAR_PKG),
+        ("angular.json", "{ \"projects\": "),
+    ]);
+    assert!(p.angular.is_none() && p.build_output().is_none());
+}
+
+#[test]
+fn next_outputs() {
+    let pkg = r#"{ "dependencies": { "next": "14", "react": "18" }, "scripts": { "build": "next build", "start": "next start" } }"#;
+    let standalone = "/** @type {import('next').NextConfig} */\nconst nextConfig = { output: 'standalone' }\nmodule.exports = nextConfig\n";
+    let p = project(&[
+        ("package.json", pkg),
+        ("next.config.js", standalone),
+        ("public/favicon.ico", ""),
+    ]);
+    assert_eq!(p.framework, Some(Framework::Next));
+    assert!(p.next.as_ref().unwrap().standalone);
+    let out = p.build_output().unwrap();
+    assert_eq!(out.kind, OutputKind::NextStandalone);
+    assert_eq!(
+        out.copies,
+        vec![
+            OutputCopy {
+                from: ".next/standalone".into(),
+                to: String::new()
+            },
+            OutputCopy {
+                from: ".next/static".into(),
+                to: ".next/static".into()
+            },
+            OutputCopy {
+                from: "public".into(),
+                to: "public".into()
+            },
+        ]
+    );
+    assert_eq!(out.entry.as_deref(), Some("server.js"));
+    assert!(!out.needs_node_modules);
+    assert_eq!(
+        production(p.start_kind(&w("node server.js")))
+            .file
+            .as_deref(),
+        Some("server.js")
+    );
+    // without standalone: .next, next start, node_modules
+    let p = project(&[
+        ("package.json", pkg),
+        ("next.config.mjs", "export default { distDir: 'build' }"),
+    ]);
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str(), out.needs_node_modules),
+        (OutputKind::NextServer, "build", true)
+    );
+    assert!(out.copies.contains(&OutputCopy {
+        from: "next.config.mjs".into(),
+        to: "next.config.mjs".into()
+    }));
+    assert_eq!(
+        production(p.start_kind(&w("npm start"))).packages,
+        vec!["next"]
+    );
+    assert_eq!(
+        p.next.as_ref().unwrap().edit.as_ref().map(|e| e.is_empty()),
+        Ok(false)
+    );
+    // static export
+    let p = project(&[
+        ("package.json", pkg),
+        (
+            "next.config.ts",
+            "const config: NextConfig = { output: 'export' }\nexport default config\n",
+        ),
+    ]);
+    assert_eq!(p.build_output().unwrap().dir, "out");
+    assert!(p.next.as_ref().unwrap().edit.is_err());
+    assert!(dev_server(p.start_kind(&w("next dev")))
+        .why
+        .contains("next dev"));
+}
+
+#[test]
+fn nuxt_and_node_servers() {
+    let nuxt = r#"{ "devDependencies": { "nuxt": "^3" }, "scripts": { "build": "nuxt build", "dev": "nuxt dev", "generate": "nuxt generate" } }"#;
+    let p = project(&[("package.json", nuxt)]);
+    assert_eq!(p.framework, Some(Framework::Nuxt));
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str()),
+        (OutputKind::NuxtServer, ".output")
+    );
+    assert_eq!(out.entry.as_deref(), Some(".output/server/index.mjs"));
+    assert_eq!(
+        p.build_output_for(&w("npm run generate")).unwrap().dir,
+        ".output/public"
+    );
+    assert!(matches!(
+        p.start_kind(&w("npm run dev")),
+        StartKind::DevServer(_)
+    ));
+    // a TypeScript server compiled by tsc, tsconfig extending a base with comments
+    let server = r#"{ "main": "lib/index.js", "dependencies": { "express": "4" }, "devDependencies": { "typescript": "5", "nodemon": "3" },
+      "scripts": { "build": "tsc", "start": "node lib/index.js", "dev": "nodemon src/index.ts" } }"#;
+    let p = project(&[
+        ("package.json", server),
+        ("tsconfig.json", "{ \"extends\": \"./tsconfig.base\", \"include\": [\"src\"] }"),
+        ("tsconfig.base.json", "{\n  // shared\n  \"compilerOptions\": { \"outDir\": \"./lib\", \"rootDir\": \"src\", },\n}"),
+    ]);
+    assert_eq!(p.tsconfig.as_ref().unwrap().out_dir.as_deref(), Some("lib"));
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str(), out.needs_node_modules),
+        (OutputKind::NodeServer, "lib", true)
+    );
+    assert_eq!(out.entry.as_deref(), Some("lib/index.js"));
+    assert_eq!(
+        production(p.start_kind(&w("npm start"))).file.as_deref(),
+        Some("lib/index.js")
+    );
+    assert_eq!(
+        dev_server(p.start_kind(&w("npm run dev"))).dev_packages,
+        vec!["nodemon"]
+    );
+    // tsc -p another config
+    let p = project(&[
+        (
+            "package.json",
+            &server.replace(
+                "\"build\": \"tsc\"",
+                "\"build\": \"tsc -p tsconfig.build.json\"",
+            ),
+        ),
+        (
+            "tsconfig.build.json",
+            "{ \"compilerOptions\": { \"outDir\": \"build\" } }",
+        ),
+    ]);
+    assert_eq!(p.build_output().unwrap().dir, "build");
+    // noEmit: tsc only type-checks
+    let p = project(&[
+        ("package.json", server),
+        (
+            "tsconfig.json",
+            "{ \"compilerOptions\": { \"noEmit\": true, \"outDir\": \"x\" } }",
+        ),
+    ]);
+    assert_eq!(p.build_output(), None);
+}
+
+#[test]
+fn a_plain_build_script_names_its_output() {
+    let pkg = r#"{ "devDependencies": { "esbuild": "0.20" }, "scripts": { "start": "node dist/server.js" } }"#;
+    let build = "import * as esbuild from 'esbuild'\n\nawait esbuild.build({\n  entryPoints: ['src/server.ts'],\n  bundle: true,\n  platform: 'node',\n  outfile: 'dist/server.js',\n})\n";
+    let files = MemFiles::new([("package.json", pkg), ("build.mjs", build)]);
+    let p = Project::read(&files, "");
+    assert!(p.kept.contains_key("build.mjs"));
+    let out = p.build_output_for(&w("node build.mjs")).unwrap();
+    assert_eq!((out.kind, out.dir.as_str()), (OutputKind::Files, "dist"));
+    assert_eq!(out.entry.as_deref(), Some("dist/server.js"));
+    assert_eq!(p.build_outputs_in(&files, &w("node build.mjs")), vec![out]);
+    // a script it did not keep, read from the context
+    let files = MemFiles::new([
+        ("package.json", pkg),
+        (
+            "tools/pack.js",
+            "require('esbuild').buildSync({ outdir: '../out' })",
+        ),
+    ]);
+    let p = Project::read(&files, "");
+    assert_eq!(p.build_output_for(&w("node tools/pack.js")), None);
+    assert_eq!(
+        p.build_outputs_in(&files, &w("node tools/pack.js"))[0].dir,
+        "out"
+    );
+    // esbuild on the command line
+    assert_eq!(
+        p.build_output_for(&w("esbuild src/index.ts --bundle --outfile=build/index.js"))
+            .unwrap()
+            .entry
+            .as_deref(),
+        Some("build/index.js")
+    );
+}
+
+#[test]
+fn package_managers_and_lockfiles() {
+    let pkg = |pm: &str| {
+        format!("{{ \"name\": \"x\", {pm} \"scripts\": {{ \"start\": \"node index.js\" }} }}")
+    };
+    let p = project(&[
+        ("package.json", &pkg("")),
+        ("yarn.lock", "# yarn lockfile v1\n"),
+    ]);
+    let node = p.node.as_ref().unwrap();
+    assert_eq!((node.manager, node.yarn_berry), (NodeManager::Yarn, false));
+    let p = project(&[
+        ("package.json", &pkg("")),
+        ("yarn.lock", "__metadata:\n  version: 8\n"),
+    ]);
+    assert!(p.node.as_ref().unwrap().yarn_berry);
+    let p = project(&[
+        (
+            "package.json",
+            &pkg("\"packageManager\": \"pnpm@9.1.0+sha512.abc\","),
+        ),
+        ("pnpm-lock.yaml", ""),
+    ]);
+    let node = p.node.as_ref().unwrap();
+    assert_eq!(
+        (node.manager, node.manager_version.as_deref()),
+        (NodeManager::Pnpm, Some("9.1.0"))
+    );
+    let p = project(&[("package.json", &pkg("\"packageManager\": \"yarn@4.1.0\","))]);
+    let node = p.node.as_ref().unwrap();
+    assert_eq!((node.manager, node.yarn_berry), (NodeManager::Yarn, true));
+    assert!(node.lockfiles.is_empty());
+    let p = project(&[("package.json", &pkg("")), ("bun.lockb", "")]);
+    assert_eq!(p.node.as_ref().unwrap().manager, NodeManager::Bun);
+    // two lockfiles: packageManager breaks the tie
+    let p = project(&[
+        ("package.json", &pkg("\"packageManager\": \"yarn@1.22.0\",")),
+        ("package-lock.json", "{}"),
+        ("yarn.lock", ""),
+    ]);
+    let node = p.node.as_ref().unwrap();
+    assert_eq!(node.manager, NodeManager::Yarn);
+    assert_eq!(node.lockfiles, vec!["package-lock.json", "yarn.lock"]);
+    // an app inside a pnpm workspace
+    let files = MemFiles::new([
+        ("pnpm-workspace.yaml", "packages: ['apps/*']"),
+        ("pnpm-lock.yaml", ""),
+        ("apps/web/package.json", &pkg("") as &str),
+    ]);
+    let p = Project::read(&files, "apps/web");
+    let node = p.node.as_ref().unwrap();
+    assert_eq!(node.manager, NodeManager::Pnpm);
+    assert_eq!(
+        node.workspace_files,
+        vec!["pnpm-workspace.yaml", "pnpm-lock.yaml"]
+    );
+    // broken package.json: no package
+    assert!(project(&[("package.json", "{ \"name\": ")]).node.is_none());
+    assert!(project(&[("package.json", "[1, 2]")]).node.is_none());
+    assert_eq!(project(&[]), Project::default());
+}
+
+#[test]
+fn start_commands_through_scripts_and_managers() {
+    let pkg = r#"{
+      "dependencies": { "express": "4", "pm2": "5" },
+      "devDependencies": { "serve": "14", "ts-node": "10", "typescript": "5" },
+      "scripts": {
+        "start": "npm run migrate && NODE_ENV=production node --require ./otel.js dist/index.js --port 3000",
+        "migrate": "node migrate.js",
+        "serve": "serve -s build -l 3000",
+        "ts": "ts-node src/index.ts",
+        "pm2": "pm2-runtime start ecosystem.config.js",
+        "loop": "npm run loop",
+        "both": "concurrently \"npm:api\" \"npm:web\""
+      }
+    }"#;
+    let p = project(&[("package.json", pkg)]);
+    let s = production(p.start_kind(&w("npm start")));
+    assert_eq!(s.file.as_deref(), Some("dist/index.js"));
+    assert_eq!(s.command[0], "node");
+    assert!(s.packages.is_empty());
+    for words in [
+        w("yarn start"),
+        w("pnpm start"),
+        w("npm run start"),
+        w("yarn run start"),
+    ] {
+        assert_eq!(
+            production(p.start_kind(&words)).file.as_deref(),
+            Some("dist/index.js"),
+            "{words:?}"
+        );
+    }
+    let s = production(p.start_kind(&w("pnpm serve")));
+    assert!(s.static_server);
+    assert_eq!(
+        (s.packages.clone(), s.dev_packages.clone()),
+        (vec!["serve".to_string()], vec!["serve".to_string()])
+    );
+    let s = production(p.start_kind(&w("npm run ts")));
+    assert_eq!(s.dev_packages, vec!["ts-node", "typescript"]);
+    assert!(s.why.contains("run time"));
+    let s = production(p.start_kind(&w("yarn pm2")));
+    assert_eq!(
+        (s.packages.clone(), s.dev_packages.clone()),
+        (vec!["pm2".to_string()], vec![])
+    );
+    let shell = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        "npm run migrate && exec node server.js".to_string(),
+    ];
+    assert_eq!(
+        production(p.start_kind(&shell)).file.as_deref(),
+        Some("server.js")
+    );
+    for (words, why) in [
+        (w("npm run loop"), "calls itself"),
+        (w("npm run both"), "several commands"),
+        (w("npm run nope"), "no \"nope\" script"),
+        (w("yarn --cwd ./web start"), "another package"),
+        (vec![], "empty"),
+        (w("npm install"), "does not start"),
+        (w("python app.py"), "not a Node.js start command"),
+    ] {
+        match p.start_kind(&words) {
+            StartKind::Unknown(reason) => assert!(reason.contains(why), "{words:?}: {reason}"),
+            other => panic!("{words:?}: {other:?}"),
+        }
+    }
+    // npm's default start is `node server.js`; yarn has no default
+    let p = project(&[("package.json", "{}")]);
+    assert_eq!(
+        production(p.start_kind(&w("npm start"))).file.as_deref(),
+        Some("server.js")
+    );
+    assert!(matches!(
+        p.start_kind(&w("yarn start")),
+        StartKind::Unknown(_)
+    ));
+    assert!(matches!(
+        p.start_kind(&w("node --watch server.js")),
+        StartKind::DevServer(_)
+    ));
+}
+
+/// Every package.json, next.config.*, vite.config.* and angular.json of
+/// the apps corpus: read without a panic, with facts that fit the file.
+#[test]
+fn the_apps_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/apps");
+    let Ok(repos) = std::fs::read_dir(&root) else {
+        return; // the shared corpus is not beside this checkout
+    };
+    let mut apps = Vec::new();
+    for repo in repos.flatten() {
+        if !repo.path().is_dir() {
+            continue;
+        }
+        let files = DirFiles::new(repo.path());
+        let mut stack = vec![String::new()];
+        while let Some(dir) = stack.pop() {
+            let names = files.list(&dir);
+            let is_app = names.iter().any(|n| {
+                n == "package.json"
+                    || n == "angular.json"
+                    || n.starts_with("next.config.")
+                    || n.starts_with("vite.config.")
+            });
+            if is_app {
+                let project = Project::read(&files, &dir);
+                let name = format!("{}/{dir}", repo.file_name().to_string_lossy());
+                // every reading entry point, on every script
+                let _ = project.build_output();
+                if let Some(node) = &project.node {
+                    for (script, line) in &node.scripts {
+                        let _ = project.start_kind(&w(&format!("npm run {script}")));
+                        let _ = project.build_outputs_for(&w(&format!("npm run {script}")));
+                        let _ = project.build_outputs_in(&files, &w(line));
+                    }
+                    let text = files.read(&join(&dir, "package.json")).unwrap();
+                    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(
+                        node.scripts.len(),
+                        json["scripts"].as_object().map_or(0, |o| o.len()),
+                        "{name}"
+                    );
+                }
+                apps.push((name, project));
+            }
+            stack.extend(
+                names
+                    .iter()
+                    .filter(|n| *n != "node_modules" && !n.starts_with('.'))
+                    .map(|n| join(&dir, n))
+                    .filter(|p| files.is_dir(p)),
+            );
+        }
+    }
+    let app = |name: &str| -> &Project {
+        &apps
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} not found"))
+            .1
+    };
+    assert!(apps.len() >= 20, "{}", apps.len());
+    // Create React App
+    let welcome = app("docker+welcome-to-docker/");
+    assert_eq!(welcome.framework, Some(Framework::CreateReactApp));
+    assert_eq!(welcome.build_output().unwrap().dir, "build");
+    assert!(matches!(
+        welcome.start_kind(&w("npm start")),
+        StartKind::DevServer(_)
+    ));
+    // Next.js standalone with a server.js start
+    let frontend = app("open-telemetry+opentelemetry-demo/src/frontend");
+    assert_eq!(frontend.framework, Some(Framework::Next));
+    assert!(frontend.next.as_ref().unwrap().standalone);
+    assert_eq!(
+        frontend.build_output().unwrap().kind,
+        OutputKind::NextStandalone
+    );
+    assert_eq!(
+        production(frontend.start_kind(&w("npm start")))
+            .file
+            .as_deref(),
+        Some("server.js")
+    );
+    // React Router serve
+    let rr = app("vercel+examples/framework-boilerplates/react-router");
+    assert_eq!(rr.framework, Some(Framework::ReactRouter));
+    let s = production(rr.start_kind(&w("npm start")));
+    assert_eq!(
+        (s.packages.clone(), s.file.as_deref()),
+        (
+            vec!["@react-router/serve".to_string()],
+            Some("build/server/index.js")
+        )
+    );
+    assert!(s.dev_packages.is_empty());
+    assert_eq!(rr.build_output().unwrap().dir, "build");
+    // managers from lockfiles and packageManager
+    assert_eq!(
+        app("excalidraw+excalidraw/").node.as_ref().unwrap().manager,
+        NodeManager::Yarn
+    );
+    assert_eq!(
+        app("hoppscotch+hoppscotch/").node.as_ref().unwrap().manager,
+        NodeManager::Pnpm
+    );
+    let outline = app("outline+outline/").node.as_ref().unwrap();
+    assert_eq!(
+        (outline.manager, outline.yarn_berry),
+        (NodeManager::Yarn, true)
+    );
+    // vite through node_modules/vite/bin/vite.js; nest build; vite dev
+    assert_eq!(
+        app("hoppscotch+hoppscotch/packages/hoppscotch-selfhost-web")
+            .build_output()
+            .unwrap()
+            .dir,
+        "dist"
+    );
+    let backend = app("hoppscotch+hoppscotch/packages/hoppscotch-backend");
+    assert_eq!(backend.framework, Some(Framework::Nest));
+    assert_eq!(
+        backend.build_output().unwrap().entry.as_deref(),
+        Some("dist/main.js")
+    );
+    assert!(matches!(
+        backend.start_kind(&w("npm run start:dev")),
+        StartKind::DevServer(_)
+    ));
+    assert_eq!(
+        production(backend.start_kind(&w("npm run start:prod")))
+            .file
+            .as_deref(),
+        Some("dist/main")
+    );
+    let hopp = app("hoppscotch+hoppscotch/");
+    assert!(production(hopp.start_kind(&w("npm start"))).static_server);
+    let example = app("excalidraw+excalidraw/examples/with-script-in-browser");
+    assert!(matches!(
+        example.start_kind(&w("npm start")),
+        StartKind::DevServer(_)
+    ));
+    // a payment service started with --require
+    let payment = app("open-telemetry+opentelemetry-demo/src/payment");
+    assert_eq!(
+        production(payment.start_kind(&w("npm start")))
+            .file
+            .as_deref(),
+        Some("index.js")
+    );
+    assert!(matches!(
+        app("open-telemetry+opentelemetry-demo/src/react-native-app").start_kind(&w("npm start")),
+        StartKind::DevServer(_)
+    ));
 }
