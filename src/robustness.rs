@@ -378,7 +378,7 @@ pub fn check_features(data: &[u8]) {
         let tokens = semantic_tokens::tokens(&tree, &rope, Encoding::Utf16, Some(offset..end));
         assert_eq!(tokens.len() % 5, 0, "semantic tokens come in fives");
     }
-    if let Some(split) = split_stages::split(&tree, &text, None) {
+    if let Ok(split) = split_stages::split(&tree, &text, None) {
         if clean {
             assert!(
                 !syntax::parse(&split.text).root_node().has_error(),

@@ -763,6 +763,7 @@ impl LanguageServer for Backend {
                 build.as_ref(),
                 support.document_changes && support.create_files,
             )
+            .ok()
             .and_then(|split| split_action(split, build.as_ref(), &uri, &snap, enc, support));
             let mut actions: Vec<lsp::CodeActionOrCommand> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)

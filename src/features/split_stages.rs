@@ -27,10 +27,15 @@
 //! in the stage it belongs to, and the two steps the deps stage replaces
 //! (the manifest COPY and the install RUN) stay as comments saying so.
 
+use std::collections::BTreeMap;
+
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::commands::{self, Action, Ecosystem, Tool};
-use crate::analysis::next_config;
+use crate::analysis::context::ContextFiles;
+use crate::analysis::context::MemFiles;
+use crate::analysis::project::next::{self, standalone_edit};
+use crate::analysis::project::{BuildOutput, Project, StartKind};
 use crate::analysis::shell::{Command, Script};
 use crate::diagnostics::BuildContext;
 use crate::syntax::{self, logical_text, views, Source};
@@ -42,6 +47,39 @@ pub struct Split {
     pub title: String,
     pub text: String,
     pub config: Option<ConfigChange>,
+}
+
+/// Why the split is not offered on a file, in words for people (tests,
+/// snapshots and the docs list these).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotOffered {
+    pub reason: String,
+}
+
+impl NotOffered {
+    fn new(reason: impl Into<String>) -> NotOffered {
+        NotOffered {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for NotOffered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// What the split may learn from around the Dockerfile.
+#[derive(Clone, Copy, Default)]
+pub struct Inputs<'a> {
+    /// The Dockerfile's folder (the Next.js config is edited through it).
+    pub build: Option<&'a BuildContext>,
+    /// The build context's files (`package.json`, lockfiles, framework
+    /// configs); `None` with `build` set reads `build.files()`.
+    pub files: Option<&'a dyn ContextFiles>,
+    /// Whether the editor may create a file (a new next.config.mjs).
+    pub can_create_files: bool,
 }
 
 /// An insertion into (or the creation of) a file of the build context.
@@ -81,8 +119,16 @@ fn starts_next(cmd: &str) -> bool {
     )
 }
 
-/// How to ship the Next.js app `items` build, given the build context.
-fn next_output(items: &[Item], source: &dyn Source, build: Option<&BuildContext>) -> NextOutput {
+/// What the split knows of a Next.js project: its config (file name and
+/// text) and whether it sits in a folder whose files could be edited.
+struct NextProject<'a> {
+    config: Option<&'a (String, String)>,
+    editable: bool,
+}
+
+/// How to ship the Next.js app `items` build, and whether the CMD is
+/// replaced by `node server.js`.
+fn next_output(items: &[Item], source: &dyn Source, project: &NextProject) -> (NextOutput, bool) {
     let text = |n: Node| source.text(n.byte_range()).into_owned();
     let cmd = items
         .iter()
@@ -91,37 +137,63 @@ fn next_output(items: &[Item], source: &dyn Source, build: Option<&BuildContext>
     let entrypoint = items
         .iter()
         .any(|i| i.node.kind() == "entrypoint_instruction");
+    let already = project
+        .config
+        .is_some_and(|(name, text)| standalone_edit(name, text).is_ok_and(|e| e.is_empty()));
+    // The app already builds standalone and starts its server.js.
+    let runs_server = cmd.is_some_and(|c| {
+        let words = command_words(&text(c.node));
+        matches!(
+            words
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["node", "server.js" | "./server.js"]
+        )
+    });
+    if already && runs_server && !entrypoint {
+        return (NextOutput::Standalone(None), false);
+    }
     if entrypoint || !cmd.is_some_and(|c| starts_next(&text(c.node))) {
-        return NextOutput::Whole(
-            "the CMD does not run `next start` (standalone output replaces it with `node server.js`)"
-                .into(),
+        return (
+            NextOutput::Whole(
+                "the CMD does not run `next start` (standalone output replaces it with `node server.js`)"
+                    .into(),
+            ),
+            false,
         );
     }
-    let Some(build) = build else {
-        return NextOutput::Whole(
-            "the Dockerfile is not in a project folder whose next.config could be edited".into(),
+    if !project.editable {
+        return (
+            NextOutput::Whole(
+                "the Dockerfile is not in a project folder whose next.config could be edited"
+                    .into(),
+            ),
+            false,
         );
-    };
-    match &build.next_config {
+    }
+    let output = match project.config {
         None => NextOutput::Standalone(Some(ConfigChange {
-            file: next_config::NEW_CONFIG_NAME.into(),
+            file: next::NEW_CONFIG_NAME.into(),
             create: true,
             offset: 0,
-            insert: next_config::NEW_CONFIG_TEXT.into(),
+            insert: next::NEW_CONFIG_TEXT.into(),
         })),
-        Some((name, config)) => match next_config::add_standalone(config) {
-            Ok(None) => NextOutput::Standalone(None),
-            Ok(Some((offset, insert))) => NextOutput::Standalone(Some(ConfigChange {
+        Some((name, config)) => match standalone_edit(name, config) {
+            Ok(edit) if edit.is_empty() => NextOutput::Standalone(None),
+            Ok(edit) => NextOutput::Standalone(Some(ConfigChange {
                 file: name.clone(),
                 create: false,
-                offset,
-                insert,
+                offset: edit.offset,
+                insert: edit.text,
             })),
             Err(why) => NextOutput::Whole(format!(
                 "{name} cannot be given output: \"standalone\" automatically: {why}"
             )),
         },
-    }
+    };
+    (output, true)
 }
 
 pub const TITLE: &str = "Split into deps, build and runner stages";
@@ -142,26 +214,43 @@ impl Manager {
         }
     }
 
-    fn install(self) -> &'static str {
-        match self {
-            Manager::Npm => "RUN --mount=type=cache,target=/root/.npm npm ci",
-            Manager::Yarn => {
+    /// The install from the manifest and (when it is there) the lockfile.
+    fn install(self, locked: bool) -> String {
+        match (self, locked) {
+            (Manager::Npm, true) => "RUN --mount=type=cache,target=/root/.npm npm ci",
+            (Manager::Npm, false) => "RUN --mount=type=cache,target=/root/.npm npm install",
+            (Manager::Yarn, true) => {
                 "RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile"
             }
-            Manager::Pnpm => {
+            (Manager::Yarn, false) => {
+                "RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install"
+            }
+            (Manager::Pnpm, true) => {
                 "RUN --mount=type=cache,target=/root/.local/share/pnpm/store corepack enable pnpm && pnpm install --frozen-lockfile"
             }
-        }
-    }
-
-    fn install_production(self) -> &'static str {
-        match self {
-            Manager::Npm => "RUN npm ci --omit=dev && npm cache clean --force",
-            Manager::Yarn => "RUN yarn install --frozen-lockfile --production && yarn cache clean",
-            Manager::Pnpm => {
-                "RUN corepack enable pnpm && pnpm install --frozen-lockfile --prod && pnpm store prune"
+            (Manager::Pnpm, false) => {
+                "RUN --mount=type=cache,target=/root/.local/share/pnpm/store corepack enable pnpm && pnpm install"
             }
         }
+        .to_string()
+    }
+
+    fn install_production(self, locked: bool) -> String {
+        match (self, locked) {
+            (Manager::Npm, true) => "RUN npm ci --omit=dev && npm cache clean --force",
+            (Manager::Npm, false) => "RUN npm install --omit=dev && npm cache clean --force",
+            (Manager::Yarn, true) => {
+                "RUN yarn install --frozen-lockfile --production && yarn cache clean"
+            }
+            (Manager::Yarn, false) => "RUN yarn install --production && yarn cache clean",
+            (Manager::Pnpm, true) => {
+                "RUN corepack enable pnpm && pnpm install --frozen-lockfile --prod && pnpm store prune"
+            }
+            (Manager::Pnpm, false) => {
+                "RUN corepack enable pnpm && pnpm install --prod && pnpm store prune"
+            }
+        }
+        .to_string()
     }
 }
 
@@ -206,15 +295,14 @@ fn pip_requirements(c: &Command) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The binary `go build -o <path>` writes (an absolute path).
-fn go_binary(c: &Command) -> Option<String> {
+/// The path `go build -o <path>` writes the binary to, as written
+/// (relative to the WORKDIR when it is not absolute).
+fn go_output(c: &Command) -> Option<&str> {
     let i = commands::invocation(c)?;
     if i.tool != Tool::Go || i.action != Action::Build {
         return None;
     }
-    i.output()
-        .filter(|p| p.starts_with('/'))
-        .map(str::to_string)
+    i.output().filter(|p| !p.ends_with('/') && !p.is_empty())
 }
 
 /// `go mod download` / `go mod verify`: the modules from go.mod and
@@ -295,6 +383,8 @@ enum Place {
     Build,
     Runner,
     Both,
+    /// Done in deps only (the user's virtualenv), a comment in the runner.
+    Deps,
 }
 
 /// One instruction of the original stage with the comments right above it.
@@ -372,10 +462,159 @@ const MANIFESTS: &[&str] = &[
     ".yarnrc.yml",
 ];
 
+/// `dir/name` for a folder of the context (`""` is its root).
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The program and first operand of a command's words.
+fn program_and_sub(words: &[String]) -> (&str, Option<&str>) {
+    let program = words.first().map(String::as_str).unwrap_or_default();
+    let program = program.rsplit('/').next().unwrap_or(program);
+    let sub = words
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .find(|w| !w.starts_with('-'));
+    (program, sub)
+}
+
+/// `$NAME` and `${NAME}` replaced by the values known; `None` when a
+/// variable is unknown.
+fn expand(text: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
+            let end = braced.find('}')?;
+            let inner = &braced[..end];
+            let name = inner.split([':', '-', '+', '?']).next().unwrap_or(inner);
+            (name, end + 2)
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        if name.is_empty() {
+            return None;
+        }
+        out.push_str(vars.get(name)?);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The ENV and ARG values an instruction sets (`ENV A=1 B=2`, `ARG A=1`,
+/// the legacy `ENV A 1`).
+fn assignments(node: Node, source: &dyn Source) -> Vec<(String, String)> {
+    let text = logical_text(node, source);
+    let body = text
+        .trim_start()
+        .split_once(char::is_whitespace)
+        .map(|(_, b)| b.trim())
+        .unwrap_or_default();
+    let unquote = |v: &str| v.trim_matches('"').trim_matches('\'').to_string();
+    if !body.contains('=') && node.kind() == "env_instruction" {
+        if let Some((name, value)) = body.split_once(char::is_whitespace) {
+            return vec![(name.to_string(), unquote(value.trim()))];
+        }
+    }
+    body.split_whitespace()
+        .filter_map(|w| {
+            let (name, value) = w.split_once('=')?;
+            Some((name.to_string(), unquote(value)))
+        })
+        .collect()
+}
+
+/// The folder `python -m venv DIR` or `virtualenv DIR` makes.
+fn venv_dir(c: &Command) -> Option<&str> {
+    let base = c.name.rsplit('/').next().unwrap_or(&c.name);
+    let mut ops = c
+        .args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'));
+    if base.starts_with("python") {
+        let mut args = c.args.iter().map(String::as_str);
+        if args.next()? != "-m" || args.next()? != "venv" {
+            return None;
+        }
+        return args.filter(|a| !a.starts_with('-')).last();
+    }
+    (base == "virtualenv").then(|| ops.next_back()).flatten()
+}
+
+/// Whether a command is `pip install` in any form.
+fn is_pip(c: &Command) -> bool {
+    commands::invocation(c).is_some_and(|i| i.tool == Tool::Pip && i.action == Action::Install)
+}
+
+/// The folders `mkdir` makes, as written.
+fn made_dirs(c: &Command) -> Vec<String> {
+    if c.name != "mkdir" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in &c.args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a == "-m" || a == "--mode" {
+            skip = true;
+            continue;
+        }
+        if !a.starts_with('-') {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+/// `node build.js`, `node scripts/build.mjs`: a build written as a script.
+fn is_node_script(c: &Command) -> bool {
+    c.name == "node"
+        && c.operands()
+            .next()
+            .is_some_and(|f| [".js", ".mjs", ".cjs"].iter().any(|e| f.ends_with(e)))
+}
+
+/// An exec-form RUN's words as a shell script (each word quoted).
+fn exec_script(body: &str) -> Option<Script> {
+    let words: Vec<String> = serde_json::from_str(body.trim()).ok()?;
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .collect();
+    Some(Script::parse(&quoted.join(" ")))
+}
+
 /// `build`: the files around the Dockerfile, when it is saved in a folder
 /// (a Next.js project is recognised and configured through it).
-pub fn split(tree: &Tree, source: &dyn Source, build: Option<&BuildContext>) -> Option<Split> {
-    split_with(tree, source, build, true)
+pub fn split(
+    tree: &Tree,
+    source: &dyn Source,
+    build: Option<&BuildContext>,
+) -> Result<Split, NotOffered> {
+    split_in(
+        tree,
+        source,
+        &Inputs {
+            build,
+            files: None,
+            can_create_files: true,
+        },
+    )
 }
 
 /// [`split`] for an editor that may not create files (`can_create_files`
@@ -385,13 +624,41 @@ pub fn split_with(
     source: &dyn Source,
     build: Option<&BuildContext>,
     can_create_files: bool,
-) -> Option<Split> {
+) -> Result<Split, NotOffered> {
+    split_in(
+        tree,
+        source,
+        &Inputs {
+            build,
+            files: None,
+            can_create_files,
+        },
+    )
+}
+
+/// The split with everything it may read around the Dockerfile.
+pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Split, NotOffered> {
+    let dir_files;
+    let files: Option<&dyn ContextFiles> = match (inputs.files, inputs.build) {
+        (Some(files), _) => Some(files),
+        // a build context with a folder (tests make some without one)
+        (None, Some(build)) if !build.dir.as_os_str().is_empty() => {
+            dir_files = build.files();
+            Some(&dir_files)
+        }
+        (None, Some(_)) => None,
+        (None, None) => None,
+    };
     if tree.root_node().has_error() {
-        return None;
+        return Err(NotOffered::new("the Dockerfile has syntax errors"));
     }
     let stages = views::stages(tree);
     let [(stage, from)] = stages.as_slice() else {
-        return None;
+        return Err(NotOffered::new(if stages.is_empty() {
+            "the Dockerfile has no stage"
+        } else {
+            "the Dockerfile already has several stages"
+        }));
     };
     let text = |n: Node| source.text(n.byte_range()).into_owned();
 
@@ -414,23 +681,66 @@ pub fn split_with(
     }
     let trailing_comments = pending;
 
+    // The WORKDIR in effect at each item, and the ENV/ARG values known.
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    let mut dir = "/".to_string();
+    let mut dirs = Vec::new();
+    let mut vars_at = Vec::new();
+    for item in &items {
+        match item.node.kind() {
+            "workdir_instruction" => {
+                if let Some(v) = item.node.child_by_field_name("value") {
+                    let written = logical_text(v, source);
+                    let value = expand(&written, &vars).unwrap_or(written);
+                    dir = absolute(&dir, &value);
+                }
+            }
+            "env_instruction" | "arg_instruction" => {
+                for (name, value) in assignments(item.node, source) {
+                    let value = expand(&value, &vars).unwrap_or(value);
+                    vars.insert(name, value);
+                }
+            }
+            _ => {}
+        }
+        dirs.push(dir.clone());
+        vars_at.push(vars.clone());
+    }
+    // A path as the item at `i` reads it: variables expanded, absolute.
+    let resolve = |i: usize, path: &str| -> Option<String> {
+        let path = expand(path, &vars_at[i])?;
+        Some(absolute(&dirs[i], &path))
+    };
+
     // What the stage does.
     let mut manager = None;
     let mut go = None;
+    let mut go_relative_unknown = false;
     let mut python = None;
     // `pip install --require-hashes`: the deps stage checks them too
     let mut require_hashes = false;
     let mut cargo = false;
+    let mut cargo_locked = false;
     let mut install = None;
     let mut builds = false;
+    // The build commands, as words (`npm run build`, `node build.js`).
+    let mut build_steps: Vec<String> = Vec::new();
     let mut output_hint = String::new();
-    // The script of each shell-form RUN, read once.
+    // The user's own virtualenv: the item that makes it and its folder.
+    let mut venv: Option<(usize, String)> = None;
+    // The script of each RUN (shell or exec form), read once.
     let scripts: Vec<Option<Script>> = items
         .iter()
         .map(|item| {
-            let shell = item.node.child_by_field_name("shell")?;
-            (item.node.kind() == "run_instruction")
-                .then(|| Script::parse(&logical_text(shell, source)))
+            if item.node.kind() != "run_instruction" {
+                return None;
+            }
+            if let Some(shell) = item.node.child_by_field_name("shell") {
+                return Some(Script::parse(&logical_text(shell, source)));
+            }
+            let body = text(item.node);
+            let at = body.find('[')?;
+            exec_script(&body[at..])
         })
         .collect();
     for (i, item) in items.iter().enumerate() {
@@ -444,17 +754,36 @@ pub fn split_with(
                         install = Some(i);
                         manager = Some(m);
                     }
-                    if crate::rules::packages::is_build(c) {
+                    if crate::rules::packages::is_build(c)
+                        || (manager.is_some() && is_node_script(c))
+                    {
                         builds = true;
+                        let mut words = vec![c.name.clone()];
+                        words.extend(c.args.iter().cloned());
+                        build_steps.push(words.join(" "));
                     }
                     if go.is_none() {
-                        go = go_binary(c);
+                        if let Some(out) = go_output(c) {
+                            match resolve(i, out) {
+                                Some(path) => go = Some(path),
+                                None => go_relative_unknown = true,
+                            }
+                        }
                     }
                     if is_go_download(c) && install.is_none() {
                         install = Some(i);
                     }
-                    cargo |= commands::invocation(c)
-                        .is_some_and(|i| i.tool == Tool::Cargo && i.action == Action::Build);
+                    if commands::invocation(c)
+                        .is_some_and(|i| i.tool == Tool::Cargo && i.action == Action::Build)
+                    {
+                        cargo = true;
+                        cargo_locked |= c.has_flag(&["--locked", "--frozen"]);
+                    }
+                    if venv.is_none() && python.is_none() {
+                        if let Some(d) = venv_dir(c).and_then(|d| resolve(i, d)) {
+                            venv = Some((i, d));
+                        }
+                    }
                     if let Some(file) = pip_requirements(c) {
                         if python.is_none() {
                             python = Some(file);
@@ -469,18 +798,39 @@ pub fn split_with(
             _ => {}
         }
     }
-    let stack = match (manager, go) {
+    if python.is_none() {
+        venv = None;
+    }
+    let stack = match (manager, &go) {
         (Some(m), _) if install.is_some() && builds => Stack::Node(m),
-        (None, Some(binary)) => Stack::Go(binary),
-        (None, None) if python.is_some() => Stack::Python(python.unwrap_or_default()),
+        (Some(_), _) if install.is_some() => {
+            return Err(NotOffered::new(
+                "nothing is built after the Node install (no `npm run build`, `node build.js`, `tsc`...): a build stage would hold nothing the runner lacks",
+            ))
+        }
+        (None, Some(binary)) => Stack::Go(binary.clone()),
+        (None, None) if go_relative_unknown => {
+            return Err(NotOffered::new(
+                "`go build -o` names a path with a variable whose value is unknown",
+            ))
+        }
+        (None, None) if python.is_some() => Stack::Python(python.clone().unwrap_or_default()),
         (None, None) if cargo => {
             let workdir = first_workdir_value(&items, source);
-            Stack::Rust(rust_binary(&output_hint, &workdir)?)
+            Stack::Rust(rust_binary(&output_hint, &workdir).ok_or_else(|| {
+                NotOffered::new(
+                    "the CMD/ENTRYPOINT does not name the `target/release/` binary the runner would copy",
+                )
+            })?)
         }
         (None, None) => {
             return generic(*stage, *from, &items, &scripts, &trailing_comments, source)
         }
-        _ => return None,
+        _ => {
+            return Err(NotOffered::new(
+                "the Node install is missing or comes with a Go build: the stage mixes toolchains",
+            ))
+        }
     };
     // Go's deps stage downloads modules even when the file did not.
     let install = install.unwrap_or(usize::MAX);
@@ -492,6 +842,7 @@ pub fn split_with(
             script.commands.iter().all(|c| match stack {
                 Stack::Node(_) => node_install(c).is_some(),
                 Stack::Go(_) => is_go_download(c),
+                Stack::Python(_) if venv.is_some() => is_pip(c) || venv_dir(c).is_some(),
                 Stack::Python(_) => pip_requirements(c).is_some(),
                 Stack::Rust(_) => false,
             })
@@ -508,18 +859,30 @@ pub fn split_with(
         .iter()
         .position(|i| i.node.kind() == "workdir_instruction");
 
-    // Which COPY brings the manifest (only manifest files, before the install).
-    let is_manifest_copy = |n: Node| {
-        if n.kind() != "copy_instruction" || !views::flags(n, source).is_empty() {
-            return false;
-        }
+    // The sources a COPY names (all its paths but the destination).
+    let copy_sources = |n: Node| -> Vec<String> {
         let mut c = n.walk();
-        let paths: Vec<String> = n
+        let mut paths: Vec<String> = n
             .children_by_field_name("path", &mut c)
             .map(|p| logical_text(p, source))
             .collect();
-        paths.len() >= 2
-            && paths[..paths.len() - 1].iter().all(|p| {
+        paths.pop();
+        paths
+    };
+    // Which COPY brings the manifest (only manifest files, before the
+    // install; --chown and --chmod do not change what it brings).
+    let is_manifest_copy = |n: Node| {
+        if n.kind() != "copy_instruction"
+            || views::flags(n, source).iter().any(|f| {
+                let t = text(f.node);
+                !(t.starts_with("--chown") || t.starts_with("--chmod"))
+            })
+        {
+            return false;
+        }
+        let sources = copy_sources(n);
+        !sources.is_empty()
+            && sources.iter().all(|p| {
                 // from the context's root or a subfolder of it
                 // (`COPY ./src/app/requirements.txt requirements.txt`)
                 let p = p.trim_start_matches("./");
@@ -528,30 +891,58 @@ pub fn split_with(
             })
     };
 
-    // Where the install happened in the original (Go: before the first RUN).
+    // Where the install happened in the original (Go: before the first
+    // step that copies files or runs go).
     let deps_point = if install == usize::MAX {
-        scripts
+        items
             .iter()
-            .position(Option::is_some)
+            .enumerate()
+            .position(|(i, item)| {
+                matches!(item.node.kind(), "copy_instruction" | "add_instruction")
+                    || scripts[i].as_ref().is_some_and(|s| {
+                        s.commands
+                            .iter()
+                            .any(|c| c.name == "go" || c.name.ends_with("/go"))
+                    })
+            })
             .unwrap_or(items.len())
     } else {
         install
     };
+    let user_venv_item = venv.as_ref().map(|(i, _)| *i);
     let early = |i: usize, n: Node| {
         i < deps_point
             && Some(i) != first_workdir
-            && (matches!(n.kind(), "arg_instruction" | "env_instruction")
-                || scripts[i].as_ref().is_some_and(sets_up_the_system))
+            && Some(i) != user_venv_item
+            && (matches!(
+                n.kind(),
+                "arg_instruction" | "env_instruction" | "shell_instruction"
+            ) || scripts[i].as_ref().is_some_and(|s| {
+                sets_up_the_system(s)
+                    // what runs before the first WORKDIR (`RUN mkdir /home/app`)
+                    || first_workdir.is_some_and(|w| i < w)
+            }))
     };
     let place = |i: usize, n: Node| -> Place {
         if Some(i) == first_workdir {
-            return Place::Replaced; // every stage starts with it
+            return Place::Replaced; // every stage has it at its place
         }
         if early(i, n) {
             return Place::Early;
         }
         if i == install && install_only {
             return Place::Replaced;
+        }
+        if Some(i) == user_venv_item && i < install {
+            // the virtualenv is made once, in deps
+            let only_venv = scripts[i].as_ref().is_some_and(|s| {
+                s.commands
+                    .iter()
+                    .all(|c| venv_dir(c).is_some() || is_pip(c))
+            });
+            if only_venv {
+                return Place::Deps;
+            }
         }
         if i < install && is_manifest_copy(n) {
             return Place::Replaced;
@@ -564,33 +955,87 @@ pub fn split_with(
             _ => Place::Runner,
         }
     };
+    if user_venv_item.is_some_and(|i| i > install || place(i, items[i].node) == Place::Build) {
+        return Err(NotOffered::new(
+            "the virtualenv is made together with other steps than the install: it cannot move to the deps stage alone",
+        ));
+    }
+
+    // The user's manifest COPYs, in order (a manifest and its lockfile
+    // may come in two).
+    let manifest_copies: Vec<usize> = (0..items.len().min(install))
+        .filter(|&i| is_manifest_copy(items[i].node))
+        .collect();
+    let copied: Vec<String> = manifest_copies
+        .iter()
+        .flat_map(|&i| copy_sources(items[i].node))
+        .collect();
+    // The folder of the context the manifest comes from.
+    let app_dir = copied
+        .iter()
+        .find(|p| p.ends_with("package.json") || p.ends_with("package*.json"))
+        .and_then(|p| p.trim_start_matches("./").rsplit_once('/'))
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    let project = match files {
+        Some(f) => Project::read(f, &app_dir),
+        None => Project::read(&MemFiles::default(), ""),
+    };
+    let in_context = |name: &str| files.map(|f| f.exists(&join(&app_dir, name)));
+    // Whether the lockfile is in the stage when the install runs: copied
+    // by name or glob, and (when the context is known) there.
+    let brings = |name: &str| {
+        if manifest_copies.is_empty() {
+            return in_context(name) != Some(false);
+        }
+        let named = copied.iter().any(|p| {
+            let base = p.rsplit('/').next().unwrap_or(p);
+            base == name || (base.contains('*') && glob_matches(base, name))
+        });
+        named && in_context(name) != Some(false)
+    };
 
     let frame = Frame::of(*stage, *from, source);
     let mut out = frame.prefix.clone();
     let keyword = &frame.keyword;
     let from_line = |name: &str| frame.stage_line(name);
-    // The user's own manifest COPY sources (a `package*.json` glob copes
-    // with a missing lockfile), else the manifest and the lockfile.
-    let user_manifests = items
-        .iter()
-        .take(install)
-        .find(|i| is_manifest_copy(i.node))
-        .map(|i| {
-            let mut c = i.node.walk();
-            let paths: Vec<String> = i
-                .node
-                .children_by_field_name("path", &mut c)
-                .map(|p| logical_text(p, source))
-                .collect();
-            paths[..paths.len() - 1].join(" ")
-        });
-    let manifests = user_manifests.unwrap_or_else(|| match &stack {
-        Stack::Node(manager) => format!("package.json {}", manager.lockfile()),
-        Stack::Go(_) => "go.mod go.sum".to_string(),
-        Stack::Python(file) => file.clone(),
-        Stack::Rust(_) => "Cargo.toml Cargo.lock".to_string(),
-    });
-    // The user's first WORKDIR, as written, starts every stage.
+    // The manifest COPYs as written, else the manifest and the lockfile.
+    let manifest_lines: String = if manifest_copies.is_empty() {
+        let list = match &stack {
+            Stack::Node(manager) if brings(manager.lockfile()) => {
+                format!("package.json {}", manager.lockfile())
+            }
+            Stack::Node(_) => "package.json".to_string(),
+            Stack::Go(_) if in_context("go.sum") == Some(false) => "go.mod".to_string(),
+            Stack::Go(_) => "go.mod go.sum".to_string(),
+            Stack::Python(file) => file.clone(),
+            Stack::Rust(_) => match in_context("Cargo.lock") {
+                Some(true) => "Cargo.toml Cargo.lock".to_string(),
+                Some(false) => "Cargo.toml".to_string(),
+                None if cargo_locked => "Cargo.toml Cargo.lock".to_string(),
+                None => "Cargo.toml Cargo.lock*".to_string(),
+            },
+        };
+        format!("COPY {list} ./\n")
+    } else {
+        manifest_copies
+            .iter()
+            .map(|&i| format!("{}\n", text(items[i].node)))
+            .collect()
+    };
+    let locked = match &stack {
+        Stack::Node(manager) => brings(manager.lockfile()),
+        Stack::Rust(_) => {
+            cargo_locked || (in_context("Cargo.lock") == Some(true) && manifest_copies.is_empty())
+        }
+        _ => true,
+    };
+    if let (Stack::Go(_), Some(false)) = (&stack, in_context("go.mod")) {
+        return Err(NotOffered::new(
+            "the build context has no go.mod: modules cannot be downloaded on their own",
+        ));
+    }
+    // The user's first WORKDIR, as written, at its place in every stage.
     let workdir_line = match first_workdir {
         Some(i) => format!("{}\n", text(items[i].node)),
         None => format!("WORKDIR {workdir}\n"),
@@ -598,11 +1043,18 @@ pub fn split_with(
 
     let push_item = |out: &mut String, item: &Item| push_item(out, item, source);
 
-    // The early items: `runs` with the system set-up (stages on the
-    // original base), without it for stages that inherit it or do not
-    // start from the base. The comments above them go to deps only.
-    let emit_early = |out: &mut String, runs: bool, comments: bool| {
+    // The start of a stage on the original base: the early items (the
+    // system set-up only when `runs`) and the first WORKDIR at its place.
+    // The comments above them go to deps only.
+    let emit_head = |out: &mut String, runs: bool, comments: bool| {
+        if first_workdir.is_none() {
+            out.push_str(&workdir_line);
+        }
         for (i, item) in items.iter().enumerate() {
+            if Some(i) == first_workdir {
+                out.push_str(&workdir_line);
+                continue;
+            }
             if place(i, item.node) != Place::Early
                 || (!runs && item.node.kind() == "run_instruction")
             {
@@ -620,27 +1072,39 @@ pub fn split_with(
     // deps
     out.push_str("# Dependencies, cached until the manifest or lockfile changes.\n");
     out.push_str(&from_line("deps"));
-    out.push_str(&workdir_line);
-    emit_early(&mut out, true, true);
-    if two_stage_stack(&stack) {
-        out.push_str("RUN python -m venv /opt/venv\n");
-        out.push_str(VENV_PATH);
+    emit_head(&mut out, true, true);
+    let two_stage = two_stage_stack(&stack);
+    // Where the virtualenv lives in the runner.
+    let venv_path = venv
+        .as_ref()
+        .map_or_else(|| "/opt/venv".to_string(), |(_, d)| d.clone());
+    if two_stage {
+        match venv.as_ref().map(|(i, _)| *i) {
+            Some(i) if place(i, items[i].node) == Place::Deps => push_item(&mut out, &items[i]),
+            Some(_) => {}
+            None => {
+                out.push_str("RUN python -m venv /opt/venv\n");
+                out.push_str(VENV_PATH);
+            }
+        }
     }
-    out.push_str(&format!("COPY {manifests} ./\n"));
+    out.push_str(&manifest_lines);
     match &stack {
-        Stack::Node(manager) => out.push_str(manager.install()),
+        Stack::Node(manager) => out.push_str(&manager.install(locked)),
         Stack::Go(_) => out.push_str("RUN --mount=type=cache,target=/go/pkg/mod go mod download"),
+        // the user's own virtualenv: their install, as written
+        Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),
         Stack::Python(file) => out.push_str(&format!(
             "RUN --mount=type=cache,target=/root/.cache/pip pip install {}-r {file}",
             if require_hashes { "--require-hashes " } else { "" }
         )),
         // `cargo fetch` needs a target to read the manifest: a stub main
-        Stack::Rust(_) => out.push_str(
-            "RUN mkdir -p src && echo 'fn main() {}' > src/main.rs && cargo fetch --locked && rm -rf src",
-        ),
+        Stack::Rust(_) => out.push_str(&format!(
+            "RUN mkdir -p src && echo 'fn main() {{}}' > src/main.rs && cargo fetch{} && rm -rf src",
+            if locked { " --locked" } else { "" }
+        )),
     }
     out.push_str("\n\n");
-    let two_stage = two_stage_stack(&stack);
     let replaced = |out: &mut String, i: usize, item: &Item| {
         for c in &item.comments {
             out.push_str(&text(*c));
@@ -652,13 +1116,143 @@ pub fn split_with(
         }
     };
 
+    // How a Node app ships.
+    let start = {
+        let last = |kind: &str| {
+            items
+                .iter()
+                .rev()
+                .find(|i| i.node.kind() == kind)
+                .map(|i| command_words(&text(i.node)))
+        };
+        let mut words = last("entrypoint_instruction").unwrap_or_default();
+        words.extend(last("cmd_instruction").unwrap_or_default());
+        words
+    };
+    let start_words = start.clone();
+    let next_project = build_next_project(inputs.build, files, &app_dir, &project);
+    let next = matches!(stack, Stack::Node(_))
+        && (next_project.1
+            || output_hint.contains("next ")
+            || items.iter().any(|i| text(i.node).contains("next build")));
+    let mut ship = NodeShip::Dir(String::new());
+    let mut dev_note: Option<String> = None;
+    if let Stack::Node(_) = stack {
+        let start_kind = project.start_kind(&start);
+        match &start_kind {
+            StartKind::DevServer(s) => {
+                return Err(NotOffered::new(format!(
+                    "the start command `{}` is a development server, not a runtime ({}): the runner would need the sources and every devDependency. Serve the build output with a production server (nginx, or `serve` as a dependency) and the split is offered",
+                    s.command.join(" "),
+                    s.why.trim_end_matches('.')
+                )))
+            }
+            StartKind::Production(s) if !s.dev_packages.is_empty() => {
+                dev_note = Some(format!(
+                    "the start command `{}` runs what only devDependencies have ({}): every dependency ships",
+                    s.command.join(" "),
+                    s.dev_packages
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            _ => {}
+        }
+        ship = if next {
+            let project = NextProject {
+                config: next_project.0.as_ref(),
+                editable: inputs.build.is_some() || files.is_some(),
+            };
+            let (output, replace_cmd) = next_output(&items, source, &project);
+            NodeShip::Next(
+                match output {
+                    NextOutput::Standalone(Some(change))
+                        if change.create && !inputs.can_create_files =>
+                    {
+                        NextOutput::Whole(format!(
+                            "the editor cannot create {} (output: \"standalone\")",
+                            change.file
+                        ))
+                    }
+                    other => other,
+                },
+                replace_cmd,
+            )
+        } else {
+            // What the build steps write, read from the project's scripts
+            // and configs.
+            let mut outputs: Vec<BuildOutput> = Vec::new();
+            for step in &build_steps {
+                let words: Vec<String> = step.split(' ').map(str::to_string).collect();
+                outputs.extend(match files {
+                    Some(f) => project.build_outputs_in(f, &words),
+                    None => project.build_outputs_for(&words),
+                });
+            }
+            let mut built: Vec<String> = Vec::new();
+            for o in &outputs {
+                let dir = o
+                    .dir
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string();
+                if !dir.is_empty() && dir != "." && !dir.contains("..") && !built.contains(&dir) {
+                    built.push(dir);
+                }
+            }
+            // The file the start command runs (`node dist/server.js`), or
+            // the folder a static server serves (`serve -s build`).
+            let start = start_kind.start();
+            let target = start.and_then(|s| {
+                s.file.clone().or_else(|| {
+                    s.static_server
+                        .then(|| program_and_sub(&s.command).1.map(str::to_string))
+                        .flatten()
+                })
+            });
+            let target = target.or_else(|| {
+                // no project facts: `node FILE` as written
+                let words = start_words_clean(&start_words);
+                let (program, sub) = program_and_sub(&words);
+                (program == "node")
+                    .then(|| sub.map(str::to_string))
+                    .flatten()
+            });
+            let target =
+                target.map(|t| t.trim_start_matches("./").trim_end_matches('/').to_string());
+            let inside = |dir: &str| {
+                target
+                    .as_deref()
+                    .is_some_and(|t| t == dir || t.starts_with(&format!("{dir}/")))
+            };
+            match built.iter().find(|d| inside(d)) {
+                Some(dir) => NodeShip::Dir(dir.clone()),
+                // nothing known of the project: the usual output folders
+                None if built.is_empty() => match ["dist", "build", "lib", "out", ".output"]
+                    .into_iter()
+                    .find(|d| inside(d))
+                {
+                    Some(dir) => NodeShip::Dir(dir.to_string()),
+                    None => NodeShip::Sources(built),
+                },
+                None => NodeShip::Sources(built),
+            }
+        };
+    }
+    let user = frame.user();
+    let chown = match user {
+        "node" => "node:node".to_string(),
+        uid => format!("{uid}:{uid}"),
+    };
+
     // build
     match &stack {
         Stack::Node(_) => {
             out.push_str("# Build with every dependency, dev ones included.\n");
             out.push_str(&from_line("build"));
-            out.push_str(&workdir_line);
-            emit_early(&mut out, true, false);
+            emit_head(&mut out, true, false);
             out.push_str(&format!(
                 "COPY --from=deps {workdir}/node_modules ./node_modules\n"
             ));
@@ -688,30 +1282,66 @@ pub fn split_with(
         match place(i, item.node) {
             Place::Replaced => replaced(&mut out, i, item),
             Place::Build | Place::Both => push_item(&mut out, item),
-            Place::Runner | Place::Early => {}
+            Place::Runner | Place::Early | Place::Deps => {}
         }
     }
     if !two_stage {
         out.push('\n');
     }
 
-    // runner
-    let next = build.is_some_and(|b| b.uses_next || b.next_config.is_some())
-        || output_hint.contains("next ")
-        || items.iter().any(|i| text(i.node).contains("next build"));
-    let next = (next && matches!(stack, Stack::Node(_))).then(|| {
-        match next_output(&items, source, build) {
-            NextOutput::Standalone(Some(change)) if change.create && !can_create_files => {
-                NextOutput::Whole(format!(
-                    "the editor cannot create {} (output: \"standalone\")",
-                    change.file
-                ))
-            }
-            other => other,
-        }
-    });
-    let standalone = matches!(next, Some(NextOutput::Standalone(_)));
+    // Folders the kept steps made (`mkdir`) that the runner lacks or that
+    // its non-root user must own, and files copied outside the workdir.
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    let switches_user = !user_added;
+    let mut made: Vec<String> = Vec::new();
+    let mut outside: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let p = place(i, item.node);
+        if let Some(script) = &scripts[i] {
+            for c in &script.commands {
+                for d in made_dirs(c) {
+                    if let Some(d) = resolve(i, &d) {
+                        let d = d.trim_end_matches('/').to_string();
+                        if !made.contains(&d) && d != "/" {
+                            made.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        if p == Place::Build
+            && matches!(item.node.kind(), "copy_instruction" | "add_instruction")
+            && !two_stage
+        {
+            let mut c = item.node.walk();
+            let dest = item
+                .node
+                .children_by_field_name("path", &mut c)
+                .last()
+                .map(|d| logical_text(d, source));
+            if let Some(dest) = dest.and_then(|d| resolve(i, &d)) {
+                let dest = dest.trim_end_matches('/').to_string();
+                let under_workdir = dest == workdir || dest.starts_with(&format!("{workdir}/"));
+                if !under_workdir && !outside.contains(&dest) && !dest.is_empty() {
+                    outside.push(dest);
+                }
+            }
+        }
+        if item.node.kind() == "volume_instruction" {
+            for v in command_words(&text(item.node)) {
+                if let Some(v) = resolve(i, &v) {
+                    if !made.contains(&v) {
+                        made.push(v);
+                    }
+                }
+            }
+        }
+    }
+
+    // runner
+    let standalone = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), _));
+    let replace_cmd = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), true));
+    let mut runner_has_shell = true;
     match &stack {
         Stack::Node(manager) => {
             out.push_str(if standalone {
@@ -720,12 +1350,18 @@ pub fn split_with(
                 "# The image that ships: production dependencies and the build output.\n"
             });
             out.push_str(&from_line("runner"));
-            out.push_str(&workdir_line);
-            emit_early(&mut out, true, false);
+            emit_head(&mut out, true, false);
             out.push_str("ENV NODE_ENV=production\n");
+            if let Some(note) = &dev_note {
+                out.push_str(&format!("# {note}\n"));
+            }
             if !standalone {
-                out.push_str(&format!("COPY {manifests} ./\n"));
-                out.push_str(manager.install_production());
+                out.push_str(&manifest_lines);
+                if dev_note.is_some() {
+                    out.push_str(&manager.install(locked));
+                } else {
+                    out.push_str(&manager.install_production(locked));
+                }
                 out.push('\n');
             }
         }
@@ -745,16 +1381,15 @@ pub fn split_with(
                     "{keyword} gcr.io/distroless/base-debian12:nonroot AS runner\n"
                 ));
                 user_added = true; // the nonroot image runs as an unprivileged user
+                runner_has_shell = false;
             }
-            out.push_str(&workdir_line);
-            emit_early(&mut out, false, false);
+            emit_head(&mut out, false, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Rust(binary) => {
             out.push_str("# The image that ships: the binary on a slim glibc base.\n");
             out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
-            out.push_str(&workdir_line);
-            emit_early(&mut out, false, false);
+            emit_head(&mut out, false, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Python(_) => {
@@ -762,52 +1397,113 @@ pub fn split_with(
                 "# The image that ships: the virtualenv, the sources, no build tooling.\n",
             );
             out.push_str(&from_line("runner"));
-            out.push_str(&workdir_line);
-            emit_early(&mut out, true, false);
-            out.push_str(VENV_PATH);
-            out.push_str("COPY --from=deps /opt/venv /opt/venv\n");
+            emit_head(&mut out, true, false);
+            if venv.is_none() {
+                out.push_str(VENV_PATH);
+            }
+            out.push_str(&format!("COPY --from=deps {venv_path} {venv_path}\n"));
         }
     }
-    let user = frame.user();
     let node_output = matches!(stack, Stack::Node(_));
-    let public = build.is_none_or(|b| b.has_public_dir);
-    if let Some(next) = &next {
-        if public {
-            out.push_str(&format!("COPY --from=build {workdir}/public ./public\n"));
+    let public = match (files, inputs.build) {
+        (Some(f), _) => f.is_dir(&join(&app_dir, "public")),
+        (None, Some(b)) => b.has_public_dir,
+        (None, None) => true,
+    };
+    match &ship {
+        NodeShip::Next(next, _) => {
+            if public {
+                out.push_str(&format!("COPY --from=build {workdir}/public ./public\n"));
+            }
+            match next {
+                NextOutput::Standalone(_) => {
+                    let chown = if user == "node" {
+                        "--chown=node:node "
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!(
+                        "# output: \"standalone\": server.js and only the modules it needs\n\
+                         COPY --from=build {chown}{workdir}/.next/standalone ./\n\
+                         COPY --from=build {chown}{workdir}/.next/static ./.next/static\n\
+                         ENV HOSTNAME=0.0.0.0\n"
+                    ));
+                }
+                NextOutput::Whole(why) => {
+                    out.push_str(&format!(
+                        "# All of .next ships: {why}.\nCOPY --from=build {workdir}/.next ./.next\n"
+                    ));
+                }
+            }
         }
-        match next {
-            NextOutput::Standalone(_) => {
-                let chown = if user == "node" {
-                    "--chown=node:node "
-                } else {
-                    ""
-                };
+        NodeShip::Dir(dir) if node_output => {
+            out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+        }
+        NodeShip::Sources(built) if node_output => {
+            // the sources as the original copied them, then what the build wrote
+            for (i, item) in items.iter().enumerate() {
+                let from_context =
+                    matches!(item.node.kind(), "copy_instruction" | "add_instruction")
+                        && place(i, item.node) == Place::Build
+                        && !views::flags(item.node, source)
+                            .iter()
+                            .any(|f| text(f.node).starts_with("--from"));
+                if from_context {
+                    push_item(&mut out, item);
+                }
+            }
+            for dir in built {
+                out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+            }
+            if built.is_empty() {
+                let steps: Vec<String> = build_steps.iter().map(|s| format!("`{s}`")).collect();
                 out.push_str(&format!(
-                    "# output: \"standalone\": server.js and only the modules it needs\n\
-                     COPY --from=build {chown}{workdir}/.next/standalone ./\n\
-                     COPY --from=build {chown}{workdir}/.next/static ./.next/static\n\
-                     ENV HOSTNAME=0.0.0.0\n"
+                    "# A human must decide: what {} writes is not known here; if the app needs it at run time, copy it from the build stage (COPY --from=build {workdir}/<folder> ./<folder>).\n",
+                    steps.join(", ")
                 ));
             }
-            NextOutput::Whole(why) => {
-                out.push_str(&format!(
-                    "# All of .next ships: {why}.\nCOPY --from=build {workdir}/.next ./.next\n"
-                ));
-            }
         }
-    } else if node_output {
-        let dir = ["dist", "build", "lib", "out"]
-            .into_iter()
-            .find(|d| output_hint.contains(&format!("{d}/")))
-            .unwrap_or("dist");
-        out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+        _ => {}
+    }
+    // What the build put outside the workdir, and the folders it made.
+    if !two_stage {
+        let copied_whole = |d: &str| {
+            // the workdir and its parents: the runner's WORKDIR makes them
+            let holds_workdir = d == workdir || workdir.starts_with(&format!("{d}/"));
+            let in_output = match &ship {
+                NodeShip::Dir(o) if !o.is_empty() => {
+                    let o = format!("{workdir}/{o}");
+                    d == o || d.starts_with(&format!("{o}/"))
+                }
+                _ => false,
+            };
+            holds_workdir || in_output
+        };
+        for d in &outside {
+            out.push_str(&format!("COPY --from=build {d} {d}\n"));
+        }
+        for d in made
+            .iter()
+            .filter(|d| !copied_whole(d) && !outside.contains(d))
+        {
+            let is_binary = matches!(&stack, Stack::Go(b) | Stack::Rust(b) if b == d);
+            if is_binary {
+                continue;
+            }
+            let owner = if switches_user {
+                format!("--chown={chown} ")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("COPY --from=build {owner}{d} {d}\n"));
+        }
     }
     for (i, item) in items.iter().enumerate() {
         match place(i, item.node) {
             Place::Early => continue,
             Place::Runner | Place::Both => {}
             Place::Build if two_stage => {}
-            Place::Replaced if two_stage => {
+            Place::Replaced | Place::Deps if two_stage => {
                 replaced(&mut out, i, item);
                 continue;
             }
@@ -819,10 +1515,11 @@ pub fn split_with(
                 "cmd_instruction" | "entrypoint_instruction"
             )
         {
+            push_owned_dirs(&mut out, two_stage && runner_has_shell, &made, &chown);
             out.push_str(&format!("USER {user}\n"));
             user_added = true;
         }
-        if standalone && item.node.kind() == "cmd_instruction" {
+        if replace_cmd && item.node.kind() == "cmd_instruction" {
             for c in &item.comments {
                 out.push_str(&text(*c));
                 out.push('\n');
@@ -836,21 +1533,106 @@ pub fn split_with(
         push_item(&mut out, item);
     }
     if !user_added {
+        push_owned_dirs(&mut out, two_stage && runner_has_shell, &made, &chown);
         out.push_str(&format!("USER {user}\n"));
     }
     for c in &trailing_comments {
         out.push_str(&text(*c));
         out.push('\n');
     }
-    let config = match next {
-        Some(NextOutput::Standalone(change)) => change,
+    let config = match ship {
+        NodeShip::Next(NextOutput::Standalone(change), _) => change,
         _ => None,
     };
-    Some(Split {
+    Ok(Split {
         title: TITLE.to_string(),
         text: out,
         config,
     })
+}
+
+/// In a runner that runs the user's steps itself (Python), the folders
+/// they made as root are handed to the runner's user before it switches.
+fn push_owned_dirs(out: &mut String, runs: bool, made: &[String], chown: &str) {
+    if !runs || made.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "# the folders made above belong to the user the app runs as\nRUN chown -R {chown} {}\n",
+        made.join(" ")
+    ));
+}
+
+/// How a Node app ships.
+enum NodeShip {
+    /// Next.js, and whether the CMD becomes `node server.js`.
+    Next(NextOutput, bool),
+    /// The folder the build writes and the start command runs from
+    /// (`dist`), with production dependencies installed again.
+    Dir(String),
+    /// The start command runs the sources (`node server.js`): the
+    /// runner copies them from the context as the original did, with what
+    /// the build wrote (the folders named here) from the build stage.
+    Sources(Vec<String>),
+}
+
+/// The Next.js config (from the context's files, else the build
+/// context's) and whether the project depends on Next.js.
+fn build_next_project(
+    build: Option<&BuildContext>,
+    files: Option<&dyn ContextFiles>,
+    app_dir: &str,
+    project: &Project,
+) -> (Option<(String, String)>, bool) {
+    let from_files = files.and_then(|f| {
+        NEXT_CONFIGS
+            .iter()
+            .find_map(|name| Some((name.to_string(), f.read(&join(app_dir, name))?)))
+    });
+    let config = from_files.or_else(|| build.and_then(|b| b.next_config.clone()));
+    let uses = project.depends_on("next") || build.is_some_and(|b| b.uses_next);
+    let uses = uses || config.is_some();
+    (config, uses)
+}
+
+/// A start command's words without `VAR=value` prefixes, `exec` and `npx`.
+fn start_words_clean(words: &[String]) -> Vec<String> {
+    let mut rest = words;
+    while let Some((first, tail)) = rest.split_first() {
+        let assignment = first.contains('=') && !first.starts_with('-') && !first.contains('/');
+        if assignment || matches!(first.as_str(), "exec" | "npx") {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    rest.to_vec()
+}
+
+const NEXT_CONFIGS: &[&str] = &[
+    "next.config.js",
+    "next.config.mjs",
+    "next.config.ts",
+    "next.config.cjs",
+];
+
+/// Whether a `*` glob (no other wildcards) matches a name.
+fn glob_matches(glob: &str, name: &str) -> bool {
+    match glob.split_once('*') {
+        None => glob == name,
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len()
+                && name.starts_with(head)
+                && glob_matches_rest(tail, &name[head.len()..])
+        }
+    }
+}
+
+fn glob_matches_rest(glob: &str, name: &str) -> bool {
+    if !glob.contains('*') {
+        return name.ends_with(glob);
+    }
+    (0..=name.len()).any(|k| name.is_char_boundary(k) && glob_matches(glob, &name[k..]))
 }
 
 pub const GENERIC_TITLE: &str = "Split into build and runner stages";
@@ -941,11 +1723,16 @@ fn generic(
     scripts: &[Option<Script>],
     trailing_comments: &[Node],
     source: &dyn Source,
-) -> Option<Split> {
+) -> Result<Split, NotOffered> {
     let text = |n: Node| source.text(n.byte_range()).into_owned();
     let first_build = scripts.iter().position(|s| {
         s.as_ref()
             .is_some_and(|s| s.commands.iter().any(builds_generically))
+    })
+    .ok_or_else(|| {
+        NotOffered::new(
+            "no step installs dependencies or builds with a toolchain the split knows (npm, pip, go, cargo, maven, gradle, dotnet, make...)",
+        )
     })?;
     let runs: String = items
         .iter()
@@ -995,7 +1782,9 @@ fn generic(
     }
     outputs.dedup();
     if outputs.is_empty() {
-        return None;
+        return Err(NotOffered::new(
+            "what the build makes is unknown: no `dotnet publish -o`, and the CMD/ENTRYPOINT names no built file the runner could copy",
+        ));
     }
 
     let frame = Frame::of(stage, from, source);
@@ -1083,7 +1872,7 @@ fn generic(
         out.push_str(&text(*c));
         out.push('\n');
     }
-    Some(Split {
+    Ok(Split {
         title: GENERIC_TITLE.to_string(),
         text: out,
         config: None,
@@ -1097,7 +1886,7 @@ mod tests {
     use crate::diagnostics::{diagnose, Context, Severity};
 
     fn split_text(src: &str) -> Option<String> {
-        split(&syntax::parse(src), &src, None).map(|s| s.text)
+        split(&syntax::parse(src), &src, None).ok().map(|s| s.text)
     }
 
     /// The rewrite parses clean and our rules give it no warning.
@@ -1538,9 +2327,10 @@ mod tests {
         let early = "ARG REGISTRY=https://registry.npmjs.org/\nENV NPM_CONFIG_REGISTRY=$REGISTRY\n";
         let setup = "RUN apk add --no-cache python3 make g++\n";
         for line in [
-            format!("AS deps\nWORKDIR /app\n{early}# native modules\n{setup}COPY package.json"),
-            format!("AS build\nWORKDIR /app\n{early}{setup}COPY --from=deps"),
-            format!("AS runner\nWORKDIR /app\n{early}{setup}ENV NODE_ENV=production\n"),
+            // in the original's order: the WORKDIR after the set-up
+            format!("AS deps\n{early}# native modules\n{setup}WORKDIR /app\nCOPY package.json"),
+            format!("AS build\n{early}{setup}WORKDIR /app\nCOPY --from=deps"),
+            format!("AS runner\n{early}{setup}WORKDIR /app\nENV NODE_ENV=production\n"),
             "COPY . .\nARG MODE=production\nRUN npm run build\n".to_string(),
         ] {
             assert!(out.contains(&line), "{line}\n--->\n{out}");
@@ -1552,7 +2342,7 @@ mod tests {
         let go = "FROM golang:1.23\nARG GOPROXY=https://proxy.golang.org\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nENTRYPOINT [\"/bin/app\"]\n";
         let out = split_text(go).unwrap();
         for line in [
-            "AS deps\nWORKDIR /src\nARG GOPROXY=https://proxy.golang.org\nENV CGO_ENABLED=0\nCOPY go.mod",
+            "AS deps\nARG GOPROXY=https://proxy.golang.org\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY go.mod",
             "FROM deps AS build\nARG GOPROXY=https://proxy.golang.org\nCOPY . .",
         ] {
             assert!(out.contains(line), "{line}\n--->\n{out}");
@@ -1650,7 +2440,7 @@ mod tests {
         let src = "FROM python:3.14-slim\nWORKDIR /app\nCOPY src/agent/requirements.txt .\nRUN pip install --no-cache-dir --require-hashes -r requirements.txt\nCOPY src/agent/run.py .\nCMD [\"python\", \"run.py\"]\n";
         let out = split_text(src).unwrap();
         assert!(
-            out.contains("COPY src/agent/requirements.txt ./\nRUN --mount=type=cache,target=/root/.cache/pip pip install --require-hashes -r requirements.txt\n"),
+            out.contains("COPY src/agent/requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip install --require-hashes -r requirements.txt\n"),
             "{out}"
         );
         assert!(

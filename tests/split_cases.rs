@@ -1,0 +1,274 @@
+//! The split action on small build contexts of the shapes that broke it
+//! on real applications (issue 18): each fixture in
+//! `tests/fixtures/split/NAME/` is a Dockerfile and the files around it.
+//! Every rewrite parses, gets no warning from our rules, and keeps the
+//! build's meaning in the way the case names; a file the split cannot
+//! rewrite safely gets its reason.
+
+use std::path::PathBuf;
+
+use dockerfile_lsp::analysis::context::DirFiles;
+use dockerfile_lsp::analysis::Analysis;
+use dockerfile_lsp::diagnostics::{diagnose, Context, Severity};
+use dockerfile_lsp::features::split_stages::{self, Inputs, NotOffered, Split};
+use dockerfile_lsp::syntax;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/split")
+        .join(name)
+}
+
+/// The split of a fixture's Dockerfile, reading its folder as the context.
+fn split_of(name: &str) -> Result<Split, NotOffered> {
+    let dir = fixture(name);
+    let text = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    let files = DirFiles::new(&dir);
+    split_stages::split_in(
+        &syntax::parse(&text),
+        &text.as_str(),
+        &Inputs {
+            build: None,
+            files: Some(&files),
+            can_create_files: true,
+        },
+    )
+}
+
+/// The rewrite of a fixture, checked: it parses, our rules give it no
+/// warning, and it is not offered again.
+fn clean_split(name: &str) -> String {
+    let split = split_of(name).unwrap_or_else(|e| panic!("{name}: not offered: {e}"));
+    let out = split.text;
+    let tree = syntax::parse(&out);
+    assert!(
+        !tree.root_node().has_error(),
+        "{name}: syntax errors\n{out}"
+    );
+    let analysis = Analysis::build(&tree, out.as_str());
+    let warnings: Vec<_> = diagnose(&tree, &out.as_str(), &analysis, &Context::default())
+        .into_iter()
+        .filter(|d| d.severity <= Severity::Warning)
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(warnings.is_empty(), "{name}: {warnings:?}\n{out}");
+    let again = split_stages::split(&tree, &out.as_str(), None);
+    assert!(again.is_err(), "{name}: offered twice\n{out}");
+    out
+}
+
+/// The text of one stage of a rewrite (from its FROM to the next).
+fn stage<'a>(out: &'a str, name: &str) -> &'a str {
+    let start = out
+        .find(&format!(" AS {name}\n"))
+        .unwrap_or_else(|| panic!("no stage {name}:\n{out}"));
+    let start = out[..start].rfind("FROM").unwrap();
+    let end = out[start + 4..]
+        .find("\nFROM ")
+        .map_or(out.len(), |e| start + 4 + e);
+    // the comment heading the next stage is not part of this one
+    &out[start..end]
+}
+
+#[test]
+fn a_workdir_is_never_hoisted_above_the_mkdir_that_makes_it() {
+    let out = clean_split("mkdir-before-workdir");
+    for name in ["deps", "build", "runner"] {
+        let s = stage(&out, name);
+        let mkdir = s.find("RUN mkdir /home/app/").unwrap_or(usize::MAX);
+        let workdir = s.find("WORKDIR /home/app").unwrap();
+        assert!(mkdir < workdir, "{name}: WORKDIR above the mkdir\n{out}");
+    }
+}
+
+#[test]
+fn the_users_virtualenv_stays_where_a_later_env_path_puts_it() {
+    let out = clean_split("venv-later-path");
+    assert!(!out.contains("/opt/venv"), "the venv moved:\n{out}");
+    let deps = stage(&out, "deps");
+    assert!(
+        deps.contains("RUN python -m venv /app/.venv\nCOPY requirements.txt .\nRUN /app/.venv/bin/pip install --no-cache-dir -r requirements.txt\n"),
+        "{out}"
+    );
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("COPY --from=deps /app/.venv /app/.venv\n"),
+        "{out}"
+    );
+    assert!(
+        runner.contains("ENV PATH=\"/app/.venv/bin:$PATH\"\n"),
+        "{out}"
+    );
+    // no second virtualenv over the copied one
+    assert!(
+        !runner
+            .lines()
+            .any(|l| l.starts_with("RUN") && l.contains("venv")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_virtualenv_made_with_the_install_is_made_once_in_deps() {
+    let out = clean_split("venv-one-run");
+    let deps = stage(&out, "deps");
+    assert!(
+        deps.contains(
+            "RUN python -m venv $VIRTUAL_ENV && $VIRTUAL_ENV/bin/pip install -r requirements.txt\n"
+        ),
+        "{out}"
+    );
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("COPY --from=deps /opt/app-venv /opt/app-venv\n"),
+        "{out}"
+    );
+    assert!(
+        !runner
+            .lines()
+            .any(|l| l.starts_with("RUN") && l.contains("python -m venv")),
+        "{out}"
+    );
+    assert!(!out.contains("/opt/venv"), "{out}");
+}
+
+#[test]
+fn the_lockfile_travels_with_the_manifest_in_two_copies() {
+    let out = clean_split("lockfile-second-copy");
+    for name in ["deps", "runner"] {
+        let s = stage(&out, name);
+        assert!(
+            s.contains("COPY package.json ./\nCOPY package-lock.json ./\n"),
+            "{name}\n{out}"
+        );
+    }
+    assert!(stage(&out, "deps").contains("npm ci\n"), "{out}");
+    assert!(stage(&out, "runner").contains("npm ci --omit=dev"), "{out}");
+    // tsc writes tsconfig's outDir, which the CMD runs from
+    assert!(
+        stage(&out, "runner").contains("COPY --from=build /usr/src/app/dist ./dist\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_dev_server_start_is_not_a_runtime() {
+    let why = split_of("cra-dev-server").unwrap_err().reason;
+    assert!(
+        why.contains("`react-scripts start` is a development server"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_create_react_app_build_ships_from_build_not_dist() {
+    let out = clean_split("cra-serve");
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("COPY --from=build /code/build ./build\n"),
+        "{out}"
+    );
+    assert!(!out.contains("/code/dist"), "{out}");
+    // serve is a dependency: the production install has it
+    assert!(runner.contains("npm ci --omit=dev"), "{out}");
+}
+
+#[test]
+fn no_locked_cargo_fetch_without_a_lockfile() {
+    let out = clean_split("cargo-no-lock");
+    assert!(!out.contains("--locked"), "{out}");
+    assert!(!out.contains("Cargo.lock"), "{out}");
+    assert!(
+        stage(&out, "deps").contains("COPY Cargo.toml ./\n"),
+        "{out}"
+    );
+    assert!(
+        stage(&out, "runner").contains(
+            "COPY --from=build /usr/src/app/target/release/hello /usr/src/app/target/release/hello\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_relative_go_output_is_resolved_against_the_workdir() {
+    let out = clean_split("go-relative-output");
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("COPY --from=build /src/bin/backend /src/bin/backend\n"),
+        "{out}"
+    );
+    assert!(runner.contains("WORKDIR /src\n"), "{out}");
+    assert!(runner.contains("CMD [\"./bin/backend\"]"), "{out}");
+    // no go.sum in the context: the deps stage does not ask for one
+    assert!(stage(&out, "deps").contains("COPY go.mod ./\n"), "{out}");
+}
+
+#[test]
+fn a_next_app_already_standalone_ships_its_server() {
+    let split = split_of("next-standalone-server").unwrap();
+    assert_eq!(split.config, None, "the config already says standalone");
+    let out = clean_split("next-standalone-server");
+    let runner = stage(&out, "runner");
+    for line in [
+        "COPY --from=build /app/public ./public\n",
+        "COPY --from=build --chown=node:node /app/.next/standalone ./\n",
+        "COPY --from=build --chown=node:node /app/.next/static ./.next/static\n",
+        "USER node\nCMD [\"node\", \"server.js\"]",
+    ] {
+        assert!(runner.contains(line), "{line}\n{out}");
+    }
+    assert!(!runner.contains("npm ci"), "{out}");
+}
+
+#[test]
+fn a_build_written_as_node_build_js_is_a_build() {
+    let out = clean_split("node-build-script");
+    let build = stage(&out, "build");
+    assert!(build.contains("COPY . .\nRUN node build.js\n"), "{out}");
+    // the CMD runs a file of the sources: they ship as the original copied
+    // them, with what build.js writes (esbuild's outdir) from the build
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("RUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCOPY --from=build /app/dist ./dist\n"),
+        "{out}"
+    );
+    assert!(
+        runner.contains("USER node\nCMD [\"node\", \"server.js\"]"),
+        "{out}"
+    );
+    assert!(!out.contains("A human must decide"), "{out}");
+}
+
+#[test]
+fn a_build_whose_output_is_unknown_says_a_human_must_decide() {
+    let out = clean_split("start-needs-dev");
+    let runner = stage(&out, "runner");
+    assert!(runner.contains("COPY . .\n"), "{out}");
+    assert!(
+        runner.contains("# A human must decide: what `npm run build` writes is not known here"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_non_root_runner_owns_the_folders_made_as_root() {
+    let out = clean_split("python-data-dir");
+    let runner = stage(&out, "runner");
+    let mkdir = runner.find("RUN mkdir -p /app/data\n").expect(&out);
+    let chown = runner
+        .find("RUN chown -R 65532:65532 /app/data\nUSER 65532\n")
+        .expect(&out);
+    assert!(mkdir < chown, "{out}");
+}
+
+#[test]
+fn a_start_command_that_needs_a_dev_dependency_keeps_them() {
+    let out = clean_split("start-needs-dev");
+    let runner = stage(&out, "runner");
+    assert!(!runner.contains("--omit=dev"), "{out}");
+    assert!(
+        runner.contains("# the start command `ts-node src/index.ts` runs what only devDependencies have (`ts-node`, `typescript`): every dependency ships\nCOPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\n"),
+        "{out}"
+    );
+}
