@@ -77,8 +77,7 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
 pub fn strip_env(words: &[String]) -> (Vec<(String, String)>, Vec<String>) {
     let mut env = Vec::new();
     let mut i = 0;
-    loop {
-        let Some(w) = words.get(i) else { break };
+    while let Some(w) = words.get(i) {
         if let Some((name, value)) = w.split_once('=') {
             if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 env.push((name.to_string(), value.to_string()));
@@ -115,6 +114,44 @@ pub fn flag<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
         }
     }
     None
+}
+
+/// `node [options] ./node_modules/vite/bin/vite.js build` as the program
+/// it runs: `["vite", "build"]`. `None` when `words` is not `node` running
+/// a file inside `node_modules`.
+pub fn node_modules_program(words: &[String]) -> Option<Vec<String>> {
+    let program = words.first()?.rsplit('/').next()?;
+    if !matches!(program, "node" | "nodejs") {
+        return None;
+    }
+    let at = words[1..].iter().position(|w| !w.starts_with('-'))? + 1;
+    let file = &words[at];
+    let (_, inside) = file.split_once("node_modules/")?;
+    let name = match inside.strip_prefix(".bin/") {
+        Some(bin) => bin.to_string(),
+        None => {
+            let stem = inside.rsplit('/').next()?;
+            let stem = stem.split('.').next().unwrap_or(stem);
+            if stem == "index" || stem == "cli" {
+                // `node_modules/next/dist/bin/next` vs `.../pkg/cli.js`: the package
+                let mut parts = inside.split('/');
+                let first = parts.next()?;
+                if first.starts_with('@') {
+                    parts.next()?.to_string()
+                } else {
+                    first.to_string()
+                }
+            } else {
+                stem.to_string()
+            }
+        }
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let mut out = vec![name];
+    out.extend(words[at + 1..].iter().cloned());
+    Some(out)
 }
 
 #[cfg(test)]
@@ -162,42 +199,31 @@ mod tests {
         );
         assert_eq!(flag(&w(&["--outDir"]), &["--outDir"]), None);
     }
-}
 
-/// `node [options] ./node_modules/vite/bin/vite.js build` as the program
-/// it runs: `["vite", "build"]`. `None` when `words` is not `node` running
-/// a file inside `node_modules`.
-pub fn node_modules_program(words: &[String]) -> Option<Vec<String>> {
-    let program = words.first()?.rsplit('/').next()?;
-    if !matches!(program, "node" | "nodejs") {
-        return None;
+    #[test]
+    fn programs_run_from_node_modules() {
+        assert_eq!(
+            node_modules_program(&w(&[
+                "node",
+                "--max_old_space_size=8192",
+                "./node_modules/vite/bin/vite.js",
+                "build"
+            ])),
+            Some(w(&["vite", "build"]))
+        );
+        assert_eq!(
+            node_modules_program(&w(&["node", "node_modules/.bin/next", "start"])),
+            Some(w(&["next", "start"]))
+        );
+        assert_eq!(
+            node_modules_program(&w(&["node", "node_modules/@scope/tool/cli.js"])),
+            Some(w(&["tool"]))
+        );
+        assert_eq!(node_modules_program(&w(&["node", "server.js"])), None);
+        assert_eq!(node_modules_program(&w(&["node"])), None);
+        assert_eq!(
+            node_modules_program(&w(&["vite", "node_modules/x.js"])),
+            None
+        );
     }
-    let at = words[1..].iter().position(|w| !w.starts_with('-'))? + 1;
-    let file = &words[at];
-    let (_, inside) = file.split_once("node_modules/")?;
-    let name = match inside.strip_prefix(".bin/") {
-        Some(bin) => bin.to_string(),
-        None => {
-            let stem = inside.rsplit('/').next()?;
-            let stem = stem.split('.').next().unwrap_or(stem);
-            if stem == "index" || stem == "cli" {
-                // `node_modules/next/dist/bin/next` vs `.../pkg/cli.js`: the package
-                let mut parts = inside.split('/');
-                let first = parts.next()?;
-                if first.starts_with('@') {
-                    parts.next()?.to_string()
-                } else {
-                    first.to_string()
-                }
-            } else {
-                stem.to_string()
-            }
-        }
-    };
-    if name.is_empty() {
-        return None;
-    }
-    let mut out = vec![name];
-    out.extend(words[at + 1..].iter().cloned());
-    Some(out)
 }
