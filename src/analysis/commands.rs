@@ -420,6 +420,8 @@ fn action(tool: Tool, args: &[String]) -> Action {
             let install = match tool {
                 Tool::Yarn => sub.is_none() || matches!(sub, Some("install" | "add")),
                 Tool::Npm => matches!(sub, Some("install" | "i" | "ci" | "add" | "isntall")),
+                // `pnpm fetch` fills the store from the lockfile alone
+                Tool::Pnpm => matches!(sub, Some("install" | "i" | "ci" | "add" | "fetch")),
                 _ => matches!(sub, Some("install" | "i" | "ci" | "add")),
             };
             if install {
@@ -430,7 +432,7 @@ fn action(tool: Tool, args: &[String]) -> Action {
                 CleanCache
             } else if matches!(sub, Some("test" | "t")) || script_named(&["test"]) {
                 Test
-            } else if script_named(&["build"]) {
+            } else if script_named(&["build", "generate"]) {
                 Build
             } else {
                 Other
@@ -502,7 +504,8 @@ fn action(tool: Tool, args: &[String]) -> Action {
                 matches!(
                     t,
                     "build" | "assemble" | "bootJar" | "shadowJar" | "installDist" | "jar"
-                )
+                ) || t.starts_with("assemble")
+                    || t.starts_with("bundle")
             };
             if tasks.iter().any(|t| build(t)) {
                 Build
@@ -593,7 +596,10 @@ pub fn step(c: &Command) -> Option<Step> {
                 file.contains('.') && (stem == "build" || stem.starts_with("build-"))
             }) =>
         {
-            (Action::Build, format!("{base} {}", first.unwrap_or_default()))
+            (
+                Action::Build,
+                format!("{base} {}", first.unwrap_or_default()),
+            )
         }
         b => match runner(b, first) {
             Some(action) => (action, runner_label(b, first)),
@@ -614,8 +620,18 @@ fn runner(tool: &str, sub: Option<&str>) -> Option<Action> {
         "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo"
         | "mkdocs" | "jekyll" | "gatsby" | "vue-cli-service" | "parcel" | "docusaurus"
         | "react-router" | "remix" | "svelte-kit" => match sub {
+            Some("build" | "generate") => Action::Build,
+            Some("test") => Action::Test,
+            _ => return None,
+        },
+        "wasm-pack" => match sub {
             Some("build") => Action::Build,
             Some("test") => Action::Test,
+            _ => return None,
+        },
+        "mix" => match sub {
+            Some("test") => Action::Test,
+            Some("deps.get") => Action::Install,
             _ => return None,
         },
         "pytest" | "jest" | "vitest" | "rspec" | "tox" | "mocha" | "phpunit" => Action::Test,
@@ -633,7 +649,7 @@ fn native_build(base: &str, args: &[String]) -> Option<String> {
             return Some(base.to_string())
         }
         "cmake" => args.iter().any(|a| a == "--build"),
-        "mix" => sub == Some("release"),
+        "mix" => matches!(sub, Some("release" | "compile")),
         "sbt" => sub
             .into_iter()
             .chain(ops)
@@ -675,7 +691,7 @@ fn runner_label(tool: &str, sub: Option<&str>) -> String {
         (
             "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo"
             | "mkdocs" | "jekyll" | "gatsby" | "vue-cli-service" | "parcel" | "docusaurus"
-            | "react-router" | "remix" | "svelte-kit",
+            | "react-router" | "remix" | "svelte-kit" | "wasm-pack" | "mix",
             Some(s),
         ) => {
             format!("{tool} {s}")
@@ -707,21 +723,26 @@ fn label(i: &Invocation) -> String {
         Tool::Maven | Tool::Gradle => {
             let all: Vec<&str> = i.operands().collect();
             let wanted = |g: &&str| match i.action {
-                Action::Build => matches!(
-                    g.rsplit(':').next().unwrap_or(g),
-                    "package"
-                        | "install"
-                        | "verify"
-                        | "compile"
-                        | "deploy"
-                        | "build"
-                        | "assemble"
-                        | "bootJar"
-                        | "shadowJar"
-                        | "installDist"
-                        | "jar"
-                        | "repackage"
-                ),
+                Action::Build => {
+                    matches!(
+                        g.rsplit(':').next().unwrap_or(g),
+                        "package"
+                            | "install"
+                            | "verify"
+                            | "compile"
+                            | "deploy"
+                            | "build"
+                            | "assemble"
+                            | "bootJar"
+                            | "shadowJar"
+                            | "installDist"
+                            | "jar"
+                            | "repackage"
+                    ) || {
+                        let task = g.rsplit(':').next().unwrap_or(g);
+                        task.starts_with("assemble") || task.starts_with("bundle")
+                    }
+                }
                 Action::Test => g.rsplit(':').next() == Some("test"),
                 Action::Install => g.starts_with("dependency:") || *g == "dependencies",
                 _ => false,
@@ -871,6 +892,25 @@ mod tests {
             Some((Build, "node scripts/build.mjs".into()))
         );
         assert_eq!(step("node server.js"), None);
+        assert_eq!(step("pnpm fetch"), Some((Install, "pnpm fetch".into())));
+        assert_eq!(
+            step("npm run generate"),
+            Some((Build, "npm run generate".into()))
+        );
+        assert_eq!(
+            step("./gradlew assembleRelease"),
+            Some((Build, "gradlew assembleRelease".into()))
+        );
+        assert_eq!(step("mix test"), Some((Test, "mix test".into())));
+        assert_eq!(
+            step("mix deps.get --only prod"),
+            Some((Install, "mix deps.get".into()))
+        );
+        assert_eq!(step("mix release"), Some((Build, "mix release".into())));
+        assert_eq!(
+            step("wasm-pack build --release"),
+            Some((Build, "wasm-pack build".into()))
+        );
         assert_eq!(
             step("mvn -B dependency:go-offline"),
             Some((Install, "mvn dependency:go-offline".into()))
