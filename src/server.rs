@@ -463,16 +463,24 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
+        // The stage a Compose file builds (`build.target`) is the one shipped.
+        let dockerfile = file_path(&at.text_document.uri).map(|p| {
+            let top = read_limit(&self.state().roots, &p);
+            (p, top)
+        });
         self.at_position("hover", &at, move |snap, graph, offset, enc| {
-            hover::hover(&snap.tree, &snap.rope, graph, offset).map(|(range, markdown)| {
-                lsp::Hover {
+            let target = dockerfile
+                .as_ref()
+                .and_then(|(p, top)| hover::compose_target(p, Some(top)));
+            hover::hover_for_target(&snap.tree, &snap.rope, graph, offset, target.as_deref()).map(
+                |(range, markdown)| lsp::Hover {
                     contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                         kind: lsp::MarkupKind::Markdown,
                         value: markdown,
                     }),
                     range: Some(to_lsp_range(snap, range, enc)),
-                }
-            })
+                },
+            )
         })
         .await
     }

@@ -32,7 +32,10 @@ fn snapshot(text: &str) -> Option<String> {
     for stage in stages {
         let line = text[..stage.from_range.start].matches('\n').count() + 1;
         let from = text[stage.from_range.clone()].lines().next().unwrap_or("");
-        out.push_str(&format!("## stage {} (line {line}): {from}\n\n", stage.index));
+        out.push_str(&format!(
+            "## stage {} (line {line}): {from}\n\n",
+            stage.index
+        ));
         match hover::hover(&tree, text, &analysis, stage.from_range.start) {
             Some((_, markdown)) => out.push_str(markdown.trim_end()),
             None => out.push_str("(no hover)"),

@@ -1,45 +1,110 @@
-//! What each stage is for, inferred from what it does: installing
-//! dependencies, building, testing, or shipping the runtime. Also which
-//! stages the final stage needs (the others are never built by default).
+//! What each stage is for, inferred from what it does, in order: what it
+//! copies from the build context and from which stages, what it installs,
+//! builds and tests, and who takes what from it. Also which stages the
+//! final stage needs (the others are never built by default).
+//!
+//! The rules, in order (see `docs/design/stage-roles.md`):
+//! 1. the stage `docker build` builds (the final stage, or the target a
+//!    Compose file names) ships, whatever else it does;
+//! 2. a stage another stage copies from, mounts or builds on is a step of
+//!    the build (deps, build, test, or a base), whatever its CMD says;
+//! 3. a stage nobody uses that sets a CMD or ENTRYPOINT is another image
+//!    to run (`--target`);
+//! 4. otherwise what its RUNs do: builds over tests over installs.
+
+use std::collections::HashSet;
 
 use tree_sitter::Tree;
 
-use crate::analysis::commands::{self, Action, Tool};
+use crate::analysis::commands::{self, Action};
 use crate::analysis::shell::Script;
-use crate::analysis::stages::StageGraph;
+use crate::analysis::stages::{RefKind, StageGraph};
+use crate::analysis::variables::{DefKind, Variables};
+use crate::analysis::Analysis;
 use crate::syntax::{self, views, Source};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// Installs dependencies (from a manifest and lockfile).
-    Deps,
+    /// The stage the default build (or the Compose target) produces.
+    Shipped,
+    /// Not used by any stage, sets what runs: another image (`--target`).
+    Target,
     /// Compiles or bundles the application.
     Build,
     /// Runs the tests.
     Test,
-    /// The final stage, or one that sets what runs: what ships.
-    Runtime,
+    /// Installs dependencies (from a manifest and lockfile).
+    Deps,
+    /// Only prepares a base other stages build on (system packages,
+    /// environment, a working directory).
+    Base,
+    /// Only gathers files from other stages or the context.
+    Collect,
     /// Nothing recognisable.
     Other,
+}
+
+/// Files a stage takes from another stage (or image): `COPY --from=` or a
+/// `RUN --mount=...,from=`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taken {
+    /// The `--from` text as written.
+    pub from: String,
+    /// The stage it names, when it names one.
+    pub stage: Option<usize>,
+    /// The paths taken (variables resolved where their default is known).
+    pub sources: Vec<String>,
+    /// Where they go (the mount target for a mount).
+    pub dest: String,
+    /// A mount for one RUN rather than a copy.
+    pub mount: bool,
 }
 
 /// What a stage does, as far as its instructions tell.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StageFacts {
+    /// The base image with the ARG defaults known at its FROM resolved.
+    pub base: String,
+    /// Dependency installs (language package managers), in order.
     pub installs: Vec<String>,
+    /// Installs of the distribution's packages (`apt-get install`).
+    pub system_installs: Vec<String>,
+    /// Installs of tools for the whole image (`npm install -g`,
+    /// `go install`, `cargo install`, `pipx install`, `gem install`).
+    pub tool_installs: Vec<String>,
+    /// Whether an install reads the project's manifest (`npm ci`,
+    /// `pip install -r`, `go mod download`) rather than only naming
+    /// packages (`npm install undici@6`).
+    pub project_install: bool,
     pub builds: Vec<String>,
     pub tests: Vec<String>,
-    /// Files copied from the build context (not from another stage).
+    /// Whether a test ran before the first build of the stage.
+    pub tests_before_build: bool,
+    /// Paths copied (or bind-mounted) from the build context, in order,
+    /// each once.
     pub context_copies: Vec<String>,
-    /// `COPY . .` or another copy of the whole context.
+    /// `COPY . .` or another copy (or bind mount) of the whole context.
     pub copies_whole_context: bool,
+    /// Whether the whole context was copied before the first install.
+    pub whole_context_before_install: bool,
+    /// Whether that whole context came in by a bind mount, not a copy.
+    pub whole_context_mounted: bool,
+    /// URLs and git repositories ADD downloads.
+    pub downloads: Vec<String>,
+    /// The tests the CMD or ENTRYPOINT runs (`dotnet test`).
+    pub runs_tests: Vec<String>,
+    /// How many RUN instructions the stage has.
+    pub run_count: usize,
+    /// The context paths copied before the first install: what the
+    /// install layer's cache depends on.
+    pub install_inputs: Vec<String>,
+    /// What it takes from other stages and images, in order.
+    pub takes: Vec<Taken>,
     pub user: Option<String>,
     pub exposes: Vec<String>,
     pub entrypoint: Option<String>,
     pub cmd: Option<String>,
     pub workdir: Option<String>,
-    /// For each `COPY --from=`: (source stage text, sources, destination).
-    pub copies_from: Vec<(String, Vec<String>, String)>,
 }
 
 /// The script a RUN runs: its shell form (flags left out) with its heredoc
@@ -60,7 +125,11 @@ fn run_script<S: Source + ?Sized>(run: tree_sitter::Node, source: &S) -> String 
             .collect();
         body = match args.as_slice() {
             [sh, c, script, ..] if sh.ends_with("sh") && c == "-c" => script.clone(),
-            _ => args.join(" "),
+            _ => args
+                .iter()
+                .map(|a| shell_quoted(a))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
     }
     let mut cursor = run.walk();
@@ -76,109 +145,476 @@ fn run_script<S: Source + ?Sized>(run: tree_sitter::Node, source: &S) -> String 
     body
 }
 
-/// What the commands of a script do, by `analysis::commands`: dependency
-/// installs (language package managers, not the system's), builds, tests.
-/// A version check (`bundle --version`) is none of them.
-fn read_steps(script: &Script, facts: &mut StageFacts) {
-    for step in script.commands.iter().filter_map(commands::step) {
-        let system = matches!(step.tool, Some(Tool::Apt | Tool::Apk | Tool::Dnf));
-        let list = match step.action {
-            Action::Install if !system => &mut facts.installs,
-            Action::Build => &mut facts.builds,
-            Action::Test => &mut facts.tests,
-            _ => continue,
-        };
-        if !list.contains(&step.label) {
-            list.push(step.label);
-        }
+/// One exec-form argument as a shell word that reads back the same.
+fn shell_quoted(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
     }
 }
 
-pub fn stage_facts<S: Source + ?Sized>(tree: &Tree, source: &S, stage: usize) -> StageFacts {
+/// A path or image with `$NAME`, `${NAME}`, `${NAME:-default}` and
+/// `${NAME:+alternative}` replaced where `lookup` knows the value
+/// (`Some(Some(v))`) or knows the variable is declared without one
+/// (`Some(None)`: the `:-` default applies). Anything else stays as written.
+pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\\' && i + 1 < bytes.len() {
+            out.push_str(&text[i..i + 2.min(bytes.len() - i)]);
+            i += 2;
+            continue;
+        }
+        if c != b'$' {
+            let ch = text[i..].chars().next().unwrap_or('\u{fffd}');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let ident = |from: usize| {
+            let mut j = from;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            j
+        };
+        if bytes.get(i + 1) == Some(&b'{') {
+            let Some(close) = text[i..].find('}').map(|k| i + k) else {
+                out.push_str(&text[i..]);
+                break;
+            };
+            let end = ident(i + 2);
+            let name = &text[i + 2..end];
+            let rest = &text[end..close];
+            let whole = &text[i..=close];
+            let value = if name.is_empty() { None } else { lookup(name) };
+            let replaced = match (rest, value) {
+                ("", Some(Some(v))) => Some(v),
+                (r, Some(v)) if r.starts_with(":-") || r.starts_with('-') => {
+                    let word = r.trim_start_matches(':').trim_start_matches('-');
+                    let empty_counts = r.starts_with(':');
+                    Some(match v {
+                        Some(v) if !(empty_counts && v.is_empty()) => v,
+                        _ => expand(word, lookup),
+                    })
+                }
+                (r, Some(v)) if r.starts_with(":+") || r.starts_with('+') => {
+                    let word = r.trim_start_matches(':').trim_start_matches('+');
+                    let empty_counts = r.starts_with(':');
+                    Some(match v {
+                        Some(v) if !(empty_counts && v.is_empty()) => expand(word, lookup),
+                        _ => String::new(),
+                    })
+                }
+                _ => None,
+            };
+            out.push_str(replaced.as_deref().unwrap_or(whole));
+            i = close + 1;
+        } else {
+            let end = ident(i + 1);
+            let name = &text[i + 1..end];
+            match (name.is_empty(), lookup(name)) {
+                (false, Some(Some(v))) => out.push_str(&v),
+                _ => out.push_str(&text[i..end.max(i + 1)]),
+            }
+            i = end.max(i + 1);
+        }
+    }
+    out
+}
+
+/// A definition's value without the quotes around it.
+fn unquoted(value: &str) -> &str {
+    let v = value.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    v
+}
+
+/// The value of a variable at a byte offset: in a stage (its own ARG and
+/// ENV before the offset, the ENV of the stages it builds on) or before
+/// the first FROM (`stage` None: the global ARGs). `Some(None)`: declared
+/// with no value known.
+fn value_at(
+    vars: &Variables,
+    graph: &StageGraph,
+    stage: Option<usize>,
+    at: usize,
+    name: &str,
+    depth: usize,
+) -> Option<Option<String>> {
+    let found =
+        vars.defs
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, d)| d.stage == stage && d.name == name && d.name_range.start < at)
+            .or_else(|| {
+                let mut parent = stage.and_then(|s| graph.stages.get(s)?.parent);
+                while let Some(p) = parent {
+                    let env = vars.defs.iter().enumerate().rev().find(|(_, d)| {
+                        d.stage == Some(p) && d.kind == DefKind::Env && d.name == name
+                    });
+                    if env.is_some() {
+                        return env;
+                    }
+                    parent = graph.stages[p].parent;
+                }
+                None
+            });
+    let (_, def) = found?;
+    let (raw, def_stage, def_at) = match (&def.value, def.redeclares) {
+        (Some(v), _) => (v.clone(), def.stage, def.name_range.start),
+        (None, Some(g)) => match &vars.defs[g].value {
+            Some(v) => (v.clone(), None, vars.defs[g].name_range.start),
+            None => return Some(None),
+        },
+        (None, None) => return Some(None),
+    };
+    let raw = unquoted(&raw).to_string();
+    if depth > 4 || !raw.contains('$') {
+        return Some(Some(raw));
+    }
+    Some(Some(expand(&raw, &|n| {
+        value_at(vars, graph, def_stage, def_at, n, depth + 1)
+    })))
+}
+
+/// Text of a stage with the variables known at `at` resolved.
+pub fn expand_at(analysis: &Analysis, stage: Option<usize>, at: usize, text: &str) -> String {
+    if !text.contains('$') {
+        return text.to_string();
+    }
+    expand(text, &|n| {
+        value_at(&analysis.variables, &analysis.stages, stage, at, n, 0)
+    })
+}
+
+/// Whether an install puts a tool on the whole image rather than the
+/// project's dependencies: `npm install -g`, `yarn global add`,
+/// `go install`, `cargo install`, `pipx install`, `gem install`.
+fn installs_a_tool(i: &commands::Invocation) -> bool {
+    use commands::Tool;
+    match i.tool {
+        Tool::Npm | Tool::Pnpm | Tool::Bun => i.has_flag(&["-g", "--global"]),
+        Tool::Yarn => i.subcommand() == Some("global"),
+        Tool::Go => i.subcommand() == Some("install"),
+        Tool::Cargo => i.subcommand() == Some("install"),
+        Tool::Pipx | Tool::Gem => true,
+        _ => false,
+    }
+}
+
+/// Whether an install reads the project's manifest or lockfile rather than
+/// only naming packages.
+fn reads_the_manifest(i: &commands::Invocation) -> bool {
+    use commands::Tool;
+    match i.tool {
+        Tool::Npm | Tool::Pnpm | Tool::Bun | Tool::Yarn | Tool::Pip | Tool::Uv => {
+            i.packages().is_empty()
+                || i.requirements_file().is_some()
+                || i.has_flag(&["-e", "--editable"])
+                || i.packages()
+                    .iter()
+                    .any(|p| *p == "." || p.starts_with("./"))
+        }
+        Tool::Composer => i.subcommand() == Some("install"),
+        _ => true,
+    }
+}
+
+/// Whether an ADD source is a download (a URL or a git repository).
+fn is_download(path: &str) -> bool {
+    path.starts_with("http://")
+        || path.starts_with("https://")
+        || path.starts_with("git@")
+        || path.ends_with(".git")
+}
+
+/// Whether a COPY source is the whole build context.
+fn is_whole_context(path: &str) -> bool {
+    matches!(path.trim_end_matches('/'), "." | "" | "./." | "*")
+}
+
+fn push_once(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The bind mounts of a RUN: `(from, source, target)`, `from` None for the
+/// build context.
+fn bind_mounts<S: Source + ?Sized>(
+    instruction: tree_sitter::Node,
+    source: &S,
+) -> Vec<(Option<String>, String, String)> {
+    let mut out = Vec::new();
+    for flag in views::flags(instruction, source) {
+        if flag.name != "mount" {
+            continue;
+        }
+        let get = |key: &str| {
+            flag.options
+                .iter()
+                .find(|o| o.key.eq_ignore_ascii_case(key))
+                .map(|o| {
+                    o.value
+                        .map(|v| syntax::logical_text(v, source))
+                        .unwrap_or_default()
+                })
+        };
+        let kind = get("type").unwrap_or_else(|| "bind".to_string());
+        if !kind.eq_ignore_ascii_case("bind") {
+            continue;
+        }
+        let src = get("source")
+            .or_else(|| get("src"))
+            .unwrap_or_else(|| "/".to_string());
+        let target = get("target")
+            .or_else(|| get("dst"))
+            .or_else(|| get("destination"))
+            .unwrap_or_default();
+        out.push((get("from"), src, target));
+    }
+    out
+}
+
+pub fn stage_facts<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    stage: usize,
+) -> StageFacts {
     let mut facts = StageFacts::default();
+    let graph = &analysis.stages;
     let Some((node, _)) = views::stages(tree).into_iter().nth(stage) else {
         return facts;
     };
+    if let Some(s) = graph.stages.get(stage) {
+        facts.base = expand_at(analysis, None, s.from_range.start, &s.base_text);
+    }
+    let mut installed = false;
     for instruction in views::stage_instructions(node) {
+        let at = instruction.start_byte();
         let keyword = views::keyword(instruction, source);
         let text = syntax::logical_text(instruction, source);
         let args = text.get(keyword.len()..).unwrap_or("").trim().to_string();
+        let resolve = |t: &str| expand_at(analysis, Some(stage), at, t);
         match keyword.as_str() {
             "RUN" => {
+                facts.run_count += 1;
+                for (from, src, target) in bind_mounts(instruction, source) {
+                    match from {
+                        Some(from) => facts.takes.push(Taken {
+                            stage: graph.resolve(&from, stage),
+                            from,
+                            sources: vec![resolve(&src)],
+                            dest: resolve(&target),
+                            mount: true,
+                        }),
+                        None => {
+                            let src = resolve(&src);
+                            if is_whole_context(&src) || src == "/" {
+                                facts.copies_whole_context = true;
+                                if !installed {
+                                    facts.whole_context_before_install = true;
+                                    facts.whole_context_mounted = true;
+                                }
+                                push_once(&mut facts.context_copies, ".".to_string());
+                            } else {
+                                push_once(&mut facts.context_copies, src.clone());
+                                if !installed {
+                                    push_once(&mut facts.install_inputs, src);
+                                }
+                            }
+                        }
+                    }
+                }
                 let script = Script::parse_shared(&run_script(instruction, source));
-                read_steps(&script, &mut facts);
+                for command in &script.commands {
+                    let Some(step) = commands::step(command) else {
+                        continue;
+                    };
+                    let system = step.tool.is_some_and(|t| t.is_os_package_manager());
+                    let invocation = commands::invocation(command);
+                    let tool = invocation.as_ref().is_some_and(installs_a_tool);
+                    match step.action {
+                        Action::Install if system => {
+                            push_once(&mut facts.system_installs, step.label)
+                        }
+                        Action::Install if tool => {
+                            let label = match invocation.as_ref() {
+                                Some(i) if i.has_flag(&["-g", "--global"]) => {
+                                    format!("{} -g", step.label)
+                                }
+                                _ => step.label,
+                            };
+                            push_once(&mut facts.tool_installs, label)
+                        }
+                        Action::Install => {
+                            installed = true;
+                            if invocation.as_ref().is_none_or(reads_the_manifest) {
+                                facts.project_install = true;
+                            }
+                            push_once(&mut facts.installs, step.label)
+                        }
+                        Action::Build => push_once(&mut facts.builds, step.label),
+                        Action::Test => {
+                            if facts.builds.is_empty() {
+                                facts.tests_before_build = true;
+                            }
+                            push_once(&mut facts.tests, step.label)
+                        }
+                        _ => {}
+                    }
+                }
             }
             "COPY" | "ADD" => {
                 let mut cursor = instruction.walk();
-                let paths: Vec<String> = instruction
+                let mut paths: Vec<String> = instruction
                     .children_by_field_name("path", &mut cursor)
-                    .map(|p| syntax::logical_text(p, source))
+                    .map(|p| resolve(&syntax::logical_text(p, source)))
                     .collect();
+                if let Some(exec) = instruction.child_by_field_name("exec") {
+                    // COPY ["src", "dest"]
+                    let mut inner = exec.walk();
+                    paths = exec
+                        .named_children(&mut inner)
+                        .filter(|c| c.kind() == "json_string")
+                        .map(|c| {
+                            let raw = source.text(c.byte_range()).into_owned();
+                            resolve(&serde_json::from_str::<String>(&raw).unwrap_or(raw))
+                        })
+                        .collect();
+                }
                 let from = views::flags(instruction, source)
                     .into_iter()
                     .find(|f| f.name == "from")
                     .and_then(|f| f.value.map(|v| syntax::logical_text(v, source)));
                 if let Some((dest, sources)) = paths.split_last() {
                     match from {
-                        Some(from) => {
-                            facts
-                                .copies_from
-                                .push((from, sources.to_vec(), dest.clone()))
-                        }
+                        Some(from) => facts.takes.push(Taken {
+                            stage: graph.resolve(&from, stage),
+                            from,
+                            sources: sources.to_vec(),
+                            dest: dest.clone(),
+                            mount: false,
+                        }),
                         None => {
-                            if sources.iter().any(|s| s == "." || s == "./") {
-                                facts.copies_whole_context = true;
+                            for s in sources {
+                                if is_download(s) {
+                                    push_once(&mut facts.downloads, s.clone());
+                                    continue;
+                                }
+                                if is_whole_context(s) {
+                                    facts.copies_whole_context = true;
+                                    if !installed {
+                                        facts.whole_context_before_install = true;
+                                    }
+                                } else if !installed {
+                                    push_once(&mut facts.install_inputs, s.clone());
+                                }
+                                push_once(&mut facts.context_copies, s.clone());
                             }
-                            facts.context_copies.extend(sources.iter().cloned());
                         }
                     }
                 }
             }
-            "USER" => facts.user = Some(args),
+            "USER" => facts.user = Some(resolve(&args)),
             "EXPOSE" => facts
                 .exposes
-                .extend(args.split_whitespace().map(String::from)),
-            "ENTRYPOINT" => facts.entrypoint = Some(args),
-            "CMD" => facts.cmd = Some(args),
-            "WORKDIR" => facts.workdir = Some(args),
+                .extend(args.split_whitespace().map(|p| resolve(p))),
+            "ENTRYPOINT" | "CMD" => {
+                let script = Script::parse_shared(&run_script(instruction, source));
+                for step in script.commands.iter().filter_map(commands::step) {
+                    if step.action == Action::Test {
+                        push_once(&mut facts.runs_tests, step.label);
+                    }
+                }
+                if keyword == "CMD" {
+                    facts.cmd = Some(args);
+                } else {
+                    facts.entrypoint = Some(args);
+                }
+            }
+            "WORKDIR" => facts.workdir = Some(resolve(&args)),
             _ => {}
         }
+    }
+    if facts.installs.is_empty() {
+        facts.install_inputs.clear();
+        facts.whole_context_before_install = false;
+        facts.whole_context_mounted = false;
     }
     facts
 }
 
-/// The role of a stage: what it does first, its name as a hint after that.
-pub fn role(graph: &StageGraph, stage: usize, facts: &StageFacts) -> Role {
-    let name = graph.stages[stage]
-        .name
-        .as_deref()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let is_final = stage + 1 == graph.stages.len();
-    if !facts.tests.is_empty() || name.contains("test") {
-        return Role::Test;
+/// The facts of every stage, in order.
+pub fn all_facts<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+) -> Vec<StageFacts> {
+    (0..analysis.stages.stages.len())
+        .map(|i| stage_facts(tree, source, analysis, i))
+        .collect()
+}
+
+/// The stage a default build produces: the `target` (a Compose file's
+/// `build.target`, by name) when it names a stage, else the last one.
+pub fn shipped_stage(graph: &StageGraph, target: Option<&str>) -> Option<usize> {
+    let n = graph.stages.len();
+    target
+        .and_then(|t| graph.find_by_name(t, n))
+        .or_else(|| n.checked_sub(1))
+}
+
+/// The role of a stage (see the module's rules).
+pub fn role(graph: &StageGraph, stage: usize, facts: &StageFacts, shipped: Option<usize>) -> Role {
+    if Some(stage) == shipped {
+        return Role::Shipped;
     }
-    if is_final || facts.cmd.is_some() || facts.entrypoint.is_some() {
-        return Role::Runtime;
+    let used = graph.refs_to(stage).next().is_some();
+    if !used && (facts.cmd.is_some() || facts.entrypoint.is_some()) {
+        return Role::Target;
     }
     if !facts.builds.is_empty() {
         return Role::Build;
     }
+    if !facts.tests.is_empty() {
+        return Role::Test;
+    }
+    let built_on = graph.refs_to(stage).any(|r| r.kind == RefKind::FromBase);
+    let copied = graph.refs_to(stage).any(|r| r.kind != RefKind::FromBase);
     if !facts.installs.is_empty() {
+        // Named packages only (no manifest) in a stage others build on:
+        // it prepares their base.
+        if !facts.project_install && built_on && !copied {
+            return Role::Base;
+        }
         return Role::Deps;
     }
-    match name.as_str() {
-        n if n.contains("dep") => Role::Deps,
-        n if n.contains("build") || n.contains("compile") => Role::Build,
-        n if n.contains("run")
-            || n.contains("prod")
-            || n.contains("release")
-            || n.contains("final") =>
-        {
-            Role::Runtime
-        }
-        _ => Role::Other,
+    if built_on && !copied {
+        return Role::Base;
     }
+    if !facts.takes.is_empty() && facts.system_installs.is_empty() {
+        return Role::Collect;
+    }
+    if built_on {
+        return Role::Base;
+    }
+    Role::Other
 }
 
 /// Stages the final stage needs (itself included): through FROM and every
@@ -209,4 +645,175 @@ pub fn reachable_from_any(
         stack.extend(uses[s].iter().copied());
     }
     reached
+}
+
+/// What each consumer of a stage takes from it: per consumer stage (each
+/// once, in order), whether it builds on it and the paths it copies or
+/// mounts.
+pub struct Consumer {
+    pub stage: usize,
+    pub builds_on: bool,
+    pub copies: Vec<String>,
+    pub mounts: Vec<String>,
+}
+
+pub fn consumers(graph: &StageGraph, stage: usize, facts: &[StageFacts]) -> Vec<Consumer> {
+    let mut out: Vec<Consumer> = Vec::new();
+    let mut seen = HashSet::new();
+    for r in graph.refs_to(stage) {
+        if seen.insert(r.in_stage) {
+            out.push(Consumer {
+                stage: r.in_stage,
+                builds_on: false,
+                copies: Vec::new(),
+                mounts: Vec::new(),
+            });
+        }
+        let c = out
+            .iter_mut()
+            .find(|c| c.stage == r.in_stage)
+            .expect("just added");
+        if r.kind == RefKind::FromBase {
+            c.builds_on = true;
+        }
+    }
+    for c in &mut out {
+        for t in facts
+            .get(c.stage)
+            .map(|f| f.takes.as_slice())
+            .unwrap_or_default()
+        {
+            if t.stage != Some(stage) {
+                continue;
+            }
+            let list = if t.mount {
+                &mut c.mounts
+            } else {
+                &mut c.copies
+            };
+            for s in &t.sources {
+                push_once(list, s.clone());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str, stage: usize) -> StageFacts {
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        stage_facts(&tree, src, &analysis, stage)
+    }
+
+    fn role_of(src: &str, stage: usize) -> Role {
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let f = stage_facts(&tree, src, &analysis, stage);
+        role(
+            &analysis.stages,
+            stage,
+            &f,
+            shipped_stage(&analysis.stages, None),
+        )
+    }
+
+    #[test]
+    fn expansion_with_known_defaults() {
+        let lookup = |n: &str| match n {
+            "V" => Some(Some("20".to_string())),
+            "EMPTY" => Some(None),
+            _ => None,
+        };
+        assert_eq!(expand("node:${V}-alpine", &lookup), "node:20-alpine");
+        assert_eq!(expand("node:$V", &lookup), "node:20");
+        assert_eq!(expand("${EMPTY:-x}/y", &lookup), "x/y");
+        assert_eq!(expand("${NOPE}/y", &lookup), "${NOPE}/y");
+        assert_eq!(expand("$NOPE", &lookup), "$NOPE");
+        assert_eq!(expand("${V:+set}", &lookup), "set");
+        assert_eq!(expand("a$", &lookup), "a$");
+        assert_eq!(expand("${V", &lookup), "${V");
+        assert_eq!(expand("é${V}", &lookup), "é20");
+    }
+
+    #[test]
+    fn base_and_paths_resolved_from_arg_defaults() {
+        let src = "ARG NODE_VERSION=20\nARG APP=/srv\nFROM node:${NODE_VERSION}-alpine\nARG APP\nENV OUT=${APP}/dist\nCOPY src ${APP}/src\nCOPY --from=x ${OUT} /y\n";
+        let f = facts(src, 0);
+        assert_eq!(f.base, "node:20-alpine");
+        assert_eq!(f.takes[0].sources, ["/srv/dist"]);
+        // An ARG not redeclared in the stage is not visible there.
+        let f = facts("ARG D=/d\nFROM a\nCOPY x $D\nCOPY --from=b $D /\n", 0);
+        assert_eq!(f.takes[0].sources, ["$D"]);
+    }
+
+    #[test]
+    fn exec_form_run_is_read() {
+        let f = facts(
+            "FROM sdk\nRUN [\"dotnet\", \"restore\"]\nRUN [\"dotnet\", \"publish\", \"-c\", \"Release\", \"-o\", \"/app\"]\n",
+            0,
+        );
+        assert_eq!(f.installs, ["dotnet restore"]);
+        assert_eq!(f.builds, ["dotnet publish"]);
+    }
+
+    #[test]
+    fn whole_context_only_when_it_precedes_the_install() {
+        let good = facts(
+            "FROM node\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n",
+            0,
+        );
+        assert!(good.copies_whole_context && !good.whole_context_before_install);
+        assert_eq!(good.install_inputs, ["package.json", "package-lock.json"]);
+        let bad = facts("FROM node\nCOPY . .\nRUN npm ci\n", 0);
+        assert!(bad.whole_context_before_install);
+        let mounted = facts(
+            "FROM golang\nRUN --mount=type=bind,target=. go mod download\n",
+            0,
+        );
+        assert!(mounted.whole_context_before_install);
+    }
+
+    #[test]
+    fn a_stage_copied_from_is_not_a_runtime() {
+        let src = "FROM golang AS build\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n\nFROM scratch\nCOPY --from=build /app /app\n";
+        assert_eq!(role_of(src, 0), Role::Build);
+        assert_eq!(role_of(src, 1), Role::Shipped);
+        let dev = "FROM node AS dev\nCMD [\"npm\", \"run\", \"dev\"]\n\nFROM node\nRUN true\n";
+        assert_eq!(role_of(dev, 0), Role::Target);
+    }
+
+    #[test]
+    fn builds_win_over_tests_and_installs() {
+        let src = "FROM golang AS build\nCOPY . .\nRUN go mod download\nRUN go vet\nRUN go test ./...\nRUN go build -o /app\n\nFROM scratch\nCOPY --from=build /app /\n";
+        assert_eq!(role_of(src, 0), Role::Build);
+        assert!(facts(src, 0).tests_before_build);
+    }
+
+    #[test]
+    fn consumers_each_once_with_their_paths() {
+        let src = "FROM a AS deps\nRUN npm ci\n\nFROM a\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY --from=deps /app/package.json ./\nRUN --mount=type=bind,from=deps,source=/cache,target=/c true\n";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let all = all_facts(&tree, src, &analysis);
+        let c = consumers(&analysis.stages, 0, &all);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].copies, ["/app/node_modules", "/app/package.json"]);
+        assert_eq!(c[0].mounts, ["/cache"]);
+    }
+
+    #[test]
+    fn compose_target_ships() {
+        let src = "FROM a AS prod\nCMD x\n\nFROM a AS dev\nCMD y\n";
+        let tree = syntax::parse(src);
+        let analysis = Analysis::build(&tree, src);
+        let g = &analysis.stages;
+        assert_eq!(shipped_stage(g, Some("prod")), Some(0));
+        assert_eq!(shipped_stage(g, Some("PROD")), Some(0));
+        assert_eq!(shipped_stage(g, Some("nope")), Some(1));
+        assert_eq!(shipped_stage(g, None), Some(1));
+    }
 }

@@ -20,6 +20,18 @@ pub fn hover<S: Source + ?Sized>(
     analysis: &Analysis,
     offset: usize,
 ) -> Option<(Range<usize>, String)> {
+    hover_for_target(tree, source, analysis, offset, None)
+}
+
+/// Hover when a Compose file builds `target` (a stage name) rather than
+/// the last stage: that stage is the one shipped.
+pub fn hover_for_target<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    offset: usize,
+    target: Option<&str>,
+) -> Option<(Range<usize>, String)> {
     let graph = &analysis.stages;
     let leaf = tree.root_node().descendant_for_byte_range(offset, offset)?;
     if let Some(found) = variable_hover(source, analysis, offset) {
@@ -35,13 +47,16 @@ pub fn hover<S: Source + ?Sized>(
         return flag_doc(&keyword, &name).map(|doc| (leaf.byte_range(), doc));
     }
     if let Some(r) = graph.ref_at(offset) {
-        let target = r.target?;
-        return Some((r.range.clone(), stage_hover(tree, source, graph, target)));
+        let index = r.target?;
+        return Some((
+            r.range.clone(),
+            stage_hover(tree, source, analysis, index, target),
+        ));
     }
     if let Some(stage) = graph.definition_at(offset) {
         return Some((
             stage.name_range.clone()?,
-            stage_hover(tree, source, graph, stage.index),
+            stage_hover(tree, source, analysis, stage.index, target),
         ));
     }
     if let Some(stage) = graph
@@ -51,7 +66,7 @@ pub fn hover<S: Source + ?Sized>(
     {
         return Some((
             stage.from_range.clone(),
-            stage_hover(tree, source, graph, stage.index),
+            stage_hover(tree, source, analysis, stage.index, target),
         ));
     }
     let instruction = syntax::views::enclosing_instruction(leaf)?;
@@ -61,6 +76,21 @@ pub fn hover<S: Source + ?Sized>(
         return keyword_doc(&keyword).map(|doc| (keyword_node.byte_range(), doc));
     }
     None
+}
+
+/// The stage the Compose files beside or above a Dockerfile build, when
+/// every service that builds it names the same `build.target` (a service
+/// with no target builds the last stage, so then there is none).
+pub fn compose_target(
+    dockerfile: &std::path::Path,
+    top: Option<&std::path::Path>,
+) -> Option<String> {
+    let (services, _) = crate::analysis::compose::services_for(dockerfile, top);
+    let mut targets = services.iter().map(|s| s.target.clone());
+    let first = targets.next()??;
+    targets
+        .all(|t| t.as_deref() == Some(first.as_str()))
+        .then_some(first)
 }
 
 /// On a variable: where it is defined and its value or default.
@@ -138,121 +168,293 @@ fn stage_label(graph: &StageGraph, index: usize) -> String {
     }
 }
 
-const MANIFESTS: &[&str] = &[
-    "package.json",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    ".npmrc",
-    "requirements",
-    "pyproject.toml",
-    "poetry.lock",
-    "Pipfile",
-    "uv.lock",
-    "go.mod",
-    "go.sum",
-    "Cargo.toml",
-    "Cargo.lock",
-    "Gemfile",
-    "composer.json",
-    "composer.lock",
-    "pom.xml",
-    "build.gradle",
-];
+/// Backticked, comma-separated.
+fn ticked<T: AsRef<str>>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-/// The one-line purpose of a stage.
-pub fn purpose(graph: &StageGraph, index: usize, facts: &StageFacts) -> String {
-    let is_final = index + 1 == graph.stages.len();
-    match roles::role(graph, index, facts) {
-        Role::Test => match facts.tests.first() {
-            Some(cmd) => format!("runs the tests (`{cmd}`)"),
-            None => "runs the tests".to_string(),
-        },
-        Role::Runtime => {
-            let what = facts.entrypoint.as_ref().or(facts.cmd.as_ref());
-            let mut line = if is_final {
-                "the final stage: what `docker build` ships".to_string()
-            } else {
-                "a runtime image".to_string()
-            };
-            if let Some(cmd) = what {
-                line.push_str(&format!(", running `{cmd}`"));
-            }
-            line
-        }
-        Role::Build => format!("builds the application (`{}`)", facts.builds.join("`, `")),
-        Role::Deps => {
-            let cmds = format!("`{}`", facts.installs.join("`, `"));
-            let manifests: Vec<&String> = facts
-                .context_copies
-                .iter()
-                .filter(|c| MANIFESTS.iter().any(|m| c.contains(m)))
-                .collect();
-            if facts.copies_whole_context {
-                format!("installs dependencies ({cmds}) after copying the whole build context: any source change invalidates the install layer")
-            } else if manifests.is_empty() {
-                format!("installs dependencies ({cmds})")
-            } else {
-                let files: Vec<String> = manifests.iter().map(|m| format!("`{m}`")).collect();
-                format!(
-                    "installs dependencies ({cmds}) from {}; the layer stays cached until they change",
-                    files.join(", ")
-                )
-            }
-        }
-        Role::Other => match graph.stages[index].parent {
-            Some(parent) => format!("continues {}", stage_label(graph, parent)),
-            None => format!("a stage based on `{}`", graph.stages[index].base_text),
-        },
+/// Stage labels joined with "and".
+fn labels(graph: &StageGraph, stages: &[usize]) -> String {
+    let names: Vec<String> = stages.iter().map(|&s| stage_label(graph, s)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
+/// How a stage installs its dependencies, and what the install's cache
+/// depends on: the context files copied before it, or the whole context.
+fn installs_line(facts: &StageFacts) -> Option<String> {
+    if facts.installs.is_empty() {
+        return None;
+    }
+    let cmds = ticked(&facts.installs);
+    Some(if facts.whole_context_mounted {
+        format!("installs dependencies ({cmds}) with the whole build context mounted: any source change re-runs the install")
+    } else if facts.whole_context_before_install {
+        format!("installs dependencies ({cmds}) after copying the whole build context: any source change invalidates the install layer")
+    } else if facts.install_inputs.is_empty() {
+        format!("installs dependencies ({cmds})")
+    } else {
+        format!(
+            "installs dependencies ({cmds}) from {}; the layer stays cached until they change",
+            ticked(&facts.install_inputs)
+        )
+    })
+}
+
+/// What the container runs: the ENTRYPOINT (with the CMD as its
+/// arguments), or the CMD.
+fn runs(facts: &StageFacts) -> Option<String> {
+    match (&facts.entrypoint, &facts.cmd) {
+        (Some(e), Some(c)) => Some(format!("`{e}` with the arguments `{c}`")),
+        (Some(e), None) => Some(format!("`{e}`")),
+        (None, Some(c)) => Some(format!("`{c}`")),
+        (None, None) => None,
+    }
+}
+
+/// The system packages, tools and named packages a stage installs.
+fn base_installs(facts: &StageFacts) -> Option<String> {
+    let mut parts = Vec::new();
+    if !facts.system_installs.is_empty() {
+        parts.push(format!(
+            "system packages ({})",
+            ticked(&facts.system_installs)
+        ));
+    }
+    if !facts.tool_installs.is_empty() {
+        parts.push(format!("tools ({})", ticked(&facts.tool_installs)));
+    }
+    if !facts.installs.is_empty() {
+        parts.push(format!("packages ({})", ticked(&facts.installs)));
+    }
+    match parts.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+    }
+}
+
+/// The one-line purpose of a stage.
+pub fn purpose(
+    graph: &StageGraph,
+    index: usize,
+    facts: &StageFacts,
+    shipped: Option<usize>,
+) -> String {
+    let installs = installs_line(facts);
+    let with_installs = |line: String| match &installs {
+        Some(i) => format!("{line}; {i}"),
+        None => line,
+    };
+    match roles::role(graph, index, facts, shipped) {
+        Role::Shipped => {
+            let mut line = if index + 1 == graph.stages.len() {
+                "the final stage: what `docker build` ships".to_string()
+            } else {
+                "the Compose file's target: what its build ships".to_string()
+            };
+            if let Some(run) = runs(facts) {
+                line.push_str(&format!(", running {run}"));
+            } else if !facts.tests.is_empty() {
+                line.push_str(&format!("; it runs the tests ({})", ticked(&facts.tests)));
+            } else if !facts.builds.is_empty() {
+                line.push_str(&format!("; it builds ({})", ticked(&facts.builds)));
+            }
+            line
+        }
+        Role::Target => {
+            let how = match &graph.stages[index].name {
+                Some(name) => format!("built only with `--target {name}`"),
+                None => "never built: it is not the last stage and has no name".to_string(),
+            };
+            let what = if facts.runs_tests.is_empty() {
+                "an image of its own".to_string()
+            } else {
+                format!(
+                    "an image that runs the tests ({}) when started",
+                    ticked(&facts.runs_tests)
+                )
+            };
+            match runs(facts) {
+                Some(run) => format!("{what}, running {run}: {how}"),
+                None => format!("{what}: {how}"),
+            }
+        }
+        Role::Build => {
+            let name = graph.stages[index].name.as_deref().unwrap_or("");
+            let what = if name.to_ascii_lowercase().contains("test") {
+                "the tests"
+            } else {
+                "the application"
+            };
+            let mut line = format!("builds {what} ({})", ticked(&facts.builds));
+            if !facts.tests.is_empty() {
+                let when = if facts.tests_before_build {
+                    "after running"
+                } else {
+                    "and runs"
+                };
+                line.push_str(&format!(" {when} the tests ({})", ticked(&facts.tests)));
+            }
+            with_installs(line)
+        }
+        Role::Test => with_installs(format!("runs the tests ({})", ticked(&facts.tests))),
+        Role::Deps => installs.unwrap_or_default(),
+        Role::Base => {
+            let users: Vec<usize> = graph
+                .refs_to(index)
+                .filter(|r| r.kind == RefKind::FromBase)
+                .map(|r| r.in_stage)
+                .collect();
+            let mut line = format!("a base that {} build on", labels(graph, &users));
+            if users.len() == 1 {
+                line = format!("a base that {} builds on", labels(graph, &users));
+            }
+            if let Some(installs) = base_installs(facts) {
+                line.push_str(&format!(": it installs {installs}"));
+            }
+            line
+        }
+        Role::Collect => {
+            let mut from: Vec<String> = Vec::new();
+            for t in &facts.takes {
+                let what = match t.stage {
+                    Some(s) => stage_label(graph, s),
+                    None => format!("image `{}`", t.from),
+                };
+                if !from.contains(&what) {
+                    from.push(what);
+                }
+            }
+            format!("gathers files from {}", from.join(", "))
+        }
+        Role::Other => {
+            let mut copiers: Vec<usize> = graph
+                .refs_to(index)
+                .filter(|r| r.kind != RefKind::FromBase)
+                .map(|r| r.in_stage)
+                .collect();
+            copiers.dedup();
+            let quiet =
+                facts.context_copies.is_empty() && facts.takes.is_empty() && facts.run_count == 0;
+            if !copiers.is_empty() && quiet && graph.stages[index].parent.is_none() {
+                return format!(
+                    "names the image `{}` so {} can copy from it",
+                    facts.base,
+                    labels(graph, &copiers)
+                );
+            }
+            if !copiers.is_empty() {
+                let mut line = format!("prepares files for {}", labels(graph, &copiers));
+                if let Some(installs) = base_installs(facts) {
+                    line.push_str(&format!("; it installs {installs}"));
+                }
+                return line;
+            }
+            if let Some(installs) = base_installs(facts) {
+                return format!("installs {installs}");
+            }
+            match graph.stages[index].parent {
+                Some(parent) => format!("continues {}", stage_label(graph, parent)),
+                None => format!("a stage based on `{}`", facts.base),
+            }
+        }
+    }
+}
+
+/// The stage hover with the default build's stage (`None`: the last).
 fn stage_hover<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
-    graph: &StageGraph,
+    analysis: &Analysis,
     index: usize,
+    target: Option<&str>,
 ) -> String {
+    let graph = &analysis.stages;
     let stage = &graph.stages[index];
-    let facts = roles::stage_facts(tree, source, index);
+    let all = roles::all_facts(tree, source, analysis);
+    let facts = &all[index];
+    let shipped = roles::shipped_stage(graph, target);
     let mut out = format!(
         "{} — {}\n\n",
         stage_label(graph, index),
-        purpose(graph, index, &facts)
+        purpose(graph, index, facts, shipped)
     );
     match stage.parent {
         Some(parent) => out.push_str(&format!("- Base: stage {}\n", stage_label(graph, parent))),
+        None if facts.base != stage.base_text => out.push_str(&format!(
+            "- Base: `{}` (`{}` with its ARG defaults)\n",
+            facts.base, stage.base_text
+        )),
         None => out.push_str(&format!("- Base: `{}`\n", stage.base_text)),
     }
-    for (from, sources, dest) in &facts.copies_from {
-        let origin = graph
-            .resolve(from, index)
-            .map_or_else(|| format!("image `{from}`"), |i| stage_label(graph, i));
-        out.push_str(&format!(
-            "- Takes `{}` from {origin} into `{dest}`\n",
-            sources.join("`, `")
-        ));
+    if !facts.context_copies.is_empty() {
+        let paths: Vec<String> = facts
+            .context_copies
+            .iter()
+            .map(|p| {
+                if p == "." || p == "./" {
+                    format!("`{p}` (all of it)")
+                } else {
+                    format!("`{p}`")
+                }
+            })
+            .collect();
+        out.push_str(&format!("- From the context: {}\n", paths.join(", ")));
     }
-    let users: Vec<String> = graph
-        .refs_to(index)
-        .map(|r| {
-            let how = match r.kind {
-                RefKind::FromBase => "builds on it",
-                RefKind::CopyFrom => "copies from it",
-                RefKind::MountFrom => "mounts it",
-            };
-            format!("{} {how}", stage_label(graph, r.in_stage))
+    if !facts.downloads.is_empty() {
+        out.push_str(&format!("- Downloads: {}\n", ticked(&facts.downloads)));
+    }
+    for t in &facts.takes {
+        let origin = match t.stage {
+            Some(i) => stage_label(graph, i),
+            None => format!("image `{}`", t.from),
+        };
+        if t.mount {
+            out.push_str(&format!(
+                "- Mounts `{}` from {origin} at `{}` for one RUN\n",
+                t.sources.join("`, `"),
+                t.dest
+            ));
+        } else {
+            out.push_str(&format!(
+                "- Takes `{}` from {origin} into `{}`\n",
+                t.sources.join("`, `"),
+                t.dest
+            ));
+        }
+    }
+    let users: Vec<String> = roles::consumers(graph, index, &all)
+        .into_iter()
+        .map(|c| {
+            let mut how = Vec::new();
+            if c.builds_on {
+                how.push("builds on it".to_string());
+            }
+            if !c.copies.is_empty() {
+                how.push(format!("copies {}", ticked(&c.copies)));
+            }
+            if !c.mounts.is_empty() {
+                how.push(format!("mounts {}", ticked(&c.mounts)));
+            }
+            format!("{} {}", stage_label(graph, c.stage), how.join(" and "))
         })
         .collect();
     if users.is_empty() {
-        if index + 1 != graph.stages.len() {
+        if Some(index) != shipped {
             out.push_str("- No stage uses it\n");
         }
     } else {
         out.push_str(&format!("- Used by: {}\n", users.join("; ")));
     }
-    if index + 1 == graph.stages.len() {
+    if Some(index) == shipped {
         let mut ships = vec![format!(
             "user `{}`",
             facts.user.as_deref().unwrap_or("root")
@@ -266,8 +468,22 @@ fn stage_hover<S: Source + ?Sized>(
         if let Some(c) = &facts.cmd {
             ships.push(format!("command `{c}`"));
         }
-        out.push_str(&format!("- Final stage, shipped: {}\n", ships.join(", ")));
-    } else if !roles::reachable_from_final(graph)[index] {
+        let what = if index + 1 == graph.stages.len() {
+            "Final stage"
+        } else {
+            "Compose target"
+        };
+        out.push_str(&format!("- {what}, shipped: {}\n", ships.join(", ")));
+    } else if roles::reachable_from_any(graph, shipped)[index] {
+        let who = if shipped.is_some_and(|s| s + 1 != graph.stages.len()) {
+            "the Compose target needs it"
+        } else {
+            "the final stage needs it"
+        };
+        out.push_str(&format!("- Built by default: {who}\n"));
+    } else if shipped.is_some_and(|s| s + 1 != graph.stages.len()) {
+        out.push_str("- Not reachable from the Compose target: not built by its build\n");
+    } else {
         out.push_str(
             "- Not reachable from the final stage: never built by default (only with `--target`)\n",
         );
@@ -328,4 +544,79 @@ fn flag_doc(keyword: &str, flag: &str) -> Option<String> {
     Some(format!(
         "**--{flag}** ({keyword}) — {text}\n\n[Dockerfile reference]({REFERENCE}#{anchor})"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system's temporary directory.
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "dockerfile-lsp-hover-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    const FILE: &str = "FROM node:20 AS prod\nCMD [\"node\", \"server.js\"]\n\nFROM prod AS dev\nCMD [\"npm\", \"run\", \"dev\"]\n";
+
+    fn stage_text(target: Option<&str>, stage: usize) -> String {
+        let tree = syntax::parse(FILE);
+        let analysis = Analysis::build(&tree, FILE);
+        let at = analysis.stages.stages[stage].from_range.start;
+        hover_for_target(&tree, FILE, &analysis, at, target)
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn the_compose_target_is_what_ships() {
+        let text = stage_text(Some("prod"), 0);
+        assert!(
+            text.starts_with("**prod** — the Compose file's target: what its build ships, running `[\"node\", \"server.js\"]`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- Compose target, shipped: user `root`"),
+            "{text}"
+        );
+        let text = stage_text(Some("prod"), 1);
+        assert!(
+            text.contains("- Not reachable from the Compose target: not built by its build"),
+            "{text}"
+        );
+        // Without Compose the last stage ships and prod is its base.
+        let text = stage_text(None, 0);
+        assert!(
+            text.starts_with("**prod** — a base that **dev** builds on"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn compose_target_read_from_the_compose_file() {
+        let dir = scratch("target");
+        std::fs::write(dir.join("Dockerfile"), FILE).unwrap();
+        std::fs::write(
+            dir.join("compose.yaml"),
+            "services:\n  web:\n    build:\n      context: .\n      target: prod\n",
+        )
+        .unwrap();
+        let dockerfile = dir.join("Dockerfile");
+        assert_eq!(
+            compose_target(&dockerfile, Some(&dir)).as_deref(),
+            Some("prod")
+        );
+        // A second service building the last stage: no single target.
+        std::fs::write(
+            dir.join("compose.yaml"),
+            "services:\n  web:\n    build:\n      context: .\n      target: prod\n  dev:\n    build: .\n",
+        )
+        .unwrap();
+        assert_eq!(compose_target(&dockerfile, Some(&dir)), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
