@@ -184,7 +184,7 @@ fn check_next(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let message = match &build.next_config {
-        Some((name, text)) if !crate::analysis::next_config::sets_standalone(text) => format!(
+        Some((name, text)) if !crate::analysis::project::NextConfig::read(name, text).standalone => format!(
             "copies .next/standalone, but {name} does not set output: \"standalone\", so `next build` does not create it"
         ),
         None => "copies .next/standalone, but no next.config.* beside the Dockerfile sets output: \"standalone\"".to_string(),
