@@ -48,6 +48,9 @@ pub struct Start {
     pub file: Option<String>,
     /// The program serves static files only (`serve`, `http-server`...).
     pub static_server: bool,
+    /// For a static server: the folder it serves, relative to the app
+    /// folder (`serve -s build` → `build`; `""` for the folder itself).
+    pub served_dir: Option<String>,
     /// Why it is a dev server, or notes on a production one (a TypeScript
     /// runner that compiles at start, for instance).
     pub why: String,
@@ -346,6 +349,7 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
         }
         ("serve" | "http-server" | "sirv" | "sirv-cli" | "static-server", _) => {
             start.static_server = true;
+            start.served_dir = Some(served_dir(&program, &args));
             let package = if program == "sirv" { "sirv-cli".to_string() } else { program.clone() };
             StartKind::Production(with_package(start, &package))
         }
@@ -394,6 +398,66 @@ fn finish(project: &Project, mut kind: StartKind) -> StartKind {
         }
     }
     kind
+}
+
+/// The folder a static server serves: its first argument that is neither
+/// an option nor an option's value.
+fn served_dir(program: &str, args: &[&str]) -> String {
+    let takes_value: &[&str] = match program {
+        "serve" => &[
+            "-l",
+            "--listen",
+            "-p",
+            "--port",
+            "-c",
+            "--config",
+            "--ssl-cert",
+            "--ssl-key",
+            "--ssl-pass",
+        ],
+        "http-server" => &[
+            "-p",
+            "--port",
+            "-a",
+            "--address",
+            "-c",
+            "-e",
+            "--ext",
+            "-P",
+            "--proxy",
+            "-C",
+            "--cert",
+            "-K",
+            "--key",
+            "--username",
+            "--password",
+            "-t",
+            "--timeout",
+            "--proxy-options",
+            "--log-ip",
+        ],
+        _ => &[
+            "-p",
+            "--port",
+            "-H",
+            "--host",
+            "-m",
+            "--maxage",
+            "--etag",
+            "--ssl-cert",
+            "--ssl-key",
+            "-c",
+        ],
+    };
+    let mut iter = args.iter();
+    while let Some(a) = iter.next() {
+        if takes_value.contains(a) {
+            iter.next();
+        } else if !a.starts_with('-') {
+            return super::join("", a);
+        }
+    }
+    String::new()
 }
 
 /// The script file of a `node`-like command: the first argument that is

@@ -437,6 +437,15 @@ fn start_commands_through_scripts_and_managers() {
     }
     let s = production(p.start_kind(&w("pnpm serve")));
     assert!(s.static_server);
+    assert_eq!(s.served_dir.as_deref(), Some("build"));
+    let http = production(p.start_kind(&w("npx http-server -p 8080 ./public/ -c-1")));
+    assert_eq!(http.served_dir.as_deref(), Some("public"));
+    assert_eq!(
+        production(p.start_kind(&w("npx serve")))
+            .served_dir
+            .as_deref(),
+        Some("")
+    );
     assert_eq!(
         (s.packages.clone(), s.dev_packages.clone()),
         (vec!["serve".to_string()], vec!["serve".to_string()])
@@ -623,7 +632,11 @@ fn the_apps_corpus() {
         Some("dist/main")
     );
     let hopp = app("hoppscotch+hoppscotch/");
-    assert!(production(hopp.start_kind(&w("npm start"))).static_server);
+    let s = production(hopp.start_kind(&w("npm start")));
+    assert_eq!(
+        s.served_dir.as_deref(),
+        Some("packages/hoppscotch-selfhost-web/dist")
+    );
     let example = app("excalidraw+excalidraw/examples/with-script-in-browser");
     assert!(matches!(
         example.start_kind(&w("npm start")),
