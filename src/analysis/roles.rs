@@ -80,9 +80,11 @@ pub struct StageFacts {
     pub tests: Vec<String>,
     /// Whether a test ran before the first build of the stage.
     pub tests_before_build: bool,
-    /// Paths copied (or bind-mounted) from the build context, in order,
-    /// each once.
+    /// Paths copied from the build context, in order, each once.
     pub context_copies: Vec<String>,
+    /// Paths of the build context bind-mounted for a RUN, in order, each
+    /// once (`.` for the whole context).
+    pub context_mounts: Vec<String>,
     /// `COPY . .` or another copy (or bind mount) of the whole context.
     pub copies_whole_context: bool,
     /// Whether the whole context was copied before the first install.
@@ -431,9 +433,9 @@ pub fn stage_facts<S: Source + ?Sized>(
                                     facts.whole_context_before_install = true;
                                     facts.whole_context_mounted = true;
                                 }
-                                push_once(&mut facts.context_copies, ".".to_string());
+                                push_once(&mut facts.context_mounts, ".".to_string());
                             } else {
-                                push_once(&mut facts.context_copies, src.clone());
+                                push_once(&mut facts.context_mounts, src.clone());
                                 if !installed {
                                     push_once(&mut facts.install_inputs, src);
                                 }

@@ -395,9 +395,8 @@ fn stage_hover<S: Source + ?Sized>(
         )),
         None => out.push_str(&format!("- Base: `{}`\n", stage.base_text)),
     }
-    if !facts.context_copies.is_empty() {
-        let paths: Vec<String> = facts
-            .context_copies
+    let context_paths = |paths: &[String]| {
+        paths
             .iter()
             .map(|p| {
                 if p == "." || p == "./" {
@@ -406,8 +405,20 @@ fn stage_hover<S: Source + ?Sized>(
                     format!("`{p}`")
                 }
             })
-            .collect();
-        out.push_str(&format!("- From the context: {}\n", paths.join(", ")));
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !facts.context_copies.is_empty() {
+        out.push_str(&format!(
+            "- From the context: {}\n",
+            context_paths(&facts.context_copies)
+        ));
+    }
+    if !facts.context_mounts.is_empty() {
+        out.push_str(&format!(
+            "- Mounts from the context: {}\n",
+            context_paths(&facts.context_mounts)
+        ));
     }
     if !facts.downloads.is_empty() {
         out.push_str(&format!("- Downloads: {}\n", ticked(&facts.downloads)));
