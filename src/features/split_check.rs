@@ -1015,6 +1015,11 @@ impl Checker<'_> {
             return;
         };
         let Some(program) = words.first() else { return };
+        if program.starts_with('-') {
+            // Options for the image's own ENTRYPOINT (`node` in a
+            // distroless Node image): nothing we can name.
+            return;
+        }
         let base = program.rsplit('/').next().unwrap_or(program);
         let mut targets: Vec<String> = Vec::new();
         if program.contains('/') {
@@ -1281,6 +1286,9 @@ FROM node:20\nWORKDIR /app\nCOPY --from=b /app/server.js ./server.js\nCMD node -
         // A program on the PATH, a shell script and a python module are
         // not checked.
         let other = "FROM python:3.12-slim\nWORKDIR /app\nCMD python -m app && echo\n";
+        assert_eq!(problems(other, &files), Vec::<String>::new());
+        // Options for the image's own ENTRYPOINT are not a program.
+        let other = "FROM gcr.io/distroless/nodejs20\nWORKDIR /app\nCMD [\"--require=./x.js\", \"server.js\"]\n";
         assert_eq!(problems(other, &files), Vec::<String>::new());
     }
 

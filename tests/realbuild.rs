@@ -1,0 +1,367 @@
+//! Real builds decide: each sample app of `tests/split-apps/` (small
+//! single-stage apps of our own) is copied to a temporary folder, split by
+//! the code action (`features::split_stages`, with the folder as its build
+//! context), and both the original and the split are built and run with
+//! `../shared/realbuild/build_check.sh` (Docker's engine with stand-in base
+//! images, offline from Docker Hub; `scripts/install/realbuild.sh` starts
+//! it). For every app:
+//!
+//! - the split is offered and passes the static check
+//!   (`features::split_check`);
+//! - the original and the split both serve `GET /`, with the same body;
+//! - the split's process runs as a user other than root;
+//! - the split's image is no larger than the original's.
+//!
+//! An app whose original needs a base image we have no stand-in for gets
+//! the static check alone (and says so in the table). The test fails, never
+//! skips, when `../shared` or the Docker daemon is missing. It prints a
+//! table (also written to `$CARGO_TARGET_TMPDIR/realbuild-table.txt`).
+//! `REALBUILD_APPS=a,b` runs only those apps, `REALBUILD_KEEP=1` keeps the
+//! copies and their splits (for local work).
+//!
+//! Containers are removed by build_check.sh; the images this test tagged
+//! are removed at the end of each app; the daemon keeps running.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockerfile_lsp::analysis::context::DirFiles;
+use dockerfile_lsp::diagnostics::BuildContext;
+use dockerfile_lsp::features::{split_check, split_stages};
+
+const DOCKER: &str = "/usr/bin/docker";
+
+fn apps_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/split-apps")
+}
+
+fn realbuild_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realbuild");
+    assert!(
+        dir.join("build_check.sh").is_file(),
+        "{} is missing: the real-build test needs ../shared/realbuild beside the project",
+        dir.display()
+    );
+    dir
+}
+
+fn work_dir() -> PathBuf {
+    std::env::var_os("WORK")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/realbuild"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The tag and file names build_check.sh derives from a folder's name.
+fn check_name(dir: &Path) -> String {
+    let name: String = dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_.-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_string()
+}
+
+/// What one build_check.sh run found.
+#[derive(Debug, Default)]
+struct Run {
+    served: bool,
+    /// The last lines of the output, for the failure message.
+    log: String,
+    body: String,
+    uid: Option<u32>,
+    size: Option<u64>,
+}
+
+fn docker(args: &[&str]) -> Option<String> {
+    let out = Command::new(DOCKER).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn build_and_run(dir: &Path) -> Run {
+    let script = realbuild_dir().join("build_check.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(dir)
+        .env("WAIT_S", "40")
+        .output()
+        .expect("bash runs build_check.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let name = check_name(dir);
+    let tag = format!("realbuild/check-{name}:latest");
+    let mut run = Run {
+        served: out.status.code() == Some(0),
+        log: format!("{stdout}{stderr}")
+            .lines()
+            .rev()
+            .take(25)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ..Run::default()
+    };
+    if out.status.code() == Some(3) {
+        panic!(
+            "build_check.sh could not reach the Docker daemon (run ../shared/realbuild/setup.sh as root):\n{}",
+            run.log
+        );
+    }
+    run.body = std::fs::read_to_string(work_dir().join("logs").join(format!("{name}.body")))
+        .unwrap_or_default();
+    // The uid build_check.sh read with `id -u` in the container; an image
+    // without `id` (distroless) is read from its USER.
+    let uid_word = stdout
+        .split("process uid=")
+        .nth(1)
+        .and_then(|r| r.split([';', ' ', '\n']).next())
+        .unwrap_or("?");
+    run.uid = uid_word.parse().ok().or_else(|| {
+        let user = docker(&["image", "inspect", "-f", "{{.Config.User}}", &tag])?;
+        let user = user.split(':').next().unwrap_or("");
+        match user {
+            "" | "root" => Some(0),
+            u => u.parse().ok().or(Some(u32::MAX)), // a named user other than root
+        }
+    });
+    run.size = docker(&["image", "inspect", "-f", "{{.Size}}", &tag]).and_then(|s| s.parse().ok());
+    let _ = docker(&["image", "rm", "-f", &tag]);
+    run
+}
+
+/// Whether the images a Dockerfile's stages start from are all in the
+/// local store (stand-ins or stages of the file itself).
+fn missing_base_images(dockerfile: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut missing = Vec::new();
+    for line in dockerfile.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if !words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("FROM"))
+        {
+            continue;
+        }
+        let rest: Vec<&str> = words[1..]
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let Some(image) = rest.first() else { continue };
+        let image = image.to_string();
+        let is_stage = image == "scratch" || names.contains(&image.to_ascii_lowercase());
+        if let Some(i) = rest.iter().position(|w| w.eq_ignore_ascii_case("AS")) {
+            if let Some(n) = rest.get(i + 1) {
+                names.push(n.to_ascii_lowercase());
+            }
+        }
+        if is_stage {
+            continue;
+        }
+        if image.contains('$') || docker(&["image", "inspect", "-f", "{{.Id}}", &image]).is_none() {
+            missing.push(image);
+        }
+    }
+    missing
+}
+
+fn write_split(dir: &Path) -> Result<String, String> {
+    let path = dir.join("Dockerfile");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let tree = dockerfile_lsp::syntax::parse(&text);
+    let build = BuildContext::of_dockerfile(&path);
+    let split =
+        split_stages::split(&tree, &text.as_str(), Some(&build)).map_err(|e| e.to_string())?;
+    std::fs::write(&path, &split.text).unwrap();
+    if let Some(change) = &split.config {
+        let file = dir.join(&change.file);
+        let new = if change.create {
+            change.insert.clone()
+        } else {
+            let mut old = std::fs::read_to_string(&file).unwrap();
+            old.insert_str(change.offset.min(old.len()), &change.insert);
+            old
+        };
+        std::fs::write(&file, new).unwrap();
+    }
+    Ok(split.text)
+}
+
+fn mb(size: Option<u64>) -> String {
+    size.map_or("?".into(), |s| format!("{:.1}MB", s as f64 / 1e6))
+}
+
+#[test]
+fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
+    realbuild_dir();
+    let info = Command::new(DOCKER).arg("info").output();
+    assert!(
+        info.as_ref().is_ok_and(|o| o.status.success()),
+        "the Docker daemon does not answer at {DOCKER}: run ../shared/realbuild/setup.sh as root \
+         (scripts/install/realbuild.sh does, scripts/test runs it)"
+    );
+    let only: Option<Vec<String>> = std::env::var("REALBUILD_APPS")
+        .ok()
+        .map(|v| v.split(',').map(str::to_string).collect());
+    let mut apps: Vec<String> = std::fs::read_dir(apps_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Dockerfile").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| only.as_ref().is_none_or(|o| o.contains(n)))
+        .collect();
+    apps.sort();
+    if only.is_none() {
+        assert!(
+            apps.len() >= 8,
+            "at least eight sample apps, found {apps:?}"
+        );
+    }
+
+    let tmp = std::env::temp_dir().join(format!("dockerfile-lsp-realbuild-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut failures: Vec<String> = Vec::new();
+    let mut table = vec![format!(
+        "{:<20} {:>10} {:>10} {:>9} {:>9}  {}",
+        "app", "before", "after", "uid", "same body", "response"
+    )];
+    for app in &apps {
+        let orig = tmp.join(format!("{app}-orig"));
+        let split_dir = tmp.join(format!("{app}-split"));
+        copy_dir(&apps_dir().join(app), &orig);
+        copy_dir(&apps_dir().join(app), &split_dir);
+        let text = match write_split(&split_dir) {
+            Ok(text) => text,
+            Err(reason) => {
+                failures.push(format!("{app}: the split is not offered: {reason}"));
+                table.push(format!("{app:<20} not offered: {reason}"));
+                continue;
+            }
+        };
+        let problems = split_check::check(&text, &DirFiles::new(&split_dir));
+        for p in &problems {
+            failures.push(format!("{app}: static check: {p}"));
+        }
+        let original = std::fs::read_to_string(orig.join("Dockerfile")).unwrap();
+        let missing = missing_base_images(&original);
+        if !missing.is_empty() {
+            table.push(format!(
+                "{app:<20} static check only (no stand-in for {}): {} problem(s)",
+                missing.join(", "),
+                problems.len()
+            ));
+            continue;
+        }
+        let missing = missing_base_images(&text);
+        if !missing.is_empty() {
+            failures.push(format!(
+                "{app}: the split starts from images with no stand-in here ({}), the original did not",
+                missing.join(", ")
+            ));
+            table.push(format!("{app:<20} split uses {}", missing.join(", ")));
+            continue;
+        }
+        let before = build_and_run(&orig);
+        let after = build_and_run(&split_dir);
+        if !before.served {
+            failures.push(format!(
+                "{app}: the ORIGINAL does not serve (the sample app is broken):\n{}",
+                before.log
+            ));
+        }
+        if !after.served {
+            failures.push(format!(
+                "{app}: the split does not serve:\n{}\n--- split Dockerfile:\n{text}",
+                after.log
+            ));
+        }
+        let same = before.served && after.served && before.body == after.body;
+        if before.served && after.served && !same {
+            failures.push(format!(
+                "{app}: different responses: original {:?}, split {:?}",
+                before.body, after.body
+            ));
+        }
+        if after.served && after.uid.is_none_or(|u| u == 0) {
+            failures.push(format!(
+                "{app}: the split runs as root (uid {:?})",
+                after.uid
+            ));
+        }
+        if let (Some(b), Some(a)) = (before.size, after.size) {
+            if a > b {
+                failures.push(format!(
+                    "{app}: the split's image is larger: {} > {} ({} bytes more)",
+                    mb(after.size),
+                    mb(before.size),
+                    a - b
+                ));
+            }
+        } else if after.served {
+            failures.push(format!("{app}: could not read the image sizes"));
+        }
+        let uid = match after.uid {
+            Some(u32::MAX) => "named".to_string(),
+            Some(u) => u.to_string(),
+            None => "?".into(),
+        };
+        table.push(format!(
+            "{app:<20} {:>10} {:>10} {:>9} {:>9}  {}",
+            mb(before.size),
+            mb(after.size),
+            uid,
+            if same { "yes" } else { "no" },
+            after
+                .body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect::<String>()
+        ));
+    }
+    if std::env::var_os("REALBUILD_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    } else {
+        println!("kept the apps and their splits in {}", tmp.display());
+    }
+    let table = table.join("\n");
+    println!("{table}");
+    let _ = std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("realbuild-table.txt"),
+        format!("{table}\n"),
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n\n{}\n\n{table}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
