@@ -272,3 +272,40 @@ fn a_start_command_that_needs_a_dev_dependency_keeps_them() {
         "{out}"
     );
 }
+
+/// Prints the split of every sample app with the static check's verdict:
+/// `cargo test --test split_cases print_sample_apps -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints the sample apps' splits"]
+fn print_sample_apps() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/split-apps");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.join("Dockerfile").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let text = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+        let files = DirFiles::new(&dir);
+        let split = split_stages::split_in(
+            &syntax::parse(&text),
+            &text.as_str(),
+            &Inputs {
+                build: None,
+                files: Some(&files),
+                can_create_files: true,
+            },
+        );
+        println!("===== {}", dir.display());
+        match split {
+            Ok(split) => {
+                println!("{}", split.text);
+                for p in dockerfile_lsp::features::split_check::check(&split.text, &files) {
+                    println!("PROBLEM: {p}");
+                }
+            }
+            Err(e) => println!("NOT OFFERED: {e}"),
+        }
+    }
+}

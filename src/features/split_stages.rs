@@ -854,8 +854,15 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         Stack::Rust(_) => vec!["Cargo.toml", "Cargo.lock"],
     };
 
-    let workdir = first_workdir_value(&items, source);
     let first_workdir = items
+        .iter()
+        .position(|i| i.node.kind() == "workdir_instruction");
+    // The first WORKDIR as BuildKit resolves it (`WORKDIR $APP_HOME`).
+    let workdir = first_workdir
+        .map(|i| dirs[i].clone())
+        .filter(|d| !d.contains('$'))
+        .unwrap_or_else(|| first_workdir_value(&items, source));
+    let _ = items
         .iter()
         .position(|i| i.node.kind() == "workdir_instruction");
 
@@ -1042,11 +1049,30 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     };
 
     let push_item = |out: &mut String, item: &Item| push_item(out, item, source);
+    // pnpm installed by the user's set-up (`npm install -g pnpm@9`): no
+    // corepack, which would fetch another pnpm
+    let user_pnpm = items.iter().enumerate().any(|(i, item)| {
+        place(i, item.node) == Place::Early
+            && scripts[i].as_ref().is_some_and(|s| {
+                s.commands
+                    .iter()
+                    .any(|c| c.args.iter().any(|a| a == "pnpm" || a.starts_with("pnpm@")))
+            })
+    });
+    let own_pnpm = |install: String| {
+        if user_pnpm {
+            install.replace("corepack enable pnpm && ", "")
+        } else {
+            install
+        }
+    };
 
     // The start of a stage on the original base: the early items (the
     // system set-up only when `runs`) and the first WORKDIR at its place.
     // The comments above them go to deps only.
     let emit_head = |out: &mut String, runs: bool, comments: bool| {
+        // the deps stage is the one written with the comments
+        let deps = comments;
         if first_workdir.is_none() {
             out.push_str(&workdir_line);
         }
@@ -1055,9 +1081,12 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                 out.push_str(&workdir_line);
                 continue;
             }
-            if place(i, item.node) != Place::Early
-                || (!runs && item.node.kind() == "run_instruction")
-            {
+            let p = place(i, item.node);
+            if deps && p == Place::Deps {
+                push_item(out, item);
+                continue;
+            }
+            if p != Place::Early || (!runs && item.node.kind() == "run_instruction") {
                 continue;
             }
             if comments {
@@ -1080,7 +1109,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         .map_or_else(|| "/opt/venv".to_string(), |(_, d)| d.clone());
     if two_stage {
         match venv.as_ref().map(|(i, _)| *i) {
-            Some(i) if place(i, items[i].node) == Place::Deps => push_item(&mut out, &items[i]),
+            // made in its place by emit_head
             Some(_) => {}
             None => {
                 out.push_str("RUN python -m venv /opt/venv\n");
@@ -1090,7 +1119,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     }
     out.push_str(&manifest_lines);
     match &stack {
-        Stack::Node(manager) => out.push_str(&manager.install(locked)),
+        Stack::Node(manager) => out.push_str(&own_pnpm(manager.install(locked))),
         Stack::Go(_) => out.push_str("RUN --mount=type=cache,target=/go/pkg/mod go mod download"),
         // the user's own virtualenv: their install, as written
         Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),
@@ -1358,9 +1387,9 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             if !standalone {
                 out.push_str(&manifest_lines);
                 if dev_note.is_some() {
-                    out.push_str(&manager.install(locked));
+                    out.push_str(&own_pnpm(manager.install(locked)));
                 } else {
-                    out.push_str(&manager.install_production(locked));
+                    out.push_str(&own_pnpm(manager.install_production(locked)));
                 }
                 out.push('\n');
             }
@@ -1687,15 +1716,23 @@ fn publish_dir(c: &Command) -> Option<String> {
 
 /// `path` resolved against the directory `dir`.
 fn absolute(dir: &str, path: &str) -> String {
-    if path.starts_with('/') {
+    let joined = if path.starts_with('/') {
         path.to_string()
     } else {
-        format!(
-            "{}/{}",
-            dir.trim_end_matches('/'),
-            path.trim_start_matches("./")
-        )
+        format!("{}/{}", dir.trim_end_matches('/'), path)
+    };
+    // `.` and `..` resolved, no trailing `/`
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
     }
+    format!("/{}", parts.join("/"))
 }
 
 /// The words of a CMD/ENTRYPOINT instruction's text, after the keyword
