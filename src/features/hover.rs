@@ -266,6 +266,13 @@ pub fn purpose(
                 line.push_str(&format!("; it runs the tests ({})", ticked(&facts.tests)));
             } else if !facts.builds.is_empty() {
                 line.push_str(&format!("; it builds ({})", ticked(&facts.builds)));
+            } else if facts.base == "scratch" && facts.run_count == 0 && !facts.takes.is_empty() {
+                let mut from: Vec<usize> = facts.takes.iter().filter_map(|t| t.stage).collect();
+                from.dedup();
+                line.push_str(&format!(
+                    "; nothing runs in it: it holds only files from {}",
+                    labels(graph, &from)
+                ));
             }
             line
         }
