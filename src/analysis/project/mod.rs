@@ -11,6 +11,7 @@
 //! read outside the [`ContextFiles`] view.
 
 pub mod js;
+pub mod langs;
 pub mod next;
 mod output;
 mod start;
@@ -21,6 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::analysis::context::{self, ContextFiles};
 use js::{Dialect, JsValue};
 
+pub use langs::{
+    CargoPackage, DotnetProject, GoModule, GradleProject, MavenProject, PythonManager,
+    PythonProject,
+};
 pub use next::{standalone_edit, NextConfig, TextInsert};
 pub use output::{BuildOutput, OutputCopy, OutputKind};
 pub use start::{Start, StartKind};
@@ -40,6 +45,18 @@ pub struct Project {
     pub tsconfig: Option<TsConfig>,
     /// The app folder has a `public/` folder.
     pub has_public_dir: bool,
+    /// `Cargo.toml`.
+    pub cargo: Option<CargoPackage>,
+    /// `go.mod`.
+    pub go: Option<GoModule>,
+    /// `*.csproj`/`*.fsproj`/`*.vbproj` of the folder and of `src/`.
+    pub dotnet: Vec<DotnetProject>,
+    /// `pom.xml`.
+    pub maven: Option<MavenProject>,
+    /// `build.gradle(.kts)`.
+    pub gradle: Option<GradleProject>,
+    /// `requirements*.txt`, `pyproject.toml`, `Pipfile`, Python lockfiles.
+    pub python: Option<PythonProject>,
     /// Build scripts and configs kept from the context for
     /// [`Project::build_output_for`] (app-relative path → text): files the
     /// package.json scripts run or name, `tsconfig*.json`, and top-level
@@ -194,6 +211,12 @@ impl Project {
             .read(&at("angular.json"))
             .and_then(|t| AngularConfig::read(&t));
         let tsconfig = TsConfig::read(files, &app, "tsconfig.json");
+        let cargo = CargoPackage::read(files, &app);
+        let go = GoModule::read(files, &app);
+        let dotnet = DotnetProject::read_all(files, &app);
+        let maven = MavenProject::read(files, &app);
+        let gradle = GradleProject::read(files, &app);
+        let python = PythonProject::read(files, &app);
         let mut project = Project {
             has_public_dir: files.is_dir(&at("public")),
             app,
@@ -203,6 +226,12 @@ impl Project {
             vite,
             angular,
             tsconfig,
+            cargo,
+            go,
+            dotnet,
+            maven,
+            gradle,
+            python,
             kept: BTreeMap::new(),
         };
         project.framework = project.detect_framework();
