@@ -100,6 +100,9 @@ pub struct StageFacts {
     /// The context paths copied before the first install: what the
     /// install layer's cache depends on.
     pub install_inputs: Vec<String>,
+    /// Installs that run after more context files were copied (after the
+    /// sources, often): not cached on the manifests alone.
+    pub later_installs: Vec<String>,
     /// What it takes from other stages and images, in order.
     pub takes: Vec<Taken>,
     pub user: Option<String>,
@@ -407,6 +410,9 @@ pub fn stage_facts<S: Source + ?Sized>(
         facts.base = expand_at(analysis, None, s.from_range.start, &s.base_text);
     }
     let mut installed = false;
+    // Context files copied after the first install: installs from then on
+    // are not in the layer the manifests keep cached.
+    let mut copied_after_install = false;
     for instruction in views::stage_instructions(node) {
         let at = instruction.start_byte();
         let keyword = views::keyword(instruction, source);
@@ -466,6 +472,9 @@ pub fn stage_facts<S: Source + ?Sized>(
                         }
                         Action::Install => {
                             installed = true;
+                            if copied_after_install {
+                                push_once(&mut facts.later_installs, step.label.clone());
+                            }
                             if invocation.as_ref().is_none_or(reads_the_manifest) {
                                 facts.project_install = true;
                             }
@@ -518,6 +527,9 @@ pub fn stage_facts<S: Source + ?Sized>(
                                 if is_download(s) {
                                     push_once(&mut facts.downloads, s.clone());
                                     continue;
+                                }
+                                if installed {
+                                    copied_after_install = true;
                                 }
                                 if is_whole_context(s) {
                                     facts.copies_whole_context = true;
@@ -770,6 +782,13 @@ mod tests {
         );
         assert!(good.copies_whole_context && !good.whole_context_before_install);
         assert_eq!(good.install_inputs, ["package.json", "package-lock.json"]);
+        assert!(good.later_installs.is_empty());
+        let fetch_then_install = facts(
+            "FROM node\nCOPY pnpm-lock.yaml .\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n",
+            0,
+        );
+        assert_eq!(fetch_then_install.install_inputs, ["pnpm-lock.yaml"]);
+        assert_eq!(fetch_then_install.later_installs, ["pnpm install"]);
         let bad = facts("FROM node\nCOPY . .\nRUN npm ci\n", 0);
         assert!(bad.whole_context_before_install);
         let mounted = facts(

@@ -201,10 +201,23 @@ fn installs_line(facts: &StageFacts) -> Option<String> {
     } else if facts.install_inputs.is_empty() {
         format!("installs dependencies ({cmds})")
     } else {
-        format!(
-            "installs dependencies ({cmds}) from {}; the layer stays cached until they change",
+        let first: Vec<&String> = facts
+            .installs
+            .iter()
+            .filter(|i| !facts.later_installs.contains(i))
+            .collect();
+        let mut line = format!(
+            "installs dependencies ({}) from {}; the layer stays cached until they change",
+            ticked(&first),
             ticked(&facts.install_inputs)
-        )
+        );
+        if !facts.later_installs.is_empty() {
+            line.push_str(&format!(
+                "; {} runs after more files are copied",
+                ticked(&facts.later_installs)
+            ));
+        }
+        line
     })
 }
 
