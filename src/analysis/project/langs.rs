@@ -406,6 +406,9 @@ pub struct PythonProject {
     pub requirements: Vec<String>,
     /// `uv.lock`, `poetry.lock`, `Pipfile.lock`, `pdm.lock` present.
     pub lockfiles: Vec<String>,
+    /// Context-relative paths of `uv.lock`/`poetry.lock` in folders above
+    /// the app (a uv or Poetry workspace root), the nearest first.
+    pub workspace_lockfiles: Vec<String>,
     pub pyproject: bool,
     /// The distribution names the app depends on (lower case, `_` as `-`):
     /// from `requirements.txt`, `[project] dependencies`,
@@ -495,13 +498,20 @@ impl PythonProject {
             p.dependencies
                 .extend(deps.keys().map(|k| normalize_name(k)));
         }
-        p.manager = if p.lockfiles.iter().any(|l| l == "uv.lock") || tool("uv") {
+        let own_lock = |name: &str| p.lockfiles.iter().any(|l| l == name);
+        let above = |name: &str| {
+            p.lockfiles.is_empty()
+                && p.workspace_lockfiles
+                    .first()
+                    .is_some_and(|l| l.ends_with(name))
+        };
+        p.manager = if own_lock("uv.lock") || tool("uv") || above("uv.lock") {
             PythonManager::Uv
-        } else if p.lockfiles.iter().any(|l| l == "poetry.lock") || tool("poetry") {
+        } else if own_lock("poetry.lock") || tool("poetry") || above("poetry.lock") {
             PythonManager::Poetry
-        } else if p.lockfiles.iter().any(|l| l == "Pipfile.lock") || pipfile.is_some() {
+        } else if own_lock("Pipfile.lock") || pipfile.is_some() {
             PythonManager::Pipenv
-        } else if p.lockfiles.iter().any(|l| l == "pdm.lock") || tool("pdm") {
+        } else if own_lock("pdm.lock") || tool("pdm") {
             PythonManager::Pdm
         } else {
             PythonManager::Pip

@@ -115,9 +115,26 @@ fn steps(
             if seen.contains(&name) {
                 return;
             }
+            // npm and yarn 1 run `preX` and `postX` around `X`; pnpm and
+            // yarn 2+ do not.
+            let program = words[0].rsplit('/').next().unwrap_or(&words[0]);
+            let berry = project.node.as_ref().is_some_and(|n| n.yarn_berry);
+            let hooks = program == "npm" || (program == "yarn" && !berry);
+            let hook = |prefix: &str| {
+                hooks
+                    .then(|| project.script(&format!("{prefix}{name}")))
+                    .flatten()
+                    .map(str::to_string)
+            };
+            let lines: Vec<String> = [hook("pre"), Some(line), hook("post")]
+                .into_iter()
+                .flatten()
+                .collect();
             seen.push(name);
-            for c in commands(&line) {
-                steps(files, &c, depth + 1, seen, out);
+            for line in lines {
+                for c in commands(&line) {
+                    steps(files, &c, depth + 1, seen, out);
+                }
             }
             seen.pop();
         }

@@ -295,6 +295,22 @@ fn nuxt_and_node_servers() {
         ),
     ]);
     assert_eq!(p.build_output().unwrap().dir, "build");
+    // npm runs prebuild and postbuild around build; pnpm does not
+    let hooks = r#"{ "scripts": { "prebuild": "tsc", "build": "echo built", "postbuild": "npx esbuild x.ts --outdir=bundle" } }"#;
+    let p = project(&[
+        ("package.json", hooks),
+        (
+            "tsconfig.json",
+            "{ \"compilerOptions\": { \"outDir\": \"lib\" } }",
+        ),
+    ]);
+    let dirs: Vec<String> = p
+        .build_outputs_for(&w("npm run build"))
+        .into_iter()
+        .map(|o| o.dir)
+        .collect();
+    assert_eq!(dirs, vec!["lib", "bundle"]);
+    assert_eq!(p.build_outputs_for(&w("pnpm run build")), vec![]);
     // noEmit: tsc only type-checks
     let p = project(&[
         ("package.json", server),
@@ -654,4 +670,42 @@ fn the_apps_corpus() {
         app("open-telemetry+opentelemetry-demo/src/react-native-app").start_kind(&w("npm start")),
         StartKind::DevServer(_)
     ));
+}
+
+/// Every prefix of real config shapes (a file being typed, a truncated
+/// read): facts or none, never a panic.
+#[test]
+fn truncated_files_never_panic() {
+    let texts = [
+        "import type { NextConfig } from \"next\";\nconst nextConfig: NextConfig = {\n  output: 'standalone', // é\n  images: { remotePatterns: [{ hostname: `x` }] },\n};\nexport default withX(nextConfig);\n",
+        "module.exports = (phase, { defaultConfig }) => ({ ...defaultConfig, basePath: '/é' })\n",
+        "export default defineConfig(({ mode }) => { return { root: 'src', build: { outDir: resolve(__dirname, '../dist') } } })\n",
+        "{ \"projects\": { \"a\": { \"architect\": { \"build\": { \"builder\": \"@angular/build:application\", \"options\": { \"outputPath\": { \"base\": \"dist\" } } } } } } }",
+        "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><AssemblyName>é</AssemblyName></PropertyGroup></Project>",
+        "{ \"scripts\": { \"start\": \"sh -c 'npm run x && node \\\"a b.js\\\"'\", \"x\": \"yarn --cwd \" } }",
+    ];
+    for text in texts {
+        for (end, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let prefix = &text[..end];
+            for file in ["next.config.ts", "next.config.js"] {
+                let c = NextConfig::read(file, prefix);
+                if let Ok(edit) = &c.edit {
+                    let _ = edit.apply(prefix);
+                }
+            }
+            let _ = ViteConfig::read("vite.config.ts", prefix);
+            let _ = AngularConfig::read(prefix);
+            let _ = js::jsonc(prefix);
+            let _ = langs::Xml::parse(prefix);
+            let p = project(&[
+                ("package.json", prefix),
+                ("angular.json", prefix),
+                ("vite.config.js", prefix),
+            ]);
+            for words in [w("npm start"), w("npm run x"), w("yarn build"), w(prefix)] {
+                let _ = p.start_kind(&words);
+                let _ = p.build_outputs_for(&words);
+            }
+        }
+    }
 }
