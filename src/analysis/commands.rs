@@ -235,7 +235,10 @@ fn takes_value(tool: Tool, option: &str) -> bool {
                 "--prefix" | "--registry" | "--cache" | "-C" | "--filter"
             )
         }
-        Tool::Yarn => matches!(option, "--cwd" | "--modules-folder" | "--cache-folder"),
+        Tool::Yarn => matches!(
+            option,
+            "--cwd" | "--modules-folder" | "--cache-folder" | "--network-timeout" | "--mutex"
+        ),
         Tool::Apk => matches!(
             option,
             "-X" | "--repository" | "-t" | "--virtual" | "--root" | "-p"
@@ -249,6 +252,25 @@ fn operands(args: &[String]) -> impl Iterator<Item = &str> {
     args.iter()
         .map(|a| unescaped(a))
         .filter(|a| !a.starts_with('-'))
+}
+
+/// The operands of a tool's arguments, the values of its options that take
+/// one left out (`yarn --network-timeout 600000` has none, `pnpm --filter
+/// web build` has `build`).
+fn operands_of(tool: Tool, args: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in args.iter().map(|a| unescaped(a)) {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a.starts_with('-') {
+            skip = takes_value(tool, a);
+            continue;
+        }
+        out.push(a);
+    }
+    out
 }
 
 /// A word as the shell reads it when a backslash escapes its first letter
@@ -381,7 +403,7 @@ fn action(tool: Tool, args: &[String]) -> Action {
     if prints_version(args) {
         return Version;
     }
-    let mut ops = operands(args);
+    let mut ops = operands_of(tool, args).into_iter();
     let sub = ops.next();
     let second = ops.next();
     let script_named = |names: &[&str]| {
@@ -718,7 +740,7 @@ fn label(i: &Invocation) -> String {
             .unwrap_or("--version");
         return format!("{program} {flag}");
     }
-    let mut ops = i.operands();
+    let mut ops = operands_of(i.tool, i.args).into_iter();
     let words: Vec<&str> = match i.tool {
         Tool::Maven | Tool::Gradle => {
             let all: Vec<&str> = i.operands().collect();
@@ -893,6 +915,14 @@ mod tests {
         );
         assert_eq!(step("node server.js"), None);
         assert_eq!(step("pnpm fetch"), Some((Install, "pnpm fetch".into())));
+        assert_eq!(
+            step("yarn --frozen-lockfile --network-timeout 600000"),
+            Some((Install, "yarn".into()))
+        );
+        assert_eq!(
+            step("pnpm --filter web build"),
+            Some((Build, "pnpm build".into()))
+        );
         assert_eq!(
             step("npm run generate"),
             Some((Build, "npm run generate".into()))
