@@ -150,6 +150,21 @@ impl Script {
                         d
                     };
                     if !is_default {
+                        // `export { config as default }`
+                        let mut c = statement.walk();
+                        let clause = statement
+                            .named_children(&mut c)
+                            .find(|n| n.kind() == "export_clause");
+                        if let Some(clause) = clause {
+                            let mut c = clause.walk();
+                            for spec in clause.named_children(&mut c) {
+                                let alias =
+                                    spec.child_by_field_name("alias").map(|a| self.text_of(a));
+                                if alias == Some("default") {
+                                    found = spec.child_by_field_name("name");
+                                }
+                            }
+                        }
                         continue;
                     }
                     if let Some(value) = statement
@@ -163,6 +178,49 @@ impl Script {
             }
         }
         found
+    }
+
+    /// The values assigned to a property `key` at the top level after the
+    /// object is built (`nextConfig.output = "x"`, `module.exports.output =
+    /// ...`), in order.
+    pub fn assigned(&self, key: &str) -> Vec<Node<'_>> {
+        let root = self.root();
+        let mut out = Vec::new();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            if statement.kind() != "expression_statement" {
+                continue;
+            }
+            let Some(expr) = statement.named_child(0) else {
+                continue;
+            };
+            if expr.kind() != "assignment_expression" {
+                continue;
+            }
+            let (Some(left), Some(right)) = (
+                expr.child_by_field_name("left"),
+                expr.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            let property = match left.kind() {
+                "member_expression" => left
+                    .child_by_field_name("property")
+                    .map(|p| self.text_of(p).to_string()),
+                "subscript_expression" => {
+                    left.child_by_field_name("index")
+                        .and_then(|i| match self.value(i) {
+                            JsValue::Str(s) => Some(s),
+                            _ => None,
+                        })
+                }
+                _ => None,
+            };
+            if property.as_deref() == Some(key) {
+                out.push(right);
+            }
+        }
+        out
     }
 
     /// The initialiser of the top-level `const`/`let`/`var` named `name`
@@ -277,6 +335,12 @@ impl Script {
                     .child_by_field_name("function")
                     .map(|f| self.text_of(f).to_string())
                     .unwrap_or_default();
+                if matches!(
+                    callee.rsplit('.').next(),
+                    Some("mergeConfig" | "merge" | "assign" | "defu")
+                ) {
+                    return Err(format!("it merges several objects with {callee}()"));
+                }
                 let first = node.child_by_field_name("arguments").and_then(|args| {
                     let mut c = args.walk();
                     let first = args.named_children(&mut c).find(|n| n.kind() != "comment");

@@ -74,7 +74,13 @@ impl NextConfig {
             let object = s.config_object(exported, true).ok()?;
             Some(s.value(object))
         });
-        let output = value.as_ref().and_then(|v| v.get("output"));
+        // `config.output = "standalone"` after the object, the last one wins
+        let assigned = script
+            .as_ref()
+            .and_then(|s| s.assigned("output").last().map(|n| s.value(*n)));
+        let output = assigned
+            .as_ref()
+            .or_else(|| value.as_ref().and_then(|v| v.get("output")));
         let literal = |key: &str| {
             value
                 .as_ref()
@@ -105,6 +111,16 @@ pub fn standalone_edit(file: &str, text: &str) -> Result<TextInsert, String> {
         "it has no `module.exports =` or `export default`"
     })?;
     let object = script.config_object(exported, false)?;
+    if let Some(later) = script.assigned("output").last() {
+        return match script.value(*later) {
+            JsValue::Str(s) if s == "standalone" => Ok(TextInsert {
+                offset: object.start_byte() + 1,
+                text: String::new(),
+            }),
+            JsValue::Str(other) => Err(format!("it assigns output = \"{other}\" after the object")),
+            _ => Err("it assigns output a computed value after the object".into()),
+        };
+    }
     if object.has_error() {
         return Err("its configuration object does not parse".into());
     }
@@ -217,6 +233,22 @@ mod tests {
             "module.exports = { distOutput: 'standalone' }",
         );
         assert!(!c.standalone);
+    }
+
+    #[test]
+    fn later_assignments_and_export_clauses() {
+        let c = NextConfig::read(
+            "next.config.js",
+            "const c = { output: 'export' }\nc.output = 'standalone'\nmodule.exports = c\n",
+        );
+        assert!(c.standalone);
+        assert_eq!(c.edit.map(|e| e.is_empty()), Ok(true));
+        let esm = "const config = { poweredByHeader: false }\nexport { config as default }\n";
+        let out = added("next.config.mjs", esm).unwrap();
+        assert!(
+            out.starts_with("const config = { output: \"standalone\", poweredByHeader"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -336,6 +368,16 @@ mod tests {
                 "parse",
             ),
             ("next.config.ts", "", "no `module.exports"),
+            (
+                "next.config.js",
+                "const c = {}\nc.output = 'export'\nmodule.exports = c",
+                "assigns output = \"export\"",
+            ),
+            (
+                "next.config.js",
+                "const c = {}\nc['output'] = process.env.O\nmodule.exports = c",
+                "computed",
+            ),
         ] {
             let err = standalone_edit(file, config).unwrap_err();
             assert!(err.contains(why), "{config}: {err}");

@@ -88,6 +88,11 @@ fn vite_out_dir_root_and_base() {
     let p = project(&[("package.json", pkg), ("vite.config.mjs", computed)]);
     assert_eq!(p.vite.as_ref().unwrap().computed, vec!["build.outDir"]);
     assert_eq!(p.build_output(), None);
+    // mergeConfig: which object sets outDir is not known
+    let merged = "import base from './vite.base'\nexport default mergeConfig(base, defineConfig({ build: { outDir: 'x' } }))";
+    let p = project(&[("package.json", pkg), ("vite.config.ts", merged)]);
+    assert_eq!(p.vite.as_ref().unwrap().computed, vec!["config"]);
+    assert_eq!(p.build_output(), None);
     // `vite build --outDir` on the command line wins
     let p = project(&[("package.json", pkg), ("vite.config.ts", ts)]);
     assert_eq!(
