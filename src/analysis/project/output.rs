@@ -526,40 +526,98 @@ fn webpack_output(files: &AppFiles, args: &[String]) -> Option<BuildOutput> {
 
 /// A plain build script (`node build.js`): the output folder or file its
 /// options name (`outdir`, `outDir`, `outfile`, `outputDir`, `distDir`),
-/// found on its tree.
+/// else the folder its `fs` calls create or write into (`mkdirSync("dist")`,
+/// `copyFileSync(a, "dist/a")`), found on its tree. A plain string is
+/// relative to the folder the script runs in (the app folder); a
+/// `path.resolve(__dirname, ...)` to the script's own folder.
 fn script_output(files: &AppFiles, file: &str) -> Option<BuildOutput> {
     let text = files.read(file)?;
     let script = js::parse(&text, Dialect::of(file))?;
-    let mut found: Option<(String, String)> = None;
+    let script_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    // (what named it, the path from the app folder, a file rather than a folder)
+    let mut option: Option<(String, String, bool)> = None;
+    let mut fs_target: Option<(String, String, bool)> = None;
+    let path_of = |node: tree_sitter::Node| -> Option<String> {
+        let from_script = matches!(
+            script.unwrap(node).kind(),
+            "call_expression" | "new_expression"
+        );
+        match script.value(node) {
+            JsValue::Str(p) if !p.starts_with('/') && !p.is_empty() => Some(if from_script {
+                join(script_dir, &p)
+            } else {
+                join("", &p)
+            }),
+            _ => None,
+        }
+    };
     let mut stack = vec![script.root()];
     while let Some(node) = stack.pop() {
-        if node.kind() == "pair" {
-            let key = node.child_by_field_name("key").and_then(|k| script.key(k));
-            if let (Some(key), Some(value)) = (key, node.child_by_field_name("value")) {
-                if matches!(
-                    key.as_str(),
-                    "outdir" | "outDir" | "outfile" | "outputDir" | "distDir" | "outFile"
-                ) {
-                    if let JsValue::Str(p) = script.value(value) {
-                        if !p.starts_with('/') && found.is_none() {
-                            found = Some((key, p));
+        match node.kind() {
+            "pair" if option.is_none() => {
+                let key = node.child_by_field_name("key").and_then(|k| script.key(k));
+                if let (Some(key), Some(value)) = (key, node.child_by_field_name("value")) {
+                    if matches!(
+                        key.as_str(),
+                        "outdir" | "outDir" | "outfile" | "outputDir" | "distDir" | "outFile"
+                    ) {
+                        if let Some(p) = path_of(value) {
+                            let is_file = key.eq_ignore_ascii_case("outfile");
+                            option = Some((key, p, is_file));
                         }
                     }
                 }
             }
+            "call_expression" if fs_target.is_none() => {
+                let callee = node
+                    .child_by_field_name("function")
+                    .map(|f| script.text_of(f))
+                    .unwrap_or("");
+                let name = callee.rsplit('.').next().unwrap_or(callee);
+                let arg = |i: usize| {
+                    node.child_by_field_name("arguments").and_then(|args| {
+                        let mut c = args.walk();
+                        let nth = args
+                            .named_children(&mut c)
+                            .filter(|n| n.kind() != "comment")
+                            .nth(i);
+                        nth
+                    })
+                };
+                let target = match name {
+                    "mkdirSync" | "mkdir" | "mkdirp" | "ensureDirSync" | "ensureDir" => {
+                        arg(0).map(|a| (a, false))
+                    }
+                    "writeFileSync" | "writeFile" | "outputFileSync" => arg(0).map(|a| (a, true)),
+                    "copyFileSync" | "copyFile" | "cpSync" | "cp" | "copySync" | "copy" => {
+                        arg(1).map(|a| (a, name.contains("File")))
+                    }
+                    _ => None,
+                };
+                if let Some((a, is_file)) = target {
+                    if let Some(p) = path_of(a) {
+                        fs_target = Some((format!("{name}()"), p, is_file));
+                    }
+                }
+            }
+            _ => {}
         }
         let mut c = node.walk();
         let children: Vec<_> = node.named_children(&mut c).collect();
         stack.extend(children.into_iter().rev());
     }
-    let (key, p) = found?;
-    let script_dir = file.rsplit_once('/').map_or("", |(d, _)| d);
-    let target = join(script_dir, &p);
-    let source = format!("{file} {key}");
-    if key.eq_ignore_ascii_case("outfile") {
+    let (how, target, is_file) = option.or(fs_target)?;
+    if target.starts_with("..") {
+        return None;
+    }
+    let source = format!("{file} {how}");
+    if is_file {
         let dir = target
             .rsplit_once('/')
             .map_or(String::new(), |(d, _)| d.to_string());
+        if dir.is_empty() {
+            return None;
+        }
         let mut o = BuildOutput::new(OutputKind::Files, &dir, source);
         o.entry = Some(target);
         Some(o)

@@ -127,6 +127,9 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
         rest.push(a);
         i += 1;
     }
+    if project.node.is_none() && matches!(program, "npm" | "pnpm" | "yarn" | "bun") {
+        return Run::Unknown(format!("`{program}` runs a package.json script, and the app folder has no package.json that could be read"));
+    }
     match program {
         "npm" | "pnpm" | "yarn" | "bun" => {}
         "npx" | "pnpx" | "bunx" => {

@@ -343,7 +343,7 @@ fn a_plain_build_script_names_its_output() {
         ("package.json", pkg),
         (
             "tools/pack.js",
-            "require('esbuild').buildSync({ outdir: '../out' })",
+            "require('esbuild').buildSync({ outdir: 'out' })",
         ),
     ]);
     let p = Project::read(&files, "");
@@ -352,6 +352,38 @@ fn a_plain_build_script_names_its_output() {
         p.build_outputs_in(&files, &w("node tools/pack.js"))[0].dir,
         "out"
     );
+    // fs calls name the folder
+    let copy = "const fs = require('fs')\nfs.mkdirSync('dist', { recursive: true })\nfs.copyFileSync('server.js', 'dist/server.js')\n";
+    let files = MemFiles::new([("package.json", pkg), ("build.js", copy)]);
+    let out = Project::read(&files, "")
+        .build_output_for(&w("node build.js"))
+        .unwrap();
+    assert_eq!(
+        (out.dir.as_str(), out.source.as_str()),
+        ("dist", "build.js mkdirSync()")
+    );
+    // a path from the script's own folder, and one from where it runs
+    let files = MemFiles::new([
+        ("package.json", pkg),
+        ("scripts/build.js", "const path = require('path')\nrequire('esbuild').build({ outdir: path.resolve(__dirname, 'out') })"),
+        ("scripts/b2.js", "require('esbuild').build({ outdir: 'www' })"),
+        ("scripts/none.js", "console.log('nothing written')"),
+    ]);
+    let p = Project::read(&files, "");
+    assert_eq!(
+        p.build_outputs_in(&files, &w("node scripts/build.js"))[0].dir,
+        "scripts/out"
+    );
+    assert_eq!(
+        p.build_outputs_in(&files, &w("node scripts/b2.js"))[0].dir,
+        "www"
+    );
+    assert!(p
+        .build_outputs_in(&files, &w("node scripts/none.js"))
+        .is_empty());
+    assert!(p
+        .build_outputs_in(&files, &w("node scripts/missing.js"))
+        .is_empty());
     // esbuild on the command line
     assert_eq!(
         p.build_output_for(&w("esbuild src/index.ts --bundle --outfile=build/index.js"))
@@ -712,5 +744,29 @@ fn truncated_files_never_panic() {
                 let _ = p.build_outputs_for(&words);
             }
         }
+    }
+}
+
+#[test]
+#[ignore]
+fn print_fixture_facts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split");
+    for e in std::fs::read_dir(&root).unwrap().flatten() {
+        let files = DirFiles::new(e.path());
+        let p = Project::read(&files, "");
+        println!(
+            "== {:?}: fw={:?} node={:?}",
+            e.file_name(),
+            p.framework,
+            p.node
+                .as_ref()
+                .map(|n| (n.manager, &n.lockfiles, &n.scripts))
+        );
+        println!(
+            "   build={:?}",
+            p.build_outputs_in(&files, &w("npm run build"))
+        );
+        println!("   start={:?}", p.start_kind(&w("npm start")));
+        println!("   cargo={:?} go={:?} py={:?}", p.cargo, p.go, p.python);
     }
 }
