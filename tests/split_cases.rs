@@ -273,6 +273,278 @@ fn a_start_command_that_needs_a_dev_dependency_keeps_them() {
     );
 }
 
+/// The sample apps of the real-build test (`tests/split-apps/`): each split
+/// parses, gets no warning, and passes the static check (every COPY
+/// source is in the context, every `--from` path is made by that stage,
+/// the CMD's target is in the runner).
+#[test]
+fn every_sample_app_splits_and_passes_the_static_check() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/split-apps");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return; // the sample apps are not there yet
+    };
+    let mut dirs: Vec<_> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.join("Dockerfile").is_file())
+        .collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let text = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
+        let files = DirFiles::new(dir);
+        let split = split_stages::split_in(
+            &syntax::parse(&text),
+            &text.as_str(),
+            &Inputs {
+                build: None,
+                files: Some(&files),
+                can_create_files: true,
+            },
+        );
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let split = match split {
+            Ok(split) => split,
+            Err(e) => {
+                failures.push(format!("{name}: not offered: {e}"));
+                continue;
+            }
+        };
+        let warnings = warnings_of(&split.text);
+        if !warnings.is_empty() {
+            failures.push(format!("{name}: {warnings:?}\n{}", split.text));
+        }
+        let problems = dockerfile_lsp::features::split_check::check(&split.text, &files);
+        if !problems.is_empty() {
+            let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            failures.push(format!("{name}: {problems:?}\n{}", split.text));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The codes and messages of the warnings (and errors) our rules give a text.
+fn warnings_of(text: &str) -> Vec<String> {
+    let tree = syntax::parse(text);
+    let analysis = Analysis::build(&tree, text);
+    diagnose(&tree, &text, &analysis, &Context::default())
+        .into_iter()
+        .filter(|d| d.severity <= Severity::Warning)
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect()
+}
+
+/// A multi-stage Dockerfile joined into one stage the way a first draft
+/// looks: the first stage's base, every stage's steps in order, a
+/// `COPY --from=<stage> a b` turned into `RUN cp -a a b` (the files are
+/// already in the one stage; one from another image is left out), and
+/// the last stage's USER, CMD and ENTRYPOINT only.
+fn joined(text: &str) -> Option<String> {
+    let tree = syntax::parse(text);
+    let stages = dockerfile_lsp::syntax::views::stages(&tree);
+    if stages.len() < 2 {
+        return None;
+    }
+    let (first, first_from) = stages[0];
+    let image = dockerfile_lsp::syntax::views::from_instruction(first_from).image?;
+    let mut out = text[..first.start_byte()].to_string();
+    out.push_str(&format!("FROM {}\n", &text[image.byte_range()]));
+    let last = stages.len() - 1;
+    for (k, (stage, from)) in stages.iter().enumerate() {
+        let mut cursor = stage.walk();
+        for node in stage.named_children(&mut cursor) {
+            if node.id() == from.id() || !syntax::is_instruction_kind(node.kind()) {
+                continue;
+            }
+            let line = &text[node.byte_range()];
+            let kind = node.kind();
+            let final_only = matches!(
+                kind,
+                "user_instruction" | "cmd_instruction" | "entrypoint_instruction"
+            );
+            if final_only && k != last {
+                continue;
+            }
+            if kind == "copy_instruction" && line.contains("--from") {
+                if let Some(cp) = copy_as_cp(line, &stages, text) {
+                    out.push_str(&cp);
+                }
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// `COPY --from=<a stage of this file> a b` as `RUN cp -a a b`.
+fn copy_as_cp(
+    line: &str,
+    stages: &[(tree_sitter::Node, tree_sitter::Node)],
+    text: &str,
+) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+    let from = words.iter().find_map(|w| w.strip_prefix("--from="))?;
+    let is_stage = from.parse::<usize>().is_ok_and(|n| n < stages.len())
+        || stages.iter().any(|(_, from_node)| {
+            let first = text[from_node.byte_range()].to_string();
+            let lower = first.to_ascii_lowercase();
+            lower
+                .rfind(" as ")
+                .is_some_and(|at| first[at + 4..].trim().eq_ignore_ascii_case(from))
+        });
+    let paths: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with("--"))
+        .collect();
+    if !is_stage || paths.len() < 2 || line.contains('[') || line.contains('\\') {
+        return None;
+    }
+    Some(format!("RUN cp -a {}\n", paths.join(" ")))
+}
+
+/// The split of every single-stage Dockerfile of the apps corpus, and of
+/// a one-stage form of each multi-stage one, in reviewed snapshots under
+/// `tests/fixtures/split/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites
+/// them). Each offered split parses, adds no warning the original did not
+/// have, and adds no static-check problem (the corpus keeps only the
+/// manifests of each app, so sources a COPY names may be missing in both).
+#[test]
+fn splits_of_the_apps_corpus() {
+    let apps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/apps");
+    if !apps.is_dir() {
+        return;
+    }
+    let snapshots = fixture("snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v != "0");
+    let mut files = Vec::new();
+    let mut stack = vec![apps.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if dockerfile_lsp::cli::check::is_dockerfile_name(
+                path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut failures = Vec::new();
+    let mut names = Vec::new();
+    let (mut offered, mut refused) = (0, 0);
+    for path in &files {
+        let written = std::fs::read_to_string(path).unwrap();
+        let (form, text) = match joined(&written) {
+            Some(j) => ("joined from its stages", j),
+            None => ("as written", written),
+        };
+        let context = path.parent().unwrap();
+        let files = DirFiles::new(context);
+        let relative = path.strip_prefix(&apps).unwrap();
+        let tree = syntax::parse(&text);
+        let split = split_stages::split_in(
+            &tree,
+            &text.as_str(),
+            &Inputs {
+                build: None,
+                files: Some(&files),
+                can_create_files: true,
+            },
+        );
+        let mut snap = format!(
+            "# {} ({form})\n\n```dockerfile\n{text}```\n\n",
+            relative.display()
+        );
+        match &split {
+            Ok(split) => {
+                offered += 1;
+                snap.push_str(&format!("## split\n\n```dockerfile\n{}```\n", split.text));
+                if let Some(change) = &split.config {
+                    snap.push_str(&format!(
+                        "\nconfig: {} {} at {}: {:?}\n",
+                        if change.create { "create" } else { "edit" },
+                        change.file,
+                        change.offset,
+                        change.insert
+                    ));
+                }
+                let out_tree = syntax::parse(&split.text);
+                if out_tree.root_node().has_error() {
+                    failures.push(format!(
+                        "{}: the split has syntax errors",
+                        relative.display()
+                    ));
+                }
+                let before = warnings_of(&text);
+                let code = |w: &String| w.split(':').next().unwrap_or_default().to_string();
+                let before: Vec<String> = before.iter().map(code).collect();
+                let added: Vec<String> = warnings_of(&split.text)
+                    .into_iter()
+                    .filter(|w| !before.contains(&code(w)))
+                    .collect();
+                if !added.is_empty() {
+                    failures.push(format!("{}: the split adds {added:?}", relative.display()));
+                }
+                let check = dockerfile_lsp::features::split_check::check;
+                let was: Vec<String> = check(&text, &files)
+                    .iter()
+                    .map(|p| p.message.clone())
+                    .collect();
+                let problems: Vec<String> = check(&split.text, &files)
+                    .into_iter()
+                    .map(|p| p.message)
+                    .filter(|m| !was.contains(m))
+                    .collect();
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{}: static check: {problems:?}",
+                        relative.display()
+                    ));
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                snap.push_str(&format!("## not offered\n\n{e}\n"));
+            }
+        }
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let name = format!("{}.md", parts.join("__"));
+        let file = snapshots.join(&name);
+        names.push(name);
+        if update {
+            std::fs::create_dir_all(&snapshots).unwrap();
+            std::fs::write(&file, &snap).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&file) {
+            Ok(expected) if expected == snap => {}
+            Ok(_) => failures.push(format!(
+                "{} differs (UPDATE_SNAPSHOTS=1 rewrites it after review)",
+                file.display()
+            )),
+            Err(_) => failures.push(format!("{} is missing", file.display())),
+        }
+    }
+    println!(
+        "{offered} offered, {refused} not offered, of {}",
+        files.len()
+    );
+    assert!(
+        files.len() >= 100,
+        "{} Dockerfiles under {}",
+        files.len(),
+        apps.display()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Prints the split of every sample app with the static check's verdict:
 /// `cargo test --test split_cases print_sample_apps -- --ignored --nocapture`.
 #[test]

@@ -682,7 +682,23 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let trailing_comments = pending;
 
     // The WORKDIR in effect at each item, and the ENV/ARG values known.
+    // global ARG defaults (before the FROM) are what `ARG NAME` takes up
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    for line in source.text(0..stage.start_byte()).lines() {
+        let line = line.trim();
+        let Some(rest) = line
+            .strip_prefix("ARG ")
+            .or_else(|| line.strip_prefix("arg "))
+        else {
+            continue;
+        };
+        for w in rest.split_whitespace() {
+            if let Some((name, value)) = w.split_once('=') {
+                let value = value.trim_matches('"').trim_matches('\'');
+                vars.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
     let mut dir = "/".to_string();
     let mut dirs = Vec::new();
     let mut vars_at = Vec::new();
@@ -709,7 +725,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     // A path as the item at `i` reads it: variables expanded, absolute.
     let resolve = |i: usize, path: &str| -> Option<String> {
         let path = expand(path, &vars_at[i])?;
-        Some(absolute(&dirs[i], &path))
+        let path = absolute(&dirs[i], &path);
+        (!path.contains('$')).then_some(path)
     };
 
     // What the stage does.
@@ -833,6 +850,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         }
     };
     // Go's deps stage downloads modules even when the file did not.
+    let install_at = install;
     let install = install.unwrap_or(usize::MAX);
     // The install RUN must do nothing but install (else it stays in build).
     let install_only = scripts
@@ -888,6 +906,17 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             return false;
         }
         let sources = copy_sources(n);
+        // before a real install, any COPY of named paths (patches, a
+        // vendor folder, .yarnrc.yml) may be what it reads: it goes with
+        // the manifests (Python's runner replays its COPYs itself)
+        let named_paths = sources.iter().all(|p| {
+            let p = p.trim_start_matches("./").trim_end_matches('/');
+            !p.is_empty() && p != "." && !p.contains('*') && !p.contains('$')
+        });
+        if named_paths && install_at.is_some() && install_only && !matches!(stack, Stack::Python(_))
+        {
+            return true;
+        }
         !sources.is_empty()
             && sources.iter().all(|p| {
                 // from the context's root or a subfolder of it
@@ -988,6 +1017,11 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         Some(f) => Project::read(f, &app_dir),
         None => Project::read(&MemFiles::default(), ""),
     };
+    if stack == Stack::Node(Manager::Yarn) && project.node.as_ref().is_some_and(|n| n.yarn_berry) {
+        return Err(NotOffered::new(
+            "the app uses Yarn Berry (2+): its install flags differ from Yarn 1's (`--immutable`, no `--production`; a production install is `yarn workspaces focus --production`), which the split does not write",
+        ));
+    }
     let in_context = |name: &str| files.map(|f| f.exists(&join(&app_dir, name)));
     // Whether the lockfile is in the stage when the install runs: copied
     // by name or glob, and (when the context is known) there.
@@ -1168,6 +1202,31 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let mut dev_note: Option<String> = None;
     if let Stack::Node(_) = stack {
         let start_kind = project.start_kind(&start);
+        // the start program installed globally by a step the runner does not run
+        let program = start_words_clean(&start)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let global_install = items.iter().enumerate().find_map(|(i, item)| {
+            if place(i, item.node) != Place::Build {
+                return None;
+            }
+            scripts[i].as_ref()?.commands.iter().find_map(|c| {
+                let global = c.has_flag(&["-g", "--global"])
+                    || c.args.first().is_some_and(|a| a == "global");
+                let names = c
+                    .args
+                    .iter()
+                    .any(|a| a.split('@').next() == Some(program.as_str()) && !program.is_empty());
+                (matches!(c.name.as_str(), "npm" | "yarn" | "pnpm") && global && names)
+                    .then(|| format!("{} {}", c.name, c.args.join(" ")))
+            })
+        });
+        if let Some(install) = global_install {
+            return Err(NotOffered::new(format!(
+                "the start command runs `{program}`, which a build step installs globally (`{install}`): the runner would not have it; make it a dependency of the app and the split is offered"
+            )));
+        }
         match &start_kind {
             StartKind::DevServer(s) => {
                 return Err(NotOffered::new(format!(
@@ -1323,7 +1382,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
     let switches_user = !user_added;
     let mut made: Vec<String> = Vec::new();
-    let mut outside: Vec<String> = Vec::new();
+    // (the item, its destination, whether it was written absolute)
+    let mut outside: Vec<(usize, String, bool)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let p = place(i, item.node);
         if let Some(script) = &scripts[i] {
@@ -1348,11 +1408,12 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                 .children_by_field_name("path", &mut c)
                 .last()
                 .map(|d| logical_text(d, source));
+            let written_absolute = dest.as_deref().is_some_and(|d| d.starts_with('/'));
             if let Some(dest) = dest.and_then(|d| resolve(i, &d)) {
                 let dest = dest.trim_end_matches('/').to_string();
                 let under_workdir = dest == workdir || dest.starts_with(&format!("{workdir}/"));
-                if !under_workdir && !outside.contains(&dest) && !dest.is_empty() {
-                    outside.push(dest);
+                if !under_workdir && !outside.iter().any(|o| o.1 == dest) && !dest.is_empty() {
+                    outside.push((i, dest, written_absolute));
                 }
             }
         }
@@ -1508,12 +1569,40 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             };
             holds_workdir || in_output
         };
-        for d in &outside {
-            out.push_str(&format!("COPY --from=build {d} {d}\n"));
+        // a file copied from the context to an absolute path: the same
+        // COPY in the runner (the Sources runner replays them all already)
+        let replayed = matches!(ship, NodeShip::Sources(_)) && node_output;
+        for (i, d, written_absolute) in &outside {
+            if *written_absolute {
+                if !replayed {
+                    push_item(&mut out, &items[*i]);
+                }
+            } else {
+                out.push_str(&format!("COPY --from=build {d} {d}\n"));
+            }
+        }
+        // what the start command runs, when it is not the binary
+        if let Stack::Go(binary) | Stack::Rust(binary) = &stack {
+            let start_item = items.iter().rposition(|i| {
+                matches!(i.node.kind(), "entrypoint_instruction" | "cmd_instruction")
+            });
+            let program = start_words_clean(&start_words).into_iter().next();
+            if let (Some(at), Some(program)) = (start_item, program) {
+                let is_path = program.starts_with('/') || program.contains('/');
+                if let Some(path) = resolve(at, &program).filter(|_| is_path) {
+                    let covered = &path == binary
+                        || outside
+                            .iter()
+                            .any(|o| path == o.1 || path.starts_with(&format!("{}/", o.1)));
+                    if !covered {
+                        out.push_str(&format!("COPY --from=build {path} {path}\n"));
+                    }
+                }
+            }
         }
         for d in made
             .iter()
-            .filter(|d| !copied_whole(d) && !outside.contains(d))
+            .filter(|d| !copied_whole(d) && !outside.iter().any(|o| &o.1 == *d))
         {
             let is_binary = matches!(&stack, Stack::Go(b) | Stack::Rust(b) if b == d);
             if is_binary {
@@ -1794,7 +1883,14 @@ fn generic(
             outputs.extend(publish_dir(c).map(|d| absolute(&dirs[i], &d)));
         }
     }
-    if outputs.is_empty() {
+    // and what the CMD/ENTRYPOINT runs, when those do not hold it
+    {
+        let published = outputs.clone();
+        let covered = |p: &str| {
+            published
+                .iter()
+                .any(|o| p == o || p.starts_with(&format!("{}/", o.trim_end_matches('/'))))
+        };
         for (i, item) in items.iter().enumerate() {
             if !matches!(
                 item.node.kind(),
@@ -1806,13 +1902,21 @@ fn generic(
                 let artifact = [".jar", ".war", ".dll", ".exe", ".bin"]
                     .iter()
                     .any(|e| word.ends_with(e));
+                if word.chars().any(char::is_whitespace) {
+                    continue; // a shell command line, not a path
+                }
                 let built = if word.starts_with('/') {
+                    // named by the build, or in one of the app's folders
                     runs.contains(&word)
+                        || dirs
+                            .iter()
+                            .any(|d| d != "/" && word.starts_with(&format!("{d}/")))
                 } else {
                     !word.starts_with(['-', '$']) && (word.contains('/') || artifact)
                 };
-                if built && !word.contains(['*', '?', '$']) {
-                    outputs.push(absolute(&dirs[i], &word));
+                let path = absolute(&dirs[i], &word);
+                if built && !word.contains(['*', '?', '$']) && !covered(&path) {
+                    outputs.push(path);
                 }
             }
         }
@@ -1820,7 +1924,7 @@ fn generic(
     outputs.dedup();
     if outputs.is_empty() {
         return Err(NotOffered::new(
-            "what the build makes is unknown: no `dotnet publish -o`, and the CMD/ENTRYPOINT names no built file the runner could copy",
+            "what the build makes is unknown: no step names its output (`dotnet publish -o`), and the CMD/ENTRYPOINT names no built file the runner could copy",
         ));
     }
 
