@@ -481,7 +481,14 @@ impl Checker<'_> {
                 "COPY" | "ADD" => self.copy(node, &keyword, line, &vars, &mut model),
                 "RUN" => {
                     let script = run_script(node, text);
-                    let writes = self.run_writes(&script, &model, &vars);
+                    let mut writes = self.run_writes(&script, &model, &vars);
+                    // What lands in a cache, tmpfs or bind mount is not in
+                    // the image afterwards.
+                    let mounts = mount_targets(node, text, &model.workdir, &vars);
+                    writes.retain(|w| match w {
+                        Write::Path(p) | Write::Dir(p) => !mounts.iter().any(|m| under(p, m)),
+                        _ => true,
+                    });
                     model.writes.extend(writes);
                 }
                 "CMD" | "ENTRYPOINT" => {
@@ -1058,6 +1065,37 @@ impl Checker<'_> {
     }
 }
 
+/// The targets of a RUN's cache, tmpfs and bind mounts (absolute).
+fn mount_targets(
+    run: Node,
+    source: &str,
+    cwd: &str,
+    vars: &BTreeMap<String, Option<String>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for flag in views::flags(run, source) {
+        if flag.name != "mount" {
+            continue;
+        }
+        let value = |keys: &[&str]| {
+            flag.options
+                .iter()
+                .find(|o| keys.contains(&o.key.as_str()))
+                .and_then(|o| o.value.map(|v| logical_text(v, source)))
+        };
+        let kind = value(&["type"]).unwrap_or_else(|| "bind".to_string());
+        if !matches!(kind.as_str(), "cache" | "tmpfs" | "bind") {
+            continue;
+        }
+        if let Some(target) = value(&["target", "dst", "destination"]) {
+            if let Some(t) = expand(target.trim_matches('"'), vars) {
+                out.push(absolute(cwd, &t));
+            }
+        }
+    }
+    out
+}
+
 /// `compilerOptions.outDir` of a tsconfig (comments and trailing commas
 /// allowed, as tsc allows them).
 fn tsconfig_out_dir(text: &str) -> Option<String> {
@@ -1304,6 +1342,19 @@ FROM node:20\nWORKDIR /app\nCOPY --from=b /app/server.js ./server.js\nCMD node -
             )
             .len()
                 <= 2
+        );
+    }
+
+    #[test]
+    fn what_a_run_writes_into_a_cache_mount_is_not_in_the_image() {
+        let df = "FROM node:20 AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\n\
+RUN --mount=type=cache,target=/app/node_modules npm ci\n\
+RUN --mount=type=cache,target=/root/.npm mkdir -p /root/.npm/x /app/made\n\
+FROM node:20\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\n\
+COPY --from=deps /app/made ./made\n";
+        assert_eq!(
+            problems(df, NODE_APP),
+            vec!["line 8: COPY --from=deps /app/node_modules: stage deps never produced /app/node_modules"]
         );
     }
 
