@@ -66,6 +66,15 @@ impl CargoPackage {
                 bins.insert(0, n.clone());
             }
         }
+        // No sources in sight (a context whose src/ is not there yet): a
+        // package without `[lib]` or `[[bin]]` is taken as its one binary.
+        if let Some(n) = &name {
+            let sources =
+                files.exists(&join(app, "src/main.rs")) || files.exists(&join(app, "src/lib.rs"));
+            if bins.is_empty() && !sources && !toml.contains_key("lib") && package.is_some() {
+                bins.push(n.clone());
+            }
+        }
         if autobins {
             for entry in files.list(&join(app, "src/bin")) {
                 let stem = match entry.strip_suffix(".rs") {

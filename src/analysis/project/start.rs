@@ -152,6 +152,24 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
     };
     match (program, sub) {
         (_, "run" | "run-script") => {
+            if let Some(f) = rest.iter().find(|a| {
+                let n = a.split('=').next().unwrap_or(a);
+                matches!(
+                    n,
+                    "--filter"
+                        | "-F"
+                        | "--workspace"
+                        | "-w"
+                        | "--workspaces"
+                        | "-ws"
+                        | "-r"
+                        | "--recursive"
+                )
+            }) {
+                return Run::Unknown(format!(
+                    "`{program} run {f}` runs scripts of other packages, whose files were not read"
+                ));
+            }
             let Some(name) = rest.iter().find(|a| !a.starts_with('-')) else {
                 return Run::Unknown(format!("`{program} run` without a script name"));
             };

@@ -660,6 +660,17 @@ fn the_apps_corpus() {
         (outline.manager, outline.yarn_berry),
         (NodeManager::Yarn, true)
     );
+    // packages of a pnpm workspace: the root's lockfile
+    let backend_node = app("hoppscotch+hoppscotch/packages/hoppscotch-backend")
+        .node
+        .as_ref()
+        .unwrap();
+    assert_eq!(backend_node.manager, NodeManager::Pnpm);
+    assert_eq!(backend_node.workspace_files, vec!["pnpm-lock.yaml"]);
+    match app("fastapi+full-stack-fastapi-template/").start_kind(&w("npm run dev")) {
+        StartKind::Unknown(why) => assert!(why.contains("other packages"), "{why}"),
+        other => panic!("{other:?}"),
+    }
     // vite through node_modules/vite/bin/vite.js; nest build; vite dev
     assert_eq!(
         app("hoppscotch+hoppscotch/packages/hoppscotch-selfhost-web")
@@ -750,7 +761,8 @@ fn truncated_files_never_panic() {
 #[test]
 #[ignore]
 fn print_fixture_facts() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(std::env::var("FACTS_DIR").unwrap_or("tests/fixtures/split".into()));
     for e in std::fs::read_dir(&root).unwrap().flatten() {
         let files = DirFiles::new(e.path());
         let p = Project::read(&files, "");
