@@ -174,3 +174,41 @@ fn the_diff_shows_changed_lines() {
     assert!(d.contains("- b\n") && d.contains("+ B\n"), "{d}");
     assert!(!diff("x\n", "x\n").contains('-'));
 }
+
+/// Every stage of every corpus file (valid and invalid ones too) has a
+/// stage hover (never an empty `` in it), also on its base and its name.
+#[test]
+fn every_stage_of_the_corpus_has_a_hover() {
+    let shared = common::shared_dir();
+    let mut stages = 0;
+    for dir in ["corpus/valid", "corpus/invalid", "corpus/apps"] {
+        for path in common::files_under(&shared.join(dir)) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let tree = syntax::parse(&text);
+            let analysis = Analysis::build(&tree, text.as_str());
+            for stage in &analysis.stages.stages {
+                stages += 1;
+                let found = hover::hover(&tree, text.as_str(), &analysis, stage.from_range.start);
+                let (_, markdown) = found.unwrap_or_else(|| {
+                    panic!("{}: no hover on stage {}", path.display(), stage.index)
+                });
+                assert!(
+                    !markdown.contains("``") && !markdown.is_empty(),
+                    "{}: stage {}: {markdown}",
+                    path.display(),
+                    stage.index
+                );
+                let mut offsets = vec![stage.from_range.end, stage.base_range.start];
+                offsets.extend(stage.name_range.as_ref().map(|r| r.start));
+                for offset in offsets {
+                    if text.is_char_boundary(offset) {
+                        let _ = hover::hover(&tree, text.as_str(), &analysis, offset);
+                    }
+                }
+            }
+        }
+    }
+    assert!(stages > 400, "only {stages} stages in the corpus");
+}

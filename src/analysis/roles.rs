@@ -174,8 +174,10 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> St
     while i < bytes.len() {
         let c = bytes[i];
         if c == b'\\' && i + 1 < bytes.len() {
-            out.push_str(&text[i..i + 2.min(bytes.len() - i)]);
-            i += 2;
+            // An escaped character stays as written (`\$HOME` is no variable).
+            let next = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&text[i..i + 1 + next]);
+            i += 1 + next;
             continue;
         }
         if c != b'$' {
@@ -751,6 +753,10 @@ mod tests {
         assert_eq!(expand("a$", &lookup), "a$");
         assert_eq!(expand("${V", &lookup), "${V");
         assert_eq!(expand("é${V}", &lookup), "é20");
+        assert_eq!(expand("\\é$V", &lookup), "\\é20");
+        assert_eq!(expand("\\$V", &lookup), "\\$V");
+        assert_eq!(expand("${}", &lookup), "${}");
+        assert_eq!(expand("${V:-}", &lookup), "20");
     }
 
     #[test]

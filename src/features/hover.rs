@@ -449,10 +449,14 @@ fn stage_hover<S: Source + ?Sized>(
             None => format!("image `{}`", t.from),
         };
         if t.mount {
+            let at = if t.dest.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", t.dest)
+            };
             out.push_str(&format!(
-                "- Mounts `{}` from {origin} at `{}` for one RUN\n",
+                "- Mounts `{}` from {origin}{at} for one RUN\n",
                 t.sources.join("`, `"),
-                t.dest
             ));
         } else {
             out.push_str(&format!(
