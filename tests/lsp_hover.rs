@@ -393,3 +393,42 @@ fn an_unused_stage_with_a_cmd_is_another_target() {
         "{text}"
     );
 }
+
+#[test]
+fn lockfile_fetch_then_sources_is_not_a_whole_context_install() {
+    let text = hover(
+        "FROM node:20 AS de$0ps
+WORKDIR /app
+COPY pnpm-lock.yaml ./
+RUN pnpm fetch
+COPY . .
+RUN pnpm install --offline
+
+FROM node:20-slim
+COPY --from=deps /app/node_modules ./node_modules
+",
+    );
+    assert!(!text.contains("whole build context"), "{text}");
+    assert!(
+        text.starts_with("**deps** — installs dependencies (`pnpm fetch`) from `pnpm-lock.yaml`; the layer stays cached until they change; `pnpm install` runs after more files are copied"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_copied_stage_that_tests_then_builds_is_a_build_stage() {
+    let text = hover(
+        "FROM golang:1.22 AS bu$0ild
+COPY . .
+RUN go vet ./... && go test ./...
+RUN go build -o /bin/app
+
+FROM scratch
+COPY --from=build /bin/app /app
+",
+    );
+    assert!(
+        text.starts_with("**build** — builds the application (`go build`) after running the tests (`go vet`, `go test`)"),
+        "{text}"
+    );
+}
