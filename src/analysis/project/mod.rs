@@ -87,6 +87,11 @@ pub struct NodePackage {
     pub scripts: BTreeMap<String, String>,
     pub dependencies: BTreeSet<String>,
     pub dev_dependencies: BTreeSet<String>,
+    /// The version range each dependency is given (`"next": "^15.1.0"`),
+    /// devDependencies included (dependencies win).
+    pub versions: BTreeMap<String, String>,
+    /// `engines.node` (`">=20"`).
+    pub engines_node: Option<String>,
     pub main: Option<String>,
     /// `"type": "module"`.
     pub esm: bool,
@@ -499,11 +504,33 @@ impl NodePackage {
             scripts,
             dependencies: names("dependencies"),
             dev_dependencies: names("devDependencies"),
+            versions: ["devDependencies", "dependencies"]
+                .iter()
+                .filter_map(|key| json.get(*key)?.as_object())
+                .flat_map(|o| {
+                    o.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                })
+                .collect(),
+            engines_node: json
+                .get("engines")
+                .and_then(|e| e.get("node"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
             main: string("main"),
             esm: string("type").as_deref() == Some("module"),
             yarn_berry,
             workspaces: json.contains_key("workspaces"),
         })
+    }
+
+    /// The major version a dependency's range starts at (`"^15.1.0"` → 15,
+    /// `"~14"` → 14, `">=13 <15"` → 13); `None` for tags, URLs, workspaces.
+    pub fn major(&self, package: &str) -> Option<u64> {
+        let range = self.versions.get(package)?;
+        let start =
+            range.trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | 'v' | ' '));
+        start.split(['.', ' ', '-']).next()?.parse().ok()
     }
 
     /// Whether `package` is needed only for development (in

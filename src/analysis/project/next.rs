@@ -59,6 +59,11 @@ pub struct NextConfig {
     pub dist_dir: Option<String>,
     /// `basePath` when set literally.
     pub base_path: Option<String>,
+    /// `outputFileTracingRoot` (or `experimental.outputFileTracingRoot`),
+    /// relative to the app folder (`../..`), when set to a literal path or
+    /// `path.join(__dirname, ...)`. Standalone output nests the app's
+    /// `server.js` under its path from this root.
+    pub tracing_root: Option<String>,
     /// The edit giving it `output: "standalone"` (empty when it already
     /// has it), or why that cannot be done safely.
     pub edit: Result<TextInsert, String>,
@@ -95,6 +100,14 @@ impl NextConfig {
             output_computed: matches!(output, Some(JsValue::Other(_))),
             dist_dir: literal("distDir"),
             base_path: literal("basePath"),
+            tracing_root: value.as_ref().and_then(|v| {
+                let root = v
+                    .get("outputFileTracingRoot")
+                    .or_else(|| v.path(&["experimental", "outputFileTracingRoot"]))?;
+                root.as_str()
+                    .filter(|r| !r.starts_with('/'))
+                    .map(|r| js::join_relative(&[r.to_string()]))
+            }),
             edit: standalone_edit(file, text),
         }
     }

@@ -57,6 +57,9 @@ pub struct BuildOutput {
     /// Where this was read: `"vite.config.ts build.outDir"`, `"default of
     /// react-scripts build"`...
     pub source: String,
+    /// Set when part of this is a guess a human should confirm, with why
+    /// (for a comment in the rewrite, or for not offering it).
+    pub uncertain: Option<String>,
 }
 
 impl BuildOutput {
@@ -76,6 +79,7 @@ impl BuildOutput {
             needs_node_modules: matches!(kind, OutputKind::NodeServer | OutputKind::NextServer),
             base: None,
             source: source.into(),
+            uncertain: None,
         }
     }
 }
@@ -393,6 +397,37 @@ fn next_output(project: &Project) -> BuildOutput {
     };
     let mut o = match config.and_then(|c| c.output.as_deref()) {
         Some("standalone") => {
+            // Next traces files from the tracing root: the config's, else the
+            // folder of the lockfile above an app that has none of its own.
+            // Next 15 and later infer it from the lockfiles above (earlier
+            // versions trace from the app folder).
+            let mut uncertain = None;
+            let root = config.and_then(|c| c.tracing_root.clone()).or_else(|| {
+                let node = project.node.as_ref()?;
+                if !node.lockfiles.is_empty() {
+                    return None;
+                }
+                let lock = node.workspace_files.iter().find(|f| !f.ends_with("pnpm-workspace.yaml"))?;
+                let dir = lock.rsplit_once('/').map_or("", |(d, _)| d);
+                let major = node.major("next");
+                if major.is_none_or(|m| m == 15) {
+                    uncertain = Some(format!(
+                        "the app has no lockfile of its own and {lock} is above it: recent Next.js versions take that folder as the tracing root and nest server.js under the app's path; set outputFileTracingRoot in the config to be sure"
+                    ));
+                }
+                major.is_none_or(|m| m >= 15).then(|| super::relative_to(&project.app, dir))
+            });
+            let nest = match root.as_deref() {
+                None | Some("") | Some(".") => String::new(),
+                Some(root) => {
+                    let root_dir = join(&project.app, root);
+                    if root_dir.starts_with("..") {
+                        String::new()
+                    } else {
+                        super::relative_to(&root_dir, &project.app)
+                    }
+                }
+            };
             let mut o = BuildOutput::new(
                 OutputKind::NextStandalone,
                 &join(&dist, "standalone"),
@@ -405,11 +440,17 @@ fn next_output(project: &Project) -> BuildOutput {
                 },
                 OutputCopy {
                     from: join(&dist, "static"),
-                    to: join(&dist, "static"),
+                    to: join(&nest, &join(&dist, "static")),
                 },
             ];
-            public(&mut o.copies);
-            o.entry = Some("server.js".into());
+            if project.has_public_dir {
+                o.copies.push(OutputCopy {
+                    from: "public".into(),
+                    to: join(&nest, "public"),
+                });
+            }
+            o.entry = Some(join(&nest, "server.js"));
+            o.uncertain = uncertain;
             o.needs_node_modules = false;
             o
         }

@@ -206,6 +206,76 @@ fn next_outputs() {
             .as_deref(),
         Some("server.js")
     );
+    // an app of a monorepo: Next 16 takes the lockfile's folder as the
+    // tracing root and nests the app under its path from there; 14 does not;
+    // 15 (or no version) is a guess a human confirms
+    let with_next = |version: &str| {
+        MemFiles::new([
+            ("package-lock.json", "{}"),
+            (
+                "apps/web/package.json",
+                &pkg.replace("\"next\": \"14\"", &format!("\"next\": \"{version}\"")) as &str,
+            ),
+            ("apps/web/next.config.js", standalone),
+            ("apps/web/public/robots.txt", ""),
+        ])
+    };
+    let p = Project::read(&with_next("^16.0.1"), "apps/web");
+    assert_eq!(p.node.as_ref().unwrap().major("next"), Some(16));
+    let out = p.build_output().unwrap();
+    assert_eq!(out.entry.as_deref(), Some("apps/web/server.js"));
+    assert_eq!(out.uncertain, None);
+    assert_eq!(
+        out.copies[1..],
+        [
+            OutputCopy {
+                from: ".next/static".into(),
+                to: "apps/web/.next/static".into()
+            },
+            OutputCopy {
+                from: "public".into(),
+                to: "apps/web/public".into()
+            },
+        ]
+    );
+    let out = Project::read(&with_next("14.2.3"), "apps/web")
+        .build_output()
+        .unwrap();
+    assert_eq!(
+        (out.entry.as_deref(), out.uncertain.as_deref()),
+        (Some("server.js"), None)
+    );
+    assert_eq!(
+        out.copies[2],
+        OutputCopy {
+            from: "public".into(),
+            to: "public".into()
+        }
+    );
+    for version in ["~15.1", "latest"] {
+        let out = Project::read(&with_next(version), "apps/web")
+            .build_output()
+            .unwrap();
+        assert!(
+            out.uncertain
+                .as_deref()
+                .unwrap()
+                .contains("outputFileTracingRoot"),
+            "{version}"
+        );
+    }
+    let rooted = "const path = require('path')\nmodule.exports = { output: 'standalone', outputFileTracingRoot: path.join(__dirname, '..') }\n";
+    let files = MemFiles::new([
+        ("apps/web/package.json", pkg),
+        ("apps/web/package-lock.json", "{}"),
+        ("apps/web/next.config.js", rooted),
+    ]);
+    let p = Project::read(&files, "apps/web");
+    assert_eq!(p.next.as_ref().unwrap().tracing_root.as_deref(), Some(".."));
+    assert_eq!(
+        p.build_output().unwrap().entry.as_deref(),
+        Some("web/server.js")
+    );
     // without standalone: .next, next start, node_modules
     let p = project(&[
         ("package.json", pkg),
