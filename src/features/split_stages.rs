@@ -575,7 +575,11 @@ fn made_dirs(c: &Command) -> Vec<String> {
             continue;
         }
         if !a.starts_with('-') {
-            out.push(a.clone());
+            // the shell's quotes are not part of the path
+            let a = a.trim_matches('"').trim_matches('\'');
+            if !a.is_empty() {
+                out.push(a.to_string());
+            }
         }
     }
     out
@@ -736,6 +740,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let mut python = None;
     // `pip install --require-hashes`: the deps stage checks them too
     let mut require_hashes = false;
+    // how the install ran pip (`pip3`, `python -m pip`)
+    let mut pip_program = "pip".to_string();
     let mut cargo = false;
     let mut cargo_locked = false;
     let mut install = None;
@@ -806,6 +812,17 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                             python = Some(file);
                             require_hashes = commands::invocation(c)
                                 .is_some_and(|i| i.has_flag(&["--require-hashes"]));
+                            pip_program = commands::invocation(c).map_or_else(
+                                || "pip".to_string(),
+                                |i| {
+                                    let base = i.program.rsplit('/').next().unwrap_or(i.program);
+                                    if base.starts_with("python") {
+                                        format!("{} -m pip", i.program)
+                                    } else {
+                                        i.program.to_string()
+                                    }
+                                },
+                            );
                             install = install.or(Some(i));
                         }
                     }
@@ -952,7 +969,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             && Some(i) != user_venv_item
             && (matches!(
                 n.kind(),
-                "arg_instruction" | "env_instruction" | "shell_instruction"
+                "arg_instruction" | "env_instruction" | "shell_instruction" | "user_instruction"
             ) || scripts[i].as_ref().is_some_and(|s| {
                 sets_up_the_system(s)
                     // what runs before the first WORKDIR (`RUN mkdir /home/app`)
@@ -1120,7 +1137,9 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                 push_item(out, item);
                 continue;
             }
-            if p != Place::Early || (!runs && item.node.kind() == "run_instruction") {
+            // a runner on another base has neither the set-up nor its users
+            let needs_base = matches!(item.node.kind(), "run_instruction" | "user_instruction");
+            if p != Place::Early || (!runs && needs_base) {
                 continue;
             }
             if comments {
@@ -1145,10 +1164,9 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         match venv.as_ref().map(|(i, _)| *i) {
             // made in its place by emit_head
             Some(_) => {}
-            None => {
-                out.push_str("RUN python -m venv /opt/venv\n");
-                out.push_str(VENV_PATH);
-            }
+            // a virtualenv without its own pip (the base's pip installs
+            // into it), so the runner is no larger than the original
+            None => out.push_str("RUN python -m venv --without-pip /opt/venv\n"),
         }
     }
     out.push_str(&manifest_lines);
@@ -1158,7 +1176,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         // the user's own virtualenv: their install, as written
         Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),
         Stack::Python(file) => out.push_str(&format!(
-            "RUN --mount=type=cache,target=/root/.cache/pip pip install {}-r {file}",
+            "RUN --mount=type=cache,target=/root/.cache/pip {pip_program} --python /opt/venv/bin/python install {}-r {file}",
             if require_hashes { "--require-hashes " } else { "" }
         )),
         // `cargo fetch` needs a target to read the manifest: a stub main
@@ -1379,7 +1397,12 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
 
     // Folders the kept steps made (`mkdir`) that the runner lacks or that
     // its non-root user must own, and files copied outside the workdir.
-    let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    // a USER the runner keeps (one in the set-up only on the original base)
+    let runner_on_base = matches!(stack, Stack::Node(_) | Stack::Python(_));
+    let mut user_added = items.iter().enumerate().any(|(i, item)| {
+        item.node.kind() == "user_instruction"
+            && (runner_on_base || place(i, item.node) != Place::Early)
+    });
     let switches_user = !user_added;
     let mut made: Vec<String> = Vec::new();
     // (the item, its destination, whether it was written absolute)
@@ -1988,6 +2011,32 @@ fn generic(
     for output in &outputs {
         out.push_str(&format!("COPY --from=build {output} {output}\n"));
     }
+    // the folders the build's RUNs made (`mkdir -p /var/log/app`), with
+    // the owner they were given there
+    let mut made: Vec<String> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            for d in made_dirs(c) {
+                if d.contains('$') {
+                    continue;
+                }
+                let d = absolute(&dirs[i], &d);
+                let covered = d == "/"
+                    || outputs
+                        .iter()
+                        .any(|o| d == *o || d.starts_with(&format!("{o}/")))
+                    || dirs
+                        .iter()
+                        .any(|w| *w == d || w.starts_with(&format!("{d}/")));
+                if !covered && !made.contains(&d) {
+                    made.push(d);
+                }
+            }
+        }
+    }
+    for d in &made {
+        out.push_str(&format!("COPY --from=build {d} {d}\n"));
+    }
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
     for (i, item) in items.iter().enumerate() {
         let kind = item.node.kind();
@@ -2278,7 +2327,7 @@ mod tests {
         let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n";
         let out = split_text(src).unwrap();
         for line in [
-            "FROM python:3.12-slim AS deps\nWORKDIR /app\nRUN python -m venv /opt/venv\n",
+            "FROM python:3.12-slim AS deps\nWORKDIR /app\nRUN python -m venv --without-pip /opt/venv\n",
             "FROM python:3.12-slim AS runner\nWORKDIR /app\nENV PATH=\"/opt/venv/bin:$PATH\"\nCOPY --from=deps /opt/venv /opt/venv\n",
             "COPY . .\nEXPOSE 8000\nUSER 65532\nCMD",
         ] {
@@ -2526,7 +2575,12 @@ mod tests {
     fn reads_what_commands_do_from_the_command_model() {
         // `python -m pip`, as `pip`: the requirements install
         let out = split_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN python -m pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").unwrap();
-        assert!(out.contains("pip install -r requirements.txt\n"), "{out}");
+        assert!(
+            out.contains(
+                "python -m pip --python /opt/venv/bin/python install -r requirements.txt\n"
+            ),
+            "{out}"
+        );
         assert!(
             out.contains("# done in the deps stage: RUN python -m pip"),
             "{out}"
@@ -2581,7 +2635,7 @@ mod tests {
         let src = "FROM python:3.14-slim\nWORKDIR /app\nCOPY src/agent/requirements.txt .\nRUN pip install --no-cache-dir --require-hashes -r requirements.txt\nCOPY src/agent/run.py .\nCMD [\"python\", \"run.py\"]\n";
         let out = split_text(src).unwrap();
         assert!(
-            out.contains("COPY src/agent/requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip install --require-hashes -r requirements.txt\n"),
+            out.contains("COPY src/agent/requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip --python /opt/venv/bin/python install --require-hashes -r requirements.txt\n"),
             "{out}"
         );
         assert!(
@@ -2602,7 +2656,10 @@ mod tests {
         );
         // without hashes, none are asked for
         let out = split_text("FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").unwrap();
-        assert!(out.contains(" pip install -r requirements.txt\n"), "{out}");
+        assert!(
+            out.contains(" pip --python /opt/venv/bin/python install -r requirements.txt\n"),
+            "{out}"
+        );
     }
 
     #[test]
