@@ -186,6 +186,22 @@ fn step_output(
         ("vite", Some("build")) => vite_output(project, args),
         ("next", Some("build")) => Some(next_output(project)),
         ("nuxt" | "nuxi", Some("build")) => {
+            if project.node.as_ref().and_then(|n| n.major("nuxt")) == Some(2) {
+                // Nuxt 2: .nuxt, served by `nuxt start` with node_modules
+                let mut o =
+                    BuildOutput::new(OutputKind::NodeServer, ".nuxt", "nuxt 2 build writes .nuxt");
+                for extra in ["static", "nuxt.config.js"] {
+                    o.copies.push(OutputCopy {
+                        from: extra.into(),
+                        to: extra.into(),
+                    });
+                }
+                o.uncertain = Some(
+                    "Nuxt 2 starts with `nuxt start`, which also reads nuxt.config and static/"
+                        .into(),
+                );
+                return Some(o);
+            }
             let mut o = BuildOutput::new(
                 OutputKind::NuxtServer,
                 ".output",
@@ -212,6 +228,20 @@ fn step_output(
             o.entry = Some(join(&dir, "main.js"));
             Some(o)
         }
+        ("remix", Some("build")) if !project.depends_on("vite") => {
+            // the classic Remix compiler: the server in build/, assets in public/build
+            let mut o = BuildOutput::new(
+                OutputKind::NodeServer,
+                "build",
+                "remix build (classic compiler) writes build/ and public/build/",
+            );
+            o.copies.push(OutputCopy {
+                from: "public".into(),
+                to: "public".into(),
+            });
+            o.entry = Some("build/index.js".into());
+            Some(o)
+        }
         ("react-router", Some("build")) | ("remix", Some("build" | "vite:build")) => {
             let mut o = BuildOutput::new(
                 OutputKind::NodeServer,
@@ -219,6 +249,15 @@ fn step_output(
                 format!("{program} build writes build/"),
             );
             o.entry = Some("build/server/index.js".into());
+            Some(o)
+        }
+        ("astro", Some("build")) if project.depends_on("@astrojs/node") => {
+            let mut o = BuildOutput::new(
+                OutputKind::NodeServer,
+                "dist",
+                "astro build with @astrojs/node writes dist/",
+            );
+            o.entry = Some("dist/server/entry.mjs".into());
             Some(o)
         }
         ("astro", Some("build")) => Some(BuildOutput::new(

@@ -332,6 +332,58 @@ fn nuxt_and_node_servers() {
         p.start_kind(&w("npm run dev")),
         StartKind::DevServer(_)
     ));
+    let nuxt2 = r#"{ "dependencies": { "nuxt": "^2.17.0" }, "scripts": { "build": "nuxt build", "start": "nuxt start" } }"#;
+    let out = project(&[("package.json", nuxt2)]).build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str(), out.needs_node_modules),
+        (OutputKind::NodeServer, ".nuxt", true)
+    );
+    assert!(out.uncertain.is_some());
+    // Remix classic and on Vite; Astro static and with the Node adapter
+    let remix = r#"{ "dependencies": { "@remix-run/node": "2", "@remix-run/serve": "2" }, "devDependencies": { "@remix-run/dev": "2" }, "scripts": { "build": "remix build", "start": "remix-serve build/index.js" } }"#;
+    let p = project(&[("package.json", remix)]);
+    assert_eq!(p.framework, Some(Framework::Remix));
+    assert_eq!(
+        p.build_output().unwrap().entry.as_deref(),
+        Some("build/index.js")
+    );
+    assert_eq!(
+        production(p.start_kind(&w("npm start"))).packages,
+        vec!["@remix-run/serve"]
+    );
+    let remix_vite = remix
+        .replace("\"2\" },\n", "\"2\", \"vite\": \"5\" },")
+        .replace(
+            "\"@remix-run/dev\": \"2\"",
+            "\"@remix-run/dev\": \"2\", \"vite\": \"5\"",
+        );
+    assert_eq!(
+        project(&[("package.json", &remix_vite)])
+            .build_output()
+            .unwrap()
+            .entry
+            .as_deref(),
+        Some("build/server/index.js")
+    );
+    let astro = r#"{ "dependencies": { "astro": "4" }, "scripts": { "build": "astro build" } }"#;
+    assert_eq!(
+        project(&[("package.json", astro)])
+            .build_output()
+            .unwrap()
+            .kind,
+        OutputKind::Static
+    );
+    let astro_node = astro.replace(
+        "\"astro\": \"4\"",
+        "\"astro\": \"4\", \"@astrojs/node\": \"8\"",
+    );
+    let out = project(&[("package.json", &astro_node)])
+        .build_output()
+        .unwrap();
+    assert_eq!(
+        (out.kind, out.entry.as_deref()),
+        (OutputKind::NodeServer, Some("dist/server/entry.mjs"))
+    );
     // a TypeScript server compiled by tsc, tsconfig extending a base with comments
     let server = r#"{ "main": "lib/index.js", "dependencies": { "express": "4" }, "devDependencies": { "typescript": "5", "nodemon": "3" },
       "scripts": { "build": "tsc", "start": "node lib/index.js", "dev": "nodemon src/index.ts" } }"#;
