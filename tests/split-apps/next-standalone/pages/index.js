@@ -1,0 +1,3 @@
+export default function Home() {
+  return <p>next-standalone: hello from a static page</p>;
+}
