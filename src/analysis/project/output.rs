@@ -549,7 +549,14 @@ fn tsc_output(files: &AppFiles, args: &[String]) -> Option<BuildOutput> {
     {
         return None;
     }
-    let config = match flag(args, &["-p", "--project"]) {
+    // `tsc -b [config]` builds like `tsc -p config`
+    let build_config = args
+        .iter()
+        .position(|a| a == "-b" || a == "--build")
+        .and_then(|i| args.get(i + 1))
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str);
+    let config = match flag(args, &["-p", "--project"]).or(build_config) {
         Some(p) => {
             let file = if p.ends_with(".json") {
                 p.to_string()

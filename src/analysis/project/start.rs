@@ -118,7 +118,11 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
             ));
         }
         if rest.is_empty() && a.starts_with('-') {
-            if inline.is_none() && matches!(name, "--loglevel" | "--registry" | "--cache") {
+            let npx_value =
+                matches!(program, "npx" | "pnpx" | "bunx") && matches!(name, "-p" | "--package");
+            if inline.is_none()
+                && (npx_value || matches!(name, "--loglevel" | "--registry" | "--cache"))
+            {
                 i += 1;
             }
             i += 1;
@@ -190,6 +194,11 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
             )),
         },
         (_, "test" | "t") => named("test"),
+        ("yarn" | "pnpm" | "bun", "node") if script("node").is_none() => {
+            let mut p = vec!["node".to_string()];
+            p.extend(rest.iter().map(|s| s.to_string()));
+            Run::Program(p)
+        }
         ("npm", "exec") | ("pnpm" | "yarn" | "bun", "exec" | "dlx" | "x") => {
             let rest: Vec<String> = rest
                 .iter()

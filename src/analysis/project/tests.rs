@@ -438,6 +438,20 @@ fn nuxt_and_node_servers() {
         .collect();
     assert_eq!(dirs, vec!["lib", "bundle"]);
     assert_eq!(p.build_outputs_for(&w("pnpm run build")), vec![]);
+    let p = project(&[
+        (
+            "package.json",
+            &server.replace(
+                "\"build\": \"tsc\"",
+                "\"build\": \"tsc -b tsconfig.app.json --verbose\"",
+            ),
+        ),
+        (
+            "tsconfig.app.json",
+            "{ \"compilerOptions\": { \"outDir\": \"out/app\" } }",
+        ),
+    ]);
+    assert_eq!(p.build_output().unwrap().dir, "out/app");
     // noEmit: tsc only type-checks
     let p = project(&[
         ("package.json", server),
@@ -632,6 +646,18 @@ fn start_commands_through_scripts_and_managers() {
     assert_eq!(
         (s.packages.clone(), s.dev_packages.clone()),
         (vec!["pm2".to_string()], vec![])
+    );
+    assert_eq!(
+        production(p.start_kind(&w("npx -p serve@14 serve -s build")))
+            .served_dir
+            .as_deref(),
+        Some("build")
+    );
+    assert_eq!(
+        production(p.start_kind(&w("yarn node dist/index.js")))
+            .file
+            .as_deref(),
+        Some("dist/index.js")
     );
     let shell = vec![
         "sh".to_string(),
