@@ -548,9 +548,7 @@ pub fn stage_facts<S: Source + ?Sized>(
                 }
             }
             "USER" => facts.user = Some(resolve(&args)),
-            "EXPOSE" => facts
-                .exposes
-                .extend(args.split_whitespace().map(resolve)),
+            "EXPOSE" => facts.exposes.extend(args.split_whitespace().map(resolve)),
             "ENTRYPOINT" | "CMD" => {
                 let script = Script::parse_shared(&run_script(instruction, source));
                 for step in script.commands.iter().filter_map(commands::step) {
