@@ -148,6 +148,16 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
         };
     }
     let sub = rest.remove(0);
+    let is_file = |a: &str| {
+        a.contains('/')
+            || [".js", ".mjs", ".cjs", ".ts", ".mts", ".tsx", ".jsx"]
+                .iter()
+                .any(|e| a.ends_with(e))
+    };
+    if program == "bun" && is_file(sub) {
+        // `bun [--hot] src/index.ts` runs the file
+        return Run::NotAManager;
+    }
     let named = |name: &str| -> Run {
         match script(name) {
             Some(s) => Run::Script(name.to_string(), s),
@@ -185,8 +195,8 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
         }
         ("npm", "start") | (_, "start") => match script("start") {
             Some(s) => Run::Script("start".into(), s),
-            None if program == "npm" => {
-                // npm's default start
+            None if matches!(program, "npm" | "pnpm") => {
+                // npm's and pnpm's default start
                 Run::Script("start".into(), "node server.js".into())
             }
             None => Run::Unknown(format!(
@@ -306,14 +316,19 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
     };
     let kind = match (program.as_str(), sub) {
         ("node" | "nodejs" | "bun" | "deno", _) => {
-            if has("--watch") || has("--watch-path") {
+            if has("--watch") || has("--watch-path") || has("--hot") {
                 return finish(project, dev(start, "`node --watch` restarts on file changes: a development mode"));
             }
             if program == "bun" && sub.is_some_and(|s| matches!(s, "run" | "x")) {
                 let rest: Vec<String> = words[2..].to_vec();
                 return classify(project, &rest, start.scripts);
             }
-            match script_file(&args) {
+            let file_args: &[&str] = match (program.as_str(), args.first()) {
+                ("deno", Some(&"run" | &"serve")) => &args[1..],
+                ("deno", _) => &[],
+                _ => &args,
+            };
+            match script_file(file_args) {
                 Some(file) => {
                     start.file = Some(super::join("", file));
                     StartKind::Production(start)

@@ -682,7 +682,7 @@ fn start_commands_through_scripts_and_managers() {
             other => panic!("{words:?}: {other:?}"),
         }
     }
-    // npm's default start is `node server.js`; yarn has no default
+    // npm's and pnpm's default start is `node server.js`; yarn has no default
     let p = project(&[("package.json", "{}")]);
     assert_eq!(
         production(p.start_kind(&w("npm start"))).file.as_deref(),
@@ -695,6 +695,30 @@ fn start_commands_through_scripts_and_managers() {
     assert!(matches!(
         p.start_kind(&w("node --watch server.js")),
         StartKind::DevServer(_)
+    ));
+    assert_eq!(
+        production(p.start_kind(&w("pnpm start"))).file.as_deref(),
+        Some("server.js")
+    );
+    assert!(matches!(
+        p.start_kind(&w("bun --hot index.ts")),
+        StartKind::DevServer(_)
+    ));
+    assert_eq!(
+        production(p.start_kind(&w("bun src/index.ts")))
+            .file
+            .as_deref(),
+        Some("src/index.ts")
+    );
+    assert_eq!(
+        production(p.start_kind(&w("deno run --allow-net=0.0.0.0 main.ts")))
+            .file
+            .as_deref(),
+        Some("main.ts")
+    );
+    assert!(matches!(
+        p.start_kind(&w("deno task start")),
+        StartKind::Unknown(_)
     ));
 }
 
