@@ -548,7 +548,7 @@ fn venv_dir(c: &Command) -> Option<&str> {
         if args.next()? != "-m" || args.next()? != "venv" {
             return None;
         }
-        return args.filter(|a| !a.starts_with('-')).last();
+        return args.rfind(|a| !a.starts_with('-'));
     }
     (base == "virtualenv").then(|| ops.next_back()).flatten()
 }
