@@ -252,7 +252,7 @@ impl Project {
             let script = [".js", ".mjs", ".cjs", ".ts", ".mts"]
                 .iter()
                 .any(|e| lower.ends_with(e));
-            let named = ["build", "webpack", "esbuild", "rollup"]
+            let named = ["build", "webpack", "esbuild", "rollup", "vite"]
                 .iter()
                 .any(|n| lower.contains(n));
             if (script && named) || (lower.starts_with("tsconfig") && lower.ends_with(".json")) {
@@ -271,7 +271,7 @@ impl Project {
                         "node" | "ts-node" | "tsx" | "bun" => {
                             args.iter().find(|a| !a.starts_with('-')).cloned()
                         }
-                        "webpack" | "webpack-cli" | "rollup" => {
+                        "webpack" | "webpack-cli" | "rollup" | "vite" => {
                             words::flag(args, &["--config", "-c"]).map(str::to_string)
                         }
                         "tsc" => words::flag(args, &["-p", "--project"]).map(str::to_string),

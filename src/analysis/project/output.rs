@@ -183,7 +183,7 @@ fn step_output(
                 "default of react-scripts build",
             ),
         }),
-        ("vite", Some("build")) => vite_output(project, args),
+        ("vite", Some("build")) => vite_output(files, args),
         ("next", Some("build")) => Some(next_output(project)),
         ("nuxt" | "nuxi", Some("build")) => {
             if project.node.as_ref().and_then(|n| n.major("nuxt")) == Some(2) {
@@ -312,7 +312,8 @@ fn step_output(
     }
 }
 
-fn vite_output(project: &Project, args: &[String]) -> Option<BuildOutput> {
+fn vite_output(files: &AppFiles, args: &[String]) -> Option<BuildOutput> {
+    let project = files.project;
     // SvelteKit, Remix and React Router run on Vite but write their own layout.
     match project.framework {
         Some(Framework::SvelteKit) => {
@@ -332,11 +333,15 @@ fn vite_output(project: &Project, args: &[String]) -> Option<BuildOutput> {
                     "@sveltejs/adapter-static writes build/",
                 )
             } else {
-                BuildOutput::new(
+                let mut o = BuildOutput::new(
                     OutputKind::Files,
                     ".svelte-kit/output",
                     "SvelteKit without a known adapter",
-                )
+                );
+                o.uncertain = Some(
+                    "SvelteKit's output depends on its adapter, and adapter-auto finds no platform in a container build: @sveltejs/adapter-node makes a server in build/".into(),
+                );
+                o
             });
         }
         Some(Framework::Remix) | Some(Framework::ReactRouter) => {
@@ -350,7 +355,13 @@ fn vite_output(project: &Project, args: &[String]) -> Option<BuildOutput> {
         }
         _ => {}
     }
-    let config = project.vite.as_ref();
+    // `vite build --config other.config.ts` reads that file instead
+    let named_config = flag(args, &["--config", "-c"])
+        .and_then(|name| Some(super::ViteConfig::read(name, &files.read(name)?)));
+    if flag(args, &["--config", "-c"]).is_some() && named_config.is_none() {
+        return None;
+    }
+    let config = named_config.as_ref().or(project.vite.as_ref());
     // `vite build [root] --outDir X`
     let positional = args
         .iter()

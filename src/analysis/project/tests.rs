@@ -101,6 +101,29 @@ fn vite_out_dir_root_and_base() {
             .dir,
         "src/out"
     );
+    // another config named on the command line
+    let prod = "export default { build: { outDir: 'dist-prod' } }";
+    let p = project(&[
+        ("package.json", pkg),
+        ("vite.config.ts", ts),
+        ("vite.prod.config.mjs", prod),
+    ]);
+    assert_eq!(
+        p.build_output_for(&w("vite build --config vite.prod.config.mjs"))
+            .unwrap()
+            .dir,
+        "dist-prod"
+    );
+    assert_eq!(
+        p.build_output_for(&w("vite build -c missing.config.js")),
+        None
+    );
+    assert_eq!(
+        p.build_output_for(&w("vite build --mode staging"))
+            .unwrap()
+            .dir,
+        "public/build"
+    );
     // the dev server and preview are not runtimes
     assert_eq!(
         dev_server(p.start_kind(&w("npm run dev"))).packages,
