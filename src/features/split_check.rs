@@ -119,6 +119,10 @@ struct StageModel {
     /// The last CMD and ENTRYPOINT: words (None when they could not be
     /// read) and line.
     cmd: Option<(Option<Vec<String>>, usize)>,
+    /// Whether the stage installs Node production dependencies only
+    /// (`npm ci --omit=dev`, `yarn install --production`, `pnpm install
+    /// --prod`) and copies no `node_modules` from elsewhere.
+    prod_only: bool,
     entrypoint: Option<(Option<Vec<String>>, usize)>,
 }
 
@@ -484,6 +488,12 @@ impl Checker<'_> {
                     let mut writes = self.run_writes(&script, &model, &vars);
                     // What lands in a cache, tmpfs or bind mount is not in
                     // the image afterwards.
+                    let production = vars
+                        .get("NODE_ENV")
+                        .is_some_and(|v| v.as_deref() == Some("production"));
+                    if installs_prod_only(&script, production) {
+                        model.prod_only = true;
+                    }
                     let mounts = mount_targets(node, text, &model.workdir, &vars);
                     writes.retain(|w| match w {
                         Write::Path(p) | Write::Dir(p) => !mounts.iter().any(|m| under(p, m)),
@@ -575,6 +585,9 @@ impl Checker<'_> {
             };
             if let Some(i) = from_stage {
                 let path = absolute("/", &source);
+                if path.split('/').any(|p| p == "node_modules") {
+                    model.prod_only = false;
+                }
                 let from_model = &self.stages[i];
                 if !self.may_exist(from_model, &path) {
                     let name = from_model.name.clone().unwrap_or_else(|| i.to_string());
@@ -1052,6 +1065,7 @@ impl Checker<'_> {
         }
         if matches!(base, "npm" | "yarn" | "pnpm") {
             targets.push("package.json".into());
+            self.dev_tool_check(&model, &words, line);
         }
         for t in targets {
             let p = absolute(&model.workdir, &t);
@@ -1061,6 +1075,97 @@ impl Checker<'_> {
                     format!("the command runs {t}, but the final stage has no {p}"),
                 );
             }
+        }
+    }
+}
+
+/// Whether a script installs Node production dependencies only (flags,
+/// or `NODE_ENV=production`, under which npm, yarn 1 and pnpm leave the
+/// devDependencies out).
+fn installs_prod_only(script: &str, production: bool) -> bool {
+    Script::parse(script).commands.iter().any(|c| {
+        let sub = c.operands().next().unwrap_or("install");
+        let install = matches!(sub, "install" | "i" | "ci");
+        let dev_included = c
+            .args
+            .iter()
+            .any(|a| a == "--include=dev" || a == "--production=false" || a == "--prod=false");
+        if production
+            && install
+            && !dev_included
+            && matches!(c.name.as_str(), "npm" | "yarn" | "pnpm")
+        {
+            return true;
+        }
+        match c.name.as_str() {
+            "npm" => {
+                install
+                    && c.args.iter().any(|a| {
+                        a == "--omit=dev"
+                            || a == "--production"
+                            || a == "--only=production"
+                            || a == "--only=prod"
+                    })
+            }
+            "yarn" => install && c.has_flag(&["--production"]),
+            "pnpm" => install && c.has_flag(&["--prod", "-P"]),
+            _ => false,
+        }
+    })
+}
+
+impl Checker<'_> {
+    /// `npm start` / `npm run dev` whose script runs a devDependency's
+    /// program (`vite`, `react-scripts`, `next`...) in a stage that
+    /// installed production dependencies only: the program is not there.
+    fn dev_tool_check(&mut self, model: &StageModel, words: &[String], line: usize) {
+        if !model.prod_only {
+            return;
+        }
+        let operands: Vec<&str> = words[1..]
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        let script_name = match operands.as_slice() {
+            ["run" | "run-script", name, ..] => *name,
+            [name, ..] if matches!(*name, "start" | "dev" | "serve" | "preview") => *name,
+            [] => return,
+            [name, ..] if words[0] != "npm" => *name,
+            _ => return,
+        };
+        let manifest_path = absolute(&model.workdir, "package.json");
+        let Some(manifest) = self.stage_file(model, &manifest_path) else {
+            return;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&manifest) else {
+            return;
+        };
+        let Some(body) = json["scripts"][script_name].as_str() else {
+            return;
+        };
+        let script = Script::parse(body);
+        let Some(first) = script.commands.first() else {
+            return;
+        };
+        let program = first.name.as_str();
+        // The package a program comes from, for the common ones whose
+        // names differ.
+        let package = match program {
+            "ng" => "@angular/cli",
+            "tsc" => "typescript",
+            "nuxi" => "nuxt",
+            p => p,
+        };
+        let dev = json["devDependencies"].get(package).is_some();
+        let prod = json["dependencies"].get(package).is_some();
+        if dev && !prod {
+            self.problem(
+                line,
+                format!(
+                    "the command runs the `{script_name}` script, whose `{program}` comes from the devDependency {package}, but this stage installs production dependencies only"
+                ),
+            );
         }
     }
 }
@@ -1356,6 +1461,39 @@ COPY --from=deps /app/made ./made\n";
             problems(df, NODE_APP),
             vec!["line 8: COPY --from=deps /app/node_modules: stage deps never produced /app/node_modules"]
         );
+    }
+
+    #[test]
+    fn a_dev_server_run_without_dev_dependencies_is_reported() {
+        let files = [
+            (
+                "package.json",
+                r#"{"scripts": {"dev": "vite --host", "start": "serve -s dist"},
+                    "dependencies": {"serve": "14"}, "devDependencies": {"vite": "5"}}"#,
+            ),
+            ("package-lock.json", "{}"),
+        ];
+        let runner = |install: &str, cmd: &str| {
+            format!(
+                "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN {install}\nCMD {cmd}\n"
+            )
+        };
+        assert_eq!(
+            problems(&runner("npm ci --omit=dev", r#"["npm", "run", "dev"]"#), &files),
+            vec!["line 5: the command runs the `dev` script, whose `vite` comes from the devDependency vite, but this stage installs production dependencies only"]
+        );
+        // A production program, or every dependency installed: fine.
+        assert!(problems(&runner("npm ci --omit=dev", r#"["npm", "start"]"#), &files).is_empty());
+        assert!(problems(&runner("npm ci", r#"["npm", "run", "dev"]"#), &files).is_empty());
+        assert_eq!(
+            problems(&runner("yarn install --production", "yarn dev"), &files).len(),
+            1
+        );
+        let under_production = runner("npm ci", r#"["npm", "run", "dev"]"#)
+            .replace("WORKDIR /app\n", "WORKDIR /app\nENV NODE_ENV=production\n");
+        assert_eq!(problems(&under_production, &files).len(), 1);
+        let dev_included = under_production.replace("npm ci", "npm ci --include=dev");
+        assert!(problems(&dev_included, &files).is_empty());
     }
 
     #[test]
