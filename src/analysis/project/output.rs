@@ -306,7 +306,14 @@ fn step_output(
             o.entry = Some(file);
             Some(o)
         }
-        ("webpack" | "webpack-cli", None | Some("build")) => webpack_output(files, args),
+        ("webpack" | "webpack-cli", _)
+            if !matches!(
+                args.first().map(String::as_str),
+                Some("serve" | "s" | "watch" | "w" | "info" | "configtest" | "help" | "version")
+            ) && !args.iter().any(|a| a == "--watch" || a == "-w") =>
+        {
+            webpack_output(files, args)
+        }
         ("node", Some(file)) => script_output(files, file),
         _ => None,
     }

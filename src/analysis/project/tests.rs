@@ -543,6 +543,28 @@ fn a_plain_build_script_names_its_output() {
     assert!(p
         .build_outputs_in(&files, &w("node scripts/missing.js"))
         .is_empty());
+    // webpack: output.path of its config (default dist)
+    let webpack = "const path = require('path');\nmodule.exports = (env) => ({\n  entry: './src/index.js',\n  output: { path: path.resolve(__dirname, 'public/assets'), filename: 'app.js' },\n});\n";
+    let wp = r#"{ "devDependencies": { "webpack": "5", "webpack-cli": "5" }, "scripts": { "build": "webpack --mode production" } }"#;
+    let p = project(&[("package.json", wp), ("webpack.config.js", webpack)]);
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.kind, out.dir.as_str()),
+        (OutputKind::Files, "public/assets")
+    );
+    let p = project(&[
+        ("package.json", wp),
+        ("webpack.config.js", "module.exports = { entry: './a.js' }"),
+    ]);
+    assert_eq!(p.build_output().unwrap().dir, "dist");
+    let p = project(&[
+        ("package.json", wp),
+        (
+            "webpack.config.js",
+            "module.exports = { output: { path: process.env.OUT } }",
+        ),
+    ]);
+    assert_eq!(p.build_output(), None);
     // esbuild on the command line
     assert_eq!(
         p.build_output_for(&w("esbuild src/index.ts --bundle --outfile=build/index.js"))
