@@ -807,10 +807,11 @@ impl Checker<'_> {
                     }
                 }
             }
-            "esbuild" => match option(&["--outfile", "--outdir"]) {
-                Some(p) => out.push(path(&p)),
-                None => {}
-            },
+            "esbuild" => {
+                if let Some(p) = option(&["--outfile", "--outdir"]) {
+                    out.push(path(&p));
+                }
+            }
             "vite" => {
                 if operands.first() != Some(&"build") {
                     return false;
@@ -914,7 +915,7 @@ impl Checker<'_> {
         program: &str,
         args: &[String],
         operands: &[&str],
-        cwd: &mut String,
+        cwd: &str,
         vars: &BTreeMap<String, Option<String>>,
         depth: usize,
         out: &mut Vec<Write>,
@@ -978,7 +979,7 @@ impl Checker<'_> {
                     if parsed.has_errors {
                         return false;
                     }
-                    let mut inner_cwd = cwd.clone();
+                    let mut inner_cwd = cwd.to_string();
                     for c in &parsed.commands {
                         if !self.command_writes(model, c, &mut inner_cwd, vars, depth + 1, out) {
                             return false;
