@@ -1220,6 +1220,17 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let mut dev_note: Option<String> = None;
     if let Stack::Node(_) = stack {
         let start_kind = project.start_kind(&start);
+        // a dev server whose options hide its subcommand (`vite --host 0.0.0.0`)
+        let serving = match start_kind.start() {
+            Some(s) => s.command.clone(),
+            None => script_words(&start, &project).unwrap_or_else(|| start.clone()),
+        };
+        if dev_server_words(&serving) {
+            return Err(NotOffered::new(format!(
+                "the start command `{}` is a development server, not a runtime: the runner would need the sources and every devDependency. Serve the build output with a production server (nginx, or `serve` as a dependency) and the split is offered",
+                serving.join(" ")
+            )));
+        }
         // the start program installed globally by a step the runner does not run
         let program = start_words_clean(&start)
             .into_iter()
@@ -1734,6 +1745,43 @@ fn build_next_project(
     let uses = project.depends_on("next") || build.is_some_and(|b| b.uses_next);
     let uses = uses || config.is_some();
     (config, uses)
+}
+
+/// The words of the package.json script a package manager runs
+/// (`npm run dev`, `yarn start`), its last command.
+fn script_words(words: &[String], project: &Project) -> Option<Vec<String>> {
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let name = match w.as_slice() {
+        ["npm" | "yarn" | "pnpm" | "bun", "start", ..] => "start",
+        ["npm", "run" | "run-script", name, ..] | ["yarn" | "pnpm" | "bun", "run", name, ..] => {
+            name
+        }
+        ["yarn" | "pnpm", name, ..] if !name.starts_with('-') => name,
+        _ => return None,
+    };
+    let line = project.script(name)?;
+    let last = line.rsplit("&&").next().unwrap_or(line);
+    Some(last.split_whitespace().map(str::to_string).collect())
+}
+
+/// Whether a command's words run a framework's development server, by
+/// its words rather than its first operand (options may come first).
+fn dev_server_words(words: &[String]) -> bool {
+    let words = start_words_clean(words);
+    let Some(program) = words.first() else {
+        return false;
+    };
+    let program = program.rsplit('/').next().unwrap_or(program);
+    let has = |w: &str| words.iter().skip(1).any(|a| a == w);
+    match program {
+        "vite" => !has("build"),
+        "react-scripts" => has("start"),
+        "ng" => has("serve"),
+        "next" | "nuxt" | "nuxi" | "astro" => has("dev"),
+        "webpack" => has("serve"),
+        "webpack-dev-server" => true,
+        _ => false,
+    }
 }
 
 /// A start command's words without `VAR=value` prefixes, `exec` and `npx`.
