@@ -11,7 +11,8 @@
 //! - the original and the split both serve `GET /`, with the same body;
 //! - the split's process runs as a user other than root;
 //! - the split's image is no larger than the original's (up to
-//!   [`LAYER_SLACK`] bytes of layer metadata).
+//!   [`LAYER_SLACK`] bytes of layer metadata), and smaller when the
+//!   original shipped devDependencies or a compiler with the sources.
 //!
 //! An app whose original needs a base image we have no stand-in for, or
 //! whose folder has a `STATIC-ONLY` file saying why a real build cannot
@@ -255,6 +256,20 @@ fn write_split(dir: &Path) -> Result<String, String> {
     Ok(split.text)
 }
 
+/// Whether the original image ships what a split leaves behind: Node
+/// devDependencies, or a Go or Rust toolchain with the sources.
+fn ships_tooling(dir: &Path) -> bool {
+    let dev = std::fs::read_to_string(dir.join("package.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|j| {
+            j["devDependencies"]
+                .as_object()
+                .is_some_and(|d| !d.is_empty())
+        });
+    dev || dir.join("go.mod").is_file() || dir.join("Cargo.toml").is_file()
+}
+
 fn mb(size: Option<u64>) -> String {
     size.map_or("?".into(), |s| format!("{:.1}MB", s as f64 / 1e6))
 }
@@ -368,6 +383,14 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
             ));
         }
         if let (Some(b), Some(a)) = (before.size, after.size) {
+            if ships_tooling(&orig) && a >= b {
+                failures.push(format!(
+                    "{app}: the original ships devDependencies or a compiler and the sources, \
+                     but the split's image is not smaller: {} >= {}",
+                    mb(after.size),
+                    mb(before.size)
+                ));
+            }
             if a > b + LAYER_SLACK {
                 failures.push(format!(
                     "{app}: the split's image is larger: {} > {} ({} bytes more)",
