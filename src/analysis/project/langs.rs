@@ -359,7 +359,10 @@ impl MavenProject {
     }
 }
 
-/// A Gradle build (`build.gradle`, `build.gradle.kts`).
+/// A Gradle build (`build.gradle`, `build.gradle.kts`). Gradle scripts are
+/// programs (Groovy or Kotlin); only their plain top-level settings are
+/// read, line by line: `version = "1.0"`, the plugins applied,
+/// `applicationName = "X"`, `rootProject.name` in the settings file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GradleProject {
     /// The build file's name.
@@ -367,8 +370,25 @@ pub struct GradleProject {
     /// `rootProject.name` from `settings.gradle(.kts)`, else `None` (Gradle
     /// then uses the folder's name).
     pub name: Option<String>,
+    /// `version = "..."` at the top level.
+    pub version: Option<String>,
+    /// The `application` plugin is applied (`installDist`, `distTar`).
+    pub application: bool,
+    /// `applicationName = "..."` (the first one), else the project name.
+    pub application_name: Option<String>,
+    /// A shadow plugin is applied (`shadowJar` writes `NAME-VERSION-all.jar`).
+    pub shadow: bool,
     /// The wrapper script `gradlew` is beside it.
     pub wrapper: bool,
+}
+
+/// The quoted value of `KEY = "v"` / `KEY = 'v'` on a line.
+fn assigned_string(line: &str, key: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix(key)?.trim_start();
+    let value = rest.strip_prefix('=')?.trim();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &value[1..];
+    Some(value[..value.find(quote)?].to_string())
 }
 
 impl GradleProject {
@@ -376,23 +396,88 @@ impl GradleProject {
         let file = ["build.gradle.kts", "build.gradle"]
             .into_iter()
             .find(|f| files.exists(&join(app, f)))?;
+        let text = files.read(&join(app, file)).unwrap_or_default();
         let name = ["settings.gradle.kts", "settings.gradle"]
             .iter()
             .find_map(|s| files.read(&join(app, s)))
             .and_then(|settings| {
-                settings.lines().find_map(|line| {
-                    let rest = line.trim().strip_prefix("rootProject.name")?.trim_start();
-                    let value = rest.strip_prefix('=')?.trim();
-                    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-                    let value = &value[1..];
-                    Some(value[..value.find(quote)?].to_string())
-                })
+                settings
+                    .lines()
+                    .find_map(|l| assigned_string(l, "rootProject.name"))
             });
-        Some(GradleProject {
+        let mut g = GradleProject {
             file: file.to_string(),
             name,
             wrapper: files.exists(&join(app, "gradlew")),
-        })
+            ..GradleProject::default()
+        };
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("").trim();
+            if g.version.is_none() && !line.starts_with([' ', '\t']) {
+                g.version = assigned_string(code, "version");
+            }
+            if g.application_name.is_none() {
+                g.application_name = assigned_string(code, "applicationName");
+            }
+            let plugin = |id: &str| {
+                [
+                    format!("id '{id}'"),
+                    format!("id \"{id}\""),
+                    format!("id(\"{id}\")"),
+                    format!("apply plugin: '{id}'"),
+                    format!("apply plugin: \"{id}\""),
+                ]
+                .iter()
+                .any(|p| code.starts_with(p.as_str()))
+            };
+            if plugin("application") || code == "application" {
+                g.application = true;
+            }
+            if [
+                "com.github.johnrengelman.shadow",
+                "com.gradleup.shadow",
+                "io.github.goooler.shadow",
+            ]
+            .iter()
+            .any(|id| plugin(id))
+            {
+                g.shadow = true;
+            }
+        }
+        Some(g)
+    }
+
+    /// The project's name: `rootProject.name`, else the folder's name.
+    pub fn project_name(&self, folder: &str) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| folder.rsplit('/').next().unwrap_or(folder).to_string())
+    }
+
+    /// What a Gradle task writes, relative to the project: `installDist`
+    /// (`build/install/NAME/bin/APP`), `shadowJar`
+    /// (`build/libs/NAME-VERSION-all.jar`), `jar`/`build`/`assemble`/
+    /// `bootJar` (`build/libs/NAME-VERSION.jar`). `folder` names the
+    /// project when the settings do not.
+    pub fn task_output(&self, task: &str, folder: &str) -> Option<String> {
+        let name = self.project_name(folder);
+        let versioned = match &self.version {
+            Some(v) => format!("{name}-{v}"),
+            None => name.clone(),
+        };
+        let task = task.rsplit(':').next().unwrap_or(task);
+        match task {
+            "installDist" if self.application => {
+                let app = self
+                    .application_name
+                    .clone()
+                    .unwrap_or_else(|| name.clone());
+                Some(format!("build/install/{name}/bin/{app}"))
+            }
+            "shadowJar" if self.shadow => Some(format!("build/libs/{versioned}-all.jar")),
+            "jar" | "build" | "assemble" | "bootJar" => Some(format!("build/libs/{versioned}.jar")),
+            _ => None,
+        }
     }
 }
 
@@ -768,6 +853,21 @@ mod tests {
             (g.file.as_str(), g.name.as_deref(), g.wrapper),
             ("build.gradle.kts", Some("ads"), false)
         );
+        let files = MemFiles::new([
+            ("build.gradle.kts", "plugins {\n    application\n    id(\"com.gradleup.shadow\") version \"8.3.0\"\n}\nversion = \"1.0\"\napplication {\n    mainClass.set(\"x.Main\")\n}\n"),
+            ("gradlew", ""),
+        ]);
+        let g = GradleProject::read(&files, "").unwrap();
+        assert!(g.application && g.shadow && g.wrapper);
+        assert_eq!(
+            g.task_output("shadowJar", "svc/fraud").as_deref(),
+            Some("build/libs/fraud-1.0-all.jar")
+        );
+        assert_eq!(
+            g.task_output("installDist", "fraud").as_deref(),
+            Some("build/install/fraud/bin/fraud")
+        );
+        assert_eq!(g.task_output("test", "fraud"), None);
         assert!(Xml::parse("<a><b></a></b>").is_none());
         assert!(Xml::parse("<a><b>").is_none());
         assert_eq!(
@@ -830,6 +930,24 @@ mod tests {
             "GoogleCloudPlatform+microservices-demo/src/cartservice",
         );
         assert_eq!(cart[0].file, "src/cartservice.csproj");
+        let ads = GradleProject::read(
+            &files,
+            "GoogleCloudPlatform+microservices-demo/src/adservice",
+        )
+        .unwrap();
+        assert!(ads.application && !ads.shadow);
+        assert_eq!(ads.version.as_deref(), Some("0.1.0-SNAPSHOT"));
+        assert_eq!(ads.application_name.as_deref(), Some("AdService"));
+        let fraud = GradleProject::read(
+            &files,
+            "open-telemetry+opentelemetry-demo/src/fraud-detection",
+        )
+        .unwrap();
+        assert_eq!(
+            fraud.task_output("shadowJar", "fraud-detection").as_deref(),
+            Some("build/libs/fraud-detection-1.0-all.jar"),
+            "{fraud:?}"
+        );
         let backend =
             PythonProject::read(&files, "fastapi+full-stack-fastapi-template/backend").unwrap();
         assert!(
