@@ -583,3 +583,110 @@ fn print_sample_apps() {
         }
     }
 }
+
+/// The split of a Dockerfile in a context held in memory.
+fn split_mem(dockerfile: &str, files: &[(&str, &str)]) -> Result<Split, NotOffered> {
+    let files = dockerfile_lsp::analysis::context::MemFiles::new(files.iter().copied());
+    split_stages::split_in(
+        &syntax::parse(dockerfile),
+        &dockerfile,
+        &Inputs {
+            build: None,
+            files: Some(&files),
+            can_create_files: true,
+        },
+    )
+}
+
+const LOCKED_NODE_APP: &[(&str, &str)] = &[
+    (
+        "package.json",
+        r#"{ "scripts": { "build": "tsc" }, "devDependencies": { "typescript": "5.6.3" } }"#,
+    ),
+    ("package-lock.json", "{}"),
+    (
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "outDir": "dist" } }"#,
+    ),
+];
+
+#[test]
+fn exec_form_runs_are_read() {
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN [\"npm\", \"ci\"]\nCOPY . .\nRUN [\"npm\", \"run\", \"build\"]\nCMD [\"node\", \"dist/index.js\"]\n";
+    let out = split_mem(src, LOCKED_NODE_APP).unwrap().text;
+    assert!(
+        out.contains("# done in the deps stage: RUN [\"npm\", \"ci\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("COPY . .\nRUN [\"npm\", \"run\", \"build\"]\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("COPY --from=build /app/dist ./dist\n"),
+        "{out}"
+    );
+    assert!(
+        warnings_of(&out).is_empty(),
+        "{:?}\n{out}",
+        warnings_of(&out)
+    );
+}
+
+#[test]
+fn a_user_set_before_the_install_runs_it_in_every_stage() {
+    let src = "FROM node:20-alpine\nRUN mkdir -p /home/node/app && chown node:node /home/node/app\nWORKDIR /home/node/app\nUSER node\nCOPY --chown=node:node package.json package-lock.json ./\nRUN npm ci\nCOPY --chown=node:node . .\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let out = split_mem(src, LOCKED_NODE_APP).unwrap().text;
+    for name in ["deps", "build", "runner"] {
+        let s = stage(&out, name);
+        assert!(
+            s.contains("WORKDIR /home/node/app\nUSER node\n"),
+            "{name}\n{out}"
+        );
+    }
+    // the user's USER is the runner's: no second one
+    assert_eq!(stage(&out, "runner").matches("USER ").count(), 1, "{out}");
+    assert!(
+        warnings_of(&out).is_empty(),
+        "{:?}\n{out}",
+        warnings_of(&out)
+    );
+}
+
+#[test]
+fn a_start_program_installed_globally_by_the_build_is_refused() {
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build && npm install -g serve\nCMD [\"serve\", \"-s\", \"dist\"]\n";
+    let why = split_mem(src, LOCKED_NODE_APP).unwrap_err().reason;
+    assert!(
+        why.contains("`serve`, which a build step installs globally"),
+        "{why}"
+    );
+}
+
+#[test]
+fn yarn_berry_is_refused_with_the_reason() {
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nRUN yarn install --immutable\nCOPY . .\nRUN yarn build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let files = [
+        (
+            "package.json",
+            r#"{ "packageManager": "yarn@4.5.0", "scripts": { "build": "tsc" } }"#,
+        ),
+        ("yarn.lock", "__metadata:\n  version: 8\n"),
+        (".yarnrc.yml", "nodeLinker: node-modules\n"),
+    ];
+    let why = split_mem(src, &files).unwrap_err().reason;
+    assert!(why.contains("Yarn Berry"), "{why}");
+}
+
+#[test]
+fn without_a_lockfile_the_install_is_not_frozen() {
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let files = [LOCKED_NODE_APP[0], LOCKED_NODE_APP[2]];
+    let out = split_mem(src, &files).unwrap().text;
+    assert!(!out.contains("npm ci"), "{out}");
+    assert!(stage(&out, "deps").contains(" npm install\n"), "{out}");
+    assert!(
+        stage(&out, "runner").contains("RUN npm install --omit=dev"),
+        "{out}"
+    );
+}

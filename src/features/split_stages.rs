@@ -598,7 +598,16 @@ fn exec_script(body: &str) -> Option<Script> {
     let words: Vec<String> = serde_json::from_str(body.trim()).ok()?;
     let quoted: Vec<String> = words
         .iter()
-        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .map(|w| {
+            let plain = !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,%".contains(c));
+            if plain {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', "'\\''"))
+            }
+        })
         .collect();
     Some(Script::parse(&quoted.join(" ")))
 }
