@@ -341,10 +341,21 @@ impl Script {
                 ) {
                     return Err(format!("it merges several objects with {callee}()"));
                 }
+                // The first argument, or the one after a leading array of
+                // plugins (`withPlugins([a, b], nextConfig)`).
                 let first = node.child_by_field_name("arguments").and_then(|args| {
                     let mut c = args.walk();
-                    let first = args.named_children(&mut c).find(|n| n.kind() != "comment");
-                    first
+                    let list: Vec<Node> = args
+                        .named_children(&mut c)
+                        .filter(|n| n.kind() != "comment")
+                        .collect();
+                    match list.as_slice() {
+                        [plugins, config, ..] if self.unwrap(*plugins).kind() == "array" => {
+                            Some(*config)
+                        }
+                        [first, ..] => Some(*first),
+                        [] => None,
+                    }
                 });
                 match first {
                     Some(arg) => self

@@ -689,7 +689,18 @@ impl TsConfig {
                     .and_then(|o| o.get("noEmit"))
                     .and_then(JsValue::as_bool);
             }
-            let Some(parent) = json.get("extends").and_then(JsValue::as_str) else {
+            // `"extends": "./base"` or, since TypeScript 5, a list whose
+            // later entries win: the last one in the context is followed.
+            let parent = match json.get("extends") {
+                Some(JsValue::Str(p)) => Some(p.as_str()),
+                Some(JsValue::Array(list)) => list
+                    .iter()
+                    .rev()
+                    .filter_map(JsValue::as_str)
+                    .find(|p| p.starts_with('.')),
+                _ => None,
+            };
+            let Some(parent) = parent else {
                 break;
             };
             if !parent.starts_with('.') {

@@ -330,6 +330,10 @@ mod tests {
         )
         .unwrap()
         .contains("withPWA({\n  output: \"standalone\",\n  reactStrictMode"));
+        let composed = "const withPlugins = require('next-compose-plugins')\nconst nextConfig = { reactStrictMode: true }\nmodule.exports = withPlugins([[withImages, {}]], nextConfig)\n";
+        assert!(added("next.config.js", composed)
+            .unwrap()
+            .contains("const nextConfig = { output: \"standalone\", reactStrictMode: true }"));
         let esm_wrapped = "import createNextIntlPlugin from 'next-intl/plugin';\nconst withNextIntl = createNextIntlPlugin();\nconst nextConfig = { reactStrictMode: true };\nexport default withNextIntl(nextConfig);\n";
         assert!(added("next.config.mjs", esm_wrapped)
             .unwrap()

@@ -215,7 +215,17 @@ fn step_output(
             ".output/public",
             "nuxt generate writes .output/public",
         )),
-        ("ng", Some("build")) => angular_output(project),
+        ("ng", Some("build")) => match flag(args, &["--output-path", "--outputPath"]) {
+            // the flag replaces outputPath (the browser subfolder stays)
+            Some(path) => {
+                let mut project = project.clone();
+                if let Some(a) = project.angular.as_mut() {
+                    a.output_path = Some(join("", path));
+                }
+                angular_output(&project)
+            }
+            None => angular_output(project),
+        },
         ("tsc", _) => tsc_output(files, args),
         ("nest", Some("build")) => {
             let dir = project

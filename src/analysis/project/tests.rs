@@ -167,6 +167,12 @@ fn angular_output_path_and_browser_folder() {
         (out.kind, out.dir.as_str()),
         (OutputKind::Static, "dist/shop/browser")
     );
+    assert_eq!(
+        p.build_output_for(&w("npx ng build --output-path=www"))
+            .unwrap()
+            .dir,
+        "www/browser"
+    );
     let browser = application.replace(":application", ":browser");
     let p = project(&[("package.json", ANGULAR_PKG), ("angular.json", &browser)]);
     assert_eq!(p.build_output().unwrap().dir, "dist/shop");
@@ -430,6 +436,19 @@ fn nuxt_and_node_servers() {
         dev_server(p.start_kind(&w("npm run dev"))).dev_packages,
         vec!["nodemon"]
     );
+    // TypeScript 5's list of bases: the later wins
+    let p = project(&[
+        ("package.json", server),
+        (
+            "tsconfig.json",
+            "{ \"extends\": [\"@tsconfig/node20/tsconfig.json\", \"./tsconfig.out.json\"] }",
+        ),
+        (
+            "tsconfig.out.json",
+            "{ \"compilerOptions\": { \"outDir\": \"out\" } }",
+        ),
+    ]);
+    assert_eq!(p.build_output().unwrap().dir, "out");
     // tsc -p another config
     let p = project(&[
         (
