@@ -528,8 +528,7 @@ impl NodePackage {
     /// `"~14"` → 14, `">=13 <15"` → 13); `None` for tags, URLs, workspaces.
     pub fn major(&self, package: &str) -> Option<u64> {
         let range = self.versions.get(package)?;
-        let start =
-            range.trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | 'v' | ' '));
+        let start = range.trim_start_matches(['^', '~', '>', '=', 'v', ' ']);
         start.split(['.', ' ', '-']).next()?.parse().ok()
     }
 
