@@ -994,27 +994,57 @@ fn truncated_files_never_panic() {
     }
 }
 
+/// The facts the split needs on the shapes issue 18 names, from the split
+/// fixtures (skipped when a fixture is not there).
 #[test]
-#[ignore]
-fn print_fixture_facts() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(std::env::var("FACTS_DIR").unwrap_or("tests/fixtures/split".into()));
-    for e in std::fs::read_dir(&root).unwrap().flatten() {
-        let files = DirFiles::new(e.path());
-        let p = Project::read(&files, "");
-        println!(
-            "== {:?}: fw={:?} node={:?}",
-            e.file_name(),
-            p.framework,
-            p.node
-                .as_ref()
-                .map(|n| (n.manager, &n.lockfiles, &n.scripts))
+fn the_split_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split");
+    let read = |name: &str| {
+        let dir = root.join(name);
+        dir.is_dir().then(|| {
+            let files = DirFiles::new(dir);
+            (Project::read(&files, ""), files)
+        })
+    };
+    if let Some((p, _)) = read("cra-dev-server") {
+        assert_eq!(p.build_output().unwrap().dir, "build");
+        assert!(matches!(
+            p.start_kind(&w("npm start")),
+            StartKind::DevServer(_)
+        ));
+    }
+    if let Some((p, _)) = read("cra-serve") {
+        let s = production(p.start_kind(&w("npm start")));
+        assert_eq!(
+            (s.static_server, s.served_dir.as_deref()),
+            (true, Some("build"))
         );
-        println!(
-            "   build={:?}",
-            p.build_outputs_in(&files, &w("npm run build"))
+    }
+    if let Some((p, files)) = read("node-build-script") {
+        let out = p.build_outputs_in(&files, &w("node build.js"));
+        assert_eq!(out[0].dir, "dist");
+    }
+    if let Some((p, _)) = read("mkdir-before-workdir") {
+        assert_eq!(p.build_output().unwrap().dir, "dist");
+    }
+    if let Some((p, _)) = read("cargo-no-lock") {
+        assert!(!p.cargo.as_ref().unwrap().lockfile);
+    }
+    if let Some((p, _)) = read("next-standalone-server") {
+        assert!(p.next.as_ref().unwrap().standalone);
+        assert_eq!(
+            p.build_output().unwrap().entry.as_deref(),
+            Some("server.js")
         );
-        println!("   start={:?}", p.start_kind(&w("npm start")));
-        println!("   cargo={:?} go={:?} py={:?}", p.cargo, p.go, p.python);
+    }
+    if let Some((p, _)) = read("start-needs-dev") {
+        let s = production(p.start_kind(&w("npm start")));
+        assert!(s.dev_packages.contains(&"ts-node".to_string()), "{s:?}");
+    }
+    if let Some((p, _)) = read("lockfile-second-copy") {
+        assert_eq!(
+            p.node.as_ref().unwrap().lockfiles,
+            vec!["package-lock.json"]
+        );
     }
 }
