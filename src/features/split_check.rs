@@ -248,6 +248,17 @@ fn absolute(cwd: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// Whether a folder lies where base images keep their own files (`/usr`,
+/// `/etc`, `/var`...): a WORKDIR there (nginx's `/usr/share/nginx/html`,
+/// php's `/var/www/html`) may hold what the image put in it.
+fn in_system_tree(dir: &str) -> bool {
+    const SYSTEM: &[&str] = &[
+        "/usr", "/etc", "/var", "/lib", "/lib64", "/bin", "/sbin", "/opt", "/root", "/tmp", "/run",
+        "/srv/www",
+    ];
+    SYSTEM.iter().any(|s| under(dir, s))
+}
+
 /// Whether `path` is `dir` or below it (both absolute and clean).
 fn under(path: &str, dir: &str) -> bool {
     dir == "/" || path == dir || path.starts_with(&format!("{dir}/"))
@@ -387,7 +398,7 @@ impl Checker<'_> {
             model
                 .own
                 .iter()
-                .any(|d| d != "/" && d != &model.image_workdir && under(p, d))
+                .any(|d| d != "/" && d != &model.image_workdir && !in_system_tree(d) && under(p, d))
         };
         model.writes.iter().any(|w| match w {
             Write::Anything => true,
@@ -782,7 +793,11 @@ impl Checker<'_> {
                 return self.command_writes(model, &inner, cwd, vars, depth + 1, out);
             }
             "tsc" => {
-                if let Some(dir) = option(&["--outDir"]) {
+                if args.iter().any(|a| a == "-b" || a == "--build") {
+                    // Project references: each writes where its own
+                    // tsconfig says.
+                    out.push(Write::Path(cwd.clone()));
+                } else if let Some(dir) = option(&["--outDir"]) {
                     out.push(path(&dir));
                 } else {
                     let project = option(&["-p", "--project"]).unwrap_or_else(|| ".".into());
@@ -826,9 +841,27 @@ impl Checker<'_> {
                     None => out.push(path("dist")),
                 }
             }
-            "next" if operands.first() == Some(&"build") => out.push(path(".next")),
-            "react-scripts" if operands.first() == Some(&"build") => out.push(path("build")),
-            "ng" if operands.first() == Some(&"build") => out.push(path("dist")),
+            "next" if operands.first() == Some(&"build") => {
+                // `distDir` in the config moves the output.
+                let moved = ["next.config.js", "next.config.mjs", "next.config.ts"]
+                    .iter()
+                    .filter_map(|f| self.stage_file(model, &absolute(cwd, f)))
+                    .any(|t| t.contains("distDir"));
+                out.push(if moved {
+                    Write::Path(cwd.clone())
+                } else {
+                    path(".next")
+                });
+            }
+            "react-scripts" if operands.first() == Some(&"build") => {
+                match vars.get("BUILD_PATH").cloned().flatten() {
+                    Some(p) => out.push(path(&p)),
+                    None if vars.contains_key("BUILD_PATH") => out.push(Write::Path(cwd.clone())),
+                    None => out.push(path("build")),
+                }
+            }
+            // angular.json's outputPath may be anywhere.
+            "ng" if operands.first() == Some(&"build") => out.push(Write::Path(cwd.clone())),
             "nuxt" | "nuxi" if operands.first() == Some(&"build") => {
                 out.push(path(".output"));
                 out.push(path(".nuxt"));
@@ -1495,6 +1528,37 @@ COPY --from=deps /app/made ./made\n";
         assert_eq!(problems(&under_production, &files).len(), 1);
         let dev_included = under_production.replace("npm ci", "npm ci --include=dev");
         assert!(problems(&dev_included, &files).is_empty());
+    }
+
+    #[test]
+    fn a_workdir_in_the_image_s_own_folders_may_hold_the_image_s_files() {
+        let df = "FROM nginx:alpine AS web\nWORKDIR /usr/share/nginx/html\n\
+FROM alpine\nCOPY --from=web /usr/share/nginx/html/index.html /x\n";
+        assert!(problems(df, &[]).is_empty());
+    }
+
+    #[test]
+    fn build_outputs_moved_by_configuration_are_not_guessed() {
+        let files = [
+            ("package.json", r#"{"scripts": {"build": "next build"}}"#),
+            ("next.config.js", "module.exports = { distDir: 'out' }"),
+            (
+                "tsconfig.json",
+                r#"{"compilerOptions": {"outDir": "dist"}}"#,
+            ),
+        ];
+        let df = "FROM node:20 AS b\nWORKDIR /app\nCOPY . .\nRUN npm run build\n\
+FROM node:20\nCOPY --from=b /app/out /app/out\n";
+        assert!(problems(df, &files).is_empty());
+        let df = "FROM node:20 AS b\nWORKDIR /app\nCOPY . .\nRUN npx tsc -b\n\
+FROM node:20\nCOPY --from=b /app/packages/a/lib /app/lib\n";
+        assert!(problems(df, &files).is_empty());
+        let df = "FROM node:20 AS b\nWORKDIR /app\nCOPY . .\nENV BUILD_PATH=public-build\nRUN npx react-scripts build\n\
+FROM node:20\nCOPY --from=b /app/public-build /a\nCOPY --from=b /app/build /b\n";
+        assert_eq!(
+            problems(df, &files),
+            vec!["line 8: COPY --from=b /app/build: stage b never produced /app/build"]
+        );
     }
 
     #[test]
