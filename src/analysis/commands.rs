@@ -646,7 +646,8 @@ fn runner(tool: &str, sub: Option<&str>) -> Option<Action> {
             Some("test") => Action::Test,
             _ => return None,
         },
-        "wasm-pack" => match sub {
+        // `xk6 build`: builds a k6 binary with extensions
+        "wasm-pack" | "xk6" => match sub {
             Some("build") => Action::Build,
             Some("test") => Action::Test,
             _ => return None,
@@ -702,6 +703,7 @@ impl Step {
             "javac" | "ant" | "sbt" => Ecosystem::Jvm,
             "make" | "ninja" | "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++" | "cmake"
             | "mix" | "zig" | "swift" | "cabal" | "stack" | "bazel" => Ecosystem::Other,
+            "xk6" => Ecosystem::Go,
             // tsc, webpack, rollup, esbuild, next, vite, jest, vitest, mocha...
             _ => Ecosystem::Node,
         }
@@ -713,7 +715,7 @@ fn runner_label(tool: &str, sub: Option<&str>) -> String {
         (
             "next" | "vite" | "nest" | "ng" | "nuxt" | "astro" | "react-scripts" | "turbo"
             | "mkdocs" | "jekyll" | "gatsby" | "vue-cli-service" | "parcel" | "docusaurus"
-            | "react-router" | "remix" | "svelte-kit" | "wasm-pack" | "mix",
+            | "react-router" | "remix" | "svelte-kit" | "wasm-pack" | "mix" | "xk6",
             Some(s),
         ) => {
             format!("{tool} {s}")
@@ -893,6 +895,10 @@ mod tests {
         );
         assert_eq!(step("npx next build"), Some((Build, "next build".into())));
         assert_eq!(step("make -j4"), Some((Build, "make".into())));
+        assert_eq!(
+            step("xk6 build v2.1.0 --with x=./x --output /build/k6"),
+            Some((Build, "xk6 build".into()))
+        );
         assert_eq!(
             step("python -m pytest -q"),
             Some((Test, "python -m pytest".into()))
