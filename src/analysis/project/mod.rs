@@ -196,7 +196,10 @@ impl Project {
     /// Read the app in folder `app` of the context (`""` for the root).
     /// Missing or broken files leave their facts out; this never fails.
     pub fn read(files: &dyn ContextFiles, app: &str) -> Project {
-        let app = context::normalize(app).unwrap_or_default();
+        // A folder outside the context has no facts (never the root's).
+        let Some(app) = context::normalize(app) else {
+            return Project::default();
+        };
         let at = |name: &str| join(&app, name);
         let node = NodePackage::read(files, &app);
         let next = next::CONFIG_NAMES

@@ -654,6 +654,12 @@ fn package_managers_and_lockfiles() {
     assert!(project(&[("package.json", "{ \"name\": ")]).node.is_none());
     assert!(project(&[("package.json", "[1, 2]")]).node.is_none());
     assert_eq!(project(&[]), Project::default());
+    // an app folder outside the context is not the root
+    let files = MemFiles::new([("package.json", "{}")]);
+    assert!(Project::read(&files, "").node.is_some());
+    assert!(Project::read(&files, "./").node.is_some());
+    assert_eq!(Project::read(&files, "../x"), Project::default());
+    assert_eq!(Project::read(&files, "/etc"), Project::default());
 }
 
 #[test]
