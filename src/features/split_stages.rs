@@ -860,9 +860,31 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         (None, None) if python.is_some() => Stack::Python(python.clone().unwrap_or_default()),
         (None, None) if cargo => {
             let workdir = first_workdir_value(&items, source);
-            Stack::Rust(rust_binary(&output_hint, &workdir).ok_or_else(|| {
+            let named = rust_binary(&output_hint, &workdir);
+            // else the file the start program is, where a RUN put it
+            // (`cp target/release/server /usr/local/bin/`, CMD ["server"])
+            let placed = || {
+                let at = items.iter().rposition(|i| {
+                    matches!(i.node.kind(), "cmd_instruction" | "entrypoint_instruction")
+                })?;
+                let words = command_words(&text(items[at].node));
+                let program = start_words_clean(&words).into_iter().next()?;
+                let placed = placed_files(&items, &scripts, &dirs);
+                if program.contains('/') {
+                    let path = resolve(at, &program)?;
+                    placed.contains(&path).then_some(path)
+                } else {
+                    placed.into_iter().find(|p| {
+                        p.rsplit('/').next() == Some(program.as_str())
+                            && ["/usr/local/bin/", "/usr/bin/", "/bin/"]
+                                .iter()
+                                .any(|d| p.starts_with(d))
+                    })
+                }
+            };
+            Stack::Rust(named.or_else(placed).ok_or_else(|| {
                 NotOffered::new(
-                    "the CMD/ENTRYPOINT does not name the `target/release/` binary the runner would copy",
+                    "the CMD/ENTRYPOINT does not name the `target/release/` binary the runner would copy, nor a file a RUN put the binary at",
                 )
             })?)
         }
@@ -1067,6 +1089,19 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let keyword = &frame.keyword;
     let from_line = |name: &str| frame.stage_line(name);
     // The manifest COPYs as written, else the manifest and the lockfile.
+    if manifest_copies.is_empty() {
+        let manifest = match &stack {
+            Stack::Node(_) => "package.json",
+            Stack::Go(_) => "go.mod",
+            Stack::Python(file) => file.as_str(),
+            Stack::Rust(_) => "Cargo.toml",
+        };
+        if in_context(manifest) == Some(false) {
+            return Err(NotOffered::new(format!(
+                "the build context has no {manifest} at its root (the Dockerfile copies it with other files): the deps stage could not copy it on its own"
+            )));
+        }
+    }
     let manifest_lines: String = if manifest_copies.is_empty() {
         let list = match &stack {
             Stack::Node(manager) if brings(manager.lockfile()) => {
@@ -1439,6 +1474,14 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                         }
                     }
                 }
+                // a folder made and then removed (a stub `src` for a deps build)
+                if c.name == "rm" {
+                    for gone in c.args.iter().filter(|a| !a.starts_with('-')) {
+                        if let Some(gone) = resolve(i, gone) {
+                            made.retain(|d| *d != gone);
+                        }
+                    }
+                }
             }
         }
         if p == Place::Build
@@ -1710,6 +1753,46 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         text: out,
         config,
     })
+}
+
+/// The files `cp` and `mv` in the RUNs write, as absolute paths (a
+/// destination folder, written with a trailing `/` or `.`, gets the
+/// source's name).
+fn placed_files(items: &[Item], scripts: &[Option<Script>], dirs: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if item.node.kind() != "run_instruction" {
+            continue;
+        }
+        for c in scripts[i].iter().flat_map(|s| &s.commands) {
+            if !matches!(c.name.as_str(), "cp" | "mv" | "install") {
+                continue;
+            }
+            let ops: Vec<&str> = c
+                .args
+                .iter()
+                .map(String::as_str)
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let [sources @ .., dest] = ops.as_slice() else {
+                continue;
+            };
+            if sources.is_empty() || dest.contains('$') {
+                continue;
+            }
+            let into_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
+            for src in sources {
+                let name = src.trim_end_matches('/').rsplit('/').next().unwrap_or(src);
+                let path = if into_dir {
+                    absolute(&dirs[i], &format!("{}/{name}", dest.trim_end_matches('/')))
+                } else {
+                    absolute(&dirs[i], dest)
+                };
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// In a runner that runs the user's steps itself (Python), the folders
