@@ -59,10 +59,11 @@ pub struct NextConfig {
     pub dist_dir: Option<String>,
     /// `basePath` when set literally.
     pub base_path: Option<String>,
-    /// `outputFileTracingRoot` (or `experimental.outputFileTracingRoot`),
-    /// relative to the app folder (`../..`), when set to a literal path or
-    /// `path.join(__dirname, ...)`. Standalone output nests the app's
-    /// `server.js` under its path from this root.
+    /// `outputFileTracingRoot` (or `experimental.outputFileTracingRoot`, or
+    /// `turbopack.root`, which recent Next.js versions use for both),
+    /// relative to the app folder (`../..`, `.`), when set to a literal
+    /// path, `__dirname` or `path.join(__dirname, ...)`. Standalone output
+    /// nests the app's `server.js` under its path from this root.
     pub tracing_root: Option<String>,
     /// The edit giving it `output: "standalone"` (empty when it already
     /// has it), or why that cannot be done safely.
@@ -103,10 +104,20 @@ impl NextConfig {
             tracing_root: value.as_ref().and_then(|v| {
                 let root = v
                     .get("outputFileTracingRoot")
-                    .or_else(|| v.path(&["experimental", "outputFileTracingRoot"]))?;
-                root.as_str()
-                    .filter(|r| !r.starts_with('/'))
-                    .map(|r| js::join_relative(&[r.to_string()]))
+                    .or_else(|| v.path(&["experimental", "outputFileTracingRoot"]))
+                    .or_else(|| v.path(&["turbopack", "root"]))?;
+                match root {
+                    JsValue::Str(r) if !r.starts_with('/') => Some(js::join_relative(&[r.clone()])),
+                    JsValue::Other(o)
+                        if matches!(
+                            o.as_str(),
+                            "__dirname" | "import.meta.dirname" | "process.cwd()"
+                        ) =>
+                    {
+                        Some(".".to_string())
+                    }
+                    _ => None,
+                }
             }),
             edit: standalone_edit(file, text),
         }

@@ -281,6 +281,20 @@ fn next_outputs() {
             to: "public".into()
         }
     );
+    // a tracing root of its own folder: not nested
+    let own_root = "module.exports = { output: 'standalone', turbopack: { root: __dirname } }";
+    let files = MemFiles::new([
+        ("package-lock.json", "{}"),
+        ("apps/web/package.json", pkg),
+        ("apps/web/next.config.js", own_root),
+    ]);
+    let p = Project::read(&files, "apps/web");
+    assert_eq!(p.next.as_ref().unwrap().tracing_root.as_deref(), Some("."));
+    let out = p.build_output().unwrap();
+    assert_eq!(
+        (out.entry.as_deref(), out.uncertain.as_deref()),
+        (Some("server.js"), None)
+    );
     for version in ["~15.1", "latest"] {
         let out = Project::read(&with_next(version), "apps/web")
             .build_output()
