@@ -7,7 +7,8 @@ use super::Project;
 /// How deep script-calls-script chains are followed.
 const MAX_SCRIPT_DEPTH: usize = 6;
 
-/// What a start command is.
+/// What a start command is (Node.js commands through package.json
+/// scripts; the common Python servers too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StartKind {
     /// A server meant for production (`next start`, `node server.js`,
@@ -417,6 +418,48 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
                 StartKind::Production(s)
             }
         }
+        // Python servers
+        ("flask", Some("run")) => dev(with_package(start, "flask"), "`flask run` is Flask's development server; gunicorn or waitress serve in production"),
+        ("fastapi", Some("dev")) => dev(with_package(start, "fastapi"), "`fastapi dev` is FastAPI's development mode (auto-reload)"),
+        ("fastapi", Some("run")) => StartKind::Production(with_package(start, "fastapi")),
+        ("uvicorn" | "hypercorn" | "gunicorn" | "daphne" | "waitress-serve" | "granian", _) => {
+            if has("--reload") {
+                dev(with_package(start, &program), "`--reload` restarts on file changes: a development mode")
+            } else {
+                StartKind::Production(with_package(start, &program))
+            }
+        }
+        ("python" | "python3", Some(_)) => {
+            let module = args.iter().position(|a| *a == "-m").and_then(|i| args.get(i + 1));
+            match module {
+                Some(&"flask") if args.contains(&"run") => {
+                    dev(with_package(start, "flask"), "`flask run` is Flask's development server; gunicorn or waitress serve in production")
+                }
+                Some(m @ (&"uvicorn" | &"gunicorn" | &"hypercorn" | &"waitress")) => {
+                    let package = m.to_string();
+                    if has("--reload") {
+                        dev(with_package(start, &package), "`--reload` restarts on file changes: a development mode")
+                    } else {
+                        StartKind::Production(with_package(start, &package))
+                    }
+                }
+                Some(m) => {
+                    let m = m.to_string();
+                    StartKind::Unknown(format!("`python -m {m}` is not a server this reader knows"))
+                }
+                None if args.contains(&"runserver") => dev(
+                    with_package(start, "django"),
+                    "`manage.py runserver` is Django's development server; gunicorn or uvicorn serve in production",
+                ),
+                None => match script_file(&args) {
+                    Some(file) => {
+                        start.file = Some(super::join("", file));
+                        StartKind::Production(start)
+                    }
+                    None => StartKind::Unknown(format!("`{}` runs no file", words.join(" "))),
+                },
+            }
+        }
         ("concurrently" | "npm-run-all" | "run-p" | "run-s", _) => {
             StartKind::Unknown(format!("`{program}` runs several commands; which one serves is not known"))
         }
@@ -425,7 +468,7 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
             let package = if project.depends_on(p) { p.to_string() } else { package_of(p).to_string() };
             StartKind::Unknown(format!("`{p}` (from {package}) is not a server this reader knows"))
         }
-        (p, _) => StartKind::Unknown(format!("`{p}` is not a Node.js start command this reader knows")),
+        (p, _) => StartKind::Unknown(format!("`{p}` is not a start command this reader knows")),
     };
     finish(project, kind)
 }
@@ -433,6 +476,36 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
 /// Fill in which packages are devDependencies only.
 fn finish(project: &Project, mut kind: StartKind) -> StartKind {
     if let StartKind::Production(s) | StartKind::DevServer(s) = &mut kind {
+        // A Python server the app's requirements do not name
+        if let Some(python) = &project.python {
+            let python_servers = [
+                "gunicorn",
+                "uvicorn",
+                "hypercorn",
+                "daphne",
+                "waitress",
+                "waitress-serve",
+                "granian",
+                "flask",
+                "fastapi",
+                "django",
+            ];
+            for p in &s.packages {
+                let dist = if p == "waitress-serve" {
+                    "waitress"
+                } else {
+                    p.as_str()
+                };
+                if python_servers.contains(&p.as_str()) && !python.dependencies.contains(dist) {
+                    if !s.why.is_empty() {
+                        s.why.push_str("; ");
+                    }
+                    s.why.push_str(&format!(
+                        "{dist} is not among the requirements the app's files name"
+                    ));
+                }
+            }
+        }
         if let Some(node) = &project.node {
             s.dev_packages = s
                 .packages

@@ -759,7 +759,10 @@ fn start_commands_through_scripts_and_managers() {
         (w("yarn --cwd ./web start"), "another package"),
         (vec![], "empty"),
         (w("npm install"), "does not start"),
-        (w("python app.py"), "not a Node.js start command"),
+        (
+            w("java -jar app.jar"),
+            "not a start command this reader knows",
+        ),
     ] {
         match p.start_kind(&words) {
             StartKind::Unknown(reason) => assert!(reason.contains(why), "{words:?}: {reason}"),
@@ -803,6 +806,55 @@ fn start_commands_through_scripts_and_managers() {
     assert!(matches!(
         p.start_kind(&w("deno task start")),
         StartKind::Unknown(_)
+    ));
+}
+
+#[test]
+fn python_start_commands() {
+    let p = project(&[("requirements.txt", "flask\ngunicorn\n")]);
+    let s = production(p.start_kind(&w("gunicorn -b 0.0.0.0:8000 app:app")));
+    assert_eq!(
+        (s.packages.clone(), s.why.as_str()),
+        (vec!["gunicorn".to_string()], "")
+    );
+    assert!(dev_server(p.start_kind(&w("flask run --host=0.0.0.0")))
+        .why
+        .contains("development server"));
+    assert!(matches!(
+        p.start_kind(&w("python -m flask run")),
+        StartKind::DevServer(_)
+    ));
+    assert!(matches!(
+        p.start_kind(&w("python manage.py runserver 0.0.0.0:8000")),
+        StartKind::DevServer(_)
+    ));
+    assert!(matches!(
+        p.start_kind(&w("uvicorn main:app --reload")),
+        StartKind::DevServer(_)
+    ));
+    let s = production(p.start_kind(&w("uvicorn main:app --host 0.0.0.0")));
+    assert!(
+        s.why.contains("uvicorn is not among the requirements"),
+        "{}",
+        s.why
+    );
+    assert_eq!(
+        production(p.start_kind(&w("python3 -u app.py")))
+            .file
+            .as_deref(),
+        Some("app.py")
+    );
+    assert!(matches!(
+        p.start_kind(&w("python -m http.server")),
+        StartKind::Unknown(_)
+    ));
+    assert_eq!(
+        production(p.start_kind(&w("fastapi run app/main.py"))).packages,
+        vec!["fastapi"]
+    );
+    assert!(matches!(
+        p.start_kind(&w("fastapi dev")),
+        StartKind::DevServer(_)
     ));
 }
 
