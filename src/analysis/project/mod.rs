@@ -1,14 +1,20 @@
 //! Facts about the application in a build context, read from its files
-//! with real parsers: `package.json` (JSON), `next.config.*` and
-//! `vite.config.*` (tree-sitter's JavaScript and TypeScript grammars),
-//! `angular.json` and `tsconfig.json` (JSON with comments, read as
-//! JavaScript expressions).
+//! with real parsers: `package.json` (JSON), `next.config.*`,
+//! `vite.config.*`, `webpack.config.*` and plain build scripts
+//! (tree-sitter's JavaScript and TypeScript grammars), `angular.json` and
+//! `tsconfig.json` (JSON with comments, read as JavaScript expressions),
+//! `Cargo.toml`, `pyproject.toml` and `Pipfile` (TOML), `*.csproj` and
+//! `pom.xml` (a small XML reader), `go.mod`, `requirements*.txt` and the
+//! plain settings of a Gradle build (line by line).
 //!
-//! The split action asks two questions of it: what folder the production
-//! build writes ([`Project::build_output`]) and what a start command runs
-//! ([`Project::start_kind`]). Every path in these facts is relative to the
-//! app folder given to [`Project::read`], with `/` separators; nothing is
-//! read outside the [`ContextFiles`] view.
+//! The split action asks two questions of it: what the production build
+//! writes ([`Project::build_output`], [`Project::build_outputs_in`]) and
+//! what a start command runs ([`Project::start_kind`]). Every path in these
+//! facts is relative to the app folder given to [`Project::read`], with `/`
+//! separators, unless a field says it is context-relative; nothing is read
+//! outside the [`ContextFiles`] view, and no program is run. What cannot be
+//! known from the files (a computed setting, a version-dependent layout) is
+//! left out, or said in [`BuildOutput::uncertain`], never guessed silently.
 
 pub mod js;
 pub mod langs;
