@@ -16,13 +16,13 @@ fn main() {
     let tree = dockerfile_lsp::syntax::parse(&text);
     let build = dockerfile_lsp::diagnostics::BuildContext::of_dockerfile(path.as_ref());
     match dockerfile_lsp::features::split_stages::split(&tree, &text.as_str(), Some(&build)) {
-        Some(split) => {
+        Ok(split) => {
             print!("{}", split.text);
             if let Some(change) = split.config {
                 let verb = if change.create { "create" } else { "edit" };
                 eprintln!("and {verb} {}: {:?}", change.file, change.insert);
             }
         }
-        None => eprintln!("not offered"),
+        Err(why) => eprintln!("not offered: {why}"),
     }
 }

@@ -337,7 +337,7 @@ fn warnings_of(text: &str) -> Vec<String> {
 
 /// A multi-stage Dockerfile joined into one stage the way a first draft
 /// looks: the first stage's base, every stage's steps in order, a
-/// `COPY --from=<stage> a b` turned into `RUN cp -a a b` (the files are
+/// `COPY --from=<stage> a b` turned into the `cp -a` of it (the files are
 /// already in the one stage; one from another image is left out), and
 /// the last stage's USER, CMD and ENTRYPOINT only.
 fn joined(text: &str) -> Option<String> {
@@ -379,7 +379,8 @@ fn joined(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `COPY --from=<a stage of this file> a b` as `RUN cp -a a b`.
+/// `COPY --from=<a stage of this file> a b` as a `RUN cp -a` that copies
+/// what COPY would.
 fn copy_as_cp(
     line: &str,
     stages: &[(tree_sitter::Node, tree_sitter::Node)],
@@ -403,7 +404,15 @@ fn copy_as_cp(
     if !is_stage || paths.len() < 2 || line.contains('[') || line.contains('\\') {
         return None;
     }
-    Some(format!("RUN cp -a {}\n", paths.join(" ")))
+    // COPY's meaning: a folder's contents, a file as itself
+    let (dest, sources) = paths.split_last()?;
+    if sources.len() > 1 {
+        return Some(format!("RUN cp -a {} {dest}\n", sources.join(" ")));
+    }
+    let src = sources[0].trim_end_matches('/');
+    Some(format!(
+        "RUN if [ -d {src} ]; then cp -a {src}/. {dest}; else cp -a {src} {dest}; fi\n"
+    ))
 }
 
 /// The split of every single-stage Dockerfile of the apps corpus, and of

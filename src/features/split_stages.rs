@@ -558,6 +558,29 @@ fn is_pip(c: &Command) -> bool {
     commands::invocation(c).is_some_and(|i| i.tool == Tool::Pip && i.action == Action::Install)
 }
 
+/// Folders of the system, not of the app: a `mkdir -p /usr/local/bin` is
+/// not a folder the app writes.
+fn system_dir(path: &str) -> bool {
+    [
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/lib",
+        "/lib64",
+        "/etc",
+        "/root",
+        "/tmp",
+        "/proc",
+        "/sys",
+        "/dev",
+        "/run",
+        "/var/lib/apt",
+        "/var/cache",
+    ]
+    .iter()
+    .any(|d| path == *d || path.starts_with(&format!("{d}/")))
+}
+
 /// The folders `mkdir` makes, as written.
 fn made_dirs(c: &Command) -> Vec<String> {
     if c.name != "mkdir" {
@@ -1216,7 +1239,9 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     out.push_str(&manifest_lines);
     match &stack {
         Stack::Node(manager) => out.push_str(&own_pnpm(manager.install(locked))),
-        Stack::Go(_) => out.push_str("RUN --mount=type=cache,target=/go/pkg/mod go mod download"),
+        // no cache mount: the build stage is `FROM deps` and needs the modules
+        // in the layer
+        Stack::Go(_) => out.push_str("RUN go mod download"),
         // the user's own virtualenv: their install, as written
         Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),
         Stack::Python(file) => out.push_str(&format!(
@@ -1469,7 +1494,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                 for d in made_dirs(c) {
                     if let Some(d) = resolve(i, &d) {
                         let d = d.trim_end_matches('/').to_string();
-                        if !made.contains(&d) && d != "/" {
+                        if !made.contains(&d) && d != "/" && !system_dir(&d) {
                             made.push(d);
                         }
                     }
@@ -1601,9 +1626,37 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                     out.push_str(&format!(
                         "# output: \"standalone\": server.js and only the modules it needs\n\
                          COPY --from=build {chown}{workdir}/.next/standalone ./\n\
-                         COPY --from=build {chown}{workdir}/.next/static ./.next/static\n\
-                         ENV HOSTNAME=0.0.0.0\n"
+                         COPY --from=build {chown}{workdir}/.next/static ./.next/static\n"
                     ));
+                    // server.js listens where HOSTNAME and PORT say: what
+                    // the file or `next start -H/-p` said, else everywhere
+                    let sets = |name: &str| {
+                        items.iter().any(|i| {
+                            matches!(i.node.kind(), "env_instruction" | "arg_instruction")
+                                && assignments(i.node, source).iter().any(|(n, _)| n == name)
+                        })
+                    };
+                    let serving = script_words(&start_words, &project)
+                        .unwrap_or_else(|| start_words_clean(&start_words));
+                    let option = |names: &[&str]| {
+                        serving.iter().enumerate().find_map(|(k, w)| {
+                            names.iter().find_map(|n| {
+                                if w == n {
+                                    serving.get(k + 1).cloned()
+                                } else {
+                                    w.strip_prefix(&format!("{n}=")).map(str::to_string)
+                                }
+                            })
+                        })
+                    };
+                    if !sets("HOSTNAME") {
+                        let host =
+                            option(&["-H", "--hostname"]).unwrap_or_else(|| "0.0.0.0".into());
+                        out.push_str(&format!("ENV HOSTNAME={host}\n"));
+                    }
+                    if let Some(port) = option(&["-p", "--port"]).filter(|_| !sets("PORT")) {
+                        out.push_str(&format!("ENV PORT={port}\n"));
+                    }
                 }
                 NextOutput::Whole(why) => {
                     out.push_str(&format!(
@@ -2046,9 +2099,39 @@ fn generic(
             outputs.extend(publish_dir(c).map(|d| absolute(&dirs[i], &d)));
         }
     }
+    // an output whose contents a RUN copies elsewhere
+    // (`cp -a /app/publish/. /app/`) is at that place too
+    let mut moved: Vec<(String, String)> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            if !matches!(c.name.as_str(), "cp" | "mv") {
+                continue;
+            }
+            let ops: Vec<&str> = c
+                .args
+                .iter()
+                .map(String::as_str)
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let [sources @ .., dest] = ops.as_slice() else {
+                continue;
+            };
+            let dest = absolute(&dirs[i], dest);
+            for src in sources {
+                let Some(inside) = src.strip_suffix("/.").or_else(|| src.strip_suffix("/*")) else {
+                    continue;
+                };
+                let src = absolute(&dirs[i], inside);
+                if outputs.contains(&src) && !dest.contains('$') && dest != src {
+                    moved.push((src, dest.clone()));
+                }
+            }
+        }
+    }
     // and what the CMD/ENTRYPOINT runs, when those do not hold it
     {
-        let published = outputs.clone();
+        let mut published = outputs.clone();
+        published.extend(moved.iter().map(|(_, d)| d.clone()));
         let covered = |p: &str| {
             published
                 .iter()
@@ -2151,6 +2234,9 @@ fn generic(
     for output in &outputs {
         out.push_str(&format!("COPY --from=build {output} {output}\n"));
     }
+    for (src, dest) in &moved {
+        out.push_str(&format!("COPY --from=build {src}/ {dest}/\n"));
+    }
     // the folders the build's RUNs made (`mkdir -p /var/log/app`), with
     // the owner they were given there
     let mut made: Vec<String> = Vec::new();
@@ -2162,6 +2248,7 @@ fn generic(
                 }
                 let d = absolute(&dirs[i], &d);
                 let covered = d == "/"
+                    || system_dir(&d)
                     || outputs
                         .iter()
                         .any(|o| d == *o || d.starts_with(&format!("{o}/")))
