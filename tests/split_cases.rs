@@ -699,3 +699,50 @@ fn without_a_lockfile_the_install_is_not_frozen() {
         "{out}"
     );
 }
+
+#[test]
+fn go_modules_are_in_the_deps_layer_the_build_starts_from() {
+    let out = clean_split("go-relative-output");
+    let deps = stage(&out, "deps");
+    assert!(deps.contains("\nRUN go mod download\n"), "{out}");
+    assert!(!deps.contains("--mount=type=cache"), "{out}");
+    assert!(
+        stage(&out, "build").starts_with("FROM deps AS build\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_standalone_next_server_listens_where_the_file_says() {
+    let files = [
+        (
+            "package.json",
+            r#"{ "scripts": { "build": "next build", "start": "next start -H 127.0.0.1 -p 4000" }, "dependencies": { "next": "14.2.15" } }"#,
+        ),
+        ("package-lock.json", "{}"),
+        (
+            "next.config.js",
+            "module.exports = { output: 'standalone' };\n",
+        ),
+    ];
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"npm\", \"start\"]\n";
+    let out = split_mem(src, &files).unwrap().text;
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("ENV HOSTNAME=127.0.0.1\nENV PORT=4000\n"),
+        "{out}"
+    );
+    assert!(runner.contains("CMD [\"node\", \"server.js\"]"), "{out}");
+    // the file's own HOSTNAME is kept, none added
+    let own = src.replace(
+        "RUN npm run build\n",
+        "RUN npm run build\nENV HOSTNAME=127.0.0.1\n",
+    );
+    let out = split_mem(&own, &files).unwrap().text;
+    assert_eq!(
+        out.matches("ENV HOSTNAME=").count(),
+        2,
+        "build and runner:\n{out}"
+    );
+    assert!(!out.contains("0.0.0.0"), "{out}");
+}
