@@ -354,6 +354,23 @@ fn sets_up_the_system(script: &Script) -> bool {
             .all(|c| package_manager(c) || HELPERS.contains(&c.name.as_str()))
 }
 
+/// Whether a script only installs a Node package manager (`npm i -g
+/// pnpm@9`, `corepack enable`, `corepack prepare yarn@1 --activate`).
+fn installs_a_package_manager(script: &Script) -> bool {
+    !script.commands.is_empty()
+        && script.commands.iter().all(|c| match c.name.as_str() {
+            "corepack" => true,
+            "npm" => {
+                c.has_flag(&["-g", "--global"])
+                    && c.operands().skip(1).all(|p| {
+                        let name = p.split('@').next().unwrap_or(p);
+                        matches!(name, "pnpm" | "yarn" | "npm" | "corepack")
+                    })
+            }
+            _ => false,
+        })
+}
+
 const VENV_PATH: &str = "ENV PATH=\"/opt/venv/bin:$PATH\"\n";
 
 fn two_stage_stack(stack: &Stack) -> bool {
@@ -780,6 +797,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let mut builds = false;
     // The build commands, as words (`npm run build`, `node build.js`).
     let mut build_steps: Vec<String> = Vec::new();
+    // the item of each build step (its WORKDIR)
+    let mut build_at: Vec<usize> = Vec::new();
     let mut output_hint = String::new();
     // The user's own virtualenv: the item that makes it and its folder.
     let mut venv: Option<(usize, String)> = None;
@@ -816,6 +835,7 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                         let mut words = vec![c.name.clone()];
                         words.extend(c.args.iter().cloned());
                         build_steps.push(words.join(" "));
+                        build_at.push(i);
                     }
                     if go.is_none() {
                         if let Some(out) = go_output(c) {
@@ -1026,6 +1046,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
                 "arg_instruction" | "env_instruction" | "shell_instruction" | "user_instruction"
             ) || scripts[i].as_ref().is_some_and(|s| {
                 sets_up_the_system(s)
+                    // the package manager itself (`npm i -g pnpm`, `corepack enable`)
+                    || installs_a_package_manager(s)
                     // what runs before the first WORKDIR (`RUN mkdir /home/app`)
                     || first_workdir.is_some_and(|w| i < w)
             }))
@@ -1112,6 +1134,13 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     let keyword = &frame.keyword;
     let from_line = |name: &str| frame.stage_line(name);
     // The manifest COPYs as written, else the manifest and the lockfile.
+    let workspace = project.node.as_ref().is_some_and(|n| n.workspaces)
+        || files.is_some_and(|f| f.exists(&join(&app_dir, "pnpm-workspace.yaml")));
+    if manifest_copies.is_empty() && workspace && matches!(stack, Stack::Node(_)) {
+        return Err(NotOffered::new(
+            "the app is a workspace (a monorepo root): its install needs every package's manifest, which the deps stage would have to copy one by one",
+        ));
+    }
     if manifest_copies.is_empty() {
         let manifest = match &stack {
             Stack::Node(_) => "package.json",
@@ -1370,20 +1399,38 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             // What the build steps write, read from the project's scripts
             // and configs.
             let mut outputs: Vec<BuildOutput> = Vec::new();
-            for step in &build_steps {
+            // (the output, the folder under the workdir its build ran in)
+            let mut outputs: Vec<(BuildOutput, String)> = Vec::new();
+            for (step, &at) in build_steps.iter().zip(&build_at) {
                 let words: Vec<String> = step.split(' ').map(str::to_string).collect();
-                outputs.extend(match files {
-                    Some(f) => project.build_outputs_in(f, &words),
-                    None => project.build_outputs_for(&words),
-                });
+                // a build run in a subfolder (`WORKDIR packages/web`) reads
+                // that folder's package.json
+                let sub = dirs[at]
+                    .strip_prefix(&format!("{workdir}/"))
+                    .unwrap_or_default()
+                    .to_string();
+                let sub_project;
+                let reader = match files {
+                    Some(f) if !sub.is_empty() => {
+                        sub_project = Project::read(f, &join(&app_dir, &sub));
+                        &sub_project
+                    }
+                    _ => &project,
+                };
+                let found = match files {
+                    Some(f) => reader.build_outputs_in(f, &words),
+                    None => reader.build_outputs_for(&words),
+                };
+                outputs.extend(found.into_iter().map(|o| (o, sub.clone())));
             }
             let mut built: Vec<String> = Vec::new();
-            for o in &outputs {
+            for (o, sub) in &outputs {
                 let dir = o
                     .dir
                     .trim_start_matches("./")
                     .trim_end_matches('/')
                     .to_string();
+                let dir = if sub.is_empty() { dir } else { join(sub, &dir) };
                 if !dir.is_empty() && dir != "." && !dir.contains("..") && !built.contains(&dir) {
                     built.push(dir);
                 }
