@@ -16,6 +16,7 @@
 //! known from the files (a computed setting, a version-dependent layout) is
 //! left out, or said in [`BuildOutput::uncertain`], never guessed silently.
 
+pub mod imports;
 pub mod js;
 pub mod langs;
 pub mod next;
@@ -264,7 +265,14 @@ impl Project {
             let named = ["build", "webpack", "esbuild", "rollup", "vite"]
                 .iter()
                 .any(|n| lower.contains(n));
-            if (script && named) || (lower.starts_with("tsconfig") && lower.ends_with(".json")) {
+            let entry = ["server", "index", "app", "main"].iter().any(|n| {
+                lower
+                    .strip_prefix(n)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            });
+            if (script && (named || entry))
+                || (lower.starts_with("tsconfig") && lower.ends_with(".json"))
+            {
                 wanted.insert(name);
             }
         }
@@ -389,7 +397,27 @@ impl Project {
     /// What a start command runs: a production server, a dev server, or
     /// unknown, and the packages it needs at run time.
     pub fn start_kind(&self, command_words: &[String]) -> StartKind {
-        start::start_kind(self, command_words)
+        start::start_kind(
+            &output::AppFiles {
+                project: self,
+                live: None,
+            },
+            command_words,
+        )
+    }
+
+    /// [`Project::start_kind`] reading the files the started program
+    /// imports from `files` (the same context [`Project::read`] was given)
+    /// rather than from the kept ones, so `imports` and `dev_packages` cover
+    /// a `node server.js` that no package.json script names.
+    pub fn start_kind_in(&self, files: &dyn ContextFiles, command_words: &[String]) -> StartKind {
+        start::start_kind(
+            &output::AppFiles {
+                project: self,
+                live: Some(files),
+            },
+            command_words,
+        )
     }
 
     /// The `package.json` script `name`.

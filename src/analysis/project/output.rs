@@ -744,7 +744,7 @@ fn script_output(files: &AppFiles, file: &str) -> Option<BuildOutput> {
 /// The project's files as the build sees them, with `""` the app folder:
 /// the context itself when the caller gives it, else the files
 /// [`Project::read`] kept (build scripts and configs its scripts name).
-pub(super) struct AppFiles<'a> {
+pub struct AppFiles<'a> {
     pub project: &'a Project,
     pub live: Option<&'a dyn ContextFiles>,
 }

@@ -1,6 +1,8 @@
 //! What a start command runs, through package.json scripts and package
 //! managers down to the program that serves.
 
+use super::imports::imported_packages;
+use super::output::AppFiles;
 use super::words::{commands, strip_env};
 use super::Project;
 
@@ -41,12 +43,16 @@ pub struct Start {
     /// The packages whose programs it runs (`next`, `serve`,
     /// `@react-router/serve`); none for `node FILE`.
     pub packages: Vec<String>,
-    /// Those of `packages` that are only devDependencies: a runner
-    /// installing with `--omit=dev` / `--prod` would not have them.
+    /// Those of `packages` and `imports` that are only devDependencies: a
+    /// runner installing with `--omit=dev` / `--prod` would not have them.
     pub dev_packages: Vec<String>,
     /// The file `node` (or `ts-node`, `tsx`, `bun`) runs, relative to the
     /// app folder.
     pub file: Option<String>,
+    /// The packages that file loads (`require`/`import` with literal names,
+    /// following its relative imports), when it could be read; a built
+    /// file (`dist/index.js`) is not in the context and gives none.
+    pub imports: Vec<String>,
     /// The program serves static files only (`serve`, `http-server`...).
     pub static_server: bool,
     /// For a static server: the folder it serves, relative to the app
@@ -77,8 +83,8 @@ fn package_of(program: &str) -> &str {
     }
 }
 
-pub(super) fn start_kind(project: &Project, words: &[String]) -> StartKind {
-    resolve(project, words, Vec::new(), 0)
+pub(super) fn start_kind(files: &AppFiles, words: &[String]) -> StartKind {
+    resolve(files, words, Vec::new(), 0)
 }
 
 /// The command a package manager runs for `words`, if it is one: the
@@ -234,7 +240,8 @@ pub(super) fn package_manager_run(project: &Project, words: &[String]) -> Run {
     }
 }
 
-fn resolve(project: &Project, words: &[String], scripts: Vec<String>, depth: usize) -> StartKind {
+fn resolve(files: &AppFiles, words: &[String], scripts: Vec<String>, depth: usize) -> StartKind {
+    let project = files.project;
     let (_, words) = strip_env(words);
     if words.is_empty() {
         return StartKind::Unknown("an empty command".into());
@@ -249,7 +256,7 @@ fn resolve(project: &Project, words: &[String], scripts: Vec<String>, depth: usi
         let Some(line) = words.get(2) else {
             return StartKind::Unknown("`sh -c` without a command".into());
         };
-        return resolve_line(project, line, scripts, depth + 1);
+        return resolve_line(files, line, scripts, depth + 1);
     }
     match package_manager_run(project, &words) {
         Run::Script(name, line) => {
@@ -258,22 +265,22 @@ fn resolve(project: &Project, words: &[String], scripts: Vec<String>, depth: usi
                 return StartKind::Unknown(format!("the \"{name}\" script calls itself"));
             }
             scripts.push(name);
-            resolve_line(project, &line, scripts, depth + 1)
+            resolve_line(files, &line, scripts, depth + 1)
         }
         Run::Program(p) => {
             if p.is_empty() {
                 return StartKind::Unknown("a package runner without a program".into());
             }
-            classify(project, &p, scripts)
+            classify(files, &p, scripts)
         }
         Run::Unknown(why) => StartKind::Unknown(why),
-        Run::NotAManager => classify(project, &words, scripts),
+        Run::NotAManager => classify(files, &words, scripts),
     }
 }
 
 /// A script line: its last command is the one that serves (`npm run
 /// migrate && node server.js`), unless an earlier one never returns.
-fn resolve_line(project: &Project, line: &str, scripts: Vec<String>, depth: usize) -> StartKind {
+fn resolve_line(files: &AppFiles, line: &str, scripts: Vec<String>, depth: usize) -> StartKind {
     let commands = commands(line);
     let Some(last) = commands.last() else {
         return StartKind::Unknown(format!(
@@ -282,16 +289,17 @@ fn resolve_line(project: &Project, line: &str, scripts: Vec<String>, depth: usiz
         ));
     };
     for earlier in &commands[..commands.len() - 1] {
-        if let StartKind::DevServer(s) = resolve(project, earlier, scripts.clone(), depth) {
+        if let StartKind::DevServer(s) = resolve(files, earlier, scripts.clone(), depth) {
             return StartKind::DevServer(s);
         }
     }
-    resolve(project, last, scripts, depth)
+    resolve(files, last, scripts, depth)
 }
 
-fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartKind {
+fn classify(files: &AppFiles, words: &[String], scripts: Vec<String>) -> StartKind {
+    let project = files.project;
     if let Some(program) = super::words::node_modules_program(words) {
-        return classify(project, &program, scripts);
+        return classify(files, &program, scripts);
     }
     let program = words[0].rsplit('/').next().unwrap_or(&words[0]).to_string();
     let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
@@ -318,11 +326,11 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
     let kind = match (program.as_str(), sub) {
         ("node" | "nodejs" | "bun" | "deno", _) => {
             if has("--watch") || has("--watch-path") || has("--hot") {
-                return finish(project, dev(start, "`node --watch` restarts on file changes: a development mode"));
+                return finish(files, dev(start, "`node --watch` restarts on file changes: a development mode"));
             }
             if program == "bun" && sub.is_some_and(|s| matches!(s, "run" | "x")) {
                 let rest: Vec<String> = words[2..].to_vec();
-                return classify(project, &rest, start.scripts);
+                return classify(files, &rest, start.scripts);
             }
             let file_args: &[&str] = match (program.as_str(), args.first()) {
                 ("deno", Some(&"run" | &"serve")) => &args[1..],
@@ -332,6 +340,7 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
             match script_file(file_args) {
                 Some(file) => {
                     start.file = Some(super::join("", file));
+                    start.imports = imported_packages(files, &super::join("", file));
                     StartKind::Production(start)
                 }
                 None if program == "deno" => StartKind::Unknown("a deno command without a file".into()),
@@ -381,6 +390,7 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
         ("astro", Some("preview")) | ("gatsby", Some("serve")) => StartKind::Production(with_package(start, &program)),
         ("ts-node" | "tsx", _) => {
             start.file = script_file(&args).map(|f| super::join("", f));
+            start.imports = start.file.as_deref().map(|f| imported_packages(files, f)).unwrap_or_default();
             start.why = format!("{program} compiles TypeScript when it starts: it and typescript are needed at run time");
             let mut s = with_package(start, &program);
             if program == "ts-node" {
@@ -470,11 +480,12 @@ fn classify(project: &Project, words: &[String], scripts: Vec<String>) -> StartK
         }
         (p, _) => StartKind::Unknown(format!("`{p}` is not a start command this reader knows")),
     };
-    finish(project, kind)
+    finish(files, kind)
 }
 
 /// Fill in which packages are devDependencies only.
-fn finish(project: &Project, mut kind: StartKind) -> StartKind {
+fn finish(files: &AppFiles, mut kind: StartKind) -> StartKind {
+    let project = files.project;
     if let StartKind::Production(s) | StartKind::DevServer(s) = &mut kind {
         // A Python server the app's requirements do not name
         if let Some(python) = &project.python {
@@ -507,12 +518,13 @@ fn finish(project: &Project, mut kind: StartKind) -> StartKind {
             }
         }
         if let Some(node) = &project.node {
-            s.dev_packages = s
-                .packages
-                .iter()
-                .filter(|p| node.dev_only(p))
-                .cloned()
-                .collect();
+            let mut dev: Vec<String> = Vec::new();
+            for p in s.packages.iter().chain(&s.imports) {
+                if node.dev_only(p) && !dev.contains(p) {
+                    dev.push(p.clone());
+                }
+            }
+            s.dev_packages = dev;
         }
     }
     kind

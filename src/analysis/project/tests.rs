@@ -810,6 +810,29 @@ fn start_commands_through_scripts_and_managers() {
 }
 
 #[test]
+fn what_the_started_file_imports() {
+    let pkg = r#"{ "dependencies": { "express": "4" }, "devDependencies": { "dotenv": "16", "nodemon": "3" },
+      "scripts": { "start": "node server.js" } }"#;
+    let files = MemFiles::new([
+        ("package.json", pkg),
+        ("server.js", "require('dotenv').config()\nconst app = require('express')()\nrequire('./routes')(app)\n"),
+        ("routes.js", "const debug = require('nodemon/lib/utils')\nmodule.exports = () => {}\n"),
+    ]);
+    let p = Project::read(&files, "");
+    // the kept entry file alone
+    let s = production(p.start_kind(&w("npm start")));
+    assert_eq!(s.imports, vec!["dotenv", "express"]);
+    assert_eq!(s.dev_packages, vec!["dotenv"]);
+    // following its relative imports in the context
+    let s = production(p.start_kind_in(&files, &w("node server.js")));
+    assert_eq!(s.imports, vec!["dotenv", "express", "nodemon"]);
+    assert_eq!(s.dev_packages, vec!["dotenv", "nodemon"]);
+    // a built file is not in the context: nothing known
+    let s = production(p.start_kind_in(&files, &w("node dist/index.js")));
+    assert!(s.imports.is_empty() && s.dev_packages.is_empty());
+}
+
+#[test]
 fn python_start_commands() {
     let p = project(&[("requirements.txt", "flask\ngunicorn\n")]);
     let s = production(p.start_kind(&w("gunicorn -b 0.0.0.0:8000 app:app")));
