@@ -432,3 +432,263 @@ COPY --from=build /bin/app /app
         "{text}"
     );
 }
+
+// The second review's families (A–E), each on a file of that shape.
+
+/// The hover on the last stage's FROM line.
+fn last_stage(file: &str) -> String {
+    let at = file.rfind("FROM ").expect("a FROM");
+    let mut fixture = file.to_string();
+    fixture.insert_str(at + 1, "$0");
+    hover(&fixture)
+}
+
+#[test]
+fn a_user_comes_from_the_base_image_when_the_file_sets_none() {
+    // The chiseled ASP.NET image runs as `app`; no USER in the file.
+    let text = last_stage(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build\nRUN dotnet publish -o /app\n\nFROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled\nWORKDIR /app\nCOPY --from=build /app .\nENTRYPOINT [\"./aspnetapp\"]\n",
+    );
+    assert!(
+        text.contains("shipped: user `app` (the base image's default: not root)"),
+        "{text}"
+    );
+    assert!(!text.contains("user `root`"), "{text}");
+    // Distroless :nonroot, and Nano Server's ContainerUser.
+    let text = last_stage(
+        "FROM golang AS b\nRUN go build -o /x .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=b /x /x\nENTRYPOINT [\"/x\"]\n",
+    );
+    assert!(text.contains("user `nonroot`"), "{text}");
+    let text = last_stage(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0-nanoserver-ltsc2022 AS b\nRUN dotnet publish -o /app\n\nFROM mcr.microsoft.com/dotnet/aspnet:10.0-nanoserver-ltsc2022\nCOPY --from=b /app .\nENTRYPOINT [\"aspnetapp\"]\n",
+    );
+    assert!(text.contains("user `ContainerUser`"), "{text}");
+    // Through a base stage: its USER, else its image's user.
+    let text =
+        last_stage("FROM node:20 AS base\nUSER node\n\nFROM base\nCMD [\"node\", \"a.js\"]\n");
+    assert!(text.contains("user `node` (set in **base**)"), "{text}");
+    let text = last_stage(
+        "FROM mcr.microsoft.com/dotnet/aspnet:10.0-windowsservercore-ltsc2022 AS final\nRUN echo\n\nFROM final\nENTRYPOINT [\"C:\\\\ServiceMonitor.exe\", \"w3svc\"]\n",
+    );
+    assert!(text.contains("user `ContainerAdministrator`"), "{text}");
+    // An image we know nothing of: its user is not guessed.
+    let text = last_stage(
+        "FROM a AS b\nRUN make\n\nFROM myorg/runtime:1\nCOPY --from=b /x /x\nCMD [\"/x\"]\n",
+    );
+    assert!(text.contains("shipped: the base image's user"), "{text}");
+    assert!(!text.contains("root"), "{text}");
+    // A root default is still said, as the image's.
+    let text = last_stage(
+        "FROM node:20 AS b\nRUN npm ci\n\nFROM node:20-slim\nCMD [\"node\", \"a.js\"]\n",
+    );
+    assert!(
+        text.contains("user `root` (the base image's default)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn b_a_cmd_is_the_arguments_of_the_base_images_entrypoint() {
+    let text = last_stage(
+        "FROM node:22 AS build-env\nCOPY . /app\nWORKDIR /app\nRUN npm ci --omit=dev\n\nFROM gcr.io/distroless/nodejs22-debian13\nCOPY --from=build-env /app /app\nWORKDIR /app\nCMD [\"hello.js\"]\n",
+    );
+    assert!(
+        text.contains("running `/nodejs/bin/node hello.js` (the base image's entrypoint `/nodejs/bin/node` with the CMD as its arguments)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("entrypoint `/nodejs/bin/node` (the base image's), command `[\"hello.js\"]`"),
+        "{text}"
+    );
+    let text = last_stage(
+        "FROM eclipse-temurin:17-jdk AS b\nRUN jar cfe main.jar x\n\nFROM gcr.io/distroless/java17-debian13\nCOPY --from=b /app /app\nCMD [\"main.jar\"]\n",
+    );
+    assert!(
+        text.contains("running `/usr/bin/java -jar main.jar`"),
+        "{text}"
+    );
+    // Options stay arguments of node.
+    let text = last_stage(
+        "FROM node AS b\nRUN npm run build\n\nFROM gcr.io/distroless/nodejs24-debian13:nonroot\nCOPY --from=b /app .\nCMD [\"--require=./Instrumentation.js\", \"server.js\"]\n",
+    );
+    assert!(
+        text.contains("running `/nodejs/bin/node --require=./Instrumentation.js server.js`"),
+        "{text}"
+    );
+    // A stage's own ENTRYPOINT replaces the image's; an image without one
+    // runs the CMD itself.
+    let text = last_stage(
+        "FROM node AS b\nRUN npm ci\n\nFROM gcr.io/distroless/nodejs22-debian13\nENTRYPOINT [\"/nodejs/bin/node\", \"--enable-source-maps\"]\nCMD [\"a.js\"]\n",
+    );
+    assert!(!text.contains("the base image's entrypoint"), "{text}");
+    let text = last_stage("FROM golang AS b\nRUN go build -o /a\n\nFROM gcr.io/distroless/static\nCOPY --from=b /a /a\nCMD [\"/a\"]\n");
+    assert!(text.contains("running `[\"/a\"]`"), "{text}");
+    // Inherited from a base stage.
+    let text = last_stage(
+        "FROM alpine AS base\nENTRYPOINT [\"tini\", \"--\"]\n\nFROM base\nCMD [\"node\", \"a.js\"]\n",
+    );
+    assert!(
+        text.contains("running `tini -- node a.js` (**base**'s entrypoint `tini --` with the CMD as its arguments)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn c_a_heredoc_is_written_inline_not_taken_from_the_context() {
+    let text = hover(
+        "FROM ubuntu:24.04 AS bu$0ild\nCOPY <<EOF /etc/apt/sources.list.d/amd64.sources\nTypes: deb\nEOF\nWORKDIR /source\nCOPY --link . .\nRUN dotnet publish -o /app\n\nFROM ubuntu\nCOPY --from=build /app .\n",
+    );
+    assert!(!text.contains("<<EOF"), "{text}");
+    assert!(
+        text.contains("- From the context: `.` (all of it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- Writes inline (heredoc): `/etc/apt/sources.list.d/amd64.sources`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn d_a_directory_copied_before_the_install_is_not_a_manifest_cache() {
+    let text = hover(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS bui$0lder\nWORKDIR /src\nCOPY [\"/src/accounting/\", \"Accounting/\"]\nCOPY [\"/pb/demo.proto\", \"Accounting/src/protos/demo.proto\"]\nRUN dotnet restore \"./Accounting/Accounting.csproj\"\nRUN dotnet build \"./Accounting/Accounting.csproj\" -o /app/build\n\nFROM builder AS publish\nRUN dotnet publish -o /app/publish\n\nFROM mcr.microsoft.com/dotnet/aspnet:10.0\nCOPY --from=publish /app/publish .\n",
+    );
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "**builder** — builds the application (`dotnet build`); installs dependencies (`dotnet restore`) after copying the directory `/src/accounting/` (and `/pb/demo.proto`): any change to a file in them re-runs the install"
+    );
+    assert!(!text.contains("stays cached"), "{text}");
+    // Two directories, written `./x/`; and a bare name is a directory too.
+    let text = hover(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS bui$0lder\nCOPY ./src/cart/ ./\nCOPY ./pb/ ./pb/\nRUN dotnet restore ./src/cart.csproj\nRUN dotnet publish ./src/cart.csproj -o /cart\n\nFROM alpine\nCOPY --from=builder /cart/ ./\n",
+    );
+    assert!(
+        text.contains("after copying the directories `./src/cart/`, `./pb/`: any change"),
+        "{text}"
+    );
+    // Manifest files (and an extensionless one such as Gemfile) stay cached.
+    let text = hover(
+        "FROM ruby:3.3 AS de$0ps\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n\nFROM ruby:3.3\nCOPY --from=deps /usr/local/bundle /usr/local/bundle\n",
+    );
+    assert!(
+        text.contains("from `Gemfile`, `Gemfile.lock`; the layer stays cached until they change"),
+        "{text}"
+    );
+}
+
+#[test]
+fn e_a_test_filter_matching_nothing_only_compiles_the_tests() {
+    let text = last_stage(
+        "FROM golang:1.25-alpine AS base\nWORKDIR /src\n\nFROM base AS test\nCOPY . .\n# use -run=NON_EXISTING to download all the test dependencies\nRUN make install && go test -run=NON_EXISTING ./...\n",
+    );
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "**test** — the final stage: what `docker build` ships; it builds (`make`) and compiles the tests without running any (`go test -run=NON_EXISTING`: a filter no test name matches)"
+    );
+    assert!(!text.contains("runs the tests"), "{text}");
+    // `^$` and `-c` compile only; a filter naming a test runs it.
+    let text = hover(
+        "FROM golang AS t$0\nRUN go test -run '^$' ./...\n\nFROM alpine\nCOPY --from=t /x /x\n",
+    );
+    assert!(
+        text.contains("compiles the tests without running any"),
+        "{text}"
+    );
+    let text = hover(
+        "FROM golang AS t$0\nRUN go test -c -o /t ./pkg\n\nFROM alpine\nCOPY --from=t /t /t\n",
+    );
+    assert!(text.contains("`go test -c`"), "{text}");
+    let text =
+        hover("FROM golang AS te$0st\nRUN go test -run TestParse ./...\n\nFROM alpine\nRUN true\n");
+    assert!(
+        text.starts_with("**test** — runs the tests (`go test`)"),
+        "{text}"
+    );
+    let text = hover(
+        "FROM golang AS te$0st\nRUN go test -run=^$ -bench=. ./...\n\nFROM alpine\nRUN true\n",
+    );
+    assert!(
+        text.starts_with("**test** — runs the tests (`go test`)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn e_a_scratch_image_holding_a_package_runs_nothing() {
+    let text = last_stage(
+        "FROM reactnativecommunity/react-native-android:v21.0 AS builder\nCOPY . .\nRUN ./gradlew assembleRelease\n\nFROM scratch\nCOPY --from=builder /src/app-release.apk /reactnativeapp.apk\nENTRYPOINT [\"/reactnativeapp.apk\"]\n",
+    );
+    assert!(
+        text.starts_with("stage 1 — the final stage: what `docker build` ships; nothing runs in it: it holds only files from **builder** (its entrypoint `/reactnativeapp.apk` is an Android package, not a program"),
+        "{text}"
+    );
+    assert!(!text.contains("user `root`"), "{text}");
+    // Files only, no program: no user either.
+    let text = last_stage("FROM a AS build\nRUN make\n\nFROM scratch\nCOPY --from=build /out .\n");
+    assert!(
+        text.contains("- Final stage, shipped: files only (nothing runs in it)"),
+        "{text}"
+    );
+    // A static binary on scratch does run, as uid 0.
+    let text = last_stage("FROM golang AS b\nRUN go build -o /a\n\nFROM scratch\nCOPY --from=b /a /a\nENTRYPOINT [\"/a\"]\n");
+    assert!(text.contains("running `[\"/a\"]`"), "{text}");
+    assert!(
+        text.contains("user `root` (scratch sets no user: uid 0)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn export_and_check_stages_say_what_they_are_for() {
+    let file = "FROM golang AS vendored\nRUN --mount=type=bind,target=.,rw go mod tidy && mkdir /out && cp go.mod go.sum /out\n\nFROM scratch AS vendor-up$1date\nCOPY --from=vendored /out /\n\nFROM vendored AS vendor-val$2idate\nRUN --mount=type=bind,target=.,rw <<EOT\n  diff=$(git status --porcelain -- go.mod go.sum)\n  if [ -n \"$diff\" ]; then\n    exit 1\n  fi\nEOT\n\nFROM alpine\nRUN true\n";
+    let text = hover(&file.replace("$1", "$0").replace("$2", ""));
+    assert!(
+        text.starts_with("**vendor-update** — an export stage: it holds only files from **vendored**, for `docker build --target vendor-update --output DIR` to write them out"),
+        "{text}"
+    );
+    let text = hover(&file.replace("$2", "$0").replace("$1", ""));
+    assert!(
+        text.starts_with(
+            "**vendor-validate** — a check on **vendored**: a RUN exits with an error (`exit 1`)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn repeated_copies_merge_destinations_resolve_and_unset_ports_are_said() {
+    let text = last_stage(
+        "FROM node AS fe\nRUN npm run build\n\nFROM node:20-alpine\nWORKDIR /site\nCOPY --from=fe /app/dist /site/web\nCOPY --from=fe /app/dist /site/web\nCOPY --from=fe /app/x .\nEXPOSE ${APP_PORT} 80\nCMD [\"node\", \"a.js\"]\n",
+    );
+    assert_eq!(text.matches("Takes `/app/dist`").count(), 1, "{text}");
+    assert!(
+        text.contains("into `/site/web` (twice: a later COPY repeats it and could go)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- Takes `/app/x` from **fe** into `.` (`/site`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("port ${APP_PORT}, 80 (unset: no ARG or ENV in the file sets `$APP_PORT`)"),
+        "{text}"
+    );
+    // Declared (even without a default): not called unset.
+    let text =
+        last_stage("FROM node:20\nARG APP_PORT\nEXPOSE ${APP_PORT}\nCMD [\"node\", \"a.js\"]\n");
+    assert!(!text.contains("unset"), "{text}");
+}
+
+#[test]
+fn xk6_build_is_a_build() {
+    let text = hover(
+        "FROM golang:1.26 AS buil$0der\nRUN go install go.k6.io/xk6/cmd/xk6@v1.4.7\nCOPY ./xk6-otel ./xk6-otel\nRUN xk6 build v2.1.0 --with x=./xk6-otel --output /build/k6\n\nFROM grafana/k6:2.2.0\nCOPY --from=builder /build/k6 /usr/bin/k6\n",
+    );
+    assert!(
+        text.starts_with("**builder** — builds the application (`xk6 build`)"),
+        "{text}"
+    );
+}

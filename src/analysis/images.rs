@@ -36,6 +36,8 @@ struct Entry {
     #[serde(default)]
     interactive: bool,
     #[serde(default)]
+    entrypoint: Vec<String>,
+    #[serde(default)]
     #[cfg_attr(not(test), allow(dead_code))]
     examples: Vec<String>,
     #[serde(default)]
@@ -71,6 +73,9 @@ pub struct ImageFacts {
     pub drops_privileges: bool,
     /// Its default CMD is a shell or interpreter prompt.
     pub interactive: bool,
+    /// Its ENTRYPOINT, when that makes a CMD the arguments of one program
+    /// (distroless nodejs: `/nodejs/bin/node`); empty when it has none.
+    pub entrypoint: &'static [String],
 }
 
 impl ImageFacts {
@@ -154,6 +159,7 @@ pub fn lookup(reference: &str) -> Option<ImageFacts> {
         workdir: &entry.workdir,
         drops_privileges: entry.drops_privileges,
         interactive: entry.interactive,
+        entrypoint: &entry.entrypoint,
     };
     for v in &entry.variant {
         if !tag.contains(v.tag_contains.as_str()) {
@@ -358,6 +364,25 @@ mod tests {
         assert!(!lookup("php:8-cli").unwrap().drops_privileges);
         assert_eq!(lookup("golang:1.23").unwrap().workdir, "/go");
         assert!(lookup("myorg/node:1").is_none());
+        // The language images' runtime is their ENTRYPOINT; the others have none.
+        let node = lookup("gcr.io/distroless/nodejs22-debian12:nonroot@sha256:13").unwrap();
+        assert_eq!(node.entrypoint, ["/nodejs/bin/node"]);
+        assert!(!node.runs_as_root());
+        assert_eq!(
+            lookup("gcr.io/distroless/java17-debian12")
+                .unwrap()
+                .entrypoint,
+            ["/usr/bin/java", "-jar"]
+        );
+        assert!(lookup("gcr.io/distroless/java-base-debian12")
+            .unwrap()
+            .entrypoint
+            .is_empty());
+        assert!(lookup("gcr.io/distroless/static-debian12")
+            .unwrap()
+            .entrypoint
+            .is_empty());
+        assert!(lookup("node:20").unwrap().entrypoint.is_empty());
         assert!(lookup("node:${V}").is_none());
     }
 

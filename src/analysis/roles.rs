@@ -56,8 +56,14 @@ pub struct Taken {
     pub sources: Vec<String>,
     /// Where they go (the mount target for a mount).
     pub dest: String,
+    /// `dest` made absolute against the WORKDIR in effect, when it is
+    /// relative and the WORKDIR is known (`.` under `WORKDIR /app`: `/app`).
+    pub dest_resolved: Option<String>,
     /// A mount for one RUN rather than a copy.
     pub mount: bool,
+    /// How many COPY instructions took these same paths to the same place
+    /// (2 when a COPY repeats an earlier one).
+    pub times: usize,
 }
 
 /// What a stage does, as far as its instructions tell.
@@ -78,6 +84,10 @@ pub struct StageFacts {
     pub project_install: bool,
     pub builds: Vec<String>,
     pub tests: Vec<String>,
+    /// Test commands that compile the tests without running any, each
+    /// with the reason (`go test -run=NON_EXISTING`: a filter no test
+    /// name matches; `go test -c`; `cargo test --no-run`).
+    pub test_compiles: Vec<String>,
     /// Whether a test ran before the first build of the stage.
     pub tests_before_build: bool,
     /// Paths copied from the build context, in order, each once.
@@ -91,6 +101,9 @@ pub struct StageFacts {
     pub whole_context_before_install: bool,
     /// Whether that whole context came in by a bind mount, not a copy.
     pub whole_context_mounted: bool,
+    /// Destinations of files written inline by a heredoc
+    /// (`COPY <<EOF /etc/x`): not from the context.
+    pub inline_files: Vec<String>,
     /// URLs and git repositories ADD downloads.
     pub downloads: Vec<String>,
     /// The tests the CMD or ENTRYPOINT runs (`dotnet test`).
@@ -107,8 +120,16 @@ pub struct StageFacts {
     pub takes: Vec<Taken>,
     pub user: Option<String>,
     pub exposes: Vec<String>,
+    /// Variables EXPOSE uses that no ARG or ENV of the file (nor the base
+    /// image) sets: empty when the image is built.
+    pub unset_port_vars: Vec<String>,
+    /// A RUN exits with an error on a condition (`exit 1` in a script):
+    /// the stage is a check that fails the build when it does not hold.
+    pub checks: bool,
     pub entrypoint: Option<String>,
     pub cmd: Option<String>,
+    /// The last WORKDIR, made absolute against the one before it (and
+    /// the base stage's).
     pub workdir: Option<String>,
 }
 
@@ -238,6 +259,24 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<Option<String>>) -> St
     out
 }
 
+/// The names of the variables a text uses (`$A`, `${B:-x}`), each once.
+fn variable_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let body = rest.strip_prefix('{').unwrap_or(rest);
+        let end = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(body.len());
+        if end > 0 {
+            push_once(&mut out, body[..end].to_string());
+        }
+        rest = &body[end..];
+    }
+    out
+}
+
 /// A definition's value without the quotes around it.
 fn unquoted(value: &str) -> &str {
     let v = value.trim();
@@ -354,6 +393,131 @@ fn is_whole_context(path: &str) -> bool {
     matches!(path.trim_end_matches('/'), "." | "" | "./." | "*")
 }
 
+/// Whether a COPY source names a directory rather than a file: it ends in
+/// `/` or `/.`, or its last part has no extension and is not one of the
+/// extensionless files projects keep at the top (`Gemfile`, `Pipfile`,
+/// `Makefile`, `gradlew`...). A dot file (`.npmrc`, `.mvn`) counts as a
+/// file: a configuration, not sources.
+pub fn is_directory_path(path: &str) -> bool {
+    if path.ends_with('/') || path.ends_with("/.") || is_whole_context(path) {
+        return true;
+    }
+    let last = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if last.contains(['*', '?', '[']) || last.starts_with('.') || last.contains('.') {
+        return false;
+    }
+    const FILES: &[&str] = &[
+        "Gemfile",
+        "Pipfile",
+        "Makefile",
+        "GNUmakefile",
+        "Rakefile",
+        "Procfile",
+        "Podfile",
+        "Brewfile",
+        "Justfile",
+        "justfile",
+        "Dockerfile",
+        "Containerfile",
+        "gradlew",
+        "mvnw",
+        "VERSION",
+        "LICENSE",
+    ];
+    !FILES.contains(&last)
+}
+
+/// A COPY source that is a heredoc written inline (`COPY <<EOF /etc/x`).
+fn is_inline(path: &str) -> bool {
+    path.starts_with("<<")
+}
+
+/// `rel` made absolute against the directory `dir`.
+fn join_path(dir: &str, rel: &str) -> String {
+    if rel.starts_with('/') || rel.contains('$') || dir.contains('$') {
+        return rel.to_string();
+    }
+    let rel = rel.trim_start_matches("./");
+    let dir = dir.trim_end_matches('/');
+    match rel {
+        "" | "." => {
+            if dir.is_empty() {
+                "/".to_string()
+            } else {
+                dir.to_string()
+            }
+        }
+        _ => format!("{dir}/{rel}"),
+    }
+}
+
+/// Whether a `go test -run` pattern selects no test: `^$`, an anchored
+/// name no test function can have (they start `Test`, `Example`,
+/// `Benchmark` or `Fuzz`), or a word written to match nothing
+/// (`NON_EXISTING`, `NONE`, `XXX`).
+fn selects_no_test(pattern: &str) -> bool {
+    let p = pattern.trim_matches(['"', '\'']);
+    let top = p.split('/').next().unwrap_or(p);
+    if matches!(top, "^$" | "$^" | "^$/" | "a^") {
+        return true;
+    }
+    if let Some(rest) = top.strip_prefix('^') {
+        let starts_like_a_test = ["Test", "Example", "Benchmark", "Fuzz"]
+            .iter()
+            .any(|t| rest.starts_with(t) || t.starts_with(rest));
+        return rest.starts_with(|c: char| c.is_ascii_alphanumeric()) && !starts_like_a_test;
+    }
+    if !top.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return false;
+    }
+    let upper = top.to_ascii_uppercase();
+    [
+        "NON_EXIST",
+        "NONEXIST",
+        "NOTHING",
+        "NO_TEST",
+        "NOTEST",
+        "XXX",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+        || upper == "NONE"
+}
+
+/// When a test command only compiles the tests: its label with the reason.
+fn compiles_tests_only(i: &commands::Invocation) -> Option<String> {
+    use commands::Tool;
+    match i.tool {
+        Tool::Go if i.subcommand() == Some("test") => {
+            if i.has_flag(&["-c"]) {
+                return Some("`go test -c`: it writes the test binary and runs nothing".into());
+            }
+            // `-bench` runs benchmarks even when no test is selected.
+            if i.has_flag(&["-bench", "--bench", "-fuzz", "--fuzz"]) {
+                return None;
+            }
+            let pattern = i.option_value(&["-run", "--run"])?;
+            selects_no_test(pattern)
+                .then(|| format!("`go test -run={pattern}`: a filter no test name matches"))
+        }
+        Tool::Cargo if i.has_flag(&["--no-run"]) => {
+            Some("`cargo test --no-run`: it compiles the tests and runs none".into())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a script exits with an error on some condition (`exit 1`).
+fn exits_with_error(script: &str) -> bool {
+    let words: Vec<&str> = script
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .any(|w| w[0] == "exit" && w[1].parse::<u32>().is_ok_and(|n| n != 0))
+}
+
 fn push_once(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
@@ -411,6 +575,14 @@ pub fn stage_facts<S: Source + ?Sized>(
     if let Some(s) = graph.stages.get(stage) {
         facts.base = expand_at(analysis, None, s.from_range.start, &s.base_text);
     }
+    // The working directory COPY destinations are relative to: the base
+    // stage's last, or the image's default.
+    let mut workdir: Option<String> = match graph.stages.get(stage).and_then(|s| s.parent) {
+        Some(parent) if parent < stage => stage_facts(tree, source, analysis, parent).workdir,
+        Some(_) => None,
+        None if facts.base == "scratch" => Some("/".to_string()),
+        None => crate::analysis::images::lookup(&facts.base).map(|i| i.workdir.to_string()),
+    };
     let mut installed = false;
     // Context files copied after the first install: installs from then on
     // are not in the layer the manifests keep cached.
@@ -431,7 +603,9 @@ pub fn stage_facts<S: Source + ?Sized>(
                             from,
                             sources: vec![resolve(&src)],
                             dest: resolve(&target),
+                            dest_resolved: None,
                             mount: true,
+                            times: 1,
                         }),
                         None => {
                             let src = resolve(&src);
@@ -451,7 +625,11 @@ pub fn stage_facts<S: Source + ?Sized>(
                         }
                     }
                 }
-                let script = Script::parse_shared(&run_script(instruction, source));
+                let text = run_script(instruction, source);
+                if exits_with_error(&text) {
+                    facts.checks = true;
+                }
+                let script = Script::parse_shared(&text);
                 for command in &script.commands {
                     let Some(step) = commands::step(command) else {
                         continue;
@@ -484,6 +662,10 @@ pub fn stage_facts<S: Source + ?Sized>(
                         }
                         Action::Build => push_once(&mut facts.builds, step.label),
                         Action::Test => {
+                            if let Some(why) = invocation.as_ref().and_then(compiles_tests_only) {
+                                push_once(&mut facts.test_compiles, why);
+                                continue;
+                            }
                             if facts.builds.is_empty() {
                                 facts.tests_before_build = true;
                             }
@@ -517,15 +699,42 @@ pub fn stage_facts<S: Source + ?Sized>(
                     .and_then(|f| f.value.map(|v| syntax::logical_text(v, source)));
                 if let Some((dest, sources)) = paths.split_last() {
                     match from {
-                        Some(from) => facts.takes.push(Taken {
-                            stage: graph.resolve(&from, stage),
-                            from,
-                            sources: sources.to_vec(),
-                            dest: dest.clone(),
-                            mount: false,
-                        }),
+                        Some(from) => {
+                            let dest_resolved = workdir
+                                .as_deref()
+                                .filter(|_| !dest.starts_with('/'))
+                                .map(|w| join_path(w, dest))
+                                .filter(|d| d != dest);
+                            let taken = Taken {
+                                stage: graph.resolve(&from, stage),
+                                from,
+                                sources: sources.to_vec(),
+                                dest: dest.clone(),
+                                dest_resolved,
+                                mount: false,
+                                times: 1,
+                            };
+                            let same = facts.takes.iter_mut().find(|t| {
+                                !t.mount
+                                    && t.from == taken.from
+                                    && t.sources == taken.sources
+                                    && t.dest == taken.dest
+                                    && t.dest_resolved == taken.dest_resolved
+                            });
+                            match same {
+                                Some(t) => t.times += 1,
+                                None => facts.takes.push(taken),
+                            }
+                        }
                         None => {
                             for s in sources {
+                                if is_inline(s) {
+                                    let d = workdir
+                                        .as_deref()
+                                        .map_or_else(|| dest.clone(), |w| join_path(w, dest));
+                                    push_once(&mut facts.inline_files, d);
+                                    continue;
+                                }
                                 if is_download(s) {
                                     push_once(&mut facts.downloads, s.clone());
                                     continue;
@@ -548,7 +757,24 @@ pub fn stage_facts<S: Source + ?Sized>(
                 }
             }
             "USER" => facts.user = Some(resolve(&args)),
-            "EXPOSE" => facts.exposes.extend(args.split_whitespace().map(resolve)),
+            "EXPOSE" => {
+                for port in args.split_whitespace() {
+                    let resolved = resolve(port);
+                    if resolved.contains('$') {
+                        for name in variable_names(&resolved) {
+                            let image_sets = crate::analysis::images::lookup(&facts.base)
+                                .is_some_and(|i| i.defines(&name));
+                            let declared =
+                                value_at(&analysis.variables, graph, Some(stage), at, &name, 0)
+                                    .is_some();
+                            if !declared && !image_sets {
+                                push_once(&mut facts.unset_port_vars, name);
+                            }
+                        }
+                    }
+                    facts.exposes.push(resolved);
+                }
+            }
             "ENTRYPOINT" | "CMD" => {
                 let script = Script::parse_shared(&run_script(instruction, source));
                 for step in script.commands.iter().filter_map(commands::step) {
@@ -562,9 +788,20 @@ pub fn stage_facts<S: Source + ?Sized>(
                     facts.entrypoint = Some(args);
                 }
             }
-            "WORKDIR" => facts.workdir = Some(resolve(&args)),
+            "WORKDIR" => {
+                let dir = resolve(unquoted(&args));
+                let dir = match &workdir {
+                    Some(w) if !dir.starts_with('/') && !dir.contains(':') => join_path(w, &dir),
+                    _ => dir,
+                };
+                workdir = Some(dir.clone());
+                facts.workdir = Some(dir);
+            }
             _ => {}
         }
+    }
+    if facts.workdir.is_none() {
+        facts.workdir = workdir;
     }
     if facts.installs.is_empty() {
         facts.install_inputs.clear();
@@ -608,6 +845,10 @@ pub fn role(graph: &StageGraph, stage: usize, facts: &StageFacts, shipped: Optio
     }
     if !facts.tests.is_empty() {
         return Role::Test;
+    }
+    // `go test -run=NON_EXISTING`: it compiles the tests, runs none.
+    if !facts.test_compiles.is_empty() {
+        return Role::Build;
     }
     let built_on = graph.refs_to(stage).any(|r| r.kind == RefKind::FromBase);
     let copied = graph.refs_to(stage).any(|r| r.kind != RefKind::FromBase);
@@ -828,6 +1069,79 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].copies, ["/app/node_modules", "/app/package.json"]);
         assert_eq!(c[0].mounts, ["/cache"]);
+    }
+
+    #[test]
+    fn directories_and_files_among_copy_sources() {
+        for dir in [
+            "/src/accounting/",
+            "./pb/",
+            "aspnetapp/.",
+            "src",
+            "xk6-otel",
+            ".",
+        ] {
+            assert!(is_directory_path(dir), "{dir}");
+        }
+        for file in [
+            "package.json",
+            "go.*",
+            "*.csproj",
+            "Gemfile",
+            "Pipfile",
+            ".npmrc",
+            "/pb/demo.proto",
+            "gradlew",
+        ] {
+            assert!(!is_directory_path(file), "{file}");
+        }
+    }
+
+    #[test]
+    fn test_filters_that_select_nothing() {
+        for p in ["NON_EXISTING", "^$", "'^$'", "XXX", "none", "^NoSuch"] {
+            assert!(selects_no_test(p), "{p}");
+        }
+        for p in ["TestParse", "^TestA$", "Parse|Lex", ".", "^Te", "Example"] {
+            assert!(!selects_no_test(p), "{p}");
+        }
+        let f = facts(
+            "FROM golang\nRUN go test -run=NON_EXISTING ./... && go vet ./...\n",
+            0,
+        );
+        assert_eq!(f.tests, ["go vet"]);
+        assert_eq!(f.test_compiles.len(), 1);
+        let f = facts("FROM rust\nRUN cargo test --no-run\n", 0);
+        assert!(f.tests.is_empty() && f.test_compiles.len() == 1);
+    }
+
+    #[test]
+    fn destinations_resolve_against_the_workdir() {
+        assert_eq!(join_path("/app", "."), "/app");
+        assert_eq!(join_path("/app/", "./node_modules"), "/app/node_modules");
+        assert_eq!(join_path("/", "."), "/");
+        assert_eq!(join_path("/app", "/x"), "/x");
+        let src = "FROM golang AS b\nWORKDIR /src\nRUN go build -o /a\n\nFROM b AS c\nWORKDIR sub\nCOPY --from=b /a .\nCOPY --from=b /a .\n";
+        let f = facts(src, 1);
+        assert_eq!(f.workdir.as_deref(), Some("/src/sub"));
+        assert_eq!(f.takes.len(), 1);
+        assert_eq!(f.takes[0].times, 2);
+        assert_eq!(f.takes[0].dest_resolved.as_deref(), Some("/src/sub"));
+        // The image's default working directory when the file sets none.
+        let f = facts("FROM golang:1.23\nCOPY --from=x /a .\n", 0);
+        assert_eq!(f.takes[0].dest_resolved.as_deref(), Some("/go"));
+        // Unknown image, no WORKDIR: not guessed.
+        let f = facts("FROM myorg/x\nCOPY --from=x /a .\n", 0);
+        assert_eq!(f.takes[0].dest_resolved, None);
+    }
+
+    #[test]
+    fn heredoc_sources_and_checks() {
+        let f = facts("FROM ubuntu\nCOPY <<EOF /etc/x\nhi\nEOF\nCOPY . .\n", 0);
+        assert_eq!(f.context_copies, ["."]);
+        assert_eq!(f.inline_files, ["/etc/x"]);
+        assert!(!facts("FROM a\nRUN test -f x || exit 0\n", 0).checks);
+        assert!(facts("FROM a\nRUN test -f x || exit 1\n", 0).checks);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
+use crate::analysis::images;
 use crate::analysis::roles::{self, Role, StageFacts};
 use crate::analysis::stages::{RefKind, StageGraph};
 use crate::analysis::variables::DefKind;
@@ -200,6 +201,31 @@ fn installs_line(facts: &StageFacts) -> Option<String> {
         format!("installs dependencies ({cmds}) after copying the whole build context: any source change invalidates the install layer")
     } else if facts.install_inputs.is_empty() {
         format!("installs dependencies ({cmds})")
+    } else if facts
+        .install_inputs
+        .iter()
+        .any(|p| roles::is_directory_path(p))
+    {
+        // A directory copied before the install is (usually) the project's
+        // sources: the layer is not cached on manifests alone.
+        let (dirs, files): (Vec<&String>, Vec<&String>) = facts
+            .install_inputs
+            .iter()
+            .partition(|p| roles::is_directory_path(p));
+        let what = if dirs.len() == 1 {
+            "the directory"
+        } else {
+            "the directories"
+        };
+        let mut line = format!(
+            "installs dependencies ({cmds}) after copying {what} {}",
+            ticked(&dirs)
+        );
+        if !files.is_empty() {
+            line.push_str(&format!(" (and {})", ticked(&files)));
+        }
+        line.push_str(": any change to a file in them re-runs the install");
+        line
     } else {
         let first: Vec<&String> = facts
             .installs
@@ -221,15 +247,100 @@ fn installs_line(facts: &StageFacts) -> Option<String> {
     })
 }
 
+/// An ENTRYPOINT a stage does not set but has: its base stage's, or its
+/// base image's (distroless nodejs: `/nodejs/bin/node`).
+pub struct Inherited {
+    /// The words of the entrypoint, as a shell would read them back.
+    pub words: String,
+    /// Where it comes from: "the base image's", "**final**'s".
+    pub origin: String,
+}
+
+/// The exec-form words of a CMD or ENTRYPOINT (`["a", "b"]`), if it is
+/// one.
+fn exec_words(text: &str) -> Option<Vec<String>> {
+    serde_json::from_str::<Vec<String>>(text.trim()).ok()
+}
+
+/// Words joined so that a shell reads them back the same.
+fn shell_words(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            if !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+            {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the container runs: the ENTRYPOINT (with the CMD as its
-/// arguments), or the CMD.
-fn runs(facts: &StageFacts) -> Option<String> {
-    match (&facts.entrypoint, &facts.cmd) {
-        (Some(e), Some(c)) => Some(format!("`{e}` with the arguments `{c}`")),
-        (Some(e), None) => Some(format!("`{e}`")),
-        (None, Some(c)) => Some(format!("`{c}`")),
-        (None, None) => None,
+/// arguments), or the CMD; a CMD under an inherited ENTRYPOINT is that
+/// entrypoint's arguments.
+fn runs(facts: &StageFacts, inherited: Option<&Inherited>) -> Option<String> {
+    match (&facts.entrypoint, &facts.cmd, inherited) {
+        (Some(e), Some(c), _) => Some(format!("`{e}` with the arguments `{c}`")),
+        (Some(e), None, _) => Some(format!("`{e}`")),
+        (None, Some(c), Some(i)) => Some(match exec_words(c) {
+            Some(args) => format!(
+                "`{} {}` ({} entrypoint `{}` with the CMD as its arguments)",
+                i.words,
+                shell_words(&args),
+                i.origin,
+                i.words
+            ),
+            None => format!(
+                "{} entrypoint `{}` with the arguments `{c}`",
+                i.origin, i.words
+            ),
+        }),
+        (None, Some(c), None) => Some(format!("`{c}`")),
+        (None, None, Some(i)) => Some(format!("{} entrypoint `{}`", i.origin, i.words)),
+        (None, None, None) => None,
     }
+}
+
+/// File kinds no process can be started from in an image with nothing
+/// else in it (scratch): packages, archives, documents, scripts without
+/// their interpreter.
+fn is_data_file(path: &str) -> Option<&'static str> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "apk" | "aab" => "an Android package",
+        "ipa" => "an iOS package",
+        "jar" | "war" | "ear" => "a Java archive (scratch has no Java)",
+        "zip" | "tar" | "gz" | "tgz" | "xz" | "zst" | "7z" | "deb" | "rpm" | "msi" => "an archive",
+        "js" | "mjs" | "cjs" | "py" | "rb" | "php" | "pl" => {
+            "a script, and scratch has no interpreter"
+        }
+        "json" | "yaml" | "yml" | "toml" | "txt" | "md" | "html" | "css" | "wasm" | "pdf" => {
+            "a data file"
+        }
+        _ => return None,
+    })
+}
+
+/// For a scratch stage that runs no RUN and whose ENTRYPOINT or CMD names
+/// a file no process starts from (`/reactnativeapp.apk`): that file and
+/// what it is.
+fn unrunnable_program(facts: &StageFacts) -> Option<(String, &'static str)> {
+    if facts.base != "scratch" || facts.run_count != 0 {
+        return None;
+    }
+    let text = facts.entrypoint.as_ref().or(facts.cmd.as_ref())?;
+    let program = match exec_words(text) {
+        Some(words) => words.into_iter().next()?,
+        None => text.split_whitespace().next()?.to_string(),
+    };
+    let kind = is_data_file(&program)?;
+    Some((program, kind))
 }
 
 /// The system packages, tools and named packages a stage installs.
@@ -254,12 +365,34 @@ fn base_installs(facts: &StageFacts) -> Option<String> {
     }
 }
 
+/// "compiles the tests without running any (...)".
+fn compile_words(facts: &StageFacts) -> String {
+    format!(
+        "compiles the tests without running any ({})",
+        facts.test_compiles.join("; ")
+    )
+}
+
+/// What a stage builds: its build commands, then the tests it compiles.
+fn build_words(facts: &StageFacts) -> String {
+    match (facts.builds.is_empty(), facts.test_compiles.is_empty()) {
+        (false, false) => format!(
+            "builds ({}) and {}",
+            ticked(&facts.builds),
+            compile_words(facts)
+        ),
+        (false, true) => format!("builds ({})", ticked(&facts.builds)),
+        _ => compile_words(facts),
+    }
+}
+
 /// The one-line purpose of a stage.
 pub fn purpose(
     graph: &StageGraph,
     index: usize,
     facts: &StageFacts,
     shipped: Option<usize>,
+    inherited: Option<&Inherited>,
 ) -> String {
     let installs = installs_line(facts);
     let with_installs = |line: String| match &installs {
@@ -273,12 +406,27 @@ pub fn purpose(
             } else {
                 "the Compose file's target: what its build ships".to_string()
             };
-            if let Some(run) = runs(facts) {
+            let files_from = || {
+                let mut from: Vec<usize> = facts.takes.iter().filter_map(|t| t.stage).collect();
+                from.dedup();
+                from
+            };
+            if let Some((program, kind)) = unrunnable_program(facts) {
+                let from = files_from();
+                let holds = if from.is_empty() {
+                    String::new()
+                } else {
+                    format!(": it holds only files from {}", labels(graph, &from))
+                };
+                line.push_str(&format!(
+                    "; nothing runs in it{holds} (its entrypoint `{program}` is {kind}, not a program: the image is for taking the file out)"
+                ));
+            } else if let Some(run) = runs(facts, inherited) {
                 line.push_str(&format!(", running {run}"));
             } else if !facts.tests.is_empty() {
                 line.push_str(&format!("; it runs the tests ({})", ticked(&facts.tests)));
-            } else if !facts.builds.is_empty() {
-                line.push_str(&format!("; it builds ({})", ticked(&facts.builds)));
+            } else if !facts.builds.is_empty() || !facts.test_compiles.is_empty() {
+                line.push_str(&format!("; it {}", build_words(facts)));
             } else if facts.base == "scratch" && facts.run_count == 0 && !facts.takes.is_empty() {
                 let mut from: Vec<usize> = facts.takes.iter().filter_map(|t| t.stage).collect();
                 from.dedup();
@@ -302,11 +450,12 @@ pub fn purpose(
                     ticked(&facts.runs_tests)
                 )
             };
-            match runs(facts) {
+            match runs(facts, inherited) {
                 Some(run) => format!("{what}, running {run}: {how}"),
                 None => format!("{what}: {how}"),
             }
         }
+        Role::Build if facts.builds.is_empty() => with_installs(build_words(facts)),
         Role::Build => {
             let name = graph.stages[index].name.as_deref().unwrap_or("");
             let what = if name.to_ascii_lowercase().contains("test") {
@@ -315,6 +464,9 @@ pub fn purpose(
                 "the application"
             };
             let mut line = format!("builds {what} ({})", ticked(&facts.builds));
+            if !facts.test_compiles.is_empty() {
+                line.push_str(&format!(" and {}", compile_words(facts)));
+            }
             if !facts.tests.is_empty() {
                 let when = if facts.tests_before_build {
                     "after running"
@@ -353,6 +505,19 @@ pub fn purpose(
                     from.push(what);
                 }
             }
+            let unused = graph.refs_to(index).next().is_none();
+            if unused && facts.base == "scratch" && facts.run_count == 0 && facts.cmd.is_none() {
+                // Nothing to run and nobody takes from it: its files are
+                // the result, written out with `--output`.
+                let target = match &graph.stages[index].name {
+                    Some(name) => format!("`docker build --target {name} --output DIR`"),
+                    None => "`--output`".to_string(),
+                };
+                return format!(
+                    "an export stage: it holds only files from {}, for {target} to write them out",
+                    from.join(", ")
+                );
+            }
             format!("gathers files from {}", from.join(", "))
         }
         Role::Other => {
@@ -381,6 +546,19 @@ pub fn purpose(
             if let Some(installs) = base_installs(facts) {
                 return format!("installs {installs}");
             }
+            if facts.checks && copiers.is_empty() {
+                let build = match &graph.stages[index].name {
+                    Some(name) => format!("`docker build --target {name}`"),
+                    None => "its build".to_string(),
+                };
+                let on = match graph.stages[index].parent {
+                    Some(parent) => format!(" on {}", stage_label(graph, parent)),
+                    None => String::new(),
+                };
+                return format!(
+                    "a check{on}: a RUN exits with an error (`exit 1`) when the condition it tests does not hold, so {build} fails"
+                );
+            }
             match graph.stages[index].parent {
                 Some(parent) => format!("continues {}", stage_label(graph, parent)),
                 None => format!("a stage based on `{}`", facts.base),
@@ -402,10 +580,11 @@ fn stage_hover<S: Source + ?Sized>(
     let all = roles::all_facts(tree, source, analysis);
     let facts = &all[index];
     let shipped = roles::shipped_stage(graph, target);
+    let inherited = inherited_entrypoint(graph, &all, index);
     let mut out = format!(
         "{} — {}\n\n",
         stage_label(graph, index),
-        purpose(graph, index, facts, shipped)
+        purpose(graph, index, facts, shipped, inherited.as_ref())
     );
     match stage.parent {
         Some(parent) => out.push_str(&format!("- Base: stage {}\n", stage_label(graph, parent))),
@@ -440,6 +619,12 @@ fn stage_hover<S: Source + ?Sized>(
             context_paths(&facts.context_mounts)
         ));
     }
+    if !facts.inline_files.is_empty() {
+        out.push_str(&format!(
+            "- Writes inline (heredoc): {}\n",
+            ticked(&facts.inline_files)
+        ));
+    }
     if !facts.downloads.is_empty() {
         out.push_str(&format!("- Downloads: {}\n", ticked(&facts.downloads)));
     }
@@ -459,10 +644,18 @@ fn stage_hover<S: Source + ?Sized>(
                 t.sources.join("`, `"),
             ));
         } else {
+            let into = match &t.dest_resolved {
+                Some(abs) => format!("`{}` (`{abs}`)", t.dest),
+                None => format!("`{}`", t.dest),
+            };
+            let repeated = match t.times {
+                1 => String::new(),
+                2 => " (twice: a later COPY repeats it and could go)".to_string(),
+                n => format!(" ({n} times: the later COPYs repeat it and could go)"),
+            };
             out.push_str(&format!(
-                "- Takes `{}` from {origin} into `{}`\n",
+                "- Takes `{}` from {origin} into {into}{repeated}\n",
                 t.sources.join("`, `"),
-                t.dest
             ));
         }
     }
@@ -490,18 +683,40 @@ fn stage_hover<S: Source + ?Sized>(
         out.push_str(&format!("- Used by: {}\n", users.join("; ")));
     }
     if Some(index) == shipped {
-        let mut ships = vec![format!(
-            "user `{}`",
-            facts.user.as_deref().unwrap_or("root")
-        )];
+        let mut ships = Vec::new();
+        // A scratch image holding only files runs nothing: no user to tell.
+        let runs_nothing = facts.base == "scratch"
+            && facts.run_count == 0
+            && (unrunnable_program(facts).is_some()
+                || facts.entrypoint.is_none() && facts.cmd.is_none());
+        if !runs_nothing {
+            ships.push(shipped_user(graph, &all, index));
+        }
         if !facts.exposes.is_empty() {
-            ships.push(format!("port {}", facts.exposes.join(", ")));
+            let mut port = format!("port {}", facts.exposes.join(", "));
+            if !facts.unset_port_vars.is_empty() {
+                let names: Vec<String> = facts
+                    .unset_port_vars
+                    .iter()
+                    .map(|n| format!("${n}"))
+                    .collect();
+                port.push_str(&format!(
+                    " (unset: no ARG or ENV in the file sets {})",
+                    ticked(&names)
+                ));
+            }
+            ships.push(port);
         }
         if let Some(e) = &facts.entrypoint {
             ships.push(format!("entrypoint `{e}`"));
+        } else if let Some(i) = &inherited {
+            ships.push(format!("entrypoint `{}` ({})", i.words, i.origin));
         }
         if let Some(c) = &facts.cmd {
             ships.push(format!("command `{c}`"));
+        }
+        if ships.is_empty() {
+            ships.push("files only (nothing runs in it)".to_string());
         }
         let what = if index + 1 == graph.stages.len() {
             "Final stage"
@@ -524,6 +739,66 @@ fn stage_hover<S: Source + ?Sized>(
         );
     }
     out
+}
+
+/// The ENTRYPOINT a stage has without setting one: the nearest base stage
+/// that sets one, else the base image's (when it is a known image whose
+/// entrypoint makes the CMD its arguments).
+fn inherited_entrypoint(graph: &StageGraph, all: &[StageFacts], index: usize) -> Option<Inherited> {
+    if all.get(index)?.entrypoint.is_some() {
+        return None;
+    }
+    let mut s = index;
+    while let Some(parent) = graph.stages.get(s).and_then(|st| st.parent) {
+        if parent >= s {
+            return None;
+        }
+        if let Some(e) = &all[parent].entrypoint {
+            return Some(Inherited {
+                words: exec_words(e).map_or_else(|| e.clone(), |w| shell_words(&w)),
+                origin: format!("{}'s", stage_label(graph, parent)),
+            });
+        }
+        s = parent;
+    }
+    let image = images::lookup(&all[s].base)?;
+    (!image.entrypoint.is_empty()).then(|| Inherited {
+        words: shell_words(image.entrypoint),
+        origin: "the base image's".to_string(),
+    })
+}
+
+/// Who the shipped container runs as: the last USER of the stage or of
+/// the stages it builds on, else the base image's default user when the
+/// image is known; an unknown image's user is not guessed.
+fn shipped_user(graph: &StageGraph, all: &[StageFacts], index: usize) -> String {
+    let mut s = index;
+    loop {
+        if let Some(user) = &all[s].user {
+            return if s == index {
+                format!("user `{user}`")
+            } else {
+                format!("user `{user}` (set in {})", stage_label(graph, s))
+            };
+        }
+        match graph.stages.get(s).and_then(|st| st.parent) {
+            Some(parent) if parent < s => s = parent,
+            _ => break,
+        }
+    }
+    let base = &all[s].base;
+    if base == "scratch" {
+        return "user `root` (scratch sets no user: uid 0)".to_string();
+    }
+    match images::lookup(base) {
+        Some(image) if image.runs_as_root() => {
+            format!("user `{}` (the base image's default)", image.user)
+        }
+        Some(image) => format!("user `{}` (the base image's default: not root)", image.user),
+        None => {
+            "the base image's user (no USER in the file; the image is not one we know)".to_string()
+        }
+    }
 }
 
 fn keyword_doc(keyword: &str) -> Option<String> {
