@@ -195,6 +195,18 @@ fn installs_line(facts: &StageFacts) -> Option<String> {
         return None;
     }
     let cmds = ticked(&facts.installs);
+    if facts.installs == ["go mod tidy"] {
+        // It adds and drops requirements by reading the sources: no
+        // manifest-only install.
+        let from = if facts.whole_context_mounted {
+            " with the whole build context mounted"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "rewrites go.mod and go.sum from the sources (`go mod tidy`){from}: any source change re-runs it"
+        ));
+    }
     Some(if facts.whole_context_mounted {
         format!("installs dependencies ({cmds}) with the whole build context mounted: any source change re-runs the install")
     } else if facts.whole_context_before_install {
@@ -464,6 +476,12 @@ pub fn purpose(
                 "the application"
             };
             let mut line = format!("builds {what} ({})", ticked(&facts.builds));
+            if !facts.tool_installs.is_empty() {
+                line.push_str(&format!(
+                    " with tools it installs ({})",
+                    ticked(&facts.tool_installs)
+                ));
+            }
             if !facts.test_compiles.is_empty() {
                 line.push_str(&format!(" and {}", compile_words(facts)));
             }
