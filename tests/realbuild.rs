@@ -10,6 +10,9 @@
 //!   (`features::split_check`);
 //! - the original and the split both serve `GET /`, with the same body;
 //! - the split's process runs as a user other than root;
+//! - the split's image keeps the environment the app starts with: every
+//!   variable the original's ENV lines set, with its value (PATH aside),
+//!   and the working directory;
 //! - the split's image is no larger than the original's (up to
 //!   [`LAYER_SLACK`] bytes of layer metadata), and smaller when the
 //!   original shipped devDependencies or a compiler with the sources.
@@ -107,6 +110,9 @@ struct Run {
     body: String,
     uid: Option<u32>,
     size: Option<u64>,
+    /// The image's environment (`K=V`) and working directory.
+    env: Vec<String>,
+    workdir: String,
 }
 
 fn docker(args: &[&str]) -> Option<String> {
@@ -141,18 +147,31 @@ fn port_busy(port: u16) -> bool {
 
 fn build_and_run(dir: &Path) -> Run {
     let port = port_of(&std::fs::read_to_string(dir.join("Dockerfile")).unwrap_or_default());
+    // Another build on this machine (host networking) may hold the port
+    // for a while: wait for it, then give up clearly.
+    let mut waited = 0;
+    while port_busy(port) && waited < 240 {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        waited += 2;
+    }
     assert!(
         !port_busy(port),
-        "127.0.0.1:{port} is already in use by another program: it would answer instead of {}",
+        "127.0.0.1:{port} is still in use by another program after {waited} s: it would answer instead of {}",
         dir.display()
     );
     let script = realbuild_dir().join("build_check.sh");
-    let out = Command::new("bash")
+    // One build_check.sh at a time among the runs of this test on the
+    // machine: the apps listen on the machine's own ports.
+    let lock = work_dir().join("realbuild-test.lock");
+    let _ = std::fs::create_dir_all(work_dir());
+    let out = Command::new("flock")
+        .arg(&lock)
+        .arg("bash")
         .arg(&script)
         .arg(dir)
         .env("WAIT_S", "40")
         .output()
-        .expect("bash runs build_check.sh");
+        .expect("flock (util-linux) runs build_check.sh");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let name = check_name(dir);
@@ -194,6 +213,11 @@ fn build_and_run(dir: &Path) -> Run {
         }
     });
     run.size = docker(&["image", "inspect", "-f", "{{.Size}}", &tag]).and_then(|s| s.parse().ok());
+    run.env = docker(&["image", "inspect", "-f", "{{json .Config.Env}}", &tag])
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
+    run.workdir =
+        docker(&["image", "inspect", "-f", "{{.Config.WorkingDir}}", &tag]).unwrap_or_default();
     let _ = docker(&["image", "rm", "-f", &tag]);
     run
 }
@@ -256,6 +280,52 @@ fn write_split(dir: &Path) -> Result<String, String> {
     Ok(split.text)
 }
 
+/// What the split's image changed in the environment the app starts
+/// with: a variable the original's ENV lines set that the split drops or
+/// sets to another value (PATH aside: a virtualenv may move), and the
+/// working directory. Variables the split adds (`NODE_ENV=production`)
+/// are fine.
+fn environment_changes(before: &Run, after: &Run, dockerfile: &str) -> Vec<String> {
+    // The variables the Dockerfile sets (a base image's own, GOTOOLCHAIN
+    // in golang, need not survive a change of runner image).
+    let tree = dockerfile_lsp::syntax::parse(dockerfile);
+    let analysis = dockerfile_lsp::analysis::Analysis::build(&tree, dockerfile);
+    let set: Vec<String> = analysis
+        .variables
+        .defs
+        .iter()
+        .filter(|d| d.kind == dockerfile_lsp::analysis::variables::DefKind::Env)
+        .map(|d| d.name.clone())
+        .collect();
+    let mut out = Vec::new();
+    let value = |env: &[String], key: &str| -> Option<String> {
+        env.iter()
+            .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+    };
+    for kv in &before.env {
+        let Some((key, old)) = kv.split_once('=') else {
+            continue;
+        };
+        if key == "PATH" || !set.iter().any(|n| n == key) {
+            continue;
+        }
+        match value(&after.env, key) {
+            None => out.push(format!("the split's image drops ENV {key}={old}")),
+            Some(new) if new != old => out.push(format!(
+                "the split's image sets {key}={new}, the original {key}={old}"
+            )),
+            Some(_) => {}
+        }
+    }
+    if before.workdir != after.workdir {
+        out.push(format!(
+            "the split's image starts in {:?}, the original in {:?}",
+            after.workdir, before.workdir
+        ));
+    }
+    out
+}
+
 /// Whether the original image ships what a split leaves behind: Node
 /// devDependencies, or a Go or Rust toolchain with the sources.
 fn ships_tooling(dir: &Path) -> bool {
@@ -309,8 +379,11 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
         "app", "before", "after", "uid", "same body", "response"
     )];
     for app in &apps {
-        let orig = tmp.join(format!("{app}-orig"));
-        let split_dir = tmp.join(format!("{app}-split"));
+        // The process id in the folder names keeps this run's image tags
+        // and response files apart from another run's on the same daemon.
+        let pid = std::process::id();
+        let orig = tmp.join(format!("{app}-orig-{pid}"));
+        let split_dir = tmp.join(format!("{app}-split-{pid}"));
         copy_dir(&apps_dir().join(app), &orig);
         copy_dir(&apps_dir().join(app), &split_dir);
         let may_be_left_out = apps_dir().join(app).join("NOT-OFFERED").is_file();
@@ -401,6 +474,13 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
             }
         } else if after.served {
             failures.push(format!("{app}: could not read the image sizes"));
+        }
+        if before.served && after.served {
+            failures.extend(
+                environment_changes(&before, &after, &original)
+                    .into_iter()
+                    .map(|c| format!("{app}: {c}")),
+            );
         }
         let uid = match after.uid {
             Some(u32::MAX) => "named".to_string(),
