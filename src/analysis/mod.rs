@@ -5,7 +5,6 @@ pub mod compose;
 pub mod context;
 pub mod dockerignore;
 pub mod images;
-pub mod next_config;
 pub mod project;
 pub mod roles;
 pub mod shell;
