@@ -67,7 +67,8 @@ pub struct Project {
     /// Build scripts and configs kept from the context for
     /// [`Project::build_output_for`] (app-relative path → text): files the
     /// package.json scripts run or name, `tsconfig*.json`, and top-level
-    /// `*build*`/`webpack*`/`esbuild*` scripts.
+    /// `*build*`/`webpack*`/`esbuild*`/`rollup*`/`vite*` scripts and
+    /// `server.*`/`index.*`/`app.*`/`main.*` entry files (at most 32).
     pub kept: BTreeMap<String, String>,
 }
 
