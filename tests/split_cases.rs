@@ -746,3 +746,70 @@ fn a_standalone_next_server_listens_where_the_file_says() {
     );
     assert!(!out.contains("0.0.0.0"), "{out}");
 }
+
+/// Every file of the corpus (valid, invalid, apps), and every prefix of
+/// the single-stage ones cut at a line: the split answers (a rewrite that
+/// parses, or a reason) and never panics.
+#[test]
+fn every_corpus_file_gets_an_answer() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        return;
+    }
+    let mut stack = vec![corpus];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path
+                .extension()
+                .is_some_and(|e| e == "md" || e == "txt" || e == "json")
+            {
+                files.push(path);
+            }
+        }
+    }
+    let mut answered = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let context = DirFiles::new(path.parent().unwrap());
+        let mut inputs: Vec<String> = vec![text.clone()];
+        // prefixes of the short single-stage files (the split's own shape)
+        let single = dockerfile_lsp::syntax::views::stages(&syntax::parse(&text)).len() == 1;
+        if single && text.lines().count() <= 40 {
+            let mut cut = String::new();
+            for line in text.lines() {
+                cut.push_str(line);
+                cut.push('\n');
+                inputs.push(cut.clone());
+            }
+        }
+        for input in &inputs {
+            let tree = syntax::parse(input);
+            let split = split_stages::split_in(
+                &tree,
+                &input.as_str(),
+                &Inputs {
+                    build: None,
+                    files: Some(&context),
+                    can_create_files: true,
+                },
+            );
+            match split {
+                Ok(split) => assert!(
+                    !syntax::parse(&split.text).root_node().has_error(),
+                    "{}: the split has syntax errors\n{}",
+                    path.display(),
+                    split.text
+                ),
+                Err(e) => assert!(!e.reason.is_empty(), "{}", path.display()),
+            }
+            answered += 1;
+        }
+    }
+    assert!(answered > 400, "{answered}");
+}
