@@ -107,7 +107,9 @@ impl NextConfig {
                     .or_else(|| v.path(&["experimental", "outputFileTracingRoot"]))
                     .or_else(|| v.path(&["turbopack", "root"]))?;
                 match root {
-                    JsValue::Str(r) if !r.starts_with('/') => Some(js::join_relative(std::slice::from_ref(r))),
+                    JsValue::Str(r) if !r.starts_with('/') => {
+                        Some(js::join_relative(std::slice::from_ref(r)))
+                    }
                     JsValue::Other(o)
                         if matches!(
                             o.as_str(),
