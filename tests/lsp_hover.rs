@@ -652,7 +652,7 @@ fn export_and_check_stages_say_what_they_are_for() {
     let text = hover(&file.replace("$2", "$0").replace("$1", ""));
     assert!(
         text.starts_with(
-            "**vendor-validate** — a check on **vendored**: a RUN exits with an error (`exit 1`)"
+            "**vendor-validate** — a check on **vendored**: a RUN exits with an error (`exit` with a non-zero status)"
         ),
         "{text}"
     );
@@ -665,7 +665,7 @@ fn repeated_copies_merge_destinations_resolve_and_unset_ports_are_said() {
     );
     assert_eq!(text.matches("Takes `/app/dist`").count(), 1, "{text}");
     assert!(
-        text.contains("into `/site/web` (twice: a later COPY repeats it and could go)"),
+        text.contains("into `/site/web` (twice: a second COPY repeats the first)"),
         "{text}"
     );
     assert!(

@@ -574,7 +574,7 @@ pub fn purpose(
                     None => String::new(),
                 };
                 return format!(
-                    "a check{on}: a RUN exits with an error (`exit 1`) when the condition it tests does not hold, so {build} fails"
+                    "a check{on}: a RUN exits with an error (`exit` with a non-zero status) when the condition it tests does not hold, so {build} fails"
                 );
             }
             match graph.stages[index].parent {
@@ -668,8 +668,8 @@ fn stage_hover<S: Source + ?Sized>(
             };
             let repeated = match t.times {
                 1 => String::new(),
-                2 => " (twice: a later COPY repeats it and could go)".to_string(),
-                n => format!(" ({n} times: the later COPYs repeat it and could go)"),
+                2 => " (twice: a second COPY repeats the first)".to_string(),
+                n => format!(" ({n} times: the later COPYs repeat the first)"),
             };
             out.push_str(&format!(
                 "- Takes `{}` from {origin} into {into}{repeated}\n",
