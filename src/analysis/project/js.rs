@@ -12,6 +12,9 @@
 
 use tree_sitter::{Node, Parser, Tree};
 
+/// The key under which an object's spreads (`...x`) are kept, in order.
+pub const SPREAD: &str = "...";
+
 /// How deep identifier and call chains are followed.
 const MAX_DEPTH: usize = 8;
 
@@ -73,17 +76,26 @@ pub enum JsValue {
 
 impl JsValue {
     /// The value of property `key` of an object (the last one written wins,
-    /// as in JavaScript).
+    /// as in JavaScript). A spread (`...x`) written after the last `key`
+    /// may replace it: the spread is returned, as [`JsValue::Other`].
     pub fn get(&self, key: &str) -> Option<&JsValue> {
         match self {
-            JsValue::Object(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            JsValue::Object(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key || k == SPREAD)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
 
-    /// `get` along a path of keys.
+    /// `get` along a path of keys. A step through a value that is not
+    /// evaluated (a spread, a call) gives that value: the key may be there.
     pub fn path(&self, keys: &[&str]) -> Option<&JsValue> {
-        keys.iter().try_fold(self, |v, k| v.get(k))
+        keys.iter().try_fold(self, |v, k| match v {
+            JsValue::Other(_) => Some(v),
+            _ => v.get(k),
+        })
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -460,6 +472,12 @@ impl Script {
                             );
                             pairs.push((name, value));
                         }
+                        "spread_element" => {
+                            pairs.push((
+                                SPREAD.to_string(),
+                                JsValue::Other(self.text_of(member).to_string()),
+                            ));
+                        }
                         "method_definition" => {
                             if let Some(k) =
                                 member.child_by_field_name("name").and_then(|k| self.key(k))
@@ -678,6 +696,15 @@ mod tests {
         assert_eq!(v.get("e").and_then(JsValue::as_str), Some("../web/build"));
         assert_eq!(v.get("f"), Some(&JsValue::Other("foo()".into())));
         assert_eq!(v.get("g"), None);
+        let s = parse(
+            "module.exports = { a: 1, ...rest, b: 2 }",
+            Dialect::JavaScript,
+        )
+        .unwrap();
+        let v = s.value(s.config_object(s.exported().unwrap(), false).unwrap());
+        assert_eq!(v.get("a"), Some(&JsValue::Other("...rest".into())));
+        assert_eq!(v.get("b"), Some(&JsValue::Num(2.0)));
+        assert_eq!(v.get("c"), Some(&JsValue::Other("...rest".into())));
     }
 
     #[test]

@@ -152,23 +152,23 @@ pub fn standalone_edit(file: &str, text: &str) -> Result<TextInsert, String> {
     }
     let mut cursor = object.walk();
     let members: Vec<Node> = object.named_children(&mut cursor).collect();
-    if members.iter().any(|m| m.kind() == "spread_element") {
+    // The last `output` written wins, and a spread after it may replace it.
+    let is_output = |m: &Node| {
+        m.child_by_field_name("key")
+            .and_then(|k| script.key(k))
+            .as_deref()
+            == Some("output")
+            || (m.kind() == "shorthand_property_identifier" && script.text_of(*m) == "output")
+    };
+    let output = members.iter().rposition(is_output);
+    let spread = members.iter().rposition(|m| m.kind() == "spread_element");
+    if spread.is_some() && (output.is_none() || spread > output) {
         return Err("its configuration object has a spread (`...`), which may set output".into());
     }
-    for member in &members {
-        let Some(key) = member
-            .child_by_field_name("key")
-            .and_then(|k| script.key(k))
-        else {
-            if member.kind() == "shorthand_property_identifier"
-                && script.text_of(*member) == "output"
-            {
-                return Err("it sets output from a variable".into());
-            }
-            continue;
-        };
-        if key != "output" {
-            continue;
+    if let Some(i) = output {
+        let member = members[i];
+        if member.kind() == "shorthand_property_identifier" {
+            return Err("it sets output from a variable".into());
         }
         let value = member.child_by_field_name("value").map(|v| script.value(v));
         return match value {
@@ -259,6 +259,28 @@ mod tests {
             "module.exports = { distOutput: 'standalone' }",
         );
         assert!(!c.standalone);
+    }
+
+    #[test]
+    fn spreads_and_repeated_keys() {
+        let before =
+            "const base = require('./base')\nmodule.exports = { ...base, output: 'standalone' }";
+        assert_eq!(
+            standalone_edit("next.config.js", before).map(|e| e.is_empty()),
+            Ok(true)
+        );
+        assert!(NextConfig::read("next.config.js", before).standalone);
+        let after = "module.exports = { output: 'standalone', ...base }";
+        assert!(standalone_edit("next.config.js", after)
+            .unwrap_err()
+            .contains("spread"));
+        let c = NextConfig::read("next.config.js", after);
+        assert!(!c.standalone && c.output_computed);
+        let twice = "module.exports = { output: 'standalone', output: 'export' }";
+        assert!(standalone_edit("next.config.js", twice)
+            .unwrap_err()
+            .contains("export"));
+        assert!(!NextConfig::read("next.config.js", twice).standalone);
     }
 
     #[test]

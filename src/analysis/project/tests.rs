@@ -88,6 +88,17 @@ fn vite_out_dir_root_and_base() {
     let p = project(&[("package.json", pkg), ("vite.config.mjs", computed)]);
     assert_eq!(p.vite.as_ref().unwrap().computed, vec!["build.outDir"]);
     assert_eq!(p.build_output(), None);
+    // a spread of another config may set build.outDir
+    let spread = "import base from './vite.base'\nexport default { ...base, plugins: [] }";
+    let p = project(&[("package.json", pkg), ("vite.config.ts", spread)]);
+    assert_eq!(
+        p.vite.as_ref().unwrap().computed,
+        vec!["root", "build.outDir", "base"]
+    );
+    assert_eq!(p.build_output(), None);
+    let built = "export default { build: getBuild() }";
+    let p = project(&[("package.json", pkg), ("vite.config.ts", built)]);
+    assert_eq!(p.vite.as_ref().unwrap().computed, vec!["build.outDir"]);
     // mergeConfig: which object sets outDir is not known
     let merged = "import base from './vite.base'\nexport default mergeConfig(base, defineConfig({ build: { outDir: 'x' } }))";
     let p = project(&[("package.json", pkg), ("vite.config.ts", merged)]);
