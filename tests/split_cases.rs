@@ -813,3 +813,28 @@ fn every_corpus_file_gets_an_answer() {
     }
     assert!(answered > 400, "{answered}");
 }
+
+#[test]
+fn folders_a_server_reads_at_run_time_ship_beside_the_output() {
+    let files = [
+        LOCKED_NODE_APP[0],
+        LOCKED_NODE_APP[1],
+        LOCKED_NODE_APP[2],
+        ("views/index.ejs", "<h1>hi</h1>"),
+        ("src/server.ts", "import express from 'express';"),
+    ];
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/server.js\"]\n";
+    let out = split_mem(src, &files).unwrap().text;
+    let runner = stage(&out, "runner");
+    assert!(
+        runner
+            .contains("COPY --from=build /app/dist ./dist\nCOPY --from=build /app/views ./views\n"),
+        "{out}"
+    );
+    assert!(!runner.contains("/app/src"), "{out}");
+    assert!(
+        warnings_of(&out).is_empty(),
+        "{:?}\n{out}",
+        warnings_of(&out)
+    );
+}

@@ -1714,6 +1714,23 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         }
         NodeShip::Dir(dir) if node_output => {
             out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
+            // folders a server reads at run time beside its build output
+            // (views, templates, public...), when the build stage has them
+            let whole_context = items.iter().enumerate().any(|(i, item)| {
+                item.node.kind() == "copy_instruction"
+                    && place(i, item.node) == Place::Build
+                    && copy_sources(item.node)
+                        .iter()
+                        .any(|p| matches!(p.trim_end_matches('/'), "." | ""))
+                    && dirs[i] == workdir
+            });
+            if let (Some(f), true) = (files, whole_context) {
+                for extra in RUNTIME_DIRS {
+                    if *extra != dir.as_str() && f.is_dir(&join(&app_dir, extra)) {
+                        out.push_str(&format!("COPY --from=build {workdir}/{extra} ./{extra}\n"));
+                    }
+                }
+            }
         }
         NodeShip::Sources(built) if node_output => {
             // the sources as the original copied them, then what the build wrote
@@ -1989,6 +2006,16 @@ fn start_words_clean(words: &[String]) -> Vec<String> {
     }
     rest.to_vec()
 }
+
+/// Folders of a Node app that servers commonly read at run time.
+const RUNTIME_DIRS: &[&str] = &[
+    "public",
+    "views",
+    "templates",
+    "static",
+    "prisma",
+    "locales",
+];
 
 const NEXT_CONFIGS: &[&str] = &[
     "next.config.js",
