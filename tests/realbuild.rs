@@ -126,14 +126,14 @@ fn docker(args: &[&str]) -> Option<String> {
 fn port_of(dockerfile: &str) -> u16 {
     dockerfile
         .lines()
-        .filter_map(|l| {
+        .rev()
+        .find_map(|l| {
             let mut words = l.split_whitespace();
             let keyword = words.next()?;
             keyword
                 .eq_ignore_ascii_case("EXPOSE")
                 .then(|| words.next())?
         })
-        .last()
         .and_then(|p| p.split('/').next()?.parse().ok())
         .unwrap_or(3000)
 }
