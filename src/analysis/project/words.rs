@@ -2,7 +2,10 @@
 //! words: enough of the shell for `a && b`, `A=1 cmd`, quotes and `\`.
 
 /// The simple commands of a script line, in order: separators `&&`, `||`,
-/// `;`, `|`, `&` and newlines split them; quotes are removed from words.
+/// `;`, `&` and newlines split them; of a pipeline (`a | b`) only its first
+/// command is kept (the one whose work the script is for: `node server.js |
+/// pino-pretty`); redirections (`> log`, `2>&1`) are dropped; quotes are
+/// removed from words.
 pub fn commands(script: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut words: Vec<String> = Vec::new();
@@ -46,6 +49,49 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
                         in_word = true;
                         word.push(n);
                     }
+                }
+            }
+            '>' | '<' => {
+                // `2>&1`, `> out.log`, `<in`: the fd number, the operator
+                // and its target go
+                if in_word && word.chars().all(|d| d.is_ascii_digit()) {
+                    word.clear();
+                    in_word = false;
+                }
+                end_word(&mut word, &mut in_word, &mut words);
+                while chars.peek().is_some_and(|n| matches!(n, '>' | '<' | '&')) {
+                    chars.next();
+                }
+                while chars.peek().is_some_and(|n| *n == ' ' || *n == '\t') {
+                    chars.next();
+                }
+                while chars
+                    .peek()
+                    .is_some_and(|n| !n.is_whitespace() && !matches!(n, ';' | '&' | '|'))
+                {
+                    chars.next();
+                }
+            }
+            '|' if chars.peek() != Some(&'|') => {
+                // a pipeline: the rest of it, up to the next separator, goes
+                end_word(&mut word, &mut in_word, &mut words);
+                let mut quote = None;
+                while let Some(&n) = chars.peek() {
+                    match (quote, n) {
+                        (None, '\'' | '"') => quote = Some(n),
+                        (Some(q), n) if n == q => quote = None,
+                        (None, ';' | '&' | '\n') => break,
+                        (None, '|') => {
+                            // `||` ends the pipeline too
+                            let mut ahead = chars.clone();
+                            ahead.next();
+                            if ahead.peek() == Some(&'|') {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    chars.next();
                 }
             }
             '&' | '|' | ';' | '\n' => {
@@ -175,8 +221,18 @@ mod tests {
         assert_eq!(commands("  "), Vec::<Vec<String>>::new());
         assert_eq!(
             commands("a || b | c & d"),
-            vec![w(&["a"]), w(&["b"]), w(&["c"]), w(&["d"])]
+            vec![w(&["a"]), w(&["b"]), w(&["d"])]
         );
+        assert_eq!(
+            commands("node server.js 2>&1 | pino-pretty > out.log && echo ok"),
+            vec![w(&["node", "server.js"]), w(&["echo", "ok"])]
+        );
+        assert_eq!(
+            commands("tsc > /dev/null; cat <in x"),
+            vec![w(&["tsc"]), w(&["cat", "x"])]
+        );
+        assert_eq!(commands("a | b || c | d"), vec![w(&["a"]), w(&["c"])]);
+        assert_eq!(commands("echo 'a | b' | tee"), vec![w(&["echo", "a | b"])]);
         assert_eq!(commands("echo 'unclosed"), vec![w(&["echo", "unclosed"])]);
     }
 
