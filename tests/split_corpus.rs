@@ -568,3 +568,52 @@ COPY --from=nginx:alpine /etc/nginx/nginx.conf /etc/nginx/\nCMD [\"app\"]\n"
     let tree = syntax::parse(&joined);
     assert!(syntax::syntax_errors(&tree, &joined.as_str()).is_empty());
 }
+
+/// Whether a file of that name is anywhere in `dir`.
+fn has_file_named(dir: &Path, name: &str) -> bool {
+    common::files_under(dir)
+        .iter()
+        .any(|f| f.file_name().is_some_and(|n| n == name))
+}
+
+/// The static check on the corpus's own files, which build upstream: it
+/// must find nothing but what the corpus does not hold (it keeps the
+/// Dockerfiles and manifests, not every source), so no `--from` path is
+/// ever reported missing: the check is conservative where it must be.
+#[test]
+fn the_static_check_finds_nothing_wrong_in_the_corpus_files_themselves() {
+    let apps = common::shared_dir().join("corpus/apps");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for file in common::corpus_dockerfiles(&apps, false) {
+        let text = common::read(&file);
+        let rel = file.strip_prefix(&apps).unwrap().display().to_string();
+        let repo = rel.split('/').next().unwrap().to_string();
+        let (context, _) = Context::load(Some(&file), &Config::default(), Some(&apps.join(repo)));
+        let build = context
+            .build_context
+            .clone()
+            .unwrap_or_else(|| BuildContext::of_dockerfile(&file));
+        checked += 1;
+        for p in split_check::check(&text, &DirFiles::new(&build.dir)) {
+            let absent_source = p.message.ends_with(": is not in the build context");
+            let absent_target = p
+                .message
+                .strip_prefix("the command runs ")
+                .and_then(|m| m.split(',').next())
+                .is_some_and(|t| {
+                    let name = t.rsplit('/').next().unwrap_or(t);
+                    !has_file_named(&build.dir, name)
+                });
+            if !(absent_source || absent_target) {
+                wrong.push(format!("{rel}: {p}"));
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} corpus files");
+    assert!(
+        wrong.is_empty(),
+        "the static check reports these on files that build upstream:\n{}",
+        wrong.join("\n")
+    );
+}
