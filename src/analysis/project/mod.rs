@@ -101,6 +101,8 @@ pub struct NodePackage {
     /// `engines.node` (`">=20"`).
     pub engines_node: Option<String>,
     pub main: Option<String>,
+    /// `"homepage"` (Create React App serves under its path).
+    pub homepage: Option<String>,
     /// `"type": "module"`.
     pub esm: bool,
     /// Yarn 2+ (a `.yarnrc.yml`, a lockfile with `__metadata`, or
@@ -556,6 +558,7 @@ impl NodePackage {
                 .and_then(|v| v.as_str())
                 .map(str::to_string),
             main: string("main"),
+            homepage: string("homepage"),
             esm: string("type").as_deref() == Some("module"),
             yarn_berry,
             workspaces: json.contains_key("workspaces"),

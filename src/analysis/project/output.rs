@@ -171,18 +171,32 @@ fn step_output(
             .map(|(_, v)| v.as_str())
     };
     match (program, sub) {
-        ("react-scripts", Some("build")) => Some(match env_value("BUILD_PATH") {
-            Some(p) => BuildOutput::new(
-                OutputKind::Static,
-                &join("", p),
-                "BUILD_PATH of react-scripts build",
-            ),
-            None => BuildOutput::new(
-                OutputKind::Static,
-                "build",
-                "default of react-scripts build",
-            ),
-        }),
+        ("react-scripts", Some("build")) => {
+            let mut o = match env_value("BUILD_PATH") {
+                Some(p) => BuildOutput::new(
+                    OutputKind::Static,
+                    &join("", p),
+                    "BUILD_PATH of react-scripts build",
+                ),
+                None => BuildOutput::new(
+                    OutputKind::Static,
+                    "build",
+                    "default of react-scripts build",
+                ),
+            };
+            // PUBLIC_URL, else the path of "homepage", is where it is served
+            let url = env_value("PUBLIC_URL")
+                .map(str::to_string)
+                .or_else(|| project.node.as_ref().and_then(|n| n.homepage.clone()));
+            o.base = url.and_then(|u| {
+                let path = match u.split_once("://") {
+                    Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]).to_string(),
+                    None => u,
+                };
+                (!matches!(path.as_str(), "" | "/" | "." | "./")).then_some(path)
+            });
+            Some(o)
+        }
         ("vite", Some("build")) => vite_output(files, args),
         ("next", Some("build")) => Some(next_output(project)),
         ("nuxt" | "nuxi", Some("build")) => {

@@ -60,6 +60,31 @@ fn create_react_app_builds_static_files_and_starts_a_dev_server() {
     );
     let p = project(&[("package.json", &moved)]);
     assert_eq!(p.build_output().unwrap().dir, "www");
+    assert_eq!(p.build_output().unwrap().base, None);
+    // served under the path of "homepage"
+    let homepage = CRA.replace(
+        "\"name\": \"web\",",
+        "\"name\": \"web\", \"homepage\": \"https://example.org/shop\",",
+    );
+    assert_eq!(
+        project(&[("package.json", &homepage)])
+            .build_output()
+            .unwrap()
+            .base
+            .as_deref(),
+        Some("/shop")
+    );
+    let dot = CRA.replace(
+        "\"name\": \"web\",",
+        "\"name\": \"web\", \"homepage\": \".\",",
+    );
+    assert_eq!(
+        project(&[("package.json", &dot)])
+            .build_output()
+            .unwrap()
+            .base,
+        None
+    );
 }
 
 #[test]
