@@ -1397,9 +1397,8 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             )
         } else {
             // What the build steps write, read from the project's scripts
-            // and configs.
-            let mut outputs: Vec<BuildOutput> = Vec::new();
-            // (the output, the folder under the workdir its build ran in)
+            // and configs: (the output, the folder under the workdir its
+            // build ran in)
             let mut outputs: Vec<(BuildOutput, String)> = Vec::new();
             for (step, &at) in build_steps.iter().zip(&build_at) {
                 let words: Vec<String> = step.split(' ').map(str::to_string).collect();
