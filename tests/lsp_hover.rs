@@ -471,6 +471,14 @@ fn a_user_comes_from_the_base_image_when_the_file_sets_none() {
         "FROM mcr.microsoft.com/dotnet/aspnet:10.0-windowsservercore-ltsc2022 AS final\nRUN echo\n\nFROM final\nENTRYPOINT [\"C:\\\\ServiceMonitor.exe\", \"w3svc\"]\n",
     );
     assert!(text.contains("user `ContainerAdministrator`"), "{text}");
+    // `USER $APP_UID`: the value the .NET images give it.
+    let text = last_stage(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS b\nRUN dotnet publish -o /app\n\nFROM mcr.microsoft.com/dotnet/runtime-deps:10.0\nCOPY --from=b /app .\nUSER $APP_UID\nENTRYPOINT [\"./app\"]\n",
+    );
+    assert!(
+        text.contains("user `$APP_UID` (`1654`, from the base image's ENV)"),
+        "{text}"
+    );
     // An image we know nothing of: its user is not guessed.
     let text = last_stage(
         "FROM a AS b\nRUN make\n\nFROM myorg/runtime:1\nCOPY --from=b /x /x\nCMD [\"/x\"]\n",

@@ -29,6 +29,8 @@ struct Entry {
     users: Vec<String>,
     #[serde(default)]
     env: Vec<String>,
+    #[serde(default)]
+    values: BTreeMap<String, String>,
     shell: Vec<String>,
     workdir: String,
     #[serde(default)]
@@ -66,6 +68,8 @@ pub struct ImageFacts {
     pub users: &'static [String],
     /// Names the image defines with ENV.
     pub env: Vec<&'static str>,
+    /// Values of some of those names, fixed across tags (`APP_UID`).
+    pub values: &'static BTreeMap<String, String>,
     /// The default shell; empty when the image has none.
     pub shell: &'static [String],
     pub workdir: &'static str,
@@ -155,6 +159,7 @@ pub fn lookup(reference: &str) -> Option<ImageFacts> {
         user: &entry.user,
         users: &entry.users,
         env: entry.env.iter().map(String::as_str).collect(),
+        values: &entry.values,
         shell: &entry.shell,
         workdir: &entry.workdir,
         drops_privileges: entry.drops_privileges,
@@ -274,6 +279,12 @@ mod tests {
                 "entry {i} ({:?}) has no example",
                 e.repos
             );
+            for name in e.values.keys() {
+                assert!(
+                    e.env.contains(name),
+                    "{name}: a value for a name not in env"
+                );
+            }
             for name in e.env.iter().chain(e.variant.iter().flat_map(|v| &v.env)) {
                 assert!(
                     name.chars()
@@ -354,6 +365,14 @@ mod tests {
         assert!(lookup("mcr.microsoft.com/dotnet/aspnet:8.0")
             .unwrap()
             .defines("APP_UID"));
+        assert_eq!(
+            lookup("mcr.microsoft.com/dotnet/runtime-deps:10.0")
+                .unwrap()
+                .values
+                .get("APP_UID")
+                .map(String::as_str),
+            Some("1654")
+        );
         assert!(!lookup("nginxinc/nginx-unprivileged:1")
             .unwrap()
             .runs_as_root());

@@ -790,13 +790,35 @@ fn inherited_entrypoint(graph: &StageGraph, all: &[StageFacts], index: usize) ->
 /// the stages it builds on, else the base image's default user when the
 /// image is known; an unknown image's user is not guessed.
 fn shipped_user(graph: &StageGraph, all: &[StageFacts], index: usize) -> String {
+    // The image at the root of the stage's chain of bases.
+    let mut root = index;
+    while let Some(parent) = graph.stages.get(root).and_then(|st| st.parent) {
+        if parent >= root {
+            break;
+        }
+        root = parent;
+    }
+    let image = images::lookup(&all[root].base);
+    // `USER $APP_UID` with the value the image's ENV gives it.
+    let told = |user: &str| {
+        let value = image
+            .as_ref()
+            .filter(|_| user.contains('$'))
+            .map(|i| roles::expand(user, &|n| i.values.get(n).map(|v| Some(v.clone()))));
+        match value {
+            Some(v) if v != user && !v.contains('$') => {
+                format!("user `{user}` (`{v}`, from the base image's ENV)")
+            }
+            _ => format!("user `{user}`"),
+        }
+    };
     let mut s = index;
     loop {
         if let Some(user) = &all[s].user {
             return if s == index {
-                format!("user `{user}`")
+                told(user)
             } else {
-                format!("user `{user}` (set in {})", stage_label(graph, s))
+                format!("{} (set in {})", told(user), stage_label(graph, s))
             };
         }
         match graph.stages.get(s).and_then(|st| st.parent) {
@@ -804,11 +826,10 @@ fn shipped_user(graph: &StageGraph, all: &[StageFacts], index: usize) -> String 
             _ => break,
         }
     }
-    let base = &all[s].base;
-    if base == "scratch" {
+    if all[s].base == "scratch" {
         return "user `root` (scratch sets no user: uid 0)".to_string();
     }
-    match images::lookup(base) {
+    match image {
         Some(image) if image.runs_as_root() => {
             format!("user `{}` (the base image's default)", image.user)
         }
