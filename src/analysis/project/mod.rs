@@ -111,6 +111,11 @@ pub struct NodePackage {
     pub yarn_berry: bool,
     /// `"workspaces"` is set (this package is a monorepo root).
     pub workspaces: bool,
+    /// Yarn 2+ with Plug'n'Play (its default linker, unless `.yarnrc.yml`
+    /// says `nodeLinker: node-modules`, or a `.pnp.cjs` is there): the
+    /// install makes no `node_modules`; the runner needs `.pnp.cjs`,
+    /// `.pnp.loader.mjs` and `.yarn/`.
+    pub pnp: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -535,7 +540,14 @@ impl NodePackage {
                         .take(20)
                         .any(|line| line.starts_with("__metadata:"))
                 }));
+        let linker = files
+            .read(&at(".yarnrc.yml"))
+            .and_then(|t| yaml_rust2::YamlLoader::load_from_str(&t).ok())
+            .and_then(|docs| docs.first()?["nodeLinker"].as_str().map(str::to_string));
+        let pnp = files.exists(&at(".pnp.cjs"))
+            || (yarn_berry && linker.as_deref().is_none_or(|l| l == "pnp"));
         Some(NodePackage {
+            pnp,
             manager,
             manager_version,
             lockfiles,

@@ -660,6 +660,23 @@ fn package_managers_and_lockfiles() {
         ("yarn.lock", "__metadata:\n  version: 8\n"),
     ]);
     assert!(p.node.as_ref().unwrap().yarn_berry);
+    // Yarn 2+ links with Plug'n'Play unless told node-modules
+    assert!(p.node.as_ref().unwrap().pnp);
+    let p = project(&[
+        ("package.json", &pkg("")),
+        ("yarn.lock", "__metadata:\n  version: 8\n"),
+        (
+            ".yarnrc.yml",
+            "nodeLinker: node-modules\nenableTelemetry: false\n",
+        ),
+    ]);
+    let node = p.node.as_ref().unwrap();
+    assert!(node.yarn_berry && !node.pnp);
+    let p = project(&[
+        ("package.json", &pkg("")),
+        ("yarn.lock", "# yarn lockfile v1\n"),
+    ]);
+    assert!(!p.node.as_ref().unwrap().pnp);
     let p = project(&[
         (
             "package.json",
