@@ -499,6 +499,9 @@ impl Checker<'_> {
                     let mut writes = self.run_writes(&script, &model, &vars);
                     // What lands in a cache, tmpfs or bind mount is not in
                     // the image afterwards.
+                    for (program, locks) in lockfiles_needed(&script) {
+                        self.check_lockfile(&model, line, &program, &locks);
+                    }
                     let production = vars
                         .get("NODE_ENV")
                         .is_some_and(|v| v.as_deref() == Some("production"));
@@ -1113,6 +1116,84 @@ impl Checker<'_> {
     }
 }
 
+/// The lockfiles a script's frozen installs need: (the command, the file
+/// names any one of which will do). `cd` is not followed (the check then
+/// says nothing about that command).
+fn lockfiles_needed(script: &str) -> Vec<(String, Vec<&'static str>)> {
+    let parsed = Script::parse(script);
+    let mut out = Vec::new();
+    for c in &parsed.commands {
+        if c.name == "cd" {
+            break;
+        }
+        let elsewhere = c.has_flag(&["--prefix", "--cwd", "-C", "--dir", "--manifest-path"]);
+        if elsewhere {
+            continue;
+        }
+        let sub = c.operands().next().unwrap_or("install");
+        let locks: &[&'static str] = match c.name.as_str() {
+            "npm" if sub == "ci" => &["package-lock.json", "npm-shrinkwrap.json"],
+            "yarn"
+                if matches!(sub, "install" | "i")
+                    && c.has_flag(&["--frozen-lockfile", "--immutable"]) =>
+            {
+                &["yarn.lock"]
+            }
+            "pnpm" if matches!(sub, "install" | "i") && c.has_flag(&["--frozen-lockfile"]) => {
+                &["pnpm-lock.yaml"]
+            }
+            "cargo"
+                if matches!(sub, "build" | "fetch" | "test" | "run")
+                    && c.has_flag(&["--locked", "--frozen"]) =>
+            {
+                &["Cargo.lock"]
+            }
+            _ => continue,
+        };
+        let words: Vec<&str> = std::iter::once(c.name.as_str())
+            .chain(c.args.iter().map(String::as_str))
+            .collect();
+        out.push((words.join(" "), locks.to_vec()));
+    }
+    out
+}
+
+impl Checker<'_> {
+    /// A frozen install with none of its lockfiles in the working
+    /// directory or above it.
+    fn check_lockfile(&mut self, model: &StageModel, line: usize, program: &str, locks: &[&str]) {
+        // The working directory and the folders above it that are the
+        // Dockerfile's own (above those, the image may hold anything).
+        let own = |d: &str| {
+            model
+                .own
+                .iter()
+                .any(|o| o != "/" && o != &model.image_workdir && !in_system_tree(o) && under(d, o))
+        };
+        let mut dir = model.workdir.clone();
+        if !own(&dir) {
+            return;
+        }
+        while own(&dir) {
+            if locks
+                .iter()
+                .any(|l| self.may_exist(model, &absolute(&dir, l)))
+            {
+                return;
+            }
+            dir = absolute(&dir, "..");
+        }
+        self.problem(
+            line,
+            format!(
+                "RUN {program}: needs {} in {} (or a folder above), which this stage does not have",
+                locks.join(" or "),
+                model.workdir
+            ),
+        );
+    }
+}
+
 /// Whether a script installs Node production dependencies only (flags,
 /// or `NODE_ENV=production`, under which npm, yarn 1 and pnpm leave the
 /// devDependencies out).
@@ -1559,6 +1640,29 @@ FROM node:20\nCOPY --from=b /app/public-build /a\nCOPY --from=b /app/build /b\n"
             problems(df, &files),
             vec!["line 8: COPY --from=b /app/build: stage b never produced /app/build"]
         );
+    }
+
+    #[test]
+    fn a_frozen_install_without_its_lockfile_is_reported() {
+        let df = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\n";
+        assert_eq!(
+            problems(df, NODE_APP),
+            vec!["line 4: RUN npm ci: needs package-lock.json or npm-shrinkwrap.json in /app (or a folder above), which this stage does not have"]
+        );
+        let with_lock = df.replace(
+            "COPY package.json ./",
+            "COPY package.json ./\nCOPY package-lock.json ./",
+        );
+        assert!(problems(&with_lock, NODE_APP).is_empty());
+        let cargo = "FROM rust:1\nWORKDIR /src\nCOPY Cargo.toml ./\nRUN cargo fetch --locked\nRUN cargo build --release\n";
+        assert_eq!(
+            problems(cargo, &[("Cargo.toml", "")]),
+            vec!["line 4: RUN cargo fetch --locked: needs Cargo.lock in /src (or a folder above), which this stage does not have"]
+        );
+        // `npm install` needs no lockfile; a RUN we cannot read may have
+        // written one.
+        let df = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN ./gen-lock.sh\nRUN npm ci && npm install\n";
+        assert!(problems(df, NODE_APP).is_empty());
     }
 
     #[test]
