@@ -567,6 +567,19 @@ pub fn stage_facts<S: Source + ?Sized>(
     analysis: &Analysis,
     stage: usize,
 ) -> StageFacts {
+    facts_with(tree, source, analysis, stage, &[])
+}
+
+/// The facts of a stage, with the facts of the stages before it when
+/// they are known (`earlier[i]` for stage i), so a base stage's WORKDIR
+/// is not worked out again.
+fn facts_with<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    stage: usize,
+    earlier: &[StageFacts],
+) -> StageFacts {
     let mut facts = StageFacts::default();
     let graph = &analysis.stages;
     let Some((node, _)) = views::stages(tree).into_iter().nth(stage) else {
@@ -578,7 +591,10 @@ pub fn stage_facts<S: Source + ?Sized>(
     // The working directory COPY destinations are relative to: the base
     // stage's last, or the image's default.
     let mut workdir: Option<String> = match graph.stages.get(stage).and_then(|s| s.parent) {
-        Some(parent) if parent < stage => stage_facts(tree, source, analysis, parent).workdir,
+        Some(parent) if parent < stage => match earlier.get(parent) {
+            Some(known) => known.workdir.clone(),
+            None => facts_with(tree, source, analysis, parent, earlier).workdir,
+        },
         Some(_) => None,
         None if facts.base == "scratch" => Some("/".to_string()),
         None => crate::analysis::images::lookup(&facts.base).map(|i| i.workdir.to_string()),
@@ -817,9 +833,12 @@ pub fn all_facts<S: Source + ?Sized>(
     source: &S,
     analysis: &Analysis,
 ) -> Vec<StageFacts> {
-    (0..analysis.stages.stages.len())
-        .map(|i| stage_facts(tree, source, analysis, i))
-        .collect()
+    let mut all: Vec<StageFacts> = Vec::new();
+    for i in 0..analysis.stages.stages.len() {
+        let facts = facts_with(tree, source, analysis, i, &all);
+        all.push(facts);
+    }
+    all
 }
 
 /// The stage a default build produces: the `target` (a Compose file's
