@@ -700,3 +700,18 @@ fn xk6_build_is_a_build() {
         "{text}"
     );
 }
+
+#[test]
+fn odd_stages_get_a_hover_not_a_panic() {
+    for file in [
+        "FROM scratch\nCOPY <<\nENTRYPOINT []\nCMD [\"\"]\nEXPOSE $ ${\nUSER $\nWORKDIR\n\nFROM scratch\n",
+        "FROM gcr.io/distroless/nodejs22-debian13 AS a\nCMD []\n\nFROM a\nCMD \"x.js\"\n",
+        "FROM scratch AS a\nWORKDIR ./rel\nCOPY --from=a . .\nENTRYPOINT [\".apk\"]\n\nFROM a\n",
+        "FROM myimg\nUSER ${U:-}\nRUN go test -run= ./... && go test -run\n\nFROM myimg\n",
+    ] {
+        let text = last_stage(file);
+        assert!(text.contains("Final stage, shipped"), "{text}");
+        let text = hover(&file.replacen("FROM ", "F$0ROM ", 1));
+        assert!(!text.is_empty());
+    }
+}
