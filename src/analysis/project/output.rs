@@ -76,7 +76,11 @@ impl BuildOutput {
                 to: copy_to,
             }],
             entry: None,
-            needs_node_modules: matches!(kind, OutputKind::NodeServer | OutputKind::NextServer),
+            // what a bundler or script writes may still load packages
+            needs_node_modules: matches!(
+                kind,
+                OutputKind::NodeServer | OutputKind::NextServer | OutputKind::Files
+            ),
             base: None,
             source: source.into(),
             uncertain: None,
@@ -308,26 +312,30 @@ fn step_output(
             Some(BuildOutput::new(OutputKind::Static, &dir, "parcel build"))
         }
         ("esbuild", _) => {
-            if let Some(dir) = flag(args, &["--outdir"]) {
-                return Some(BuildOutput::new(
-                    OutputKind::Files,
-                    &join("", dir),
-                    "esbuild --outdir",
-                ));
-            }
-            let file = flag(args, &["--outfile"])?;
-            let file = join("", file);
-            let dir = file
-                .rsplit_once('/')
-                .map_or(String::new(), |(d, _)| d.to_string());
-            let mut o = BuildOutput::new(OutputKind::Files, &dir, "esbuild --outfile");
-            if dir.is_empty() {
-                o.copies = vec![super::OutputCopy {
-                    from: file.clone(),
-                    to: file.clone(),
-                }];
-            }
-            o.entry = Some(file);
+            // bundled (`--bundle` without `--packages=external`): the
+            // dependencies are inside the output
+            let bundled = args.iter().any(|a| a == "--bundle")
+                && !args
+                    .iter()
+                    .any(|a| a == "--packages=external" || a.starts_with("--external:"));
+            let mut o = if let Some(dir) = flag(args, &["--outdir"]) {
+                BuildOutput::new(OutputKind::Files, &join("", dir), "esbuild --outdir")
+            } else {
+                let file = join("", flag(args, &["--outfile"])?);
+                let dir = file
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string());
+                let mut o = BuildOutput::new(OutputKind::Files, &dir, "esbuild --outfile");
+                if dir.is_empty() {
+                    o.copies = vec![super::OutputCopy {
+                        from: file.clone(),
+                        to: file.clone(),
+                    }];
+                }
+                o.entry = Some(file);
+                o
+            };
+            o.needs_node_modules = !bundled;
             Some(o)
         }
         ("webpack" | "webpack-cli", _)
@@ -740,7 +748,7 @@ fn script_output(files: &AppFiles, file: &str) -> Option<BuildOutput> {
         return None;
     }
     let source = format!("{file} {how}");
-    if is_file {
+    let mut o = if is_file {
         let dir = target
             .rsplit_once('/')
             .map_or(String::new(), |(d, _)| d.to_string());
@@ -749,10 +757,35 @@ fn script_output(files: &AppFiles, file: &str) -> Option<BuildOutput> {
         }
         let mut o = BuildOutput::new(OutputKind::Files, &dir, source);
         o.entry = Some(target);
-        Some(o)
+        o
     } else {
-        Some(BuildOutput::new(OutputKind::Files, &target, source))
+        BuildOutput::new(OutputKind::Files, &target, source)
+    };
+    // esbuild-style options that inline every package
+    o.needs_node_modules = !bundles_everything(&script);
+    Some(o)
+}
+
+/// `bundle: true` with no `external`/`packages: "external"` option.
+fn bundles_everything(script: &js::Script) -> bool {
+    let mut bundle = false;
+    let mut external = false;
+    let mut stack = vec![script.root()];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "pair" {
+            let key = node.child_by_field_name("key").and_then(|k| script.key(k));
+            let value = node.child_by_field_name("value").map(|v| script.value(v));
+            match (key.as_deref(), value) {
+                (Some("bundle"), Some(JsValue::Bool(true))) => bundle = true,
+                (Some("external" | "packages"), _) => external = true,
+                _ => {}
+            }
+        }
+        let mut c = node.walk();
+        let children: Vec<_> = node.named_children(&mut c).collect();
+        stack.extend(children);
     }
+    bundle && !external
 }
 
 /// The project's files as the build sees them, with `""` the app folder:

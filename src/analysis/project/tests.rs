@@ -565,6 +565,7 @@ fn a_plain_build_script_names_its_output() {
     let out = p.build_output_for(&w("node build.mjs")).unwrap();
     assert_eq!((out.kind, out.dir.as_str()), (OutputKind::Files, "dist"));
     assert_eq!(out.entry.as_deref(), Some("dist/server.js"));
+    assert!(!out.needs_node_modules, "bundle: true inlines the packages");
     assert_eq!(p.build_outputs_in(&files, &w("node build.mjs")), vec![out]);
     // a script it did not keep, read from the context
     let files = MemFiles::new([
@@ -589,6 +590,10 @@ fn a_plain_build_script_names_its_output() {
     assert_eq!(
         (out.dir.as_str(), out.source.as_str()),
         ("dist", "build.js mkdirSync()")
+    );
+    assert!(
+        out.needs_node_modules,
+        "a copied server.js still loads its packages"
     );
     // a path from the script's own folder, and one from where it runs
     let files = MemFiles::new([
@@ -642,6 +647,21 @@ fn a_plain_build_script_names_its_output() {
             .as_deref(),
         Some("build/index.js")
     );
+    let bundled = p
+        .build_output_for(&w(
+            "esbuild src/index.ts --bundle --platform=node --outfile=build/index.js",
+        ))
+        .unwrap();
+    assert!(!bundled.needs_node_modules);
+    for external in [
+        "esbuild src/index.ts --bundle --packages=external --outdir=build",
+        "esbuild src/index.ts --outdir=build",
+    ] {
+        assert!(
+            p.build_output_for(&w(external)).unwrap().needs_node_modules,
+            "{external}"
+        );
+    }
 }
 
 #[test]
