@@ -12,12 +12,12 @@ if [ ! -f "$SETUP" ]; then
   echo "scripts/install/realbuild.sh: $SETUP is missing (../shared beside the project)" >&2
   exit 1
 fi
-for attempt in 1 2 3 4 5; do
+for attempt in 1 2 3 4 5 6 7 8; do
   if bash "$SETUP"; then
     exit 0
   fi
-  echo "scripts/install/realbuild.sh: setup.sh failed (attempt $attempt), retrying in 20 s" >&2
-  sleep 20
+  echo "scripts/install/realbuild.sh: setup.sh failed (attempt $attempt), retrying in 30 s" >&2
+  sleep 30
 done
 echo "scripts/install/realbuild.sh: setup.sh kept failing; see ${WORK:-/tmp/realbuild}/*.log" >&2
 exit 1
