@@ -301,7 +301,10 @@ fn classify(files: &AppFiles, words: &[String], scripts: Vec<String>) -> StartKi
     if let Some(program) = super::words::node_modules_program(words) {
         return classify(files, &program, scripts);
     }
-    let program = words[0].rsplit('/').next().unwrap_or(&words[0]).to_string();
+    let Some(first) = words.first() else {
+        return StartKind::Unknown("an empty command".into());
+    };
+    let program = first.rsplit('/').next().unwrap_or(first).to_string();
     let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
     let sub = args.iter().copied().find(|a| !a.starts_with('-'));
     let has = |flag: &str| {

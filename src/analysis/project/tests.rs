@@ -831,6 +831,7 @@ fn start_commands_through_scripts_and_managers() {
         (w("npm run nope"), "no \"nope\" script"),
         (w("yarn --cwd ./web start"), "another package"),
         (vec![], "empty"),
+        (w("npx bun run"), "empty"),
         (w("npm install"), "does not start"),
         (
             w("java -jar app.jar"),
