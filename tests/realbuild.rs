@@ -340,6 +340,18 @@ fn ships_tooling(dir: &Path) -> bool {
     dev || dir.join("go.mod").is_file() || dir.join("Cargo.toml").is_file()
 }
 
+/// Removes the test's folder when the test ends, by a failure too
+/// (`REALBUILD_KEEP=1` keeps it).
+struct Cleanup(PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if std::env::var_os("REALBUILD_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 fn mb(size: Option<u64>) -> String {
     size.map_or("?".into(), |s| format!("{:.1}MB", s as f64 / 1e6))
 }
@@ -373,6 +385,7 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
 
     let tmp = std::env::temp_dir().join(format!("dockerfile-lsp-realbuild-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
+    let _cleanup = Cleanup(tmp.clone());
     let mut failures: Vec<String> = Vec::new();
     let mut table = vec![format!(
         "{:<20} {:>10} {:>10} {:>9} {:>9}  {}",
@@ -503,9 +516,7 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
                 .collect::<String>()
         ));
     }
-    if std::env::var_os("REALBUILD_KEEP").is_none() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    } else {
+    if std::env::var_os("REALBUILD_KEEP").is_some() {
         println!("kept the apps and their splits in {}", tmp.display());
     }
     let table = table.join("\n");
