@@ -1217,3 +1217,74 @@ fn the_split_fixtures() {
         );
     }
 }
+
+/// Commands made of the words these readers branch on, in every order a
+/// small generator makes: an answer each time, never a panic.
+#[test]
+fn generated_commands_never_panic() {
+    let vocabulary = [
+        "npm",
+        "yarn",
+        "pnpm",
+        "bun",
+        "npx",
+        "run",
+        "start",
+        "exec",
+        "node",
+        "-r",
+        "--cwd",
+        "sh",
+        "-c",
+        "vite",
+        "build",
+        "--",
+        "x.js",
+        "--watch",
+        "deno",
+        "python",
+        "-m",
+        "next",
+        "ng",
+        "serve",
+        "-p",
+        "tsc",
+        "--outDir",
+        "esbuild",
+        "--outfile=",
+        "webpack",
+        "--config",
+        "",
+        "A=1",
+        "cross-env",
+        "dotenv",
+        "./node_modules/.bin/vite",
+        "node_modules/",
+        "nuxt",
+        "-w",
+    ];
+    let pkg = r#"{ "scripts": { "start": "npm run a", "a": "yarn b && node x.js", "b": "pnpm start", "build": "npm run build" } }"#;
+    let p = project(&[
+        ("package.json", pkg),
+        ("x.js", "require('./x')"),
+        ("tsconfig.json", "{"),
+    ]);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..3000 {
+        let mut words = Vec::new();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let len = (seed >> 60) as usize;
+        for _ in 0..len {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            words.push(vocabulary[(seed >> 33) as usize % vocabulary.len()].to_string());
+        }
+        let _ = p.start_kind(&words);
+        let _ = p.build_outputs_for(&words);
+        let line = words.join(" ");
+        let _ = words::commands(&line);
+    }
+}
