@@ -25,7 +25,10 @@
 //! --from=build /app/dist /app/dist` once everything is in one image) is
 //! dropped, as the files are already there; one that moves files becomes
 //! a `RUN` that copies them; one from an image stays. Stages the final
-//! stage does not need (tests, debug variants) are left out.
+//! stage does not need (tests, debug variants) are left out. When the
+//! stages it needs build on different images (a Python docs stage and a
+//! Node app stage), no one image runs all their steps: the file is not
+//! joined, and its snapshot says so.
 
 mod common;
 
@@ -88,7 +91,7 @@ fn shell_quote(s: &str) -> String {
 /// The single-stage form of a multi-stage Dockerfile (see the module
 /// comment), and the names of the stages joined; `None` for a file of one
 /// stage (or none).
-fn join(text: &str) -> Option<(String, Vec<String>)> {
+fn join(text: &str) -> Option<Result<(String, Vec<String>), String>> {
     let tree = syntax::parse(text);
     let stages = views::stages(&tree);
     if stages.len() < 2 {
@@ -151,6 +154,29 @@ fn join(text: &str) -> Option<(String, Vec<String>)> {
             todo.extend(needs[i].iter().copied());
         }
     }
+    // A stage of only its FROM (`FROM grpc-health-probe AS probe`) is an
+    // image to copy from: its COPY --from names the image instead.
+    let bare = |i: usize| {
+        i != last
+            && views::stage_instructions(stages[i].0).len() == 1
+            && resolve(&base_of(i), i).is_none()
+    };
+    keep.retain(|&i| !bare(i));
+    // Build stages on different images (Python and Node) make no single
+    // first draft: no one image runs all their steps.
+    let mut images: Vec<String> = Vec::new();
+    for &i in keep.iter().filter(|&&i| i != last) {
+        let base = base_of(i);
+        if resolve(&base, i).is_none() && !images.contains(&base) {
+            images.push(base);
+        }
+    }
+    if images.len() > 1 {
+        return Some(Err(format!(
+            "the stages the final stage needs build on different images ({}): no one image runs all their steps",
+            images.join(", ")
+        )));
+    }
     let first = *keep.iter().next().unwrap();
     let mut out = String::new();
     // The global ARGs, comments and directives before the first stage.
@@ -188,10 +214,25 @@ fn join(text: &str) -> Option<(String, Vec<String>)> {
             } else {
                 None
             };
-            let Some(_) = stage_ref else {
+            let Some(source_stage) = stage_ref else {
                 let _ = writeln!(out, "{raw}");
                 continue;
             };
+            if bare(source_stage) {
+                let flag = views::flags(node, text)
+                    .into_iter()
+                    .find(|f| f.name == "from")
+                    .unwrap();
+                let range = flag.node.byte_range();
+                let _ = writeln!(
+                    out,
+                    "{}--from={}{}",
+                    &text[node.start_byte()..range.start],
+                    base_of(source_stage),
+                    &text[range.end..node.end_byte()]
+                );
+                continue;
+            }
             // COPY --from=<stage>: everything is in this one image now.
             let mut cursor = node.walk();
             let paths: Vec<String> = node
@@ -250,7 +291,7 @@ fn join(text: &str) -> Option<(String, Vec<String>)> {
             let _ = writeln!(out, "RUN {mkdir}{}", copies.join(" && "));
         }
     }
-    Some((out, joined))
+    Some(Ok((out, joined)))
 }
 
 /// The diagnostics of `text` at error or warning severity, as
@@ -287,7 +328,15 @@ struct Outcome {
 fn run(label: &str, dockerfile: &Path, root: &Path) -> Outcome {
     let original = common::read(dockerfile);
     let (input, joined) = match join(&original) {
-        Some((text, stages)) => (text, Some(stages)),
+        Some(Ok((text, stages))) => (text, Some(stages)),
+        Some(Err(reason)) => {
+            return Outcome {
+                snapshot: format!(
+                    "# The split action on {label}\n# input: not joined into one stage\n\n## not joined\n{reason}\n"
+                ),
+                failures: Vec::new(),
+            };
+        }
         None => (original.clone(), None),
     };
     let (context, _) = Context::load(Some(dockerfile), &Config::default(), Some(root));
@@ -492,11 +541,13 @@ fn every_corpus_app_split_parses_passes_our_rules_and_the_static_check() {
     let mut failures = Vec::new();
     let mut changed = Vec::new();
     let mut expected: BTreeSet<PathBuf> = BTreeSet::new();
-    let (mut offered, mut not_offered) = (0, 0);
+    let (mut offered, mut not_offered, mut not_joined) = (0, 0, 0);
     for (name, label, file, root) in &inputs {
         let outcome = run(label, file, root);
         if outcome.snapshot.contains("\n## offered: ") {
             offered += 1;
+        } else if outcome.snapshot.contains("\n## not joined\n") {
+            not_joined += 1;
         } else {
             not_offered += 1;
         }
@@ -530,7 +581,7 @@ fn every_corpus_app_split_parses_passes_our_rules_and_the_static_check() {
         }
     }
     println!(
-        "{} inputs: the split is offered on {offered}, not on {not_offered}",
+        "{} inputs: the split is offered on {offered}, not on {not_offered}; {not_joined} multi-stage files not joined",
         inputs.len()
     );
     assert!(
@@ -553,7 +604,7 @@ fn the_join_drops_copies_already_in_place_and_moves_the_others() {
 FROM alpine AS test\nRUN echo test\n\
 FROM gcr.io/distroless/static\nWORKDIR /src\nCOPY --from=build /src/ ./\nCOPY --from=build /out/app /usr/local/bin/app\n\
 COPY --from=nginx:alpine /etc/nginx/nginx.conf /etc/nginx/\nCMD [\"app\"]\n";
-    let (joined, stages) = join(text).unwrap();
+    let (joined, stages) = join(text).unwrap().unwrap();
     assert_eq!(stages, vec!["build", "2"]);
     assert_eq!(
         joined,
@@ -564,6 +615,20 @@ RUN if [ -d /out/app ]; then mkdir -p /usr/local/bin/app && cp -a /out/app/. /us
 COPY --from=nginx:alpine /etc/nginx/nginx.conf /etc/nginx/\nCMD [\"app\"]\n"
     );
     assert!(join("FROM alpine\nRUN true\n").is_none());
+    let mixed = "FROM python:3 AS docs\nRUN mkdocs build\nFROM node:20 AS web\nRUN npm ci\n\
+FROM nginx\nCOPY --from=docs /site /a\nCOPY --from=web /app/dist /b\n";
+    let probe = "FROM alpine/probe:1 AS probe\nFROM golang:1 AS build\nRUN go build -o /app .\n\
+FROM scratch\nCOPY --from=build /app /app\nCOPY --from=probe /bin/probe /bin/probe\n";
+    let (joined, stages) = join(probe).unwrap().unwrap();
+    assert_eq!(stages, vec!["build", "2"]);
+    assert!(
+        joined.ends_with("COPY --from=alpine/probe:1 /bin/probe /bin/probe\n"),
+        "{joined}"
+    );
+    assert_eq!(
+        join(mixed),
+        Some(Err("the stages the final stage needs build on different images (python:3, node:20): no one image runs all their steps".to_string()))
+    );
     // The joined form parses.
     let tree = syntax::parse(&joined);
     assert!(syntax::syntax_errors(&tree, &joined.as_str()).is_empty());
