@@ -164,8 +164,11 @@ fn build_and_run(dir: &Path) -> Run {
     // machine: the apps listen on the machine's own ports.
     let lock = work_dir().join("realbuild-test.lock");
     let _ = std::fs::create_dir_all(work_dir());
+    // A build that hangs (a registry that never answers) ends after 20
+    // minutes, reported as a failed build.
     let out = Command::new("flock")
         .arg(&lock)
+        .args(["timeout", "1200"])
         .arg("bash")
         .arg(&script)
         .arg(dir)
@@ -218,6 +221,13 @@ fn build_and_run(dir: &Path) -> Run {
         .unwrap_or_default();
     run.workdir =
         docker(&["image", "inspect", "-f", "{{.Config.WorkingDir}}", &tag]).unwrap_or_default();
+    // build_check.sh removes its container on exit; one a timeout left
+    // behind is removed here (the name holds this run's process id).
+    if let Some(ids) = docker(&["ps", "-aq", "--filter", &format!("name=rbcheck-{name}-")]) {
+        for id in ids.split_whitespace() {
+            let _ = docker(&["rm", "-f", id]);
+        }
+    }
     let _ = docker(&["image", "rm", "-f", &tag]);
     run
 }
