@@ -838,3 +838,35 @@ fn folders_a_server_reads_at_run_time_ship_beside_the_output() {
         warnings_of(&out)
     );
 }
+
+#[test]
+fn a_later_pip_install_goes_into_the_virtualenv_too() {
+    let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install gunicorn\nCMD [\"gunicorn\", \"app:app\"]\n";
+    let out = split_mem(src, &[("requirements.txt", "flask\n")])
+        .unwrap()
+        .text;
+    // the venv has its own pip, first on PATH where the later install runs
+    let deps = stage(&out, "deps");
+    assert!(
+        deps.contains("RUN python -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"\n"),
+        "{out}"
+    );
+    assert!(deps.contains(" pip install -r requirements.txt\n"), "{out}");
+    let runner = stage(&out, "runner");
+    let path = runner.find("ENV PATH=\"/opt/venv/bin:$PATH\"").expect(&out);
+    let later = runner.find("RUN pip install gunicorn").expect(&out);
+    assert!(path < later, "{out}");
+    // without one, the venv has no pip of its own
+    let plain = src.replace("RUN pip install gunicorn\n", "");
+    let out = split_mem(&plain, &[("requirements.txt", "flask\n")])
+        .unwrap()
+        .text;
+    assert!(
+        out.contains("RUN python -m venv --without-pip /opt/venv\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pip --python /opt/venv/bin/python install -r requirements.txt"),
+        "{out}"
+    );
+}

@@ -1252,6 +1252,10 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
     out.push_str(&from_line("deps"));
     emit_head(&mut out, true, true);
     let two_stage = two_stage_stack(&stack);
+    // a pip install after the requirements one (`pip install gunicorn`)
+    let later_pip = scripts.iter().enumerate().any(|(i, s)| {
+        i > install && i != usize::MAX && s.as_ref().is_some_and(|s| s.commands.iter().any(is_pip))
+    });
     // Where the virtualenv lives in the runner.
     let venv_path = venv
         .as_ref()
@@ -1261,7 +1265,13 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             // made in its place by emit_head
             Some(_) => {}
             // a virtualenv without its own pip (the base's pip installs
-            // into it), so the runner is no larger than the original
+            // into it), so the runner is no larger than the original; with
+            // one when later steps install more with pip (into the venv,
+            // which is first on the runner's PATH)
+            None if later_pip => {
+                out.push_str("RUN python -m venv /opt/venv\n");
+                out.push_str(VENV_PATH);
+            }
             None => out.push_str("RUN python -m venv --without-pip /opt/venv\n"),
         }
     }
@@ -1274,7 +1284,12 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
         // the user's own virtualenv: their install, as written
         Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),
         Stack::Python(file) => out.push_str(&format!(
-            "RUN --mount=type=cache,target=/root/.cache/pip {pip_program} --python /opt/venv/bin/python install {}-r {file}",
+            "RUN --mount=type=cache,target=/root/.cache/pip {} install {}-r {file}",
+            if later_pip {
+                pip_program.clone()
+            } else {
+                format!("{pip_program} --python /opt/venv/bin/python")
+            },
             if require_hashes { "--require-hashes " } else { "" }
         )),
         // `cargo fetch` needs a target to read the manifest: a stub main
