@@ -398,8 +398,8 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
     let _cleanup = Cleanup(tmp.clone());
     let mut failures: Vec<String> = Vec::new();
     let mut table = vec![format!(
-        "{:<20} {:>10} {:>10} {:>9} {:>9}  {}",
-        "app", "before", "after", "uid", "same body", "response"
+        "{:<20} {:>10} {:>10} {:>9} {:>9} {:>7}  {}",
+        "app", "before", "after", "uid", "same body", "time", "response"
     )];
     for app in &apps {
         // The process id in the folder names keeps this run's image tags
@@ -451,8 +451,10 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
             table.push(format!("{app:<20} split uses {}", missing.join(", ")));
             continue;
         }
+        let started = std::time::Instant::now();
         let before = build_and_run(&orig);
         let after = build_and_run(&split_dir);
+        let seconds = started.elapsed().as_secs();
         if !before.served {
             failures.push(format!(
                 "{app}: the ORIGINAL does not serve (the sample app is broken):\n{}",
@@ -511,11 +513,12 @@ fn every_sample_app_split_builds_serves_the_same_and_runs_as_non_root() {
             None => "?".into(),
         };
         table.push(format!(
-            "{app:<20} {:>10} {:>10} {:>9} {:>9}  {}",
+            "{app:<20} {:>10} {:>10} {:>9} {:>9} {:>6}s  {}",
             mb(before.size),
             mb(after.size),
             uid,
             if same { "yes" } else { "no" },
+            seconds,
             after
                 .body
                 .lines()
