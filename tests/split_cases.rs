@@ -870,3 +870,26 @@ fn a_later_pip_install_goes_into_the_virtualenv_too() {
         "{out}"
     );
 }
+
+#[test]
+fn an_install_whose_scripts_may_read_the_sources_stays_after_them() {
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let files = [
+        (
+            "package.json",
+            r#"{ "scripts": { "build": "tsc", "postinstall": "prisma generate" } }"#,
+        ),
+        ("package-lock.json", "{}"),
+    ];
+    let why = split_mem(src, &files).unwrap_err().reason;
+    assert!(
+        why.contains("`postinstall` script (`prisma generate`)"),
+        "{why}"
+    );
+    // copying the manifests first, as the original did, is fine
+    let first = src.replace(
+        "COPY . .\nRUN npm ci\n",
+        "COPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n",
+    );
+    assert!(split_mem(&first, &files).is_ok());
+}

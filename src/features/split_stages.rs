@@ -1141,6 +1141,18 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             "the app is a workspace (a monorepo root): its install needs every package's manifest, which the deps stage would have to copy one by one",
         ));
     }
+    // an install that runs the package's own scripts, after the sources
+    // were copied: those scripts may read them (`prisma generate`)
+    if manifest_copies.is_empty() && matches!(stack, Stack::Node(_)) {
+        let lifecycle = ["preinstall", "install", "postinstall", "prepare"]
+            .into_iter()
+            .find_map(|name| Some((name, project.script(name)?)));
+        if let Some((name, script)) = lifecycle {
+            return Err(NotOffered::new(format!(
+                "package.json has a `{name}` script (`{script}`) that the install runs, and the install comes after the sources are copied: the script may read them, so the install cannot move to a stage with the manifests alone"
+            )));
+        }
+    }
     if manifest_copies.is_empty() {
         let manifest = match &stack {
             Stack::Node(_) => "package.json",
