@@ -235,6 +235,21 @@ impl Manager {
         .to_string()
     }
 
+    /// Every dependency, devDependencies too, whatever NODE_ENV says (the
+    /// runner sets it to production, which would leave them out).
+    fn install_all(self) -> String {
+        match self {
+            Manager::Npm => "RUN npm ci --include=dev && npm cache clean --force",
+            Manager::Yarn => {
+                "RUN yarn install --frozen-lockfile --production=false && yarn cache clean"
+            }
+            Manager::Pnpm => {
+                "RUN corepack enable pnpm && pnpm install --frozen-lockfile --prod=false && pnpm store prune"
+            }
+        }
+        .to_string()
+    }
+
     fn install_production(self, locked: bool) -> String {
         match (self, locked) {
             (Manager::Npm, true) => "RUN npm ci --omit=dev && npm cache clean --force",
@@ -689,8 +704,41 @@ pub fn split_with(
     )
 }
 
-/// The split with everything it may read around the Dockerfile.
+/// The split with everything it may read around the Dockerfile. With the
+/// build context's files known, a rewrite the static check
+/// (`features::split_check`) finds a new problem in is not offered: the
+/// problem is the reason.
 pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Split, NotOffered> {
+    let split = split_unchecked(tree, source, inputs)?;
+    let dir_files;
+    let files: Option<&dyn ContextFiles> = match (inputs.files, inputs.build) {
+        (Some(files), _) => Some(files),
+        (None, Some(build)) if !build.dir.as_os_str().is_empty() => {
+            dir_files = build.files();
+            Some(&dir_files)
+        }
+        _ => None,
+    };
+    if let Some(files) = files {
+        let original = source.text(tree.root_node().byte_range()).into_owned();
+        let before: Vec<String> = crate::features::split_check::check(&original, files)
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
+        let added = crate::features::split_check::check(&split.text, files)
+            .into_iter()
+            .find(|p| !before.contains(&p.message));
+        if let Some(problem) = added {
+            return Err(NotOffered::new(format!(
+                "the rewrite would not hold in this build context: {}",
+                problem.message
+            )));
+        }
+    }
+    Ok(split)
+}
+
+fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Split, NotOffered> {
     let dir_files;
     let files: Option<&dyn ContextFiles> = match (inputs.files, inputs.build) {
         (Some(files), _) => Some(files),
@@ -1631,10 +1679,18 @@ pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Spl
             }
             if !standalone {
                 out.push_str(&manifest_lines);
+                // no lockfile in the context: the one the deps stage's
+                // install wrote, so the runner gets the build's versions
+                if !locked {
+                    out.push_str(&format!(
+                        "# the lockfile the deps stage's install wrote: the versions the build used\nCOPY --from=deps {workdir}/{} ./\n",
+                        manager.lockfile()
+                    ));
+                }
                 if dev_note.is_some() {
-                    out.push_str(&own_pnpm(manager.install(locked)));
+                    out.push_str(&own_pnpm(manager.install_all()));
                 } else {
-                    out.push_str(&own_pnpm(manager.install_production(locked)));
+                    out.push_str(&own_pnpm(manager.install_production(true)));
                 }
                 out.push('\n');
             }
