@@ -621,6 +621,20 @@ impl Checker<'_> {
                 continue;
             }
             let matches = self.context_matches(&source);
+            // ADD unpacks a local archive into the destination: what it
+            // holds is not known here.
+            let archive = [
+                ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz",
+            ];
+            if keyword == "ADD"
+                && matches
+                    .iter()
+                    .any(|m| archive.iter().any(|a| m.ends_with(a)))
+            {
+                model.own.push(dest_abs.clone());
+                model.writes.push(Write::Path(dest_abs.clone()));
+                continue;
+            }
             if matches.is_empty() {
                 let why = match normalize(source.trim_start_matches('/')) {
                     Some(p) if !p.is_empty() && self.files.exists(&p) => {
@@ -1663,6 +1677,21 @@ FROM node:20\nCOPY --from=b /app/public-build /a\nCOPY --from=b /app/build /b\n"
         // written one.
         let df = "FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN ./gen-lock.sh\nRUN npm ci && npm install\n";
         assert!(problems(df, NODE_APP).is_empty());
+    }
+
+    #[test]
+    fn an_added_archive_may_hold_anything() {
+        let files = [("rootfs.tar.gz", "")];
+        let df = "FROM alpine AS b\nADD rootfs.tar.gz /srv/app/\n\
+FROM alpine\nCOPY --from=b /srv/app/bin/tool /usr/local/bin/tool\n";
+        assert!(problems(df, &files).is_empty());
+        let copied = df.replace("ADD", "COPY");
+        assert_eq!(
+            problems(&copied, &files),
+            vec![
+                "line 4: COPY --from=b /srv/app/bin/tool: stage b never produced /srv/app/bin/tool"
+            ]
+        );
     }
 
     #[test]
