@@ -270,40 +270,80 @@ fn has_glob(s: &str) -> bool {
 
 /// `*`, `?` and `[...]` within one path segment.
 fn glob_match(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len()).any(|i| go(&p[1..], &n[i..])),
-            Some('?') => !n.is_empty() && go(&p[1..], &n[1..]),
-            Some('[') => {
-                let Some(end) = p.iter().position(|&c| c == ']') else {
-                    return n.first() == Some(&'[') && go(&p[1..], &n[1..]);
-                };
-                let Some(&c) = n.first() else { return false };
-                let class = &p[1..end];
-                let (negate, class) = match class.first() {
-                    Some('!' | '^') => (true, &class[1..]),
-                    _ => (false, class),
-                };
-                let mut hit = false;
-                let mut i = 0;
-                while i < class.len() {
-                    if i + 2 < class.len() && class[i + 1] == '-' {
-                        hit |= class[i] <= c && c <= class[i + 2];
-                        i += 3;
-                    } else {
-                        hit |= class[i] == c;
-                        i += 1;
-                    }
-                }
-                hit != negate && go(&p[end + 1..], &n[1..])
-            }
-            Some(&c) => n.first() == Some(&c) && go(&p[1..], &n[1..]),
-        }
+    enum Tok {
+        Star,
+        Any,
+        Lit(char),
+        /// Ranges (a single character is `c..=c`) and whether negated.
+        Class(Vec<(char, char)>, bool),
     }
     let p: Vec<char> = pattern.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '*' => toks.push(Tok::Star),
+            '?' => toks.push(Tok::Any),
+            '[' => match p[i + 1..].iter().position(|&c| c == ']') {
+                Some(len) => {
+                    let mut class = &p[i + 1..i + 1 + len];
+                    let negate = matches!(class.first(), Some('!' | '^'));
+                    if negate {
+                        class = &class[1..];
+                    }
+                    let mut ranges = Vec::new();
+                    let mut k = 0;
+                    while k < class.len() {
+                        if k + 2 < class.len() && class[k + 1] == '-' {
+                            ranges.push((class[k], class[k + 2]));
+                            k += 3;
+                        } else {
+                            ranges.push((class[k], class[k]));
+                            k += 1;
+                        }
+                    }
+                    toks.push(Tok::Class(ranges, negate));
+                    i += len + 1;
+                }
+                None => toks.push(Tok::Lit('[')),
+            },
+            c => toks.push(Tok::Lit(c)),
+        }
+        i += 1;
+    }
+    // matched[j]: whether the tokens so far match the first j characters
+    // (linear in the pattern times the name, whatever the stars).
     let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    let mut matched = vec![false; n.len() + 1];
+    matched[0] = true;
+    for tok in &toks {
+        let mut next = vec![false; n.len() + 1];
+        match tok {
+            Tok::Star => {
+                let mut any = false;
+                for j in 0..=n.len() {
+                    any |= matched[j];
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 1..=n.len() {
+                    let c = n[j - 1];
+                    let fits = match tok {
+                        Tok::Any => true,
+                        Tok::Lit(l) => *l == c,
+                        Tok::Class(ranges, negate) => {
+                            ranges.iter().any(|&(a, b)| a <= c && c <= b) != *negate
+                        }
+                        Tok::Star => true, // handled above
+                    };
+                    next[j] = matched[j - 1] && fits;
+                }
+            }
+        }
+        matched = next;
+    }
+    matched[n.len()]
 }
 
 impl Checker<'_> {
@@ -1701,5 +1741,11 @@ FROM alpine\nCOPY --from=b /srv/app/bin/tool /usr/local/bin/tool\n";
         assert!(!glob_match("package*.json", "yarn.lock"));
         assert!(glob_match("[ab]?.txt", "b1.txt"));
         assert!(!glob_match("[!ab]?.txt", "b1.txt"));
+        assert!(glob_match("*", "") && !glob_match("?", ""));
+        assert!(glob_match("[unclosed", "[unclosed"));
+        // Many stars cost no more than one.
+        let stars = "*a".repeat(40) + "b";
+        assert!(!glob_match(&stars, &"a".repeat(200)));
+        assert!(glob_match(&stars, &("a".repeat(200) + "b")));
     }
 }
