@@ -399,6 +399,8 @@ impl Checker<'_> {
                     }
                 }
             }
+            // Bounded, whatever the globs (`*/*/*` over a huge tree).
+            next.truncate(crate::analysis::context::MAX_LIST);
             found = next;
         }
         found.retain(|p| !self.ignore.is_ignored(p));
