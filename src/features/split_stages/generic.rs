@@ -1,0 +1,296 @@
+//! The build/runner split of the other toolchains (JVM, .NET, native):
+//! the runtime image and what the CMD or `dotnet publish -o` names.
+
+use super::*;
+
+pub const GENERIC_TITLE: &str = "Split into build and runner stages";
+
+/// Whether a command builds with a toolchain the split has no deps stage
+/// for (Node, Go, Python and Rust have their own): the JVM's, .NET's and
+/// the native ones (make, cmake, gcc, zig...), as the command model reads
+/// them.
+pub(super) fn builds_generically(c: &Command) -> bool {
+    commands::step(c).is_some_and(|s| {
+        s.action == Action::Build
+            && matches!(
+                s.ecosystem(),
+                Ecosystem::Jvm | Ecosystem::Dotnet | Ecosystem::Other
+            )
+    })
+}
+
+/// The runtime image for a toolchain image, where there is a well-known
+/// one (the JRE for a JDK, ASP.NET for the .NET SDK); else the original.
+pub(super) fn runtime_image(image: &str) -> String {
+    let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
+    let alpine = if tag.ends_with("-alpine") {
+        "-alpine"
+    } else {
+        ""
+    };
+    let jdk = |version: &str| {
+        let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+        (!digits.is_empty()).then(|| format!("eclipse-temurin:{digits}-jre{alpine}"))
+    };
+    let mapped = match repo {
+        "maven" => tag.split_once("eclipse-temurin-").and_then(|(_, v)| jdk(v)),
+        "gradle" => tag.split_once("-jdk").and_then(|(_, v)| jdk(v)),
+        "eclipse-temurin" => tag
+            .contains("-jdk")
+            .then(|| format!("{repo}:{}", tag.replacen("-jdk", "-jre", 1))),
+        "mcr.microsoft.com/dotnet/sdk" => Some(format!("mcr.microsoft.com/dotnet/aspnet:{tag}")),
+        _ => None,
+    };
+    mapped.unwrap_or_else(|| image.to_string())
+}
+
+/// The directory `dotnet publish -o <dir>` writes to.
+pub(super) fn publish_dir(c: &Command) -> Option<String> {
+    let i = commands::invocation(c)?;
+    if i.tool != Tool::Dotnet || i.subcommand() != Some("publish") {
+        return None;
+    }
+    i.output().map(str::to_string)
+}
+
+/// Another stack's build/runner split: the build stage runs everything the
+/// original did; the runner starts from the runtime image (the original
+/// base unless a well-known runtime exists) and gets only what the CMD or
+/// ENTRYPOINT runs (or what `dotnet publish -o` wrote), copied by path.
+pub(super) fn generic(
+    stage: Node,
+    from: Node,
+    items: &[Item],
+    scripts: &[Option<Script>],
+    trailing_comments: &[Node],
+    source: &dyn Source,
+) -> Result<Split, NotOffered> {
+    let text = |n: Node| source.text(n.byte_range()).into_owned();
+    let first_build = scripts.iter().position(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.commands.iter().any(builds_generically))
+    })
+    .ok_or_else(|| {
+        NotOffered::new(
+            "no step installs dependencies or builds with a toolchain the split knows (npm, pip, go, cargo, maven, gradle, dotnet, make...)",
+        )
+    })?;
+    let runs: String = items
+        .iter()
+        .filter(|i| i.node.kind() == "run_instruction")
+        .map(|i| text(i.node))
+        .collect();
+    // The WORKDIR in effect at each item.
+    let mut dir = "/".to_string();
+    let mut dirs = Vec::new();
+    for item in items {
+        if item.node.kind() == "workdir_instruction" {
+            if let Some(v) = item.node.child_by_field_name("value") {
+                dir = absolute(&dir, &logical_text(v, source));
+            }
+        }
+        dirs.push(dir.clone());
+    }
+    // What the runner needs from the build.
+    let mut outputs: Vec<String> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            outputs.extend(publish_dir(c).map(|d| absolute(&dirs[i], &d)));
+        }
+    }
+    // an output whose contents a RUN copies elsewhere
+    // (`cp -a /app/publish/. /app/`) is at that place too
+    let mut moved: Vec<(String, String)> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            if !matches!(c.name.as_str(), "cp" | "mv") {
+                continue;
+            }
+            let ops: Vec<&str> = c
+                .args
+                .iter()
+                .map(String::as_str)
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let [sources @ .., dest] = ops.as_slice() else {
+                continue;
+            };
+            let dest = absolute(&dirs[i], dest);
+            for src in sources {
+                let Some(inside) = src.strip_suffix("/.").or_else(|| src.strip_suffix("/*")) else {
+                    continue;
+                };
+                let src = absolute(&dirs[i], inside);
+                if outputs.contains(&src) && !dest.contains('$') && dest != src {
+                    moved.push((src, dest.clone()));
+                }
+            }
+        }
+    }
+    // and what the CMD/ENTRYPOINT runs, when those do not hold it
+    {
+        let mut published = outputs.clone();
+        published.extend(moved.iter().map(|(_, d)| d.clone()));
+        let covered = |p: &str| {
+            published
+                .iter()
+                .any(|o| p == o || p.starts_with(&format!("{}/", o.trim_end_matches('/'))))
+        };
+        for (i, item) in items.iter().enumerate() {
+            if !matches!(
+                item.node.kind(),
+                "cmd_instruction" | "entrypoint_instruction"
+            ) {
+                continue;
+            }
+            for word in command_words(&source.text(item.node.byte_range())) {
+                let artifact = [".jar", ".war", ".dll", ".exe", ".bin"]
+                    .iter()
+                    .any(|e| word.ends_with(e));
+                if word.chars().any(char::is_whitespace) {
+                    continue; // a shell command line, not a path
+                }
+                let built = if word.starts_with('/') {
+                    // named by the build, or in one of the app's folders
+                    runs.contains(&word)
+                        || dirs
+                            .iter()
+                            .any(|d| d != "/" && word.starts_with(&format!("{d}/")))
+                } else {
+                    !word.starts_with(['-', '$']) && (word.contains('/') || artifact)
+                };
+                let path = absolute(&dirs[i], &word);
+                if built && !word.contains(['*', '?', '$']) && !covered(&path) {
+                    outputs.push(path);
+                }
+            }
+        }
+    }
+    outputs.dedup();
+    if outputs.is_empty() {
+        return Err(NotOffered::new(
+            "what the build makes is unknown: no step names its output (`dotnet publish -o`), and the CMD/ENTRYPOINT names no built file the runner could copy",
+        ));
+    }
+
+    let frame = Frame::of(stage, from, source);
+    let runtime = runtime_image(&frame.image);
+    let same_base = runtime == frame.image;
+    let first_workdir = items
+        .iter()
+        .position(|i| i.node.kind() == "workdir_instruction");
+    let mut out = frame.prefix.clone();
+    out.push_str("# Build with the whole toolchain.\n");
+    out.push_str(&frame.stage_line("build"));
+    // What follows the last step that touches files is for the runner only.
+    let last_step = items
+        .iter()
+        .rposition(|i| {
+            matches!(
+                i.node.kind(),
+                "run_instruction" | "copy_instruction" | "add_instruction"
+            )
+        })
+        .unwrap_or(0);
+    for item in &items[..=last_step] {
+        if !matches!(
+            item.node.kind(),
+            "run_instruction"
+                | "copy_instruction"
+                | "add_instruction"
+                | "env_instruction"
+                | "arg_instruction"
+                | "workdir_instruction"
+                | "shell_instruction"
+        ) {
+            continue;
+        }
+        push_item(&mut out, item, source);
+    }
+    out.push_str("\n# The image that ships: what the build made, without the toolchain.\n");
+    if same_base {
+        out.push_str(&frame.stage_line("runner"));
+    } else {
+        out.push_str(&format!(
+            "{} {}{runtime} AS runner\n",
+            frame.keyword, frame.flags
+        ));
+    }
+    if let Some(i) = first_workdir {
+        push_item(&mut out, &items[i], source);
+    }
+    for (i, item) in items.iter().enumerate() {
+        // OS packages set up before the build are runtime libraries too
+        let setup =
+            i < first_build && same_base && scripts[i].as_ref().is_some_and(sets_up_the_system);
+        if setup
+            || matches!(item.node.kind(), "arg_instruction" | "env_instruction") && i < first_build
+        {
+            out.push_str(&text(item.node));
+            out.push('\n');
+        }
+    }
+    for output in &outputs {
+        out.push_str(&format!("COPY --from=build {output} {output}\n"));
+    }
+    for (src, dest) in &moved {
+        out.push_str(&format!("COPY --from=build {src}/ {dest}/\n"));
+    }
+    // the folders the build's RUNs made (`mkdir -p /var/log/app`), with
+    // the owner they were given there
+    let mut made: Vec<String> = Vec::new();
+    for (i, script) in scripts.iter().enumerate() {
+        for c in script.iter().flat_map(|s| &s.commands) {
+            for d in made_dirs(c) {
+                if d.contains('$') {
+                    continue;
+                }
+                let d = absolute(&dirs[i], &d);
+                let covered = d == "/"
+                    || system_dir(&d)
+                    || outputs
+                        .iter()
+                        .any(|o| d == *o || d.starts_with(&format!("{o}/")))
+                    || dirs
+                        .iter()
+                        .any(|w| *w == d || w.starts_with(&format!("{d}/")));
+                if !covered && !made.contains(&d) {
+                    made.push(d);
+                }
+            }
+        }
+    }
+    for d in &made {
+        out.push_str(&format!("COPY --from=build {d} {d}\n"));
+    }
+    let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    for (i, item) in items.iter().enumerate() {
+        let kind = item.node.kind();
+        let runner = match kind {
+            "run_instruction" | "copy_instruction" | "add_instruction" => false,
+            "arg_instruction" | "env_instruction" => i >= first_build,
+            "workdir_instruction" => Some(i) != first_workdir,
+            _ => true,
+        };
+        if !runner {
+            continue;
+        }
+        if !user_added && matches!(kind, "cmd_instruction" | "entrypoint_instruction") {
+            out.push_str(&format!("USER {}\n", frame.user()));
+            user_added = true;
+        }
+        push_item(&mut out, item, source);
+    }
+    if !user_added {
+        out.push_str(&format!("USER {}\n", frame.user()));
+    }
+    for c in trailing_comments {
+        out.push_str(&text(*c));
+        out.push('\n');
+    }
+    Ok(Split {
+        title: GENERIC_TITLE.to_string(),
+        text: out,
+        config: None,
+    })
+}
