@@ -23,9 +23,16 @@
 //! cached on Cargo.toml and Cargo.lock, a build stage on it, and a Debian
 //! slim runner with the binary at the same path.
 //!
+//! Python keeps a virtualenv the Dockerfile makes where it is (made once,
+//! in deps); Rust's binary may also be the file a RUN copies it to.
+//!
 //! Nothing the user wrote disappears: every instruction and comment is kept
-//! in the stage it belongs to, and the two steps the deps stage replaces
-//! (the manifest COPY and the install RUN) stay as comments saying so.
+//! in the stage it belongs to, in the original's order, and the steps the
+//! deps stage replaces (the manifest COPYs and the install RUN) stay as
+//! comments saying so. When a rewrite cannot be shown to keep the build
+//! working, [`split_in`] returns [`NotOffered`] with the reason; where only
+//! a person can decide, the reason is a comment in the new Dockerfile.
+//! How it decides: `docs/design/split.md`.
 
 use std::collections::BTreeMap;
 
