@@ -1,0 +1,3 @@
+module example.com/gostatic
+
+go 1.23
