@@ -1,0 +1,3 @@
+module example.com/godefault
+
+go 1.23
