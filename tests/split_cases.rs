@@ -895,3 +895,66 @@ fn an_install_whose_scripts_may_read_the_sources_stays_after_them() {
     );
     assert!(split_mem(&first, &files).is_ok());
 }
+
+#[test]
+fn images_that_are_no_app_or_not_linux_are_refused() {
+    let none = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n";
+    let why = split_mem(none, &[("go.mod", "module a\n")])
+        .unwrap_err()
+        .reason;
+    assert!(why.contains("no CMD or ENTRYPOINT"), "{why}");
+    let windows = "FROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /app\nENTRYPOINT [\"dotnet\", \"/app/a.dll\"]\n";
+    let why = split_mem(windows, &[]).unwrap_err().reason;
+    assert!(why.contains("a Windows image"), "{why}");
+    let prefix = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --prefix=/install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n";
+    let why = split_mem(prefix, &[("requirements.txt", "flask\n")])
+        .unwrap_err()
+        .reason;
+    assert!(why.contains("a folder of its own"), "{why}");
+}
+
+#[test]
+fn a_go_binary_named_after_its_package_ships() {
+    let src = "FROM golang:1.23\nWORKDIR /go/src/app\nCOPY . .\nRUN go build ./cmd/backend\nCMD [\"./backend\"]\n";
+    let out = split_mem(src, &[("go.mod", "module example.com/x\n\ngo 1.23\n")])
+        .unwrap()
+        .text;
+    assert!(
+        stage(&out, "runner")
+            .contains("COPY --from=build /go/src/app/backend /go/src/app/backend\n"),
+        "{out}"
+    );
+    // `go build` of the module: the module's last element (no /vN)
+    let module = src
+        .replace("go build ./cmd/backend", "go build")
+        .replace("./backend", "./x");
+    let out = split_mem(&module, &[("go.mod", "module example.com/x/v2\n")])
+        .unwrap()
+        .text;
+    assert!(
+        out.contains("COPY --from=build /go/src/app/x /go/src/app/x\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn runtime_packages_installed_after_the_build_stay_in_the_runner() {
+    let src = "FROM golang:1.23-bookworm\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /usr/local/bin/shot .\nRUN apt-get update && apt-get install -y --no-install-recommends chromium && rm -rf /var/lib/apt/lists/*\nENV CHROME_BIN=/usr/bin/chromium\nEXPOSE 80\nENTRYPOINT [\"/usr/local/bin/shot\"]\n";
+    let out = split_mem(src, &[("go.mod", "module shot\n")]).unwrap().text;
+    let runner = stage(&out, "runner");
+    // on the original base (the packages need it), with the install
+    assert!(
+        runner.starts_with("FROM golang:1.23-bookworm AS runner\n"),
+        "{out}"
+    );
+    assert!(
+        runner.contains("apt-get install -y --no-install-recommends chromium"),
+        "{out}"
+    );
+    // port 80: root, as the original, with the reason
+    assert!(
+        runner.contains("# runs as root, as the original did: it listens on port 80"),
+        "{out}"
+    );
+    assert!(!runner.contains("USER "), "{out}");
+}

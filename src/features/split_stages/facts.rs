@@ -353,3 +353,86 @@ pub(super) fn command_words(instruction: &str) -> Vec<String> {
         body.split_whitespace().map(str::to_string).collect()
     }
 }
+
+/// The first port below 1024 the stage EXPOSEs.
+pub(super) fn low_port(items: &[Item], source: &dyn Source) -> Option<String> {
+    items
+        .iter()
+        .filter(|i| i.node.kind() == "expose_instruction")
+        .flat_map(|i| command_words(&source.text(i.node.byte_range())))
+        .find(|w| {
+            let port = w.split('/').next().unwrap_or(w);
+            port.parse::<u16>().is_ok_and(|p| p < 1024)
+        })
+}
+
+/// The runner's USER, or why it stays root.
+pub(super) fn push_user(out: &mut String, user: &str, root_port: Option<&str>) {
+    match root_port {
+        Some(port) => out.push_str(&format!(
+            "# runs as root, as the original did: it listens on port {port}, which an unprivileged user cannot bind\n"
+        )),
+        None => out.push_str(&format!("USER {user}\n")),
+    }
+}
+
+/// The package `go build` (without `-o`) builds: its one operand, `.`
+/// when none; `None` for several or a pattern (`./...`).
+pub(super) fn go_package(c: &Command) -> Option<String> {
+    let i = commands::invocation(c)?;
+    if i.tool != Tool::Go || i.action != Action::Build || i.output().is_some() {
+        return None;
+    }
+    let mut skip = false;
+    let mut packages = Vec::new();
+    for a in i.args.iter().skip(1) {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a.starts_with('-') {
+            // the flags of go build that take a value
+            skip = !a.contains('=')
+                && matches!(
+                    a.as_str(),
+                    "-ldflags"
+                        | "-gcflags"
+                        | "-tags"
+                        | "-mod"
+                        | "-p"
+                        | "-asmflags"
+                        | "-buildmode"
+                        | "-pkgdir"
+                        | "-trimpath=false"
+                );
+            continue;
+        }
+        packages.push(a.clone());
+    }
+    match packages.as_slice() {
+        [] => Some(".".into()),
+        [one] if !one.contains("...") && !one.ends_with(".go") => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The file `go build PACKAGE` writes: the package path's last element
+/// (`./cmd/backend` → `backend`), for `.` the module's (without `/vN`).
+pub(super) fn default_go_binary(package: &str, module: Option<&str>) -> Option<String> {
+    let package = package.trim_start_matches("./").trim_end_matches('/');
+    let path = if package.is_empty() || package == "." {
+        module?.to_string()
+    } else {
+        package.to_string()
+    };
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.len() > 1
+        && parts.last().is_some_and(|l| {
+            l.len() > 1 && l.starts_with('v') && l[1..].chars().all(|c| c.is_ascii_digit())
+        })
+    {
+        parts.pop();
+    }
+    let name = parts.last()?.to_string();
+    (!name.contains('$')).then_some(name)
+}

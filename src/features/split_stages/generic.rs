@@ -22,6 +22,10 @@ pub(super) fn builds_generically(c: &Command) -> bool {
 /// The runtime image for a toolchain image, where there is a well-known
 /// one (the JRE for a JDK, ASP.NET for the .NET SDK); else the original.
 pub(super) fn runtime_image(image: &str) -> String {
+    // a digest names the SDK's own image: no runtime can be derived
+    if image.contains('@') {
+        return image.to_string();
+    }
     let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
     let alpine = if tag.ends_with("-alpine") {
         "-alpine"
@@ -38,7 +42,17 @@ pub(super) fn runtime_image(image: &str) -> String {
         "eclipse-temurin" => tag
             .contains("-jdk")
             .then(|| format!("{repo}:{}", tag.replacen("-jdk", "-jre", 1))),
-        "mcr.microsoft.com/dotnet/sdk" => Some(format!("mcr.microsoft.com/dotnet/aspnet:{tag}")),
+        // `8.0`, `9.0-alpine`, `10.0-noble`: the runtime has the same tag;
+        // an SDK version (`10.0.302`) or an -aot tag has no runtime twin
+        "mcr.microsoft.com/dotnet/sdk" => {
+            let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
+            let two_part = version.split('.').count() == 2
+                && version
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            (two_part && !variant.contains("aot"))
+                .then(|| format!("mcr.microsoft.com/dotnet/aspnet:{tag}"))
+        }
         _ => None,
     };
     mapped.unwrap_or_else(|| image.to_string())
@@ -169,7 +183,7 @@ pub(super) fn generic(
     outputs.dedup();
     if outputs.is_empty() {
         return Err(NotOffered::new(
-            "what the build makes is unknown: no step names its output (`dotnet publish -o`), and the CMD/ENTRYPOINT names no built file the runner could copy",
+            "what the build makes is unknown: no step names its output folder, and the CMD/ENTRYPOINT names no built file the runner could copy",
         ));
     }
 
@@ -276,13 +290,13 @@ pub(super) fn generic(
             continue;
         }
         if !user_added && matches!(kind, "cmd_instruction" | "entrypoint_instruction") {
-            out.push_str(&format!("USER {}\n", frame.user()));
+            push_user(&mut out, frame.user(), low_port(items, source).as_deref());
             user_added = true;
         }
         push_item(&mut out, item, source);
     }
     if !user_added {
-        out.push_str(&format!("USER {}\n", frame.user()));
+        push_user(&mut out, frame.user(), low_port(items, source).as_deref());
     }
     for c in trailing_comments {
         out.push_str(&text(*c));

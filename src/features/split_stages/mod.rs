@@ -318,6 +318,29 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }));
     };
     let text = |n: Node| source.text(n.byte_range()).into_owned();
+    let image = views::from_instruction(*from)
+        .image
+        .map(text)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if image == "scratch" {
+        return Err(NotOffered::new(
+            "the image is FROM scratch: nothing to split",
+        ));
+    }
+    if [
+        "nanoserver",
+        "windowsservercore",
+        "servercore",
+        "windows/server",
+    ]
+    .iter()
+    .any(|w| image.contains(w))
+    {
+        return Err(NotOffered::new(
+            "a Windows image: the split writes Linux stages (a numeric non-root USER, shell commands)",
+        ));
+    }
 
     // The stage's lines: each instruction with the comments above it.
     let mut items: Vec<Item> = Vec::new();
@@ -337,6 +360,16 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }
     }
     let trailing_comments = pending;
+    if !items
+        .iter()
+        .any(|i| matches!(i.node.kind(), "cmd_instruction" | "entrypoint_instruction"))
+    {
+        return Err(NotOffered::new(
+            "the image starts no command of its own (no CMD or ENTRYPOINT): it is a tool or artifact image, not an app a runner could be shown to start",
+        ));
+    }
+    // a port below 1024: the original ran as root to bind it
+    let root_port = low_port(&items, source);
 
     // The WORKDIR in effect at each item, and the ENV/ARG values known.
     // global ARG defaults (before the FROM) are what `ARG NAME` takes up
@@ -390,6 +423,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     let mut manager = None;
     let mut go = None;
     let mut go_relative_unknown = false;
+    let mut go_default: Option<(usize, String)> = None;
     let mut python = None;
     // `pip install --require-hashes`: the deps stage checks them too
     let mut require_hashes = false;
@@ -447,6 +481,10 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                                 Some(path) => go = Some(path),
                                 None => go_relative_unknown = true,
                             }
+                        } else if go_default.is_none() {
+                            // `go build ./cmd/server`: the binary is named
+                            // after the package, in the WORKDIR
+                            go_default = go_package(c).map(|p| (i, p));
                         }
                     }
                     if is_go_download(c) && install.is_none() {
@@ -490,6 +528,19 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     }
     if python.is_none() {
         venv = None;
+    }
+    if go.is_none() {
+        if let Some((i, package)) = &go_default {
+            let module = files.and_then(|f| f.read("go.mod")).and_then(|t| {
+                t.lines().find_map(|l| {
+                    l.trim()
+                        .strip_prefix("module ")
+                        .map(|m| m.trim().to_string())
+                })
+            });
+            let name = default_go_binary(package, module.as_deref());
+            go = name.and_then(|n| resolve(*i, &n));
+        }
     }
     let stack = match (manager, &go) {
         (Some(m), _) if install.is_some() && builds => Stack::Node(m),
@@ -544,6 +595,21 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             ))
         }
     };
+    if let Stack::Python(_) = stack {
+        let elsewhere = install.and_then(|i| scripts[i].as_ref()).and_then(|s| {
+            s.commands.iter().find_map(|c| {
+                let inv = commands::invocation(c)?;
+                (inv.tool == Tool::Pip
+                    && inv.has_flag(&["--prefix", "--target", "-t", "--root", "--user"]))
+                .then(|| format!("{} {}", c.name, c.args.join(" ")))
+            })
+        });
+        if let Some(command) = elsewhere {
+            return Err(NotOffered::new(format!(
+                "the install puts the packages in a folder of its own (`{command}`): the split's virtualenv would not be where the rest of the file looks"
+            )));
+        }
+    }
     // Go's deps stage downloads modules even when the file did not.
     let install_at = install;
     let install = install.unwrap_or(usize::MAX);
@@ -1216,6 +1282,51 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }
     }
 
+    // Steps after the last build step that set up what the app runs with:
+    // OS packages (chromium, ffmpeg, ICU), users and folders, files copied
+    // from the context (templates, an agent jar): the runner has them too.
+    let last_build = items.iter().enumerate().rposition(|(i, item)| {
+        item.node.kind() == "run_instruction"
+            && scripts[i].as_ref().is_some_and(|s| {
+                s.commands.iter().any(|c| {
+                    crate::rules::packages::is_build(c)
+                        || is_node_script(c)
+                        || commands::invocation(c).is_some_and(|v| v.action == Action::Build)
+                })
+            })
+    });
+    let runtime_step = |i: usize| -> bool {
+        if two_stage || last_build.is_none_or(|b| i <= b) || place(i, items[i].node) != Place::Build
+        {
+            return false;
+        }
+        let node = items[i].node;
+        match node.kind() {
+            "copy_instruction" | "add_instruction" => !views::flags(node, source)
+                .iter()
+                .any(|f| text(f.node).starts_with("--from")),
+            "run_instruction" => scripts[i].as_ref().is_some_and(|s| {
+                sets_up_the_system(s)
+                    || s.commands.iter().all(|c| {
+                        matches!(
+                            c.name.as_str(),
+                            "useradd"
+                                | "adduser"
+                                | "groupadd"
+                                | "addgroup"
+                                | "mkdir"
+                                | "chown"
+                                | "chmod"
+                        )
+                    })
+            }),
+            _ => false,
+        }
+    };
+    let sources_runner = matches!(ship, NodeShip::Sources(_)) && matches!(stack, Stack::Node(_));
+    let runtime_runs =
+        (0..items.len()).any(|i| runtime_step(i) && items[i].node.kind() == "run_instruction");
+
     // runner
     let standalone = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), _));
     let replace_cmd = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), true));
@@ -1260,7 +1371,11 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 ) && i.node.child_by_field_name("shell").is_some()
             });
             out.push_str("# The image that ships: the binary alone.\n");
-            if needs_shell {
+            if runtime_runs {
+                // steps after the build set up the system: on the original base
+                out.push_str(&from_line("runner"));
+            } else if needs_shell || root_port.is_some() {
+                // a shell, or root for a port below 1024
                 out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
             } else {
                 out.push_str(&format!(
@@ -1269,13 +1384,19 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 user_added = true; // the nonroot image runs as an unprivileged user
                 runner_has_shell = false;
             }
-            emit_head(&mut out, false, false);
+            emit_head(&mut out, runtime_runs, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Rust(binary) => {
             out.push_str("# The image that ships: the binary on a slim glibc base.\n");
-            out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
-            emit_head(&mut out, false, false);
+            if runtime_runs {
+                // steps after the build set up the system: on the original base
+                out.push_str(&from_line("runner"));
+                emit_head(&mut out, true, false);
+            } else {
+                out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
+                emit_head(&mut out, false, false);
+            }
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
         }
         Stack::Python(_) => {
@@ -1414,6 +1535,9 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         // COPY in the runner (the Sources runner replays them all already)
         let replayed = matches!(ship, NodeShip::Sources(_)) && node_output;
         for (i, d, written_absolute) in &outside {
+            if runtime_step(*i) {
+                continue; // replayed at its place below
+            }
             if *written_absolute {
                 if !replayed {
                     push_item(&mut out, &items[*i]);
@@ -1462,6 +1586,11 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             Place::Early => continue,
             Place::Runner | Place::Both => {}
             Place::Build if two_stage => {}
+            // a runtime step (a Sources runner has replayed its COPYs)
+            Place::Build
+                if runtime_step(i)
+                    && !(sources_runner
+                        && matches!(item.node.kind(), "copy_instruction" | "add_instruction")) => {}
             Place::Replaced | Place::Deps if two_stage => {
                 replaced(&mut out, i, item);
                 continue;
@@ -1475,7 +1604,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             )
         {
             push_owned_dirs(&mut out, two_stage && runner_has_shell, &made, &chown);
-            out.push_str(&format!("USER {user}\n"));
+            push_user(&mut out, user, root_port.as_deref());
             user_added = true;
         }
         if replace_cmd && item.node.kind() == "cmd_instruction" {
@@ -1493,7 +1622,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     }
     if !user_added {
         push_owned_dirs(&mut out, two_stage && runner_has_shell, &made, &chown);
-        out.push_str(&format!("USER {user}\n"));
+        push_user(&mut out, user, root_port.as_deref());
     }
     for c in &trailing_comments {
         out.push_str(&text(*c));
