@@ -958,3 +958,35 @@ fn runtime_packages_installed_after_the_build_stay_in_the_runner() {
     );
     assert!(!runner.contains("USER "), "{out}");
 }
+
+#[test]
+fn a_generic_runner_keeps_its_runtime_packages_and_launcher_folder() {
+    let src = "FROM mcr.microsoft.com/dotnet/sdk:8.0-alpine\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nRUN apk add --no-cache icu-libs\nENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false\nWORKDIR /app\nENTRYPOINT [\"dotnet\", \"a.dll\"]\n";
+    let out = split_mem(src, &[("a.csproj", "<Project/>")]).unwrap().text;
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.starts_with("FROM mcr.microsoft.com/dotnet/aspnet:8.0-alpine AS runner\n"),
+        "{out}"
+    );
+    assert!(
+        runner.contains("RUN apk add --no-cache icu-libs\n"),
+        "{out}"
+    );
+    // an SDK version tag has no runtime twin: the same image
+    let pinned = src.replace("sdk:8.0-alpine", "sdk:8.0.404-alpine");
+    let out = split_mem(&pinned, &[("a.csproj", "<Project/>")])
+        .unwrap()
+        .text;
+    assert!(
+        stage(&out, "runner")
+            .starts_with("FROM mcr.microsoft.com/dotnet/sdk:8.0.404-alpine AS runner\n"),
+        "{out}"
+    );
+    // Gradle's installDist: the launcher's folder, lib/ with it
+    let gradle = "FROM gradle:8.10-jdk21\nWORKDIR /app\nCOPY . .\nRUN gradle installDist\nENTRYPOINT [\"/app/build/install/svc/bin/svc\"]\n";
+    let out = split_mem(gradle, &[("build.gradle", "")]).unwrap().text;
+    assert!(
+        out.contains("COPY --from=build /app/build/install/svc /app/build/install/svc\n"),
+        "{out}"
+    );
+}

@@ -86,7 +86,7 @@ pub(super) fn generic(
     })
     .ok_or_else(|| {
         NotOffered::new(
-            "no step installs dependencies or builds with a toolchain the split knows (npm, pip, go, cargo, maven, gradle, dotnet, make...)",
+            "no step is one the split recognises as a dependency install or a build (npm, yarn and pnpm installs, pip install -r, go build, cargo build, mvn, gradle, dotnet publish, make, cmake...)",
         )
     })?;
     let runs: String = items
@@ -173,8 +173,19 @@ pub(super) fn generic(
                 } else {
                     !word.starts_with(['-', '$']) && (word.contains('/') || artifact)
                 };
-                let path = absolute(&dirs[i], &word);
-                if built && !word.contains(['*', '?', '$']) && !covered(&path) {
+                let mut path = absolute(&dirs[i], &word);
+                // a launcher in an app folder's bin/ (Gradle's installDist,
+                // build/install/app/bin/app) needs the folder: lib/ beside it
+                if let Some((folder, _)) = path.rsplit_once("/bin/") {
+                    if !folder.is_empty() && !system_dir(folder) && folder != "/usr/local" {
+                        path = folder.to_string();
+                    }
+                }
+                if built
+                    && !word.contains(['*', '?', '$'])
+                    && !covered(&path)
+                    && !outputs.contains(&path)
+                {
                     outputs.push(path);
                 }
             }
@@ -278,10 +289,28 @@ pub(super) fn generic(
         out.push_str(&format!("COPY --from=build {d} {d}\n"));
     }
     let mut user_added = items.iter().any(|i| i.node.kind() == "user_instruction");
+    // steps after the last build that set up what the app runs with: OS
+    // packages (ICU, procps), files from the context or a URL (an agent
+    // jar); the runtime image has a shell and the base's package manager
+    let last_build = scripts.iter().rposition(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.commands.iter().any(builds_generically))
+    });
+    let runtime_step = |i: usize| {
+        let node = items[i].node;
+        last_build.is_some_and(|b| i > b)
+            && match node.kind() {
+                "run_instruction" => scripts[i].as_ref().is_some_and(sets_up_the_system),
+                "copy_instruction" | "add_instruction" => !views::flags(node, source)
+                    .iter()
+                    .any(|f| source.text(f.node.byte_range()).starts_with("--from")),
+                _ => false,
+            }
+    };
     for (i, item) in items.iter().enumerate() {
         let kind = item.node.kind();
         let runner = match kind {
-            "run_instruction" | "copy_instruction" | "add_instruction" => false,
+            "run_instruction" | "copy_instruction" | "add_instruction" => runtime_step(i),
             "arg_instruction" | "env_instruction" => i >= first_build,
             "workdir_instruction" => Some(i) != first_workdir,
             _ => true,
