@@ -990,3 +990,28 @@ fn a_generic_runner_keeps_its_runtime_packages_and_launcher_folder() {
         "{out}"
     );
 }
+
+#[test]
+fn an_install_before_the_first_workdir_keeps_its_folder() {
+    let src = "FROM python:3.12-alpine\nCOPY requirements.txt requirements.txt\nRUN python -m venv venv && venv/bin/pip install -r requirements.txt\nRUN venv/bin/python -c 'print(1)'\nWORKDIR /app\nCOPY app.py .\nENTRYPOINT [\"/venv/bin/python\", \"app.py\"]\n";
+    let out = split_mem(src, &[("requirements.txt", "flask\n"), ("app.py", "")])
+        .unwrap()
+        .text;
+    // deps installs in /, as the original did
+    assert!(!stage(&out, "deps").contains("WORKDIR"), "{out}");
+    let runner = stage(&out, "runner");
+    assert!(runner.contains("COPY --from=deps /venv /venv\n"), "{out}");
+    // the later step runs in / too: the WORKDIR stays after it
+    let step = runner.find("RUN venv/bin/python -c").expect(&out);
+    let workdir = runner.find("WORKDIR /app").expect(&out);
+    assert!(step < workdir, "{out}");
+    // no warning the original does not have (its relative COPY before any
+    // WORKDIR is DL3045 in both)
+    let code = |w: &String| w.split(':').next().unwrap_or_default().to_string();
+    let before: Vec<String> = warnings_of(src).iter().map(code).collect();
+    let added: Vec<String> = warnings_of(&out)
+        .into_iter()
+        .filter(|w| !before.contains(&code(w)))
+        .collect();
+    assert!(added.is_empty(), "{added:?}\n{out}");
+}

@@ -899,6 +899,22 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     // The start of a stage on the original base: the early items (the
     // system set-up only when `runs`) and the first WORKDIR at its place.
     // The comments above them go to deps only.
+    // an install before the first WORKDIR ran in `/`: the deps stage
+    // installs there too (Python's venv path was read there)
+    let install_before_workdir =
+        install != usize::MAX && first_workdir.is_some_and(|w| w > install);
+    // where the install ran, and the WORKDIR each stage writes after its
+    // install lines when the original set it only then
+    let install_dir = if install_before_workdir {
+        dirs[install].clone()
+    } else {
+        workdir.clone()
+    };
+    let late_workdir = if install_before_workdir {
+        workdir_line.clone()
+    } else {
+        String::new()
+    };
     let emit_head = |out: &mut String, runs: bool, comments: bool| {
         // the deps stage is the one written with the comments
         let deps = comments;
@@ -907,7 +923,10 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }
         for (i, item) in items.iter().enumerate() {
             if Some(i) == first_workdir {
-                out.push_str(&workdir_line);
+                // after the install when the original set it only then
+                if !install_before_workdir {
+                    out.push_str(&workdir_line);
+                }
                 continue;
             }
             let p = place(i, item.node);
@@ -1183,7 +1202,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             out.push_str(&from_line("build"));
             emit_head(&mut out, true, false);
             out.push_str(&format!(
-                "COPY --from=deps {workdir}/node_modules ./node_modules\n"
+                "COPY --from=deps {install_dir}/node_modules ./node_modules\n"
             ));
         }
         Stack::Go(_) | Stack::Rust(_) => {
@@ -1209,7 +1228,13 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     }
     for (i, item) in items.iter().enumerate().filter(|_| !two_stage) {
         match place(i, item.node) {
-            Place::Replaced => replaced(&mut out, i, item),
+            Place::Replaced => {
+                // the first WORKDIR at its place, when it came after the install
+                if Some(i) == first_workdir && install_before_workdir {
+                    out.push_str(&workdir_line);
+                }
+                replaced(&mut out, i, item)
+            }
             Place::Build | Place::Both => push_item(&mut out, item),
             Place::Runner | Place::Early | Place::Deps => {}
         }
@@ -1361,6 +1386,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 }
                 out.push('\n');
             }
+            out.push_str(&late_workdir);
         }
         Stack::Go(binary) => {
             // Distroless has no shell: shell-form commands need a small distribution.
@@ -1386,6 +1412,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             }
             emit_head(&mut out, runtime_runs, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+            out.push_str(&late_workdir);
         }
         Stack::Rust(binary) => {
             out.push_str("# The image that ships: the binary on a slim glibc base.\n");
@@ -1398,6 +1425,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 emit_head(&mut out, false, false);
             }
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+            out.push_str(&late_workdir);
         }
         Stack::Python(_) => {
             out.push_str(
@@ -1592,6 +1620,9 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                     && !(sources_runner
                         && matches!(item.node.kind(), "copy_instruction" | "add_instruction")) => {}
             Place::Replaced | Place::Deps if two_stage => {
+                if Some(i) == first_workdir && install_before_workdir {
+                    out.push_str(&workdir_line);
+                }
                 replaced(&mut out, i, item);
                 continue;
             }
