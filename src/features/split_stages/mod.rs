@@ -1352,6 +1352,33 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     let runtime_runs =
         (0..items.len()).any(|i| runtime_step(i) && items[i].node.kind() == "run_instruction");
 
+    // Whether the build stage copied the whole context into the workdir
+    // (so the folders a server reads at run time are there).
+    let whole_context = items.iter().enumerate().any(|(i, item)| {
+        item.node.kind() == "copy_instruction"
+            && place(i, item.node) == Place::Build
+            && copy_sources(item.node)
+                .iter()
+                .any(|p| matches!(p.trim_end_matches('/'), "." | ""))
+            && dirs[i] == workdir
+    });
+    // The folders of the context a compiled server reads from disk
+    // (`http.Dir("static")`), copied beside its binary.
+    let binary_assets = |out: &mut String| {
+        if let (Some(f), true) = (files, whole_context) {
+            for extra in RUNTIME_DIRS
+                .iter()
+                .chain(["assets", "web", "migrations"].iter())
+            {
+                if f.is_dir(&join(&app_dir, extra)) {
+                    out.push_str(&format!(
+                        "COPY --from=build {workdir}/{extra} {workdir}/{extra}\n"
+                    ));
+                }
+            }
+        }
+    };
+
     // runner
     let standalone = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), _));
     let replace_cmd = matches!(ship, NodeShip::Next(NextOutput::Standalone(_), true));
@@ -1412,6 +1439,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             }
             emit_head(&mut out, runtime_runs, false);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+            binary_assets(&mut out);
             out.push_str(&late_workdir);
         }
         Stack::Rust(binary) => {
@@ -1425,6 +1453,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 emit_head(&mut out, false, false);
             }
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
+            binary_assets(&mut out);
             out.push_str(&late_workdir);
         }
         Stack::Python(_) => {
@@ -1503,14 +1532,6 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             out.push_str(&format!("COPY --from=build {workdir}/{dir} ./{dir}\n"));
             // folders a server reads at run time beside its build output
             // (views, templates, public...), when the build stage has them
-            let whole_context = items.iter().enumerate().any(|(i, item)| {
-                item.node.kind() == "copy_instruction"
-                    && place(i, item.node) == Place::Build
-                    && copy_sources(item.node)
-                        .iter()
-                        .any(|p| matches!(p.trim_end_matches('/'), "." | ""))
-                    && dirs[i] == workdir
-            });
             if let (Some(f), true) = (files, whole_context) {
                 for extra in RUNTIME_DIRS {
                     if *extra != dir.as_str() && f.is_dir(&join(&app_dir, extra)) {
