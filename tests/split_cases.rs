@@ -1015,3 +1015,20 @@ fn an_install_before_the_first_workdir_keeps_its_folder() {
         .collect();
     assert!(added.is_empty(), "{added:?}\n{out}");
 }
+
+#[test]
+fn a_go_server_reading_files_from_disk_gets_them_beside_its_binary() {
+    let src = "FROM golang:1.23\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o bin/backend ./cmd/backend\nCMD [\"./bin/backend\"]\n";
+    let files = [
+        ("go.mod", "module x\n"),
+        ("cmd/backend/main.go", "package main"),
+        ("static/index.html", "<p>hi</p>"),
+    ];
+    let out = split_mem(src, &files).unwrap().text;
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.contains("COPY --from=build /src/bin/backend /src/bin/backend\nCOPY --from=build /src/static /src/static\n"),
+        "{out}"
+    );
+    assert!(!runner.contains("/src/cmd"), "{out}");
+}
