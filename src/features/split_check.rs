@@ -544,6 +544,19 @@ impl Checker<'_> {
                     for (program, locks) in lockfiles_needed(&script) {
                         self.check_lockfile(&model, line, &program, &locks);
                     }
+                    for (program, file) in files_read(&script) {
+                        match expand(&file, &vars) {
+                            Some(f) if !self.may_exist(&model, &absolute(&model.workdir, &f)) => {
+                                self.problem(
+                                    line,
+                                    format!(
+                                        "RUN {program}: reads {f}, which this stage does not have"
+                                    ),
+                                );
+                            }
+                            _ => {}
+                        }
+                    }
                     let production = vars
                         .get("NODE_ENV")
                         .is_some_and(|v| v.as_deref() == Some("production"));
@@ -1172,6 +1185,49 @@ impl Checker<'_> {
     }
 }
 
+/// The files a script's installs read, as written: `pip install -r F`
+/// (and `-c F`). Like [`lockfiles_needed`], a `cd` ends the reading.
+fn files_read(script: &str) -> Vec<(String, String)> {
+    let parsed = Script::parse(script);
+    let mut out = Vec::new();
+    for c in &parsed.commands {
+        if c.name == "cd" {
+            break;
+        }
+        let args: Vec<&str> = match c.name.as_str() {
+            n if n.starts_with("pip") => c.args.iter().map(String::as_str).collect(),
+            n if n.starts_with("python") => match c.args.iter().position(|a| a == "-m") {
+                Some(i) if c.args.get(i + 1).is_some_and(|m| m == "pip") => {
+                    c.args[i + 2..].iter().map(String::as_str).collect()
+                }
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if args.first() != Some(&"install") {
+            continue;
+        }
+        let words: Vec<&str> = std::iter::once(c.name.as_str())
+            .chain(c.args.iter().map(String::as_str))
+            .collect();
+        let mut it = args.iter().peekable();
+        while let Some(a) = it.next() {
+            let file = match *a {
+                "-r" | "--requirement" | "-c" | "--constraint" => it.next().map(|f| f.to_string()),
+                a => a
+                    .strip_prefix("--requirement=")
+                    .or_else(|| a.strip_prefix("--constraint="))
+                    .or_else(|| a.strip_prefix("-r").filter(|f| !f.is_empty()))
+                    .map(str::to_string),
+            };
+            if let Some(f) = file.filter(|f| !f.contains("://")) {
+                out.push((words.join(" "), f));
+            }
+        }
+    }
+    out
+}
+
 /// The lockfiles a script's frozen installs need: (the command, the file
 /// names any one of which will do). `cd` is not followed (the check then
 /// says nothing about that command).
@@ -1732,6 +1788,21 @@ FROM alpine\nCOPY --from=b /srv/app/bin/tool /usr/local/bin/tool\n";
             problems(&copied, &files),
             vec![
                 "line 4: COPY --from=b /srv/app/bin/tool: stage b never produced /srv/app/bin/tool"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_requirements_file_the_stage_lacks_is_reported() {
+        let files = [("requirements.txt", ""), ("src/app.py", "")];
+        let df = "FROM python:3.12-slim AS deps\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n\
+FROM python:3.12-slim\nWORKDIR /app\nRUN pip install --no-cache-dir -r requirements.txt && rm -rf /root/.cache\n\
+RUN python -m pip install -rdev.txt -c https://example.com/c.txt\n";
+        assert_eq!(
+            problems(df, &files),
+            vec![
+                "line 7: RUN pip install --no-cache-dir -r requirements.txt: reads requirements.txt, which this stage does not have",
+                "line 8: RUN python -m pip install -rdev.txt -c https://example.com/c.txt: reads dev.txt, which this stage does not have",
             ]
         );
     }
