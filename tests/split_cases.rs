@@ -1032,3 +1032,29 @@ fn a_go_server_reading_files_from_disk_gets_them_beside_its_binary() {
     );
     assert!(!runner.contains("/src/cmd"), "{out}");
 }
+
+#[test]
+fn a_standalone_next_server_with_a_preload_ships_both() {
+    let files = [
+        (
+            "package.json",
+            r#"{ "scripts": { "build": "next build" }, "dependencies": { "next": "14.2.15" } }"#,
+        ),
+        ("package-lock.json", "{}"),
+        (
+            "next.config.js",
+            "module.exports = { output: 'standalone' };\n",
+        ),
+        ("Instrumentation.js", "require('x')"),
+    ];
+    let src = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"--require=./Instrumentation.js\", \"server.js\"]\n";
+    let out = split_mem(src, &files).unwrap().text;
+    let runner = stage(&out, "runner");
+    for line in [
+        "COPY --from=build --chown=node:node /app/.next/standalone ./\n",
+        "COPY --from=build /app/Instrumentation.js ./Instrumentation.js\n",
+        "CMD [\"node\", \"--require=./Instrumentation.js\", \"server.js\"]",
+    ] {
+        assert!(runner.contains(line), "{line}\n{out}");
+    }
+}

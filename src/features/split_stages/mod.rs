@@ -621,8 +621,11 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             script.commands.iter().all(|c| match stack {
                 Stack::Node(_) => node_install(c).is_some(),
                 Stack::Go(_) => is_go_download(c),
-                Stack::Python(_) if venv.is_some() => is_pip(c) || venv_dir(c).is_some(),
-                Stack::Python(_) => pip_requirements(c).is_some(),
+                // a cache removed after the install (`&& rm -rf /root/.cache`)
+                Stack::Python(_) if venv.is_some() => {
+                    is_pip(c) || venv_dir(c).is_some() || c.name == "rm"
+                }
+                Stack::Python(_) => pip_requirements(c).is_some() || c.name == "rm",
                 Stack::Rust(_) => false,
             })
         });
@@ -743,7 +746,9 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 return Place::Deps;
             }
         }
-        if i < install && is_manifest_copy(n) {
+        // the manifests the install read: in deps with it, else where the
+        // install (kept in the build) still reads them
+        if i < install && (install_only || install == usize::MAX) && is_manifest_copy(n) {
             return Place::Replaced;
         }
         match n.kind() {
@@ -1525,7 +1530,23 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                     out.push_str(&format!(
                         "# All of .next ships: {why}.\nCOPY --from=build {workdir}/.next ./.next\n"
                     ));
+                    // a custom server (`node server.mjs`) is a file of the sources
+                    let words = start_words_clean(&start_words);
+                    let entry = words.last().filter(|e| {
+                        words.first().is_some_and(|p| p == "node")
+                            && words.len() > 1
+                            && [".js", ".mjs", ".cjs"].iter().any(|x| e.ends_with(x))
+                            && !e.contains('$')
+                    });
+                    if let Some(entry) = entry {
+                        let entry = entry.trim_start_matches("./");
+                        out.push_str(&format!("COPY --from=build {workdir}/{entry} ./{entry}\n"));
+                    }
                 }
+            }
+            // files node preloads (`--require=./Instrumentation.js`)
+            for file in node_preloads(&start_words_clean(&start_words)) {
+                out.push_str(&format!("COPY --from=build {workdir}/{file} ./{file}\n"));
             }
         }
         NodeShip::Dir(dir) if node_output => {

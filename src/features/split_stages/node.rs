@@ -54,16 +54,16 @@ pub(super) fn next_output(
         .config
         .is_some_and(|(name, text)| standalone_edit(name, text).is_ok_and(|e| e.is_empty()));
     // The app already builds standalone and starts its server.js.
+    // `node server.js`, with node's options (`--require=./instrument.js`)
     let runs_server = cmd.is_some_and(|c| {
         let words = command_words(&text(c.node));
-        matches!(
-            words
+        words.first().is_some_and(|w| w == "node")
+            && words
+                .last()
+                .is_some_and(|w| w == "server.js" || w == "./server.js")
+            && words[1..words.len() - 1]
                 .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .as_slice(),
-            ["node", "server.js" | "./server.js"]
-        )
+                .all(|w| w.starts_with('-') || w.ends_with(".js"))
     });
     if already && runs_server && !entrypoint {
         return (NextOutput::Standalone(None), false);
@@ -328,3 +328,35 @@ pub(super) const NEXT_CONFIGS: &[&str] = &[
     "next.config.ts",
     "next.config.cjs",
 ];
+
+/// The script files a `node` start command names besides its entry
+/// (`--require=./Instrumentation.js`, `-r ./tracing.js`), relative to the
+/// folder it starts in.
+pub(super) fn node_preloads(words: &[String]) -> Vec<String> {
+    if words.first().map(String::as_str) != Some("node") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut take = false;
+    for w in &words[1..words.len().saturating_sub(1)] {
+        let file = if take {
+            take = false;
+            Some(w.as_str())
+        } else if let Some(v) = w
+            .strip_prefix("--require=")
+            .or_else(|| w.strip_prefix("--import="))
+        {
+            Some(v)
+        } else {
+            take = matches!(w.as_str(), "-r" | "--require" | "--import");
+            None
+        };
+        if let Some(f) = file.filter(|f| {
+            f.starts_with("./")
+                && (f.ends_with(".js") || f.ends_with(".mjs") || f.ends_with(".cjs"))
+        }) {
+            out.push(f.trim_start_matches("./").to_string());
+        }
+    }
+    out
+}
