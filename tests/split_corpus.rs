@@ -694,3 +694,28 @@ fn the_static_check_finds_nothing_wrong_in_the_corpus_files_themselves() {
         wrong.join("\n")
     );
 }
+
+/// The static check gives an answer, never a panic, on every Dockerfile of
+/// the corpus (valid and invalid ones), whole and cut at line ends.
+#[test]
+fn the_static_check_never_panics() {
+    let corpus = common::shared_dir().join("corpus");
+    let mut files = common::files_under(&corpus.join("valid"));
+    files.extend(common::files_under(&corpus.join("invalid")));
+    files.retain(|f| !f.extension().is_some_and(|e| e == "txt" || e == "md"));
+    assert!(files.len() > 100, "{} corpus files", files.len());
+    let empty = dockerfile_lsp::analysis::context::MemFiles::default();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let dir = DirFiles::new(file.parent().unwrap());
+        let _ = split_check::check(&text, &dir);
+        // Cut at up to 12 line ends spread over the file.
+        let ends: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+        let step = ends.len().div_ceil(12).max(1);
+        for &cut in ends.iter().step_by(step) {
+            let _ = split_check::check(&text[..cut], &empty);
+        }
+    }
+}
