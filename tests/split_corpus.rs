@@ -184,7 +184,23 @@ fn join(text: &str) -> Option<Result<(String, Vec<String>), String>> {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
-    let _ = writeln!(out, "FROM {}", base_of(first));
+    // The draft's FROM is the first kept stage's, followed down to the
+    // image when it builds on a stage (`FROM base` where `base` is only a
+    // FROM), with the flags (`--platform=$BUILDPLATFORM`) kept.
+    let mut root = first;
+    while let Some(p) = resolve(&base_of(root), root) {
+        root = p;
+    }
+    let flags: Vec<String> = views::flags(stages[root].1, text)
+        .into_iter()
+        .map(|f| text[f.node.byte_range()].to_string())
+        .collect();
+    let _ = writeln!(
+        out,
+        "FROM {}{}",
+        flags.iter().map(|f| format!("{f} ")).collect::<String>(),
+        base_of(root)
+    );
     let mut workdir = "/".to_string();
     let mut joined = Vec::new();
     for &i in &keep {
