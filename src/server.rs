@@ -302,6 +302,13 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.workspace_edit.as_ref());
         let edit_support = EditSupport {
+            disabled_actions: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.disabled_support)
+                == Some(true),
             document_changes: workspace_edit.and_then(|w| w.document_changes) == Some(true),
             create_files: workspace_edit
                 .and_then(|w| w.resource_operations.as_ref())
@@ -771,8 +778,10 @@ impl LanguageServer for Backend {
                 build.as_ref(),
                 support.document_changes && support.create_files,
             )
-            .ok()
-            .and_then(|split| split_action(split, build.as_ref(), &uri, &snap, enc, support));
+            .map_or_else(
+                |not| not_offered_action(not, &snap, support),
+                |split| split_action(split, build.as_ref(), &uri, &snap, enc, support),
+            );
             let mut actions: Vec<lsp::CodeActionOrCommand> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
                     .into_iter()
@@ -1196,8 +1205,8 @@ fn split_action(
             });
             lsp::Position::default()
         } else {
-            let (_, current) = build.next_config.as_ref()?;
-            let rope = ropey::Rope::from_str(current);
+            let current = std::fs::read_to_string(build.dir.join(&change.file)).ok()?;
+            let rope = ropey::Rope::from_str(&current);
             to_lsp(position::to_position(&rope, change.offset, enc))
         };
         changes.push(FileChange::Edit {
@@ -1214,10 +1223,32 @@ fn split_action(
     }))
 }
 
+/// The split, not offered, as a disabled action that says why: only to a
+/// client that shows disabled actions (`codeAction.disabledSupport`: the
+/// refactor menu greys it out with the reason; the light bulb hides it),
+/// and only on a single-stage file, where the split is what one expects.
+fn not_offered_action(
+    not: split_stages::NotOffered,
+    snap: &Snapshot,
+    support: EditSupport,
+) -> Option<lsp::CodeActionOrCommand> {
+    let single_stage = syntax::views::stages(&snap.tree).len() == 1;
+    (support.disabled_actions && single_stage && !snap.tree.root_node().has_error()).then(|| {
+        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: split_stages::TITLE.to_string(),
+            kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
+            disabled: Some(lsp::CodeActionDisabled { reason: not.reason }),
+            ..Default::default()
+        })
+    })
+}
+
 /// What the client's WorkspaceEdits may hold (its `workspace.workspaceEdit`
-/// capabilities).
+/// capabilities), and whether it shows disabled code actions.
 #[derive(Clone, Copy, Debug, Default)]
 struct EditSupport {
+    /// `textDocument.codeAction.disabledSupport`.
+    disabled_actions: bool,
     /// Versioned `documentChanges` (else only the `changes` map).
     document_changes: bool,
     /// A `create` resource operation in `documentChanges`.

@@ -255,6 +255,44 @@ fn a_single_stage_build_is_split_into_three_stages_by_a_code_action() {
     assert!(split_action(&mut server, uri).is_none());
 }
 
+/// A split that is not offered says why, to a client that shows disabled
+/// actions; to one that does not, nothing is sent.
+#[test]
+fn a_split_not_offered_is_a_disabled_action_with_its_reason() {
+    let uri = "untitled:Dockerfile-dev-server";
+    // a dev server is no runtime: the split is refused
+    let text = "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD [\"npx\", \"vite\"]\n";
+    for disabled_support in [true, false] {
+        let mut server = Server::start();
+        let response = server.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-8"] },
+                    "textDocument": { "codeAction": { "disabledSupport": disabled_support } },
+                    "workspace": { "workspaceEdit": { "documentChanges": true } }
+                },
+            }),
+        );
+        assert!(response["result"].is_object(), "{response}");
+        server.notify("initialized", json!({}));
+        server.open(uri, 1, text);
+        let _ = server.diagnostics(uri, 1);
+        let action = split_action(&mut server, uri);
+        if !disabled_support {
+            assert!(action.is_none(), "{action:?}");
+            continue;
+        }
+        let action = action.expect("a disabled split action");
+        assert_eq!(action["title"], "Split into deps, build and runner stages");
+        assert!(action["edit"].is_null(), "{action}");
+        let reason = action["disabled"]["reason"].as_str().unwrap();
+        assert!(reason.contains("vite"), "{reason}");
+    }
+}
+
 #[test]
 fn a_missing_dockerignore_can_be_created_by_a_code_action() {
     let dir = common::temp_dir("lsp-create-ignore");
