@@ -436,3 +436,132 @@ pub(super) fn default_go_binary(package: &str, module: Option<&str>) -> Option<S
     let name = parts.last()?.to_string();
     (!name.contains('$')).then_some(name)
 }
+
+/// What a system set-up installs, for a runner that only copies built
+/// things (a virtualenv, a binary, a standalone server).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SetUp {
+    /// Compilers, headers and build helpers only: the deps or build
+    /// stage needs them, the runner does not.
+    BuildTooling,
+    /// Build tooling with runtime packages in one RUN: kept whole.
+    Mixed,
+    /// Runtime packages (or packages not known to be build tooling).
+    Runtime,
+}
+
+/// Whether an OS package is build tooling: a compiler, headers, a build
+/// system (`g++`, `build-essential`, `linux-headers`, `libpq-dev`,
+/// `python3-dev`, `make`). Runtime libraries (`libpq5`, `libstdc++`,
+/// `ca-certificates`, `tzdata`) are not.
+pub(super) fn is_build_tooling(package: &str) -> bool {
+    // `gcc=4:12.2.0-3`, `g++~=12`, `musl-dev>1.2`
+    let name = package
+        .split(['=', '<', '>', '~'])
+        .next()
+        .unwrap_or(package)
+        .to_ascii_lowercase();
+    const TOOLS: &[&str] = &[
+        "gcc",
+        "g++",
+        "c++",
+        "cc",
+        "clang",
+        "make",
+        "cmake",
+        "ninja",
+        "ninja-build",
+        "build-essential",
+        "build-base",
+        "alpine-sdk",
+        "linux-headers",
+        "musl-dev",
+        "libc-dev",
+        "libc6-dev",
+        "autoconf",
+        "automake",
+        "libtool",
+        "pkg-config",
+        "pkgconf",
+        "pkgconfig",
+        "swig",
+        "bison",
+        "flex",
+        "rust",
+        "cargo",
+        "gfortran",
+    ];
+    if TOOLS.contains(&name.as_str()) {
+        return true;
+    }
+    // versioned compilers (`gcc-12`, `g++-12`, `clang-16`)
+    let versioned = ["gcc-", "g++-", "clang-", "cpp-"].iter().any(|p| {
+        name.strip_prefix(p)
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    });
+    // headers: `libpq-dev`, `python3-dev`, `openssl-devel`, `libffi-dev`
+    versioned || name.ends_with("-dev") || name.ends_with("-devel")
+}
+
+/// What a set-up script installs (see `SetUp`); `None` when it installs
+/// no OS package. A package named by a variable counts as runtime.
+pub(super) fn set_up_kind(script: &Script) -> Option<SetUp> {
+    let mut tools = false;
+    let mut runtime = false;
+    for c in &script.commands {
+        if c.name == "zypper" {
+            if matches!(c.operands().next(), Some("install" | "in")) {
+                for p in c.operands().skip(1) {
+                    if is_build_tooling(p) {
+                        tools = true;
+                    } else {
+                        runtime = true;
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(i) = commands::invocation(c) else {
+            continue;
+        };
+        if !(i.tool.is_os_package_manager() && i.action == Action::Install) {
+            continue;
+        }
+        for p in i.packages() {
+            if !p.contains('$') && is_build_tooling(p) {
+                tools = true;
+            } else {
+                runtime = true;
+            }
+        }
+    }
+    match (tools, runtime) {
+        (false, false) => None,
+        (true, false) => Some(SetUp::BuildTooling),
+        (true, true) => Some(SetUp::Mixed),
+        (false, true) => Some(SetUp::Runtime),
+    }
+}
+
+/// The build tooling a set-up script installs, for a comment.
+pub(super) fn build_tooling_named(script: &Script) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &script.commands {
+        let packages: Vec<&str> = if c.name == "zypper" {
+            c.operands().skip(1).collect()
+        } else {
+            match commands::invocation(c) {
+                Some(i) if i.tool.is_os_package_manager() && i.action == Action::Install => {
+                    i.packages()
+                }
+                _ => continue,
+            }
+        };
+        for p in packages {
+            if is_build_tooling(p) && !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
+}

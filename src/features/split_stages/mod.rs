@@ -920,7 +920,9 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     } else {
         String::new()
     };
-    let emit_head = |out: &mut String, runs: bool, comments: bool| {
+    // `lean`: the runner copies what was built (a virtualenv, a binary, a
+    // standalone server) and needs no compilers or headers
+    let emit_head = |out: &mut String, runs: bool, comments: bool, lean: bool| {
         // the deps stage is the one written with the comments
         let deps = comments;
         if first_workdir.is_none() {
@@ -944,6 +946,31 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             if p != Place::Early || (!runs && needs_base) {
                 continue;
             }
+            if lean {
+                let kind = scripts[i].as_ref().and_then(set_up_kind);
+                if kind == Some(SetUp::BuildTooling) {
+                    let tools = scripts[i]
+                        .as_ref()
+                        .map(build_tooling_named)
+                        .unwrap_or_default()
+                        .join(", ");
+                    out.push_str(&format!(
+                        "# build tooling ({tools}), needed only where the dependencies are installed or built:\n# {}\n",
+                        text(item.node).replace('\n', "\n# ")
+                    ));
+                    continue;
+                }
+                if kind == Some(SetUp::Mixed) {
+                    let tools = scripts[i]
+                        .as_ref()
+                        .map(build_tooling_named)
+                        .unwrap_or_default()
+                        .join(", ");
+                    out.push_str(&format!(
+                        "# kept whole: this RUN installs build tooling ({tools}) with runtime packages; split it by hand to leave the tooling out of the runner\n"
+                    ));
+                }
+            }
             if comments {
                 push_item(out, item);
             } else {
@@ -956,7 +983,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     // deps
     out.push_str("# Dependencies, cached until the manifest or lockfile changes.\n");
     out.push_str(&from_line("deps"));
-    emit_head(&mut out, true, true);
+    emit_head(&mut out, true, true, false);
     let two_stage = two_stage_stack(&stack);
     // a pip install after the requirements one (`pip install gunicorn`)
     let later_pip = scripts.iter().enumerate().any(|(i, s)| {
@@ -1205,7 +1232,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         Stack::Node(_) => {
             out.push_str("# Build with every dependency, dev ones included.\n");
             out.push_str(&from_line("build"));
-            emit_head(&mut out, true, false);
+            emit_head(&mut out, true, false, false);
             out.push_str(&format!(
                 "COPY --from=deps {install_dir}/node_modules ./node_modules\n"
             ));
@@ -1396,7 +1423,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 "# The image that ships: production dependencies and the build output.\n"
             });
             out.push_str(&from_line("runner"));
-            emit_head(&mut out, true, false);
+            emit_head(&mut out, true, false, standalone);
             out.push_str("ENV NODE_ENV=production\n");
             if let Some(note) = &dev_note {
                 out.push_str(&format!("# {note}\n"));
@@ -1442,7 +1469,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 user_added = true; // the nonroot image runs as an unprivileged user
                 runner_has_shell = false;
             }
-            emit_head(&mut out, runtime_runs, false);
+            emit_head(&mut out, runtime_runs, false, true);
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
             binary_assets(&mut out);
             out.push_str(&late_workdir);
@@ -1452,21 +1479,32 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             if runtime_runs {
                 // steps after the build set up the system: on the original base
                 out.push_str(&from_line("runner"));
-                emit_head(&mut out, true, false);
+                emit_head(&mut out, true, false, true);
             } else {
                 out.push_str(&format!("{keyword} debian:12-slim AS runner\n"));
-                emit_head(&mut out, false, false);
+                emit_head(&mut out, false, false, true);
             }
             out.push_str(&format!("COPY --from=build {binary} {binary}\n"));
             binary_assets(&mut out);
             out.push_str(&late_workdir);
         }
         Stack::Python(_) => {
-            out.push_str(
-                "# The image that ships: the virtualenv, the sources, no build tooling.\n",
-            );
+            // a RUN that mixes build tooling with runtime packages stays whole
+            let tooling_kept = later_pip
+                || items.iter().enumerate().any(|(i, item)| {
+                    place(i, item.node) == Place::Early
+                        && scripts[i]
+                            .as_ref()
+                            .and_then(set_up_kind)
+                            .is_some_and(|k| k == SetUp::Mixed)
+                });
+            out.push_str(if tooling_kept {
+                "# The image that ships: the virtualenv and the sources (the build tooling a RUN installs with runtime packages, or a later pip install needs, stays).\n"
+            } else {
+                "# The image that ships: the virtualenv, the sources, no build tooling.\n"
+            });
             out.push_str(&from_line("runner"));
-            emit_head(&mut out, true, false);
+            emit_head(&mut out, true, false, !later_pip);
             if venv.is_none() {
                 out.push_str(VENV_PATH);
             }

@@ -616,3 +616,76 @@ fn not_offered_where_it_makes_no_sense() {
     assert!(split_text("FROM node:20 AS a\nRUN npm ci && npm run build\nFROM node:20\n").is_none());
     assert!(split_text("FROM node:20\nRUN npm ci && npm run build\nFOO\n").is_none());
 }
+
+/// Compilers and headers installed for the dependency install stay in the
+/// deps stage; runtime libraries go to the runner too; a RUN that mixes
+/// both is kept whole and says so.
+#[test]
+fn build_tooling_stays_out_of_a_python_runner() {
+    let src = "FROM python:3.12-alpine\nRUN apk add --no-cache g++ linux-headers\nRUN apk add --no-cache libstdc++\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n";
+    let out = split_text(src).unwrap();
+    let (deps, runner) = out.split_once("AS runner").unwrap();
+    assert!(
+        deps.contains("\nRUN apk add --no-cache g++ linux-headers\n"),
+        "{out}"
+    );
+    assert!(!runner.contains("\nRUN apk add --no-cache g++"), "{out}");
+    assert!(
+        runner.contains("# build tooling (g++, linux-headers), needed only where the dependencies are installed or built:"),
+        "{out}"
+    );
+    assert!(
+        runner.contains("\nRUN apk add --no-cache libstdc++\n"),
+        "{out}"
+    );
+    assert!(out.contains("no build tooling"), "{out}");
+    assert_clean(&out);
+
+    let mixed = src.replace(
+        "RUN apk add --no-cache g++ linux-headers\nRUN apk add --no-cache libstdc++\n",
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev libpq5 && rm -rf /var/lib/apt/lists/*\n",
+    );
+    let out = split_text(&mixed).unwrap();
+    let (_, runner) = out.split_once("AS runner").unwrap();
+    assert!(
+        runner.contains("apt-get install -y --no-install-recommends gcc libpq-dev libpq5"),
+        "{out}"
+    );
+    assert!(
+        runner.contains(
+            "# kept whole: this RUN installs build tooling (gcc, libpq-dev) with runtime packages"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("no build tooling"), "{out}");
+}
+
+#[test]
+fn knows_build_tooling_from_runtime_libraries() {
+    for tool in [
+        "g++",
+        "gcc",
+        "build-essential",
+        "linux-headers",
+        "musl-dev",
+        "python3-dev",
+        "libpq-dev",
+        "openssl-devel",
+        "make",
+        "gcc-12",
+        "gcc=4:12.2.0-3",
+    ] {
+        assert!(is_build_tooling(tool), "{tool}");
+    }
+    for lib in [
+        "libpq5",
+        "libstdc++",
+        "ca-certificates",
+        "tzdata",
+        "curl",
+        "gcc-libs",
+        "libgcc",
+    ] {
+        assert!(!is_build_tooling(lib), "{lib}");
+    }
+}
