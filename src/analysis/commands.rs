@@ -441,7 +441,20 @@ fn action(tool: Tool, args: &[String]) -> Action {
         Tool::Npm | Tool::Pnpm | Tool::Bun | Tool::Yarn => {
             let install = match tool {
                 Tool::Yarn => sub.is_none() || matches!(sub, Some("install" | "add")),
-                Tool::Npm => matches!(sub, Some("install" | "i" | "ci" | "add" | "isntall")),
+                Tool::Npm => matches!(
+                    sub,
+                    Some(
+                        "install"
+                            | "i"
+                            | "ci"
+                            | "add"
+                            | "isntall"
+                            | "clean-install"
+                            | "ic"
+                            | "install-clean"
+                            | "isntall-clean"
+                    )
+                ),
                 // `pnpm fetch` fills the store from the lockfile alone
                 Tool::Pnpm => matches!(sub, Some("install" | "i" | "ci" | "add" | "fetch")),
                 _ => matches!(sub, Some("install" | "i" | "ci" | "add")),

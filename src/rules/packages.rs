@@ -16,7 +16,9 @@ pub fn manifest_install(c: &Command) -> Option<&'static [&'static str]> {
     let sub = i.subcommand();
     let packages = !i.packages().is_empty();
     Some(match (i.tool, sub) {
-        (Tool::Npm, Some("ci")) => &["package.json", "package-lock.json"],
+        (Tool::Npm, Some("ci" | "clean-install" | "ic" | "install-clean" | "isntall-clean")) => {
+            &["package.json", "package-lock.json"]
+        }
         (Tool::Npm, Some("install" | "i")) if !packages => &["package.json", "package-lock.json"],
         (Tool::Yarn, None | Some("install")) if !packages => &["package.json", "yarn.lock"],
         (Tool::Pnpm, Some("install" | "i")) if !packages => &["package.json", "pnpm-lock.yaml"],

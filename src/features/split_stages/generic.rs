@@ -85,9 +85,15 @@ pub(super) fn generic(
             .is_some_and(|s| s.commands.iter().any(builds_generically))
     })
     .ok_or_else(|| {
-        NotOffered::new(
-            "no step is one the split recognises as a dependency install or a build (npm, yarn and pnpm installs, pip install -r, go build, cargo build, mvn, gradle, dotnet publish, make, cmake...)",
-        )
+        let seen = recognised_steps(scripts);
+        NotOffered::new(if seen.is_empty() {
+            "no step is one the split recognises as a dependency install or a build (npm, yarn and pnpm installs, pip install -r, go build, cargo build, mvn, gradle, dotnet publish, make, cmake...)".to_string()
+        } else {
+            format!(
+                "no step is a dependency install or a build the split can move into stages of its own: {}",
+                seen.join("; ")
+            )
+        })
     })?;
     let runs: String = items
         .iter()
@@ -336,4 +342,62 @@ pub(super) fn generic(
         text: out,
         config: None,
     })
+}
+
+/// The steps of known tools that are not what the split separates, each
+/// with why (`cargo install wasm-pack`: a tool, not the app's dependencies).
+pub(super) fn recognised_steps(scripts: &[Option<Script>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in scripts.iter().flatten().flat_map(|s| &s.commands) {
+        let Some(i) = commands::invocation(c) else {
+            continue;
+        };
+        if i.tool.is_os_package_manager() {
+            continue;
+        }
+        let mut words = vec![c.name.clone()];
+        words.extend(c.args.iter().take(4).cloned());
+        if c.args.len() > 4 {
+            words.push("...".to_string());
+        }
+        let shown = words.join(" ");
+        let why = match (i.tool, i.action) {
+            (Tool::Cargo | Tool::Go, Action::Install) => {
+                "installs a tool, not the app's dependencies from its manifest".to_string()
+            }
+            (Tool::Npm | Tool::Yarn | Tool::Pnpm, Action::Install) if !i.packages().is_empty() => {
+                "installs named packages, not the app's from its manifest".to_string()
+            }
+            (Tool::Pip, Action::Install) if !i.has_flag(&["-r", "--requirement"]) => {
+                if i.packages()
+                    .iter()
+                    .any(|p| p.starts_with('.') || p.starts_with('/'))
+                {
+                    "installs the project with its dependencies (from its pyproject.toml or setup.py): there is no requirements file a deps stage could install before the sources are copied".to_string()
+                } else {
+                    "installs named packages, not the app's from a requirements file".to_string()
+                }
+            }
+            (
+                Tool::Bun
+                | Tool::Uv
+                | Tool::Poetry
+                | Tool::Pipenv
+                | Tool::Bundler
+                | Tool::Composer
+                | Tool::Gem
+                | Tool::Pipx,
+                Action::Install,
+            ) => {
+                format!("a {} install, for which the split has no deps stage (it has npm, yarn, pnpm, pip -r and go mod download)", c.name)
+            }
+            (_, Action::Build) => format!("a {} build the split has no runner for", c.name),
+            _ => continue,
+        };
+        let entry = format!("`{shown}`: {why}");
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
 }

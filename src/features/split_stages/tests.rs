@@ -689,3 +689,41 @@ fn knows_build_tooling_from_runtime_libraries() {
         assert!(!is_build_tooling(lib), "{lib}");
     }
 }
+
+/// A not-offered reason names what the file does when the split knows it.
+#[test]
+fn not_offered_reasons_name_the_steps_recognised() {
+    let reason = |src: &str| {
+        split(&syntax::parse(src), &src, None)
+            .unwrap_err()
+            .to_string()
+    };
+    let wasm = reason("FROM rust:1.80\nWORKDIR /app\nRUN cargo install wasm-pack --locked\nCOPY . .\nRUN wasm-pack build --release\nCMD [\"sh\"]\n");
+    assert!(
+        wasm.contains("`cargo install wasm-pack --locked`: installs a tool"),
+        "{wasm}"
+    );
+    assert!(
+        !wasm.contains("no step is one the split recognises"),
+        "{wasm}"
+    );
+    let xk6 = reason("FROM golang:1.22\nRUN go install go.k6.io/xk6/cmd/xk6@v1.4.7\nRUN xk6 build\nENTRYPOINT [\"./k6\"]\n");
+    assert!(
+        xk6.contains("`go install go.k6.io/xk6/cmd/xk6@v1.4.7`: installs a tool"),
+        "{xk6}"
+    );
+    let pip =
+        reason("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\nCMD [\"app\"]\n");
+    assert!(
+        pip.contains("`pip install .`: installs the project with its dependencies"),
+        "{pip}"
+    );
+    // `npm clean-install` is `npm ci`: the Node path reads it
+    let cypress = reason(
+        "FROM node:20\nCOPY . .\nRUN npm clean-install\nENTRYPOINT [\"cypress\", \"run\"]\n",
+    );
+    assert!(
+        cypress.starts_with("nothing is built after the Node install"),
+        "{cypress}"
+    );
+}
