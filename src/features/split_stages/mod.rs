@@ -1010,7 +1010,26 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
     }
     out.push_str(&manifest_lines);
     match &stack {
-        Stack::Node(manager) => out.push_str(&own_pnpm(manager.install(locked))),
+        Stack::Node(manager) => {
+            // the user in effect at the install: the cache mount is in
+            // their home, or there is none
+            let deps_user = items
+                .iter()
+                .enumerate()
+                .filter(|(i, item)| {
+                    item.node.kind() == "user_instruction" && place(*i, item.node) == Place::Early
+                })
+                .filter_map(|(_, item)| item.node.child_by_field_name("value").map(text))
+                .next_back();
+            let written = scripts.get(install).and_then(Option::as_ref);
+            if let Some(note) = written.and_then(|s| install_change_note(*manager, locked, s)) {
+                out.push_str(&format!("# {note}\n"));
+            }
+            out.push_str(&cache_mount_for(
+                &own_pnpm(manager.install(locked)),
+                deps_user.as_deref(),
+            ))
+        }
         // no cache mount: the build stage is `FROM deps` and needs the modules
         // in the layer
         Stack::Go(_) => out.push_str("RUN go mod download"),

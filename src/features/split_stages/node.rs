@@ -360,3 +360,82 @@ pub(super) fn node_preloads(words: &[String]) -> Vec<String> {
     }
     out
 }
+
+/// The deps stage's install with its cache mount where the install's user
+/// keeps it: root's as written, `node`'s home (owned by uid 1000) for the
+/// Node images' `node` user, none for another user (whose home and uid
+/// are unknown: a root-owned cache would not be writable).
+pub(super) fn cache_mount_for(install: &str, user: Option<&str>) -> String {
+    let user = user.map(|u| u.split(':').next().unwrap_or(u).trim());
+    let Some(user) = user.filter(|u| !matches!(*u, "root" | "0" | "")) else {
+        return install.to_string();
+    };
+    let Some(at) = install.find("--mount=type=cache,target=") else {
+        return install.to_string();
+    };
+    let rest = &install[at..];
+    let end = rest.find(' ').unwrap_or(rest.len());
+    let target = &rest["--mount=type=cache,target=".len()..end];
+    let tail = rest[end..].trim_start();
+    if matches!(user, "node" | "1000") {
+        let home_path = target
+            .strip_prefix("/root/")
+            .map(str::to_string)
+            // yarn's global cache as root; ~/.cache/yarn for a user
+            .unwrap_or_else(|| ".cache/yarn".to_string());
+        format!(
+            "{}--mount=type=cache,target=/home/node/{home_path},uid=1000,gid=1000 {tail}",
+            &install[..at]
+        )
+    } else {
+        format!("{}{tail}", &install[..at])
+    }
+}
+
+/// What the deps stage's install changes from the file's, said in a
+/// comment: `npm ci` where the file ran `npm install` (the lockfile is in
+/// the context), or the lock-aware branch of a conditional install.
+pub(super) fn install_change_note(
+    manager: Manager,
+    locked: bool,
+    written: &Script,
+) -> Option<String> {
+    let installs: Vec<&Command> = written
+        .commands
+        .iter()
+        .filter(|c| node_install(c).is_some())
+        .collect();
+    let frozen = |c: &Command| {
+        c.operands().next() == Some("ci")
+            || c.operands().next() == Some("clean-install")
+            || c.operands().next() == Some("ic")
+            || c.has_flag(&["--frozen-lockfile", "--immutable"])
+    };
+    let first = installs.first()?;
+    let shown = |c: &Command| {
+        format!("{} {}", c.name, c.args.join(" "))
+            .trim()
+            .to_string()
+    };
+    let lockfile = manager.lockfile();
+    if installs.len() > 1 && locked {
+        return Some(format!(
+            "the file's install chose between `{}` and `{}` by whether {lockfile} exists; it is in the context, so the deps stage runs the locked install",
+            shown(installs[0]),
+            shown(installs[1])
+        ));
+    }
+    if locked && !frozen(first) {
+        return Some(format!(
+            "the locked install where the file ran `{}`: {lockfile} is in the context, and the deps stage installs exactly the versions it locks (it fails if {lockfile} disagrees with package.json)",
+            shown(first)
+        ));
+    }
+    if !locked && frozen(first) {
+        return Some(format!(
+            "the file runs `{}`, but the build context has no {lockfile} (that install would fail without it): the deps stage installs from package.json",
+            shown(first)
+        ));
+    }
+    None
+}

@@ -727,3 +727,58 @@ fn not_offered_reasons_name_the_steps_recognised() {
         "{cypress}"
     );
 }
+
+/// The deps stage says where its install differs from the file's, and its
+/// cache mount is the install's user's.
+#[test]
+fn the_deps_install_says_what_it_changed_and_caches_in_the_users_home() {
+    let files = MemFiles::new([("package.json", "{}"), ("package-lock.json", "{}")]);
+    let with_files = |src: &str| {
+        let inputs = Inputs {
+            files: Some(&files),
+            ..Inputs::default()
+        };
+        split_in(&syntax::parse(src), &src, &inputs).unwrap().text
+    };
+    let plain = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let out = with_files(plain);
+    assert!(
+        out.contains("# the locked install where the file ran `npm install`: package-lock.json is in the context")
+            && out.contains("\nRUN --mount=type=cache,target=/root/.npm npm ci\n"),
+        "{out}"
+    );
+    let ci = with_files(&plain.replace("RUN npm install", "RUN npm ci"));
+    assert!(!ci.contains("the locked install where"), "{ci}");
+
+    let user = with_files(&plain.replace("WORKDIR /app\n", "WORKDIR /home/node/app\nUSER node\n"));
+    assert!(
+        user.contains("RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 npm ci"),
+        "{user}"
+    );
+    assert!(!user.contains("target=/root/"), "{user}");
+    let conditional = with_files(&plain.replace(
+        "RUN npm install",
+        "RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi",
+    ));
+    assert!(
+        conditional.contains("# the file's install chose between `npm ci` and `npm install` by whether package-lock.json exists; it is in the context"),
+        "{conditional}"
+    );
+    let only_manifest = MemFiles::new([("package.json", "{}")]);
+    let src = plain.replace("RUN npm install", "RUN npm ci");
+    let inputs = Inputs {
+        files: Some(&only_manifest),
+        ..Inputs::default()
+    };
+    let no_lock = split_in(&syntax::parse(&src), &src.as_str(), &inputs)
+        .unwrap()
+        .text;
+    assert!(
+        no_lock
+            .contains("# the file runs `npm ci`, but the build context has no package-lock.json"),
+        "{no_lock}"
+    );
+    let other = with_files(&plain.replace("WORKDIR /app\n", "WORKDIR /app\nUSER app\n"));
+    assert!(!other.contains("--mount=type=cache"), "{other}");
+    assert!(other.contains("\nRUN npm ci\n"), "{other}");
+}
