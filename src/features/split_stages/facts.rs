@@ -565,3 +565,63 @@ pub(super) fn build_tooling_named(script: &Script) -> Vec<String> {
     }
     out
 }
+
+/// The last stage of a rewrite with each `COPY --from=<stage> <src>
+/// <dest>` once: a later copy of the same files to the same place (a
+/// folder a RUN made that is also an output) is dropped, its `--chown`
+/// kept on the first.
+pub(super) fn one_copy_each(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let last_from = lines
+        .iter()
+        .rposition(|l| l.trim_start().to_ascii_uppercase().starts_with("FROM "))
+        .unwrap_or(0);
+    // (from, sources and destination) of a one-line COPY --from, and its --chown
+    let key = |line: &str| -> Option<(String, Option<String>)> {
+        let line = line.trim_end();
+        if !line.starts_with("COPY --from=") || line.ends_with('\\') {
+            return None;
+        }
+        let mut rest = Vec::new();
+        let mut chown = None;
+        for w in line.split_whitespace().skip(1) {
+            if let Some(c) = w.strip_prefix("--chown=") {
+                chown = Some(c.to_string());
+            } else if w.starts_with("--") && !w.starts_with("--from=") {
+                // --chmod, --link: not merged
+                return None;
+            } else {
+                rest.push(w);
+            }
+        }
+        Some((rest.join(" "), chown))
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut drop = vec![false; lines.len()];
+    for (n, line) in lines.iter().enumerate().skip(last_from + 1) {
+        let Some((k, chown)) = key(line) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k) {
+            let first = *first;
+            if let Some(c) = chown {
+                if key(&out[first]).is_some_and(|(_, had)| had.is_none()) {
+                    out[first] = out[first].replacen(
+                        "COPY --from=",
+                        &format!("COPY --chown={c} --from="),
+                        1,
+                    );
+                }
+            }
+            drop[n] = true;
+        } else {
+            seen.push((k, n));
+        }
+    }
+    out.into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(l, _)| l)
+        .collect()
+}

@@ -265,7 +265,8 @@ pub fn split_with(
 /// (`features::split_check`) finds a new problem in is not offered: the
 /// problem is the reason.
 pub fn split_in(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<Split, NotOffered> {
-    let split = split_unchecked(tree, source, inputs)?;
+    let mut split = split_unchecked(tree, source, inputs)?;
+    split.text = one_copy_each(&split.text);
     let dir_files;
     let files: Option<&dyn ContextFiles> = match (inputs.files, inputs.build) {
         (Some(files), _) => Some(files),

@@ -782,3 +782,16 @@ fn the_deps_install_says_what_it_changed_and_caches_in_the_users_home() {
     assert!(!other.contains("--mount=type=cache"), "{other}");
     assert!(other.contains("\nRUN npm ci\n"), "{other}");
 }
+
+#[test]
+fn the_runner_copies_each_artifact_once() {
+    let text = "FROM golang AS build\nCOPY --from=x /a /a\nFROM scratch AS runner\nCOPY --from=build /bin/app /bin/app\nCOPY --from=build /src/out /src/out\nCOPY --from=build --chown=65532:65532 /src/out /src/out\nCOPY --from=build /bin/app /bin/app\nCOPY --from=build /src/out /other\nCMD [\"/bin/app\"]\n";
+    let once = one_copy_each(text);
+    assert_eq!(
+        once,
+        "FROM golang AS build\nCOPY --from=x /a /a\nFROM scratch AS runner\nCOPY --from=build /bin/app /bin/app\nCOPY --chown=65532:65532 --from=build /src/out /src/out\nCOPY --from=build /src/out /other\nCMD [\"/bin/app\"]\n"
+    );
+    // earlier stages are left alone
+    let build = "FROM a AS build\nCOPY --from=x /a /a\nCOPY --from=x /a /a\nFROM b\nCMD [\"x\"]\n";
+    assert_eq!(one_copy_each(build), build);
+}
