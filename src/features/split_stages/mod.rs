@@ -1689,6 +1689,22 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                             .any(|o| path == o.1 || path.starts_with(&format!("{}/", o.1)));
                     if !covered {
                         out.push_str(&format!("COPY --from=build {path} {path}\n"));
+                        // a RUN copied the binary there (`cp -a /app/server
+                        // /usr/local/bin/server`): that copy is the one
+                        // the runner needs, not the binary a second time
+                        let copied_there = scripts.iter().enumerate().any(|(i, s)| {
+                            s.iter().flat_map(|s| &s.commands).any(|c| {
+                                let ops: Vec<&str> = c.operands().collect();
+                                matches!(c.name.as_str(), "cp" | "mv" | "install")
+                                    && ops.len() == 2
+                                    && resolve(i, ops[0]).as_deref() == Some(binary.as_str())
+                                    && resolve(i, ops[1]).as_deref() == Some(path.as_str())
+                            })
+                        });
+                        let line = format!("COPY --from=build {binary} {binary}\n");
+                        if let (true, Some(at)) = (copied_there, out.rfind(&line)) {
+                            out.replace_range(at..at + line.len(), "");
+                        }
                     }
                 }
             }

@@ -795,3 +795,20 @@ fn the_runner_copies_each_artifact_once() {
     let build = "FROM a AS build\nCOPY --from=x /a /a\nCOPY --from=x /a /a\nFROM b\nCMD [\"x\"]\n";
     assert_eq!(one_copy_each(build), build);
 }
+
+/// A binary a RUN copied to where the ENTRYPOINT runs it is shipped from
+/// there, once.
+#[test]
+fn a_binary_copied_by_a_run_ships_once() {
+    let src = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /server .\nRUN cp -a /server /usr/local/bin/server\nENTRYPOINT [\"/usr/local/bin/server\"]\n";
+    let out = split_text(src).unwrap();
+    let (_, runner) = out.split_once("AS runner").unwrap();
+    assert!(
+        runner.contains("COPY --from=build /usr/local/bin/server /usr/local/bin/server\n"),
+        "{out}"
+    );
+    assert!(
+        !runner.contains("COPY --from=build /server /server"),
+        "{out}"
+    );
+}
