@@ -254,6 +254,36 @@ fn normal_dir(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// Files whose names have no extension (`Caddyfile`, `Makefile`): copied
+/// alone, they are not a project folder.
+fn is_dotless_file_name(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "Caddyfile",
+        "Makefile",
+        "GNUmakefile",
+        "Dockerfile",
+        "Containerfile",
+        "Gemfile",
+        "Procfile",
+        "Rakefile",
+        "Pipfile",
+        "Brewfile",
+        "Justfile",
+        "justfile",
+        "Vagrantfile",
+        "Jenkinsfile",
+        "Earthfile",
+        "Tiltfile",
+        "LICENSE",
+        "NOTICE",
+        "README",
+        "VERSION",
+        "CODEOWNERS",
+    ];
+    NAMES.contains(&name)
+        || name.ends_with("file") && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 /// The directories a stage's lineage copied build-context files into
 /// (the working directory for a relative destination).
 fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
@@ -288,7 +318,24 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
                     // destination; a file (`bootstrap/app.php`) in its folder
                     let folder_copied = copy.sources().iter().any(|src| {
                         let last = src.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-                        src.ends_with('/') || last.is_empty() || last == "." || !last.contains('.')
+                        if src.ends_with('/') || last.is_empty() || last == "." {
+                            return true;
+                        }
+                        // a file of the build context, when it is known
+                        // (`COPY web/Caddyfile /etc/caddy/Caddyfile`)
+                        let plain = src.trim_start_matches("./");
+                        if let Some(build) = ctx
+                            .context
+                            .build_context
+                            .as_ref()
+                            .filter(|b| !b.dir.as_os_str().is_empty())
+                        {
+                            let path = build.dir.join(plain);
+                            if !plain.contains('$') && !plain.contains("..") && path.exists() {
+                                return path.is_dir();
+                            }
+                        }
+                        !last.contains('.') && !is_dotless_file_name(last)
                     });
                     // files copied to the working directory make it a project
                     // (`COPY package.json ./`); a file put into a subfolder does not
@@ -797,6 +844,12 @@ mod tests {
         // a folder a RUN made is output, not the project
         let deploy = "FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN pnpm deploy /dist/app --prod\nFROM node:22-slim\nCOPY --from=build /dist/app /app\n";
         assert!(found_by("WholeTreeCopyIntoFinalStage", deploy).is_empty());
+        // a single file (a Caddyfile) copied on is not a whole tree
+        let caddy = "FROM node:22 AS build\nWORKDIR /app\nCOPY web/Caddyfile /etc/caddy/Caddyfile\nCOPY . .\nRUN npm ci && npm run build\nFROM caddy:2\nCOPY --from=build /etc/caddy/Caddyfile /etc/caddy/Caddyfile\nCOPY --from=build /app/dist /srv\n";
+        assert!(found_by("WholeTreeCopyIntoFinalStage", caddy).is_empty());
+        // a folder without a dot in its name still is
+        let src_dir = "FROM node:22 AS build\nCOPY server /srv/server\nFROM node:22-slim\nCOPY --from=build /srv/server /srv/server\n";
+        assert_eq!(found_by("WholeTreeCopyIntoFinalStage", src_dir), [4]);
     }
 
     #[test]
