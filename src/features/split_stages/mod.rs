@@ -1509,22 +1509,38 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             out.push_str(&late_workdir);
         }
         Stack::Python(_) => {
-            // a RUN that mixes build tooling with runtime packages stays whole
-            let tooling_kept = later_pip
-                || items.iter().enumerate().any(|(i, item)| {
+            // a later step that runs a program of the virtualenv
+            // (`venv/bin/opentelemetry-bootstrap -a install` runs pip):
+            // it may compile, so the tooling stays
+            let venv_bin = format!("{}/bin/", venv_path.trim_end_matches('/'));
+            let venv_run_after = (0..items.len()).any(|i| {
+                i > install
+                    && i != usize::MAX
+                    && scripts[i].as_ref().is_some_and(|s| {
+                        s.commands
+                            .iter()
+                            .any(|c| resolve(i, &c.name).is_some_and(|p| p.starts_with(&venv_bin)))
+                    })
+            });
+            let needs_tooling = later_pip || venv_run_after;
+            let installed = |kinds: &[SetUp]| {
+                items.iter().enumerate().any(|(i, item)| {
                     place(i, item.node) == Place::Early
                         && scripts[i]
                             .as_ref()
                             .and_then(set_up_kind)
-                            .is_some_and(|k| k == SetUp::Mixed)
-                });
-            out.push_str(if tooling_kept {
-                "# The image that ships: the virtualenv and the sources (the build tooling a RUN installs with runtime packages, or a later pip install needs, stays).\n"
+                            .is_some_and(|k| kinds.contains(&k))
+                })
+            };
+            out.push_str(if needs_tooling && installed(&[SetUp::BuildTooling, SetUp::Mixed]) {
+                "# The image that ships: the virtualenv and the sources; the build tooling stays, as a later step installs into the virtualenv and may compile.\n"
+            } else if installed(&[SetUp::Mixed]) {
+                "# The image that ships: the virtualenv and the sources; a RUN that installs build tooling with runtime packages stays whole (see its comment).\n"
             } else {
                 "# The image that ships: the virtualenv, the sources, no build tooling.\n"
             });
             out.push_str(&from_line("runner"));
-            emit_head(&mut out, true, false, !later_pip);
+            emit_head(&mut out, true, false, !needs_tooling);
             if venv.is_none() {
                 out.push_str(VENV_PATH);
             }

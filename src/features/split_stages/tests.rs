@@ -658,6 +658,24 @@ fn build_tooling_stays_out_of_a_python_runner() {
         "{out}"
     );
     assert!(!out.contains("no build tooling"), "{out}");
+
+    // a later step that runs the virtualenv's programs (which may compile)
+    let bootstrap = src.replace(
+        "COPY . .\n",
+        "RUN /opt/venv/bin/opentelemetry-bootstrap -a install\nCOPY . .\n",
+    );
+    let bootstrap = bootstrap
+        .replace(
+            "WORKDIR /app\n",
+            "WORKDIR /app\nRUN python -m venv /opt/venv\n",
+        )
+        .replace("RUN pip install", "RUN /opt/venv/bin/pip install");
+    let out = split_text(&bootstrap).unwrap();
+    let (_, runner) = out.split_once("AS runner").unwrap();
+    assert!(
+        runner.contains("\nRUN apk add --no-cache g++ linux-headers\n"),
+        "{out}"
+    );
 }
 
 #[test]
