@@ -242,10 +242,7 @@ pub(super) fn generic(
     if same_base {
         out.push_str(&frame.stage_line("runner"));
     } else {
-        out.push_str(&format!(
-            "{} {}{runtime} AS runner\n",
-            frame.keyword, frame.flags
-        ));
+        out.push_str(&frame.line_on(&runtime, "runner"));
     }
     if let Some(i) = first_workdir {
         push_item(&mut out, &items[i], source);

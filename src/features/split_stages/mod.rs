@@ -173,17 +173,34 @@ struct Frame {
     keyword: String,
     flags: String,
     image: String,
+    /// The stage builds for the target platform on the build machine's
+    /// (`FROM --platform=$BUILDPLATFORM`, a RUN using `$TARGETARCH`): the
+    /// runner is the target's image, not the build machine's.
+    cross: bool,
 }
 
 impl Frame {
     fn of(stage: Node, from: Node, source: &dyn Source) -> Frame {
         let text = |n: Node| source.text(n.byte_range()).into_owned();
         let mut flags = String::new();
+        let mut on_build_platform = false;
         for f in views::flags(from, source) {
-            flags.push_str(&text(f.node));
+            let t = text(f.node);
+            if matches!(
+                t.as_str(),
+                "--platform=$BUILDPLATFORM" | "--platform=${BUILDPLATFORM}"
+            ) {
+                on_build_platform = true;
+            }
+            flags.push_str(&t);
             flags.push(' ');
         }
+        let body = text(stage);
+        let for_target = ["TARGETARCH", "TARGETPLATFORM", "TARGETOS", "TARGETVARIANT"]
+            .iter()
+            .any(|v| body.contains(&format!("${v}")) || body.contains(&format!("${{{v}")));
         Frame {
+            cross: on_build_platform && for_target,
             // directives, global ARGs, comments
             prefix: source.text(0..stage.start_byte()).into_owned(),
             keyword: from.child(0).map(text).unwrap_or_else(|| "FROM".into()),
@@ -197,7 +214,29 @@ impl Frame {
 
     /// The original FROM (flags, image and tag) naming a new stage.
     fn stage_line(&self, name: &str) -> String {
-        format!("{} {}{} AS {name}\n", self.keyword, self.flags, self.image)
+        self.line_on(&self.image, name)
+    }
+
+    /// A FROM with the original's flags on another image; the runner of a
+    /// cross-compiling build is on the target's platform.
+    fn line_on(&self, image: &str, name: &str) -> String {
+        if name == "runner" && self.cross {
+            let flags: String = self
+                .flags
+                .split_inclusive(' ')
+                .filter(|f| {
+                    !matches!(
+                        f.trim(),
+                        "--platform=$BUILDPLATFORM" | "--platform=${BUILDPLATFORM}"
+                    )
+                })
+                .collect();
+            return format!(
+                "# the build cross-compiles for $TARGETARCH on the build machine's platform: the runner is the target's image\n{} {flags}{image} AS {name}\n",
+                self.keyword
+            );
+        }
+        format!("{} {}{image} AS {name}\n", self.keyword, self.flags)
     }
 
     /// The non-root user for a runner on this image: `node` on the

@@ -830,3 +830,31 @@ fn a_binary_copied_by_a_run_ships_once() {
         "{out}"
     );
 }
+
+/// A build on the build machine's platform for `$TARGETARCH` ships on the
+/// target's image: the runner drops `--platform=$BUILDPLATFORM`.
+#[test]
+fn a_cross_compiled_build_ships_on_the_target_platform() {
+    let src = "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:8.0\nARG TARGETARCH\nWORKDIR /source\nCOPY . .\nRUN dotnet publish -a $TARGETARCH -o /app\nWORKDIR /app\nENTRYPOINT [\"./app\"]\n";
+    let out = split_text(src).unwrap();
+    let (build, runner) = out.split_once(" AS runner").unwrap();
+    assert!(
+        build.contains("FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:8.0 AS build"),
+        "{out}"
+    );
+    let runner_from = build.lines().last().unwrap_or_default();
+    assert!(!runner_from.contains("--platform"), "{out}");
+    assert!(runner.contains("ENTRYPOINT"), "{out}");
+    // a build for its own platform keeps it
+    let native = src.replace("-a $TARGETARCH ", "");
+    let out = split_text(&native).unwrap();
+    let (build, _) = out.split_once(" AS runner").unwrap();
+    assert!(
+        build
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("--platform=$BUILDPLATFORM"),
+        "{out}"
+    );
+}
