@@ -408,6 +408,27 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             "the image starts no command of its own (no CMD or ENTRYPOINT): it is a tool or artifact image, not an app a runner could be shown to start",
         ));
     }
+    // `ENTRYPOINT ["/app.apk"]`: a package to take out of the image, not
+    // a program (an artifact export)
+    if let Some(start) = items
+        .iter()
+        .rev()
+        .find(|i| matches!(i.node.kind(), "cmd_instruction" | "entrypoint_instruction"))
+    {
+        let words = command_words(&text(start.node));
+        if let Some(program) = words.first() {
+            let lower = program.to_ascii_lowercase();
+            const PACKAGES: &[&str] = &[
+                ".apk", ".aab", ".ipa", ".zip", ".tar", ".tar.gz", ".tgz", ".nupkg", ".whl",
+                ".deb", ".rpm", ".msi", ".dmg",
+            ];
+            if PACKAGES.iter().any(|e| lower.ends_with(e)) {
+                return Err(NotOffered::new(format!(
+                    "the start command names a package file (`{program}`), not a program: the image exports a build artifact, it runs nothing a runner could start"
+                )));
+            }
+        }
+    }
     // a port below 1024: the original ran as root to bind it
     let root_port = low_port(&items, source);
 

@@ -858,3 +858,15 @@ fn a_cross_compiled_build_ships_on_the_target_platform() {
         "{out}"
     );
 }
+
+#[test]
+fn an_artifact_export_is_not_an_app() {
+    let src = "FROM gradle:8\nWORKDIR /src\nCOPY . .\nRUN ./gradlew assembleRelease\nRUN cp app/build/outputs/apk/release/app-release.apk /app.apk\nENTRYPOINT [\"/app.apk\"]\n";
+    let reason = split(&syntax::parse(src), &src, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        reason.starts_with("the start command names a package file (`/app.apk`)"),
+        "{reason}"
+    );
+}
