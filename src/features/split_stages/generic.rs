@@ -183,7 +183,12 @@ pub(super) fn generic(
                 // a launcher in an app folder's bin/ (Gradle's installDist,
                 // build/install/app/bin/app) needs the folder: lib/ beside it
                 if let Some((folder, _)) = path.rsplit_once("/bin/") {
-                    if !folder.is_empty() && !system_dir(folder) && folder != "/usr/local" {
+                    // (an app folder under /usr/src is one: `/usr/src/app/build/install/ad`)
+                    let installed = folder.contains("/build/install/");
+                    if !folder.is_empty()
+                        && (installed || !system_dir(folder))
+                        && folder != "/usr/local"
+                    {
                         path = folder.to_string();
                     }
                 }

@@ -870,3 +870,17 @@ fn an_artifact_export_is_not_an_app() {
         "{reason}"
     );
 }
+
+/// Gradle's installDist launcher ships with its lib/ folder, wherever the
+/// app lives (under /usr/src too).
+#[test]
+fn an_install_dist_launcher_ships_with_its_folder() {
+    let src = "FROM eclipse-temurin:21-jdk\nWORKDIR /usr/src/app/\nCOPY . .\nRUN ./gradlew installDist\nENTRYPOINT [\"./build/install/ad/bin/Ad\"]\n";
+    let out = split_text(src).unwrap();
+    assert!(
+        out.contains(
+            "COPY --from=build /usr/src/app/build/install/ad /usr/src/app/build/install/ad\n"
+        ),
+        "{out}"
+    );
+}
