@@ -835,12 +835,47 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         .iter()
         .flat_map(|&i| copy_sources(items[i].node))
         .collect();
+    // No manifest COPY: the sources' COPY of a subfolder into the WORKDIR
+    // (`COPY /src/shipping/ /app/`) says where the manifests are.
+    let sources_dir = if manifest_copies.is_empty() {
+        let mut found = None;
+        for (i, item) in items.iter().enumerate() {
+            if item.node.kind() != "copy_instruction" || !views::flags(item.node, source).is_empty()
+            {
+                continue;
+            }
+            let mut c = item.node.walk();
+            let paths: Vec<String> = item
+                .node
+                .children_by_field_name("path", &mut c)
+                .map(|p| logical_text(p, source))
+                .collect();
+            let [src, dest] = paths.as_slice() else {
+                continue;
+            };
+            let sub = src.trim_start_matches("./").trim_matches('/');
+            let last = sub.rsplit('/').next().unwrap_or(sub);
+            let folder = src.ends_with('/') || sub.is_empty() || sub == "." || !last.contains('.');
+            if !folder || absolute(&dirs[i], dest) != absolute(&dirs[i], ".") {
+                continue;
+            }
+            // the first folder copied into the WORKDIR: the sources
+            if !sub.is_empty() && sub != "." && !sub.contains(['*', '$']) && !sub.contains("..") {
+                found = Some(sub.to_string());
+            }
+            break;
+        }
+        found
+    } else {
+        None
+    };
     // The folder of the context the manifest comes from.
     let app_dir = copied
         .iter()
         .find(|p| p.ends_with("package.json") || p.ends_with("package*.json"))
         .and_then(|p| p.trim_start_matches("./").rsplit_once('/'))
         .map(|(d, _)| d.to_string())
+        .or_else(|| sources_dir.clone())
         .unwrap_or_default();
     let project = match files {
         Some(f) => Project::read(f, &app_dir),
@@ -897,9 +932,15 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             Stack::Rust(_) => "Cargo.toml",
         };
         if in_context(manifest) == Some(false) {
-            return Err(NotOffered::new(format!(
-                "the build context has no {manifest} at its root (the Dockerfile copies it with other files): the deps stage could not copy it on its own"
-            )));
+            return Err(NotOffered::new(match &sources_dir {
+                Some(sub) => format!(
+                    "the build context has no {}, where the COPY of the sources (`{sub}`) would bring it from (the context the file is built with may be another folder): the deps stage could not copy it on its own",
+                    join(&app_dir, manifest)
+                ),
+                None => format!(
+                    "the build context has no {manifest} at its root (the Dockerfile copies it with other files): the deps stage could not copy it on its own"
+                ),
+            }));
         }
     }
     let manifest_lines: String = if manifest_copies.is_empty() {
@@ -918,7 +959,13 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 None => "Cargo.toml Cargo.lock*".to_string(),
             },
         };
-        format!("COPY {list} ./\n")
+        match &sources_dir {
+            Some(sub) => {
+                let list: Vec<String> = list.split(' ').map(|m| format!("{sub}/{m}")).collect();
+                format!("COPY {} ./\n", list.join(" "))
+            }
+            None => format!("COPY {list} ./\n"),
+        }
     } else {
         manifest_copies
             .iter()

@@ -884,3 +884,20 @@ fn an_install_dist_launcher_ships_with_its_folder() {
         "{out}"
     );
 }
+
+/// Sources copied from a subfolder of the context into the WORKDIR: the
+/// deps stage takes the manifests from that subfolder.
+#[test]
+fn manifests_come_from_the_folder_the_sources_come_from() {
+    let src = "FROM rust:1.80\nWORKDIR /app/\nCOPY /src/shipping/ /app/\nRUN cargo build -r\nCMD [\"./target/release/shipping\"]\n";
+    let out = split_text(src).unwrap();
+    assert!(
+        out.contains("COPY src/shipping/Cargo.toml src/shipping/Cargo.lock"),
+        "{out}"
+    );
+    assert!(!out.contains("COPY Cargo.toml"), "{out}");
+    // the whole context first: the root's manifests
+    let root = src.replace("COPY /src/shipping/ /app/", "COPY . .");
+    let out = split_text(&root).unwrap();
+    assert!(out.contains("COPY Cargo.toml Cargo.lock"), "{out}");
+}
