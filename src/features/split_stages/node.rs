@@ -56,7 +56,12 @@ pub(super) fn next_output(
     // The app already builds standalone and starts its server.js.
     // `node server.js`, with node's options (`--require=./instrument.js`)
     let runs_server = cmd.is_some_and(|c| {
-        let words = command_words(&text(c.node));
+        let mut words = command_words(&text(c.node));
+        // the Node images' entrypoint runs `node` with a CMD of options
+        // (`CMD ["--require=./Instrumentation.js", "server.js"]`)
+        if words.first().is_some_and(|w| w.starts_with('-')) {
+            words.insert(0, "node".to_string());
+        }
         words.first().is_some_and(|w| w == "node")
             && words
                 .last()
@@ -65,7 +70,14 @@ pub(super) fn next_output(
                 .iter()
                 .all(|w| w.starts_with('-') || w.ends_with(".js"))
     });
-    if already && runs_server && !entrypoint {
+    // the file itself puts the standalone output in place
+    // (`RUN cp -a .next/standalone/. /app/`): it is built standalone
+    let copies_standalone = items.iter().any(|i| {
+        i.node.kind() == "run_instruction"
+            && text(i.node).contains(".next/standalone")
+            && text(i.node).contains("cp ")
+    });
+    if (already || copies_standalone) && runs_server && !entrypoint {
         return (NextOutput::Standalone(None), false);
     }
     if entrypoint || !cmd.is_some_and(|c| starts_next(&text(c.node))) {

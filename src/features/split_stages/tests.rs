@@ -901,3 +901,18 @@ fn manifests_come_from_the_folder_the_sources_come_from() {
     let out = split_text(&root).unwrap();
     assert!(out.contains("COPY Cargo.toml Cargo.lock"), "{out}");
 }
+
+/// A file that copies Next's standalone output into place and starts
+/// server.js through the Node image's entrypoint ships the standalone
+/// server.
+#[test]
+fn a_standalone_server_put_in_place_by_a_run_ships() {
+    let src = "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nRUN cp -a /app/.next/standalone/. /app/\nCOPY utils/Instrumentation.js Instrumentation.js\nCMD [\"--require=./Instrumentation.js\", \"server.js\"]\n";
+    let build = next_project(Some("module.exports = { output: 'standalone' }"));
+    let out = split_next(src, &build).text;
+    assert!(
+        out.contains("COPY --from=build --chown=node:node /app/.next/standalone ./"),
+        "{out}"
+    );
+    assert!(out.contains("Instrumentation.js"), "{out}");
+}
