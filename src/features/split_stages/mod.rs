@@ -404,9 +404,40 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         .iter()
         .any(|i| matches!(i.node.kind(), "cmd_instruction" | "entrypoint_instruction"))
     {
-        return Err(NotOffered::new(
-            "the image starts no command of its own (no CMD or ENTRYPOINT): it is a tool or artifact image, not an app a runner could be shown to start",
-        ));
+        // what runs is the base image's own command (nginx, caddy,
+        // kafka): unknown here
+        const SERVERS: &[&str] = &[
+            "nginx",
+            "caddy",
+            "httpd",
+            "traefik",
+            "haproxy",
+            "kafka",
+            "opensearch",
+            "elasticsearch",
+            "postgres",
+            "mysql",
+            "redis",
+            "envoy",
+        ];
+        let base = image
+            .rsplit('/')
+            .next()
+            .unwrap_or(&image)
+            .split([':', '@'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let server = SERVERS
+            .iter()
+            .any(|s| base == *s || base.starts_with(&format!("{s}-")));
+        return Err(NotOffered::new(if server {
+            format!(
+                "the image has no CMD or ENTRYPOINT of its own: it runs what its base image ({base}) starts, which the split cannot read to know what a runner must hold"
+            )
+        } else {
+            "the image starts no command of its own (no CMD or ENTRYPOINT): it is a tool or artifact image, not an app a runner could be shown to start".to_string()
+        }));
     }
     // `ENTRYPOINT ["/app.apk"]`: a package to take out of the image, not
     // a program (an artifact export)

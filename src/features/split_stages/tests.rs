@@ -916,3 +916,20 @@ fn a_standalone_server_put_in_place_by_a_run_ships() {
     );
     assert!(out.contains("Instrumentation.js"), "{out}");
 }
+
+#[test]
+fn a_server_base_image_without_a_command_is_named() {
+    let src = "FROM nginx:1.27-alpine\nCOPY site /usr/share/nginx/html\n";
+    let reason = split(&syntax::parse(src), &src, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        reason.contains("it runs what its base image (nginx) starts"),
+        "{reason}"
+    );
+    let tool = "FROM alpine:3.20\nRUN apk add curl\n";
+    let reason = split(&syntax::parse(tool), &tool, None)
+        .unwrap_err()
+        .to_string();
+    assert!(reason.contains("a tool or artifact image"), "{reason}");
+}
