@@ -20,7 +20,9 @@
 //! would look like, everything done in one image ([`join`]): the global
 //! ARGs, `FROM` the first needed stage's base, then the steps of every
 //! stage the final stage needs (its base and `COPY --from` stages, followed
-//! transitively), in file order, then the final stage's steps. A
+//! transitively), in file order (a stage that installs production
+//! dependencies only comes after the others: before them, it would take
+//! away what the build needs), then the final stage's steps. A
 //! `COPY --from=<stage>` whose destination is its source (`COPY
 //! --from=build /app/dist /app/dist` once everything is in one image) is
 //! dropped, as the files are already there; one that moves files becomes
@@ -201,9 +203,36 @@ fn join(text: &str) -> Option<Result<(String, Vec<String>), String>> {
         flags.iter().map(|f| format!("{f} ")).collect::<String>(),
         base_of(root)
     );
+    // A stage that installs production dependencies only (`npm ci
+    // --omit=dev`) for the final stage to copy comes after the build in
+    // a first draft: installed before it, it would take away what the
+    // build needs.
+    let production_only = |i: usize| {
+        let body = &text[stages[i].0.byte_range()];
+        ["--omit=dev", "--production", "--only=production", "--prod"]
+            .iter()
+            .any(|f| body.contains(f))
+            && !body.contains("run build")
+    };
+    let needed_by_others = |i: usize| {
+        keep.iter()
+            .any(|&j| j != last && j != i && needs[j].contains(&i))
+    };
+    let mut order: Vec<usize> = keep
+        .iter()
+        .copied()
+        .filter(|&i| i == last || !production_only(i) || needed_by_others(i))
+        .filter(|&i| i != last)
+        .collect();
+    order.extend(
+        keep.iter()
+            .copied()
+            .filter(|&i| i != last && production_only(i) && !needed_by_others(i)),
+    );
+    order.push(last);
     let mut workdir = "/".to_string();
     let mut joined = Vec::new();
-    for &i in &keep {
+    for &i in &order {
         let (stage, from) = stages[i];
         joined.push(names[i].clone().unwrap_or_else(|| i.to_string()));
         let mut cursor = stage.walk();
