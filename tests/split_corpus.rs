@@ -232,8 +232,39 @@ fn join(text: &str) -> Option<Result<(String, Vec<String>), String>> {
     order.push(last);
     let mut workdir = "/".to_string();
     let mut joined = Vec::new();
+    // The final stage's own image, when the draft is on another: the
+    // ENTRYPOINT that image gave its CMD (distroless java's `java -jar`)
+    // is written out, or the CMD would mean something else.
+    let mut last_root = last;
+    while let Some(p) = resolve(&base_of(last_root), last_root) {
+        last_root = p;
+    }
+    let final_image = base_of(last_root);
+    let final_has_entrypoint = views::stage_instructions(stages[last].0)
+        .iter()
+        .any(|n| views::keyword(*n, text) == "ENTRYPOINT");
+    let lost_entrypoint = (final_image != base_of(root) && !final_has_entrypoint)
+        .then(|| dockerfile_lsp::analysis::images::lookup(&final_image))
+        .flatten()
+        .map(|f| f.entrypoint)
+        .filter(|e| !e.is_empty());
     for &i in &order {
         let (stage, from) = stages[i];
+        if i == last {
+            if let Some(entrypoint) = lost_entrypoint {
+                // the program by name: the draft's image keeps it elsewhere
+                // (`/usr/local/bin/node`, not distroless's `/nodejs/bin/node`)
+                let mut words: Vec<String> = entrypoint.to_vec();
+                if let Some(program) = words.first_mut() {
+                    *program = program.rsplit('/').next().unwrap_or(program).to_string();
+                }
+                let _ = writeln!(
+                    out,
+                    "# (joined: the ENTRYPOINT of {final_image}, the final stage's image)\nENTRYPOINT {}",
+                    serde_json::to_string(&words).unwrap_or_default()
+                );
+            }
+        }
         joined.push(names[i].clone().unwrap_or_else(|| i.to_string()));
         let mut cursor = stage.walk();
         for node in stage.named_children(&mut cursor) {

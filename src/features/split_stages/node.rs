@@ -47,9 +47,17 @@ pub(super) fn next_output(
         .iter()
         .rev()
         .find(|i| i.node.kind() == "cmd_instruction");
-    let entrypoint = items
+    // an ENTRYPOINT that is node itself (distroless nodejs's
+    // `/nodejs/bin/node`) runs the CMD as node's arguments
+    let entry_words = items
         .iter()
-        .any(|i| i.node.kind() == "entrypoint_instruction");
+        .rev()
+        .find(|i| i.node.kind() == "entrypoint_instruction")
+        .map(|i| command_words(&text(i.node)));
+    let node_entrypoint = entry_words
+        .as_ref()
+        .is_some_and(|w| w.len() == 1 && w[0].rsplit('/').next() == Some("node"));
+    let entrypoint = entry_words.is_some() && !node_entrypoint;
     let already = project
         .config
         .is_some_and(|(name, text)| standalone_edit(name, text).is_ok_and(|e| e.is_empty()));
@@ -59,7 +67,7 @@ pub(super) fn next_output(
         let mut words = command_words(&text(c.node));
         // the Node images' entrypoint runs `node` with a CMD of options
         // (`CMD ["--require=./Instrumentation.js", "server.js"]`)
-        if words.first().is_some_and(|w| w.starts_with('-')) {
+        if node_entrypoint || words.first().is_some_and(|w| w.starts_with('-')) {
             words.insert(0, "node".to_string());
         }
         words.first().is_some_and(|w| w == "node")

@@ -915,6 +915,10 @@ fn a_standalone_server_put_in_place_by_a_run_ships() {
         "{out}"
     );
     assert!(out.contains("Instrumentation.js"), "{out}");
+    // the same CMD under an ENTRYPOINT that is node itself
+    let entry = src.replace("CMD [", "ENTRYPOINT [\"/usr/local/bin/node\"]\nCMD [");
+    let out = split_next(&entry, &build).text;
+    assert!(out.contains("/app/.next/standalone ./"), "{out}");
 }
 
 #[test]
