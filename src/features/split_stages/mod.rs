@@ -712,7 +712,8 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         .is_some_and(|script| {
             script.commands.iter().all(|c| match stack {
                 Stack::Node(_) => node_install(c).is_some(),
-                Stack::Go(_) => is_go_download(c),
+                // `go mod download || true`: a download allowed to fail
+                Stack::Go(_) => is_go_download(c) || c.name == "true",
                 // a cache removed after the install (`&& rm -rf /root/.cache`)
                 Stack::Python(_) if venv.is_some() => {
                     is_pip(c) || venv_dir(c).is_some() || c.name == "rm"
@@ -779,7 +780,11 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 // (`COPY ./src/app/requirements.txt requirements.txt`)
                 let p = p.trim_start_matches("./");
                 let name = p.rsplit('/').next().unwrap_or(p);
-                manifest_files.contains(&p) || manifest_files.contains(&name)
+                manifest_files.contains(&p)
+                    || manifest_files.contains(&name)
+                    // `go.sum*`: the manifest if it is there
+                    || (name.contains('*')
+                        && manifest_files.iter().any(|m| glob_matches(name, m)))
             })
     };
 
@@ -1171,6 +1176,8 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }
         // no cache mount: the build stage is `FROM deps` and needs the modules
         // in the layer
+        // the user's own download, as written (`|| true` kept)
+        Stack::Go(_) if install_only => out.push_str(&text(items[install].node)),
         Stack::Go(_) => out.push_str("RUN go mod download"),
         // the user's own virtualenv: their install, as written
         Stack::Python(_) if venv.is_some() => out.push_str(&text(items[install].node)),

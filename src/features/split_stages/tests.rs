@@ -937,3 +937,16 @@ fn a_server_base_image_without_a_command_is_named() {
         .to_string();
     assert!(reason.contains("a tool or artifact image"), "{reason}");
 }
+
+/// A lenient Go download (`go.sum*`, `|| true`) stays lenient in deps.
+#[test]
+fn a_lenient_go_download_stays_lenient() {
+    let src = "FROM golang:1.23\nWORKDIR /app\nCOPY go.mod go.sum* ./\nRUN go mod download || true\nCOPY . .\nRUN go build -o /server .\nCMD [\"/server\"]\n";
+    let out = split_text(src).unwrap();
+    let (deps, rest) = out.split_once("AS build").unwrap();
+    assert!(
+        deps.contains("COPY go.mod go.sum* ./\nRUN go mod download || true"),
+        "{out}"
+    );
+    assert!(!rest.contains("\nRUN go mod download || true"), "{out}");
+}
