@@ -309,9 +309,16 @@ pub(super) fn generic(
         last_build.is_some_and(|b| i > b)
             && match node.kind() {
                 "run_instruction" => scripts[i].as_ref().is_some_and(sets_up_the_system),
-                "copy_instruction" | "add_instruction" => !views::flags(node, source)
-                    .iter()
-                    .any(|f| source.text(f.node.byte_range()).starts_with("--from")),
+                // a file from an image (`COPY --from=ghcr.io/grpc-health-probe
+                // /probe /bin/probe`: a single stage has no other to name)
+                "copy_instruction" | "add_instruction" => {
+                    !views::flags(node, source).iter().any(|f| {
+                        source
+                            .text(f.node.byte_range())
+                            .strip_prefix("--from=")
+                            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit()))
+                    })
+                }
                 _ => false,
             }
     };

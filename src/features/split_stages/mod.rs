@@ -1524,9 +1524,13 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         }
         let node = items[i].node;
         match node.kind() {
-            "copy_instruction" | "add_instruction" => !views::flags(node, source)
-                .iter()
-                .any(|f| text(f.node).starts_with("--from")),
+            // a file from an image (`COPY --from=ghcr.io/grpc-health-probe
+            // /probe /bin/probe`: a single stage has no other to name)
+            "copy_instruction" | "add_instruction" => !views::flags(node, source).iter().any(|f| {
+                text(f.node)
+                    .strip_prefix("--from=")
+                    .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit()))
+            }),
             "run_instruction" => scripts[i].as_ref().is_some_and(|s| {
                 sets_up_the_system(s)
                     || s.commands.iter().all(|c| {

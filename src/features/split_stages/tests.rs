@@ -950,3 +950,20 @@ fn a_lenient_go_download_stays_lenient() {
     );
     assert!(!rest.contains("\nRUN go mod download || true"), "{out}");
 }
+
+/// A file copied from an image after the build (a health probe) is a
+/// runtime step: the runner has it.
+#[test]
+fn a_file_from_an_image_after_the_build_ships() {
+    let src = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /app\nCOPY --from=ghcr.io/grpc-ecosystem/grpc-health-probe:v0.4.40 /ko-app/grpc-health-probe /bin/grpc_health_probe\nWORKDIR /app\nENTRYPOINT [\"./cart\"]\n";
+    let out = split_text(src).unwrap();
+    let (_, runner) = out.split_once("AS runner").unwrap();
+    assert!(runner.contains("COPY --from=ghcr.io/grpc-ecosystem/grpc-health-probe:v0.4.40 /ko-app/grpc-health-probe /bin/grpc_health_probe"), "{out}");
+    let go = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /server .\nCOPY --from=busybox:1.36 /bin/wget /bin/wget\nCMD [\"/server\"]\n";
+    let out = split_text(go).unwrap();
+    let (_, runner) = out.split_once("AS runner").unwrap();
+    assert!(
+        runner.contains("COPY --from=busybox:1.36 /bin/wget /bin/wget"),
+        "{out}"
+    );
+}
