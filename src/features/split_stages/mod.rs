@@ -113,6 +113,9 @@ pub struct ConfigChange {
 }
 
 pub const TITLE: &str = "Split into deps, build and runner stages";
+/// The title of a split with no build stage (Python: the virtualenv in
+/// deps, the sources in the runner).
+pub const DEPS_TITLE: &str = "Split into deps and runner stages";
 
 /// The toolchain a Dockerfile builds with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1945,7 +1948,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
         _ => None,
     };
     Ok(Split {
-        title: TITLE.to_string(),
+        title: if two_stage { DEPS_TITLE } else { TITLE }.to_string(),
         text: out,
         config,
     })

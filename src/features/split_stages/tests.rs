@@ -252,7 +252,9 @@ fn splits_a_go_service() {
 #[test]
 fn splits_a_python_app() {
     let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n";
-    let out = split_text(src).unwrap();
+    let split = split(&syntax::parse(src), &src, None).unwrap();
+    assert_eq!(split.title, DEPS_TITLE);
+    let out = split.text;
     for line in [
         "FROM python:3.12-slim AS deps\nWORKDIR /app\nRUN python -m venv --without-pip /opt/venv\n",
         "FROM python:3.12-slim AS runner\nWORKDIR /app\nENV PATH=\"/opt/venv/bin:$PATH\"\nCOPY --from=deps /opt/venv /opt/venv\n",
