@@ -963,6 +963,34 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
             )));
         }
     }
+    // the sources come from a RUN (`git clone`, `git fetch`), not the
+    // build context: there is no manifest in the context to copy
+    let copies_context = items.iter().any(|i| {
+        matches!(i.node.kind(), "copy_instruction" | "add_instruction")
+            && !views::flags(i.node, source)
+                .iter()
+                .any(|f| text(f.node).starts_with("--from"))
+    });
+    let fetchers = || {
+        scripts
+            .iter()
+            .flatten()
+            .flat_map(|s| &s.commands)
+            .filter(|c| matches!(c.name.as_str(), "git" | "curl" | "wget"))
+    };
+    // `git fetch`/`git clone` rather than the `git init` before it
+    let fetch = fetchers()
+        .find(|c| {
+            c.name != "git" || matches!(c.operands().next(), Some("clone" | "fetch" | "pull"))
+        })
+        .or_else(|| fetchers().next());
+    if let (true, false, Some(c)) = (manifest_copies.is_empty(), copies_context, fetch) {
+        return Err(NotOffered::new(format!(
+            "the sources come from a RUN (`{} {}`), not from the build context: there is no manifest in the context for a deps stage to copy",
+            c.name,
+            c.operands().next().unwrap_or_default()
+        )));
+    }
     if manifest_copies.is_empty() {
         let manifest = match &stack {
             Stack::Node(_) => "package.json",

@@ -969,3 +969,15 @@ fn a_file_from_an_image_after_the_build_ships() {
         "{out}"
     );
 }
+
+#[test]
+fn sources_fetched_by_a_run_are_named_in_the_reason() {
+    let src = "FROM golang:1.23\nWORKDIR /src\nRUN git clone --depth 1 https://example.com/app.git .\nRUN go build -o /server .\nENTRYPOINT [\"/server\"]\n";
+    let reason = split(&syntax::parse(src), &src, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        reason.starts_with("the sources come from a RUN (`git clone`), not from the build context"),
+        "{reason}"
+    );
+}
