@@ -252,12 +252,50 @@ pub(super) fn generic(
     if let Some(i) = first_workdir {
         push_item(&mut out, &items[i], source);
     }
+    // OS packages set up before the build are runtime libraries too
+    let setup = |i: usize| {
+        i < first_build && same_base && scripts[i].as_ref().is_some_and(sets_up_the_system)
+    };
+    let last_build_at = scripts
+        .iter()
+        .rposition(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.commands.iter().any(builds_generically))
+        })
+        .unwrap_or(first_build);
+    // an ARG before the build is replayed only when the runner reads it
+    // (`ARG TARGETARCH` for `dotnet publish -a` is the build's alone)
+    let read_by_runner = |i: usize| {
+        let names: Vec<String> = assignments(items[i].node, source)
+            .into_iter()
+            .map(|(n, _)| n)
+            .chain(items[i].node.child_by_field_name("name").map(|n| text(n)))
+            .collect();
+        let mut c = items[i].node.walk();
+        let declared: Vec<String> = items[i]
+            .node
+            .named_children(&mut c)
+            .map(|n| text(n))
+            .map(|t| t.split('=').next().unwrap_or_default().trim().to_string())
+            .chain(names)
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .collect();
+        declared.iter().any(|name| {
+            items.iter().enumerate().any(|(j, other)| {
+                j != i
+                    && (other.node.kind() == "env_instruction" || setup(j) || j > last_build_at)
+                    && {
+                        let t = text(other.node);
+                        t.contains(&format!("${name}")) || t.contains(&format!("${{{name}"))
+                    }
+            })
+        })
+    };
     for (i, item) in items.iter().enumerate() {
-        // OS packages set up before the build are runtime libraries too
-        let setup =
-            i < first_build && same_base && scripts[i].as_ref().is_some_and(sets_up_the_system);
-        if setup
-            || matches!(item.node.kind(), "arg_instruction" | "env_instruction") && i < first_build
+        let arg = item.node.kind() == "arg_instruction";
+        if setup(i)
+            || (arg && i < first_build && read_by_runner(i))
+            || item.node.kind() == "env_instruction" && i < first_build
         {
             out.push_str(&text(item.node));
             out.push('\n');

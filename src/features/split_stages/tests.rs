@@ -847,6 +847,12 @@ fn a_cross_compiled_build_ships_on_the_target_platform() {
     let runner_from = build.lines().last().unwrap_or_default();
     assert!(!runner_from.contains("--platform"), "{out}");
     assert!(runner.contains("ENTRYPOINT"), "{out}");
+    // the build's ARG is not replayed in the runner, which does not read it
+    assert!(!runner.contains("ARG TARGETARCH"), "{out}");
+    let read = src.replace("WORKDIR /app\n", "WORKDIR /app\nENV ARCH=$TARGETARCH\n");
+    let out = split_text(&read).unwrap();
+    let (_, runner) = out.split_once(" AS runner").unwrap();
+    assert!(runner.contains("ARG TARGETARCH"), "{out}");
     // a build for its own platform keeps it
     let native = src.replace("-a $TARGETARCH ", "");
     let out = split_text(&native).unwrap();
