@@ -269,13 +269,13 @@ pub(super) fn generic(
         let names: Vec<String> = assignments(items[i].node, source)
             .into_iter()
             .map(|(n, _)| n)
-            .chain(items[i].node.child_by_field_name("name").map(|n| text(n)))
+            .chain(items[i].node.child_by_field_name("name").map(&text))
             .collect();
         let mut c = items[i].node.walk();
         let declared: Vec<String> = items[i]
             .node
             .named_children(&mut c)
-            .map(|n| text(n))
+            .map(&text)
             .map(|t| t.split('=').next().unwrap_or_default().trim().to_string())
             .chain(names)
             .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
