@@ -3,7 +3,7 @@
 //! builds and tests, and who takes what from it. Also which stages the
 //! final stage needs (the others are never built by default).
 //!
-//! The rules, in order (see `docs/design/stage-roles.md`):
+//! The rules, in order (see `docs/design/stages.md, part 1`):
 //! 1. the stage `docker build` builds (the final stage, or the target a
 //!    Compose file names) ships, whatever else it does;
 //! 2. a stage another stage copies from, mounts or builds on is a step of

@@ -32,7 +32,7 @@
 //! comments saying so. When a rewrite cannot be shown to keep the build
 //! working, [`split_in`] returns [`NotOffered`] with the reason; where only
 //! a person can decide, the reason is a comment in the new Dockerfile.
-//! How it decides: `docs/design/split.md`.
+//! How it decides: `docs/design/stages.md (part 2)`.
 
 use std::collections::BTreeMap;
 
