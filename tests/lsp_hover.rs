@@ -715,3 +715,36 @@ fn odd_stages_get_a_hover_not_a_panic() {
         assert!(!text.is_empty());
     }
 }
+
+/// A stage built on one that copied the sources re-runs its install on
+/// any source change, whatever it copies itself first (complexapp's
+/// `test-build`, FROM a `build` that copied `libfoo/`).
+#[test]
+fn an_install_on_a_base_stage_that_copied_sources_is_not_cached_on_manifests() {
+    let text = hover(
+        "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+COPY app/*.csproj app/
+RUN dotnet restore app/app.csproj
+COPY app/ app/
+RUN dotnet build app
+
+FROM build AS test-bu$0ild
+COPY tests/*.csproj tests/
+RUN dotnet restore tests/tests.csproj
+COPY tests/ tests/
+RUN dotnet build tests
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0
+COPY --from=build /source/app/bin /app
+CMD [\"/app/app\"]
+",
+    );
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("on a base stage that copies `app/`")
+            && first.contains("any change to a file in them re-runs the install")
+            && !first.contains("stays cached"),
+        "{text}"
+    );
+}

@@ -116,6 +116,10 @@ pub struct StageFacts {
     /// Installs that run after more context files were copied (after the
     /// sources, often): not cached on the manifests alone.
     pub later_installs: Vec<String>,
+    /// Directories (or the whole context) that a stage this one is built
+    /// on copied from the context: a change to any file in them rebuilds
+    /// this stage from its FROM, installs included.
+    pub inherited_sources: Vec<String>,
     /// What it takes from other stages and images, in order.
     pub takes: Vec<Taken>,
     pub user: Option<String>,
@@ -818,6 +822,18 @@ fn facts_with<S: Source + ?Sized>(
     }
     if facts.workdir.is_none() {
         facts.workdir = workdir;
+    }
+    if let Some(parent) = graph.stages.get(stage).and_then(|s| s.parent) {
+        if let Some(known) = earlier.get(parent).filter(|_| parent < stage) {
+            let mut inherited = known.inherited_sources.clone();
+            for path in known.context_copies.iter().chain(&known.context_mounts) {
+                let mounted = known.context_mounts.contains(path);
+                if is_directory_path(path) && !mounted && !inherited.contains(path) {
+                    inherited.push(path.clone());
+                }
+            }
+            facts.inherited_sources = inherited;
+        }
     }
     if facts.installs.is_empty() {
         facts.install_inputs.clear();

@@ -238,6 +238,14 @@ fn installs_line(facts: &StageFacts) -> Option<String> {
         }
         line.push_str(": any change to a file in them re-runs the install");
         line
+    } else if !facts.inherited_sources.is_empty() {
+        // The stage it is built on copied sources: any change to them
+        // rebuilds this stage from its FROM, the install with it.
+        format!(
+            "installs dependencies ({cmds}) from {}, but on a base stage that copies {}: any change to a file in them re-runs the install",
+            ticked(&facts.install_inputs),
+            ticked(&facts.inherited_sources)
+        )
     } else {
         let first: Vec<&String> = facts
             .installs
