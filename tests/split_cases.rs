@@ -837,3 +837,32 @@ fn a_standalone_next_server_with_a_preload_ships_both() {
         assert!(runner.contains(line), "{line}\n{out}");
     }
 }
+
+/// The Alpine ASP.NET image has no ICU: an app that turns invariant mode
+/// off keeps its SDK image as the runner unless it installs ICU itself
+/// (globalapp's Dockerfile.alpine, joined).
+#[test]
+fn an_alpine_dotnet_app_that_needs_icu_keeps_an_image_with_icu() {
+    let dockerfile = "FROM mcr.microsoft.com/dotnet/sdk:10.0-alpine\nWORKDIR /source\nCOPY globalapp/*.csproj .\nRUN dotnet restore\nCOPY globalapp/. .\nRUN dotnet publish --no-restore -o /app\nENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false\nWORKDIR /app\nENTRYPOINT [\"./globalapp\"]\n";
+    let files = [
+        (
+            "globalapp/globalapp.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>",
+        ),
+        ("globalapp/Program.cs", ""),
+    ];
+    let out = split_mem(dockerfile, &files).expect("offered").text;
+    let runner = stage(&out, "runner");
+    assert!(
+        runner.starts_with("FROM mcr.microsoft.com/dotnet/sdk:10.0-alpine AS runner"),
+        "{out}"
+    );
+    // with ICU installed in the file, the ASP.NET runtime image is fine
+    let with_icu = dockerfile.replace("ENV DOTNET", "RUN apk add --no-cache icu-libs\nENV DOTNET");
+    let out = split_mem(&with_icu, &files).expect("offered").text;
+    assert!(
+        stage(&out, "runner")
+            .starts_with("FROM mcr.microsoft.com/dotnet/aspnet:10.0-alpine AS runner"),
+        "{out}"
+    );
+}

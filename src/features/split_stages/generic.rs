@@ -210,7 +210,29 @@ pub(super) fn generic(
     }
 
     let frame = Frame::of(stage, from, source);
-    let runtime = runtime_image(&frame.image);
+    let mut runtime = runtime_image(&frame.image);
+    // The Alpine ASP.NET images run in globalization-invariant mode and
+    // have no ICU: an app that turns the mode off needs ICU, which the SDK
+    // image has. Unless the file installs ICU itself, the runner keeps
+    // the original image rather than fail at start.
+    let text_of = |kind: &str| {
+        items
+            .iter()
+            .filter(|i| i.node.kind() == kind)
+            .map(|i| source.text(i.node.byte_range()).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+    };
+    let needs_icu = text_of("env_instruction").iter().any(|t| {
+        t.contains("dotnet_system_globalization_invariant=false")
+            || t.contains("dotnet_system_globalization_invariant=0")
+            || t.contains("dotnet_system_globalization_invariant false")
+    });
+    let installs_icu = text_of("run_instruction").iter().any(|t| t.contains("icu"));
+    let icu_kept =
+        needs_icu && !installs_icu && runtime.contains("-alpine") && runtime != frame.image;
+    if icu_kept {
+        runtime = frame.image.clone();
+    }
     let same_base = runtime == frame.image;
     let first_workdir = items
         .iter()
@@ -243,7 +265,13 @@ pub(super) fn generic(
         }
         push_item(&mut out, item, source);
     }
-    out.push_str("\n# The image that ships: what the build made, without the toolchain.\n");
+    if same_base && icu_kept {
+        out.push_str("\n# The image that ships: what the build made. It stays on the SDK image: the\n# app turns globalization-invariant mode off and needs ICU, which the Alpine\n# ASP.NET image lacks (install icu-libs to ship on it).\n");
+    } else if same_base {
+        out.push_str("\n# The image that ships: what the build made, on the same image (no smaller\n# runtime image is known for it).\n");
+    } else {
+        out.push_str("\n# The image that ships: what the build made, without the toolchain.\n");
+    }
     if same_base {
         out.push_str(&frame.stage_line("runner"));
     } else {
