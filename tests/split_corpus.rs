@@ -39,6 +39,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use dockerfile_lsp::analysis::context::DirFiles;
+use dockerfile_lsp::analysis::paths::absolute;
 use dockerfile_lsp::analysis::Analysis;
 use dockerfile_lsp::config::Config;
 use dockerfile_lsp::diagnostics::{self, BuildContext, Context, Severity};
@@ -47,26 +48,6 @@ use dockerfile_lsp::syntax::{self, logical_text, views};
 
 fn snapshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/split-snapshots")
-}
-
-/// `path` made absolute against `cwd` and cleaned.
-fn absolute(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 /// A path for the shell, in double quotes when it needs quoting, so a

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod context;
 pub mod dockerignore;
 pub mod images;
+pub mod paths;
 pub mod project;
 pub mod roles;
 pub mod shell;

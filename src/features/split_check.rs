@@ -26,6 +26,7 @@ use tree_sitter::Node;
 use crate::analysis::context::{normalize, ContextFiles};
 use crate::analysis::dockerignore::DockerIgnore;
 use crate::analysis::images;
+use crate::analysis::paths::absolute;
 use crate::analysis::shell::{Command, Script};
 use crate::syntax::{self, logical_text, views};
 
@@ -226,26 +227,6 @@ fn expand(text: &str, vars: &BTreeMap<String, Option<String>>) -> Option<String>
         return Some(text.to_string());
     }
     images::resolve(text, &|name| vars.get(name).cloned().flatten())
-}
-
-/// `path` made absolute against `cwd`, cleaned (`..` resolved).
-fn absolute(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 /// Whether a folder lies where base images keep their own files (`/usr`,

@@ -17,6 +17,7 @@
 
 use super::facts::{env_in_stage, Copy};
 use super::{packages, Ctx, Finding, Group, Rule};
+use crate::analysis::paths::absolute;
 use crate::diagnostics::{Edit, Fix, Severity};
 
 pub const DEV_DEPENDENCIES: Rule = Rule {
@@ -239,21 +240,6 @@ fn check_dev_node_modules(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// A directory path without `.` parts or a trailing `/`.
-fn normal_dir(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 /// Files whose names have no extension (`Caddyfile`, `Makefile`): copied
 /// alone, they are not a project folder.
 fn is_dotless_file_name(name: &str) -> bool {
@@ -299,11 +285,7 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
                     if let Some(v) = node.child_by_field_name("value") {
                         let v = ctx.text(v);
                         let v = v.trim_matches('"');
-                        workdir = if v.starts_with('/') {
-                            normal_dir(v)
-                        } else {
-                            normal_dir(&format!("{workdir}/{v}"))
-                        };
+                        workdir = absolute(&workdir, v);
                     }
                 }
                 "copy_instruction" | "add_instruction" => {
@@ -343,12 +325,7 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
                     if !folder_copied && !into_workdir {
                         continue;
                     }
-                    let dir = dest.to_string();
-                    let dir = if dir.starts_with('/') {
-                        normal_dir(&dir)
-                    } else {
-                        normal_dir(&format!("{workdir}/{dir}"))
-                    };
+                    let dir = absolute(&workdir, dest);
                     if !out.contains(&dir) {
                         out.push(dir);
                     }
@@ -379,7 +356,7 @@ fn check_whole_tree(ctx: &Ctx, out: &mut Vec<Finding>) {
         for src in copy.sources() {
             let s = src.trim_end_matches('/');
             // the project or a folder above it
-            let s = normal_dir(s);
+            let s = absolute("/", s);
             let whole = s == "/"
                 || projects
                     .iter()

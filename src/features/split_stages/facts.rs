@@ -155,11 +155,7 @@ pub(super) fn assignments(node: Node, source: &dyn Source) -> Vec<(String, Strin
 /// The folder `python -m venv DIR` or `virtualenv DIR` makes.
 pub(super) fn venv_dir(c: &Command) -> Option<&str> {
     let base = c.name.rsplit('/').next().unwrap_or(&c.name);
-    let mut ops = c
-        .args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'));
+    let mut ops = c.operands();
     if base.starts_with("python") {
         let mut args = c.args.iter().map(String::as_str);
         if args.next()? != "-m" || args.next()? != "venv" {
@@ -261,12 +257,7 @@ pub(super) fn placed_files(
             if !matches!(c.name.as_str(), "cp" | "mv" | "install") {
                 continue;
             }
-            let ops: Vec<&str> = c
-                .args
-                .iter()
-                .map(String::as_str)
-                .filter(|a| !a.starts_with('-'))
-                .collect();
+            let ops: Vec<&str> = c.operands().collect();
             let [sources @ .., dest] = ops.as_slice() else {
                 continue;
             };
@@ -319,26 +310,7 @@ pub(super) fn glob_matches_rest(glob: &str, name: &str) -> bool {
     (0..=name.len()).any(|k| name.is_char_boundary(k) && glob_matches(glob, &name[k..]))
 }
 
-/// `path` resolved against the directory `dir`.
-pub(super) fn absolute(dir: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{}/{}", dir.trim_end_matches('/'), path)
-    };
-    // `.` and `..` resolved, no trailing `/`
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
+pub(super) use crate::analysis::paths::absolute;
 
 /// The words of a CMD/ENTRYPOINT instruction's text, after the keyword
 /// (exec form or shell form).
