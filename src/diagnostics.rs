@@ -347,7 +347,8 @@ fn merge_or_push(out: &mut Vec<Diagnostic>, syntax_count: usize, finding: Diagno
 mod tests {
     use super::*;
 
-    fn codes(src: &str) -> Vec<&'static str> {
+    /// Every diagnostic of `src`, with no files around it.
+    fn found(src: &str) -> Vec<Diagnostic> {
         let tree = syntax::parse(src);
         diagnose(
             &tree,
@@ -355,9 +356,10 @@ mod tests {
             &Analysis::build(&tree, src),
             &Context::default(),
         )
-        .iter()
-        .map(|d| d.code)
-        .collect()
+    }
+
+    fn codes(src: &str) -> Vec<&'static str> {
+        found(src).iter().map(|d| d.code).collect()
     }
 
     #[test]
@@ -368,13 +370,7 @@ mod tests {
     #[test]
     fn a_rule_error_on_a_syntax_error_shows_once_in_buildkit_words() {
         let src = "FROM alpine:3 AS a\nCOPY --from=b /x /y\nFROM alpine:3 AS b\n";
-        let tree = syntax::parse(src);
-        let found = diagnose(
-            &tree,
-            &src,
-            &Analysis::build(&tree, src),
-            &Context::default(),
-        );
+        let found = found(src);
         let on_b: Vec<&Diagnostic> = found.iter().filter(|d| d.range.start == 31).collect();
         assert_eq!(on_b.len(), 1, "{found:?}");
         assert_eq!(on_b[0].code, "UnknownStage");
@@ -397,13 +393,7 @@ mod tests {
     #[test]
     fn a_misspelled_flag_has_a_fix() {
         let src = "FROM a:1\nCOPY --chwon=1000 . .\n";
-        let tree = syntax::parse(src);
-        let found = diagnose(
-            &tree,
-            &src,
-            &Analysis::build(&tree, src),
-            &Context::default(),
-        );
+        let found = found(src);
         let error = found.iter().find(|d| d.code == "SyntaxError").unwrap();
         assert_eq!(&src[error.range.clone()], "--chwon=1000");
         let fix = error.fix.as_ref().expect("a fix");

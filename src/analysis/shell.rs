@@ -23,7 +23,7 @@ pub struct Command {
 
 impl Command {
     /// The arguments that are not options (`-y`, `--flag`, `--flag=value`).
-    pub fn operands(&self) -> impl Iterator<Item = &str> {
+    pub fn operands(&self) -> impl DoubleEndedIterator<Item = &str> {
         self.args
             .iter()
             .map(String::as_str)

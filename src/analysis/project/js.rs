@@ -131,16 +131,7 @@ impl Script {
         for statement in root.named_children(&mut cursor) {
             match statement.kind() {
                 "expression_statement" => {
-                    let Some(expr) = statement.named_child(0) else {
-                        continue;
-                    };
-                    if expr.kind() != "assignment_expression" {
-                        continue;
-                    }
-                    let (Some(left), Some(right)) = (
-                        expr.child_by_field_name("left"),
-                        expr.child_by_field_name("right"),
-                    ) else {
+                    let Some((left, right)) = assignment(statement) else {
                         continue;
                     };
                     let target: String = self
@@ -200,19 +191,7 @@ impl Script {
         let mut out = Vec::new();
         let mut cursor = root.walk();
         for statement in root.named_children(&mut cursor) {
-            if statement.kind() != "expression_statement" {
-                continue;
-            }
-            let Some(expr) = statement.named_child(0) else {
-                continue;
-            };
-            if expr.kind() != "assignment_expression" {
-                continue;
-            }
-            let (Some(left), Some(right)) = (
-                expr.child_by_field_name("left"),
-                expr.child_by_field_name("right"),
-            ) else {
+            let Some((left, right)) = assignment(statement) else {
                 continue;
             };
             let property = match left.kind() {
@@ -669,6 +648,21 @@ pub fn jsonc(text: &str) -> Option<JsValue> {
         return None;
     }
     Some(script.value(expr))
+}
+
+/// The two sides of a statement that is an assignment (`left = right;`).
+fn assignment(statement: Node) -> Option<(Node, Node)> {
+    if statement.kind() != "expression_statement" {
+        return None;
+    }
+    let expr = statement.named_child(0)?;
+    if expr.kind() != "assignment_expression" {
+        return None;
+    }
+    Some((
+        expr.child_by_field_name("left")?,
+        expr.child_by_field_name("right")?,
+    ))
 }
 
 #[cfg(test)]

@@ -126,12 +126,7 @@ pub(super) fn generic(
             if !matches!(c.name.as_str(), "cp" | "mv") {
                 continue;
             }
-            let ops: Vec<&str> = c
-                .args
-                .iter()
-                .map(String::as_str)
-                .filter(|a| !a.starts_with('-'))
-                .collect();
+            let ops: Vec<&str> = c.operands().collect();
             let [sources @ .., dest] = ops.as_slice() else {
                 continue;
             };

@@ -272,15 +272,7 @@ pub fn split(
     source: &dyn Source,
     build: Option<&BuildContext>,
 ) -> Result<Split, NotOffered> {
-    split_in(
-        tree,
-        source,
-        &Inputs {
-            build,
-            files: None,
-            can_create_files: true,
-        },
-    )
+    split_with(tree, source, build, true)
 }
 
 /// [`split`] for an editor that may not create files (`can_create_files`
@@ -1497,7 +1489,7 @@ fn split_unchecked(tree: &Tree, source: &dyn Source, inputs: &Inputs) -> Result<
                 }
                 // a folder made and then removed (a stub `src` for a deps build)
                 if c.name == "rm" {
-                    for gone in c.args.iter().filter(|a| !a.starts_with('-')) {
+                    for gone in c.operands() {
                         if let Some(gone) = resolve(i, gone) {
                             made.retain(|d| *d != gone);
                         }
