@@ -24,11 +24,39 @@ pub enum ItemKind {
 pub struct Item {
     pub label: String,
     pub kind: ItemKind,
+    /// One line shown beside the label.
     pub detail: Option<String>,
-    /// Snippet text (`${1:placeholder}`), when it differs from the label.
+    /// The text inserted for a client without snippets (`COPY `); `None`:
+    /// the label.
+    pub insert: Option<String>,
+    /// Snippet text (`${1:placeholder}`) for a client with snippets, when it
+    /// differs from the plain text.
     pub snippet: Option<String>,
-    /// The text the item replaces.
+    /// The text the item replaces: from the start of what is typed to the
+    /// cursor.
     pub replace: Range<usize>,
+    /// The end of the word under the cursor (at or after `replace.end`): a
+    /// client with insert-replace support may replace up to it.
+    pub word_end: usize,
+    /// A deprecated form (MAINTAINER): the client strikes it through.
+    pub deprecated: bool,
+    /// The key of its documentation, resolved lazily by
+    /// [`documentation`] (`completionItem/resolve`).
+    pub doc: Option<String>,
+}
+
+/// The documentation (markdown) of a completion item, by its `doc` key.
+pub fn documentation(key: &str) -> Option<String> {
+    let (kind, rest) = key.split_once(':')?;
+    match kind {
+        "keyword" => super::docs::keyword(rest),
+        "flag" => {
+            let (keyword, flag) = rest.split_once(':')?;
+            super::docs::flag(keyword, flag)
+        }
+        "directive" => super::docs::directive(rest),
+        _ => None,
+    }
 }
 
 const INSTRUCTIONS: &[(&str, &str)] = &[
@@ -83,8 +111,12 @@ fn item(label: &str, kind: ItemKind, replace: &Range<usize>) -> Item {
         label: label.to_string(),
         kind,
         detail: None,
+        insert: None,
         snippet: None,
         replace: replace.clone(),
+        word_end: replace.end,
+        deprecated: false,
+        doc: None,
     }
 }
 

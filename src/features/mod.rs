@@ -5,6 +5,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod create_dockerignore;
+pub mod docs;
 pub mod folding;
 pub mod hover;
 pub mod navigation;
