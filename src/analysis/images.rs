@@ -225,6 +225,39 @@ pub fn resolve(text: &str, value: &dyn Fn(&str) -> Option<String>) -> Option<Str
     Some(out)
 }
 
+/// The image a stage's lineage starts from (the base of its first
+/// `FROM <stage>` ancestor), with `${VAR}` resolved from global ARG
+/// defaults and `build_args`: its reference when it resolves (not when a
+/// variable makes it name a stage), and its facts when it is a known image.
+pub fn stage_base(
+    graph: &crate::analysis::stages::StageGraph,
+    variables: &crate::analysis::variables::Variables,
+    build_args: &BTreeMap<String, String>,
+    stage: usize,
+) -> (Option<String>, Option<ImageFacts>) {
+    let root = graph.lineage(stage).last().unwrap_or(stage);
+    let Some(s) = graph.stages.get(root) else {
+        return (None, None);
+    };
+    let reference = if s.base_text.contains('$') {
+        let args = global_args(variables, build_args);
+        resolve(&s.base_text, &|n| args.get(n).cloned())
+    } else {
+        Some(s.base_text.clone())
+    };
+    // `FROM ${BASE}` naming a stage: what it holds is not an image's.
+    let names_stage = |r: &str| {
+        graph.stages.iter().any(|st| {
+            st.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(r))
+        })
+    };
+    let reference = reference.filter(|r| !s.base_text.contains('$') || !names_stage(r));
+    let facts = reference.as_deref().and_then(lookup);
+    (reference, facts)
+}
+
 /// The values FROM lines see: global ARG defaults, then `--build-arg`s.
 pub fn global_args(
     variables: &crate::analysis::variables::Variables,

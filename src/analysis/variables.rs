@@ -246,6 +246,79 @@ impl Variables {
     }
 }
 
+/// Where a name in scope comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visible {
+    /// A definition (an index into [`Variables::defs`]): one of the stage
+    /// (or a global ARG in a FROM line), or an ENV of a stage it builds on.
+    Def(usize),
+    /// A build argument BuildKit predefines (FROM lines only).
+    Predefined,
+}
+
+/// The names a `$` may refer to at one place, as BuildKit expands there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The stage the place is in; `None` in a FROM line or before the
+    /// first FROM (only global ARGs and predefined ones are seen there).
+    pub stage: Option<usize>,
+    /// Each name once, with the definition in effect.
+    pub names: Vec<(String, Visible)>,
+}
+
+impl Variables {
+    /// The names in scope in the instruction that starts at `instruction`
+    /// (a definition counts from the next instruction on, as BuildKit
+    /// expands an instruction with the environment before it). In a FROM
+    /// line (`from_line`) or before the first FROM: the global ARGs before
+    /// it and the predefined platform arguments. In a stage: its ARGs and
+    /// ENVs (a global ARG only through its `ARG NAME`, a predefined one
+    /// likewise), then the ENV of the stages it is built FROM; the base
+    /// image's environment is the caller's to add.
+    pub fn scope_at(&self, graph: &StageGraph, instruction: usize, from_line: bool) -> Scope {
+        let stage = graph
+            .stages
+            .iter()
+            .rposition(|s| s.from_range.start <= instruction)
+            .filter(|&s| !from_line && graph.stages[s].from_range.start < instruction);
+        let mut scope = Scope {
+            stage,
+            names: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        let before = |d: &&VarDef| d.name_range.start < instruction;
+        let mut push = |scope: &mut Scope, name: &str, visible: Visible| {
+            if seen.insert(name.to_string()) {
+                scope.names.push((name.to_string(), visible));
+            }
+        };
+        let Some(stage) = stage else {
+            for (i, d) in self.defs.iter().enumerate().rev() {
+                if d.stage.is_none() && before(&d) {
+                    push(&mut scope, &d.name, Visible::Def(i));
+                }
+            }
+            for name in syntax::FROM_PREDEFINED_ARGS {
+                push(&mut scope, name, Visible::Predefined);
+            }
+            return scope;
+        };
+        for (i, d) in self.defs.iter().enumerate().rev() {
+            if d.stage == Some(stage) && before(&d) {
+                push(&mut scope, &d.name, Visible::Def(i));
+            }
+        }
+        for parent in graph.lineage(stage).skip(1) {
+            for (i, d) in self.defs.iter().enumerate().rev() {
+                if d.stage == Some(parent) && d.kind == DefKind::Env {
+                    push(&mut scope, &d.name, Visible::Def(i));
+                }
+            }
+        }
+        scope
+    }
+}
+
 /// `$NAME` and `${NAME...}` in shell text: names and their ranges (of the
 /// name only), skipping escaped dollars.
 pub fn shell_expansions(text: &str) -> Vec<(String, Range<usize>)> {
@@ -333,5 +406,30 @@ mod tests {
             .map(|u| (u.name.as_str(), u.predefined))
             .collect();
         assert_eq!(names, [("BUILDPLATFORM", true), ("TARGETOS", true)]);
+    }
+
+    #[test]
+    fn scope_at_follows_the_scoping_rules() {
+        let src = "ARG G=1\nARG H\nFROM a AS base\nENV E=1\nARG A=2\nFROM base\nARG G\nENV F=$G\nRUN true\n";
+        let tree = syntax::parse(src);
+        let graph = StageGraph::build(&tree, src);
+        let v = Variables::build(&tree, src, &graph);
+        let names = |at: &str, from_line: bool| {
+            let scope = v.scope_at(&graph, src.find(at).unwrap(), from_line);
+            let mut n: Vec<String> = scope.names.into_iter().map(|(n, _)| n).collect();
+            n.sort();
+            (scope.stage, n)
+        };
+        let mut from_names: Vec<String> = ["G", "H"].iter().map(|s| s.to_string()).collect();
+        from_names.extend(syntax::FROM_PREDEFINED_ARGS.iter().map(|s| s.to_string()));
+        from_names.sort();
+        assert_eq!(names("FROM a", true), (None, from_names.clone()));
+        let global = names("ARG H", false).1;
+        assert!(global.contains(&"G".to_string()) && !global.contains(&"H".to_string()));
+        assert_eq!(names("ARG A", false), (Some(0), vec!["E".to_string()]));
+        assert_eq!(names("ARG G\nENV", false), (Some(1), vec!["E".to_string()]));
+        // the ENV's own instruction does not see it; the next one does
+        assert_eq!(names("ENV F", false).1, ["E", "G"]);
+        assert_eq!(names("RUN true", false).1, ["E", "F", "G"]);
     }
 }

@@ -282,32 +282,11 @@ pub struct BaseImage {
 }
 
 pub fn base_image(ctx: &Ctx, stage: usize) -> BaseImage {
-    let stages = &ctx.analysis.stages;
-    let root = stages.lineage(stage).last().unwrap_or(stage);
-    let Some(s) = stages.stages.get(root) else {
-        return BaseImage {
-            reference: None,
-            facts: None,
-        };
-    };
-    let reference = if s.base_text.contains('$') {
-        let args =
-            crate::analysis::images::global_args(&ctx.analysis.variables, &ctx.context.build_args);
-        crate::analysis::images::resolve(&s.base_text, &|n| args.get(n).cloned())
-    } else {
-        Some(s.base_text.clone())
-    };
-    // `FROM ${BASE}` naming a stage: what it holds is not an image's.
-    let names_stage = |r: &str| {
-        stages.stages.iter().any(|st| {
-            st.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(r))
-        })
-    };
-    let reference = reference.filter(|r| !s.base_text.contains('$') || !names_stage(r));
-    let facts = reference
-        .as_deref()
-        .and_then(crate::analysis::images::lookup);
+    let (reference, facts) = crate::analysis::images::stage_base(
+        &ctx.analysis.stages,
+        &ctx.analysis.variables,
+        &ctx.context.build_args,
+        stage,
+    );
     BaseImage { reference, facts }
 }
