@@ -19,8 +19,10 @@ fn is_dockerfile(path: &Path) -> bool {
     name.contains("Dockerfile") || name.ends_with(".dockerfile")
 }
 
-/// The snapshot text of one Dockerfile: each stage's FROM line and the
-/// hover on it. `None` for a file with fewer than two stages.
+/// The snapshot text of one Dockerfile: each stage's FROM line and its
+/// summary, then the hover on each parser directive and on each ARG or
+/// ENV whose value uses a variable (resolved through its chain). `None`
+/// for a file with fewer than two stages.
 fn snapshot(text: &str) -> Option<String> {
     let tree = syntax::parse(text);
     let analysis = Analysis::build(&tree, text);
@@ -28,15 +30,46 @@ fn snapshot(text: &str) -> Option<String> {
     if stages.len() < 2 {
         return None;
     }
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let line_text = |offset: usize| {
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        text[start..].lines().next().unwrap_or("").trim_end()
+    };
     let mut out = String::new();
     for stage in stages {
-        let line = text[..stage.from_range.start].matches('\n').count() + 1;
+        let line = line_of(stage.from_range.start);
         let from = text[stage.from_range.clone()].lines().next().unwrap_or("");
         out.push_str(&format!(
             "## stage {} (line {line}): {from}\n\n",
             stage.index
         ));
-        match hover::hover(&tree, text, &analysis, stage.from_range.start) {
+        let summary = hover::stage_summary(&tree, text, &analysis, stage.index, None);
+        out.push_str(summary.trim_end());
+        out.push_str("\n\n");
+    }
+    let mut spots: Vec<(usize, String)> = Vec::new();
+    for name in ["syntax", "escape", "check"] {
+        if let Some(node) = syntax::directive_node(&tree, text, name) {
+            spots.push((node.start_byte(), line_text(node.start_byte()).to_string()));
+        }
+    }
+    let vars = &analysis.variables;
+    for d in &vars.defs {
+        let value = d
+            .value
+            .as_ref()
+            .or_else(|| d.redeclares.and_then(|g| vars.defs[g].value.as_ref()));
+        if value.is_some_and(|v| v.contains('$')) {
+            spots.push((
+                d.name_range.start,
+                format!("{} (on `{}`)", line_text(d.name_range.start), d.name),
+            ));
+        }
+    }
+    spots.sort();
+    for (offset, what) in spots {
+        out.push_str(&format!("## line {}: {what}\n\n", line_of(offset)));
+        match hover::hover(&tree, text, &analysis, offset) {
             Some((_, markdown)) => out.push_str(markdown.trim_end()),
             None => out.push_str("(no hover)"),
         }
@@ -190,16 +223,40 @@ fn every_stage_of_the_corpus_has_a_hover() {
             let analysis = Analysis::build(&tree, text.as_str());
             for stage in &analysis.stages.stages {
                 stages += 1;
-                let found = hover::hover(&tree, text.as_str(), &analysis, stage.from_range.start);
-                let (_, markdown) = found.unwrap_or_else(|| {
-                    panic!("{}: no hover on stage {}", path.display(), stage.index)
-                });
+                let markdown =
+                    hover::stage_summary(&tree, text.as_str(), &analysis, stage.index, None);
                 assert!(
                     !markdown.contains("``") && !markdown.is_empty(),
                     "{}: stage {}: {markdown}",
                     path.display(),
                     stage.index
                 );
+                // The FROM keyword: its docs, not the stage.
+                let keyword = hover::hover(&tree, text.as_str(), &analysis, stage.from_range.start);
+                assert!(
+                    keyword.is_some_and(|(_, k)| k.starts_with("**FROM** — ")),
+                    "{}: stage {}",
+                    path.display(),
+                    stage.index
+                );
+                // A base that is no stage, and the name: the stage.
+                let mut on_stage: Vec<usize> = stage.name_range.iter().map(|r| r.start).collect();
+                if stage.parent.is_none() && stage.base_range.start > stage.from_range.start {
+                    on_stage.push(stage.base_range.start);
+                }
+                for offset in on_stage {
+                    if analysis.variables.use_at(offset).is_some() {
+                        continue;
+                    }
+                    let found = hover::hover(&tree, text.as_str(), &analysis, offset);
+                    assert_eq!(
+                        found.map(|(_, m)| m),
+                        Some(markdown.clone()),
+                        "{}: stage {} at {offset}",
+                        path.display(),
+                        stage.index
+                    );
+                }
                 let mut offsets = vec![stage.from_range.end, stage.base_range.start];
                 offsets.extend(stage.name_range.as_ref().map(|r| r.start));
                 for offset in offsets {
@@ -211,4 +268,66 @@ fn every_stage_of_the_corpus_has_a_hover() {
         }
     }
     assert!(stages > 400, "only {stages} stages in the corpus");
+}
+
+/// Every ARG and ENV of the corpus, and every use of one, has a hover
+/// naming the variable, never an empty code span; a value with a
+/// variable in it shows the value as written. `PRINT_VARIABLE_HOVERS=1`
+/// prints the hovers of values that use a variable, for review.
+#[test]
+fn every_variable_of_the_corpus_has_a_hover() {
+    let shared = common::shared_dir();
+    let print = std::env::var_os("PRINT_VARIABLE_HOVERS").is_some();
+    let mut defs = 0;
+    let mut chains = 0;
+    for dir in ["corpus/valid", "corpus/invalid", "corpus/apps"] {
+        for path in common::files_under(&shared.join(dir)) {
+            // (the apps hold Compose files and manifests too)
+            if dir == "corpus/apps" && !is_dockerfile(&path) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let tree = syntax::parse(&text);
+            let analysis = Analysis::build(&tree, text.as_str());
+            let vars = &analysis.variables;
+            let offsets = vars
+                .defs
+                .iter()
+                .map(|d| (d.name_range.start, &d.name))
+                .chain(vars.uses.iter().map(|u| (u.range.start, &u.name)));
+            for (offset, name) in offsets {
+                let (_, markdown) = hover::hover(&tree, text.as_str(), &analysis, offset)
+                    .unwrap_or_else(|| panic!("{}: no hover on ${name}", path.display()));
+                assert!(
+                    markdown.starts_with(&format!("**${name}** — ")) && !markdown.contains("``"),
+                    "{}: {markdown}",
+                    path.display()
+                );
+            }
+            for d in &vars.defs {
+                defs += 1;
+                if !d.value.as_ref().is_some_and(|v| v.contains('$')) {
+                    continue;
+                }
+                chains += 1;
+                let (_, markdown) =
+                    hover::hover(&tree, text.as_str(), &analysis, d.name_range.start).unwrap();
+                let value = d.value.as_ref().unwrap();
+                assert!(
+                    value.contains('`') || markdown.contains(&format!("`{value}`")),
+                    "{}: {markdown}",
+                    path.display()
+                );
+                if print {
+                    eprintln!("=== {}\n{markdown}\n", path.display());
+                }
+            }
+        }
+    }
+    assert!(
+        defs > 1000 && chains > 100,
+        "{defs} definitions, {chains} using a variable"
+    );
 }

@@ -115,7 +115,7 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
 
-$0FROM gcr.io/distroless/static-debian12
+FROM $0gcr.io/distroless/static-debian12
 COPY --from=build /out/app /app
 ENTRYPOINT [\"/app\"]
 ";
@@ -368,7 +368,7 @@ CMD [\"node\", \"dist/index.js\"]
     );
     let text = hover(&fixture.replace("$1", "").replace(
         "FROM node:${NODE_VERSION}-alpine\n",
-        "$0FROM node:${NODE_VERSION}-alpine\n",
+        "FROM $0node:${NODE_VERSION}-alpine\n",
     ));
     assert!(
         text.contains("- Takes `/srv/app/dist` from **build** into `/srv/app/dist`"),
@@ -436,10 +436,23 @@ COPY --from=build /bin/app /app
 // The second review's families (A–E), each on a file of that shape.
 
 /// The hover on the last stage's FROM line.
+/// The hover of the last stage: on its name, else on its base image. A
+/// base that is an earlier stage is a reference to that stage: then on
+/// the blank before it (one more blank, so the cursor is on neither the
+/// keyword nor the base).
 fn last_stage(file: &str) -> String {
     let at = file.rfind("FROM ").expect("a FROM");
+    let line = file[at..].lines().next().unwrap();
     let mut fixture = file.to_string();
-    fixture.insert_str(at + 1, "$0");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if let Some(k) = words.iter().position(|w| w.eq_ignore_ascii_case("AS")) {
+        let name_at = at + line.rfind(words[k + 1]).unwrap();
+        fixture.insert_str(name_at, "$0");
+    } else if file.contains(&format!(" AS {}\n", words[1])) {
+        fixture.insert_str(at + "FROM ".len(), "$0 ");
+    } else {
+        fixture.insert_str(at + "FROM ".len(), "$0");
+    }
     hover(&fixture)
 }
 
@@ -711,7 +724,7 @@ fn odd_stages_get_a_hover_not_a_panic() {
     ] {
         let text = last_stage(file);
         assert!(text.contains("Final stage, shipped"), "{text}");
-        let text = hover(&file.replacen("FROM ", "F$0ROM ", 1));
+        let text = hover(&file.replacen("FROM ", "FROM $0", 1));
         assert!(!text.is_empty());
     }
 }
@@ -745,6 +758,425 @@ CMD [\"/app/app\"]
         first.contains("on a base stage that copies `app/`")
             && first.contains("any change to a file in them re-runs the install")
             && !first.contains("stays cached"),
+        "{text}"
+    );
+}
+
+// Issue 19: keyword docs on the keyword, parser directives, ARG and ENV
+// values resolved through chains.
+
+/// The whole hover reply at the fixture's `$0`, with the ranges the
+/// fixture marks `«...»`.
+fn hover_reply(fixture: &str) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let (mut server, _, cursor, ranges) = open_fixture(URI, fixture);
+    let reply = server.request("textDocument/hover", at(URI, &cursor));
+    (reply["result"].clone(), ranges)
+}
+
+const FROM_LINE: &str = "FROM node:20 AS build\nRUN npm run build\n\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n";
+
+#[test]
+fn the_from_keyword_has_its_docs_and_the_stage_name_the_stage() {
+    let stage_first = "**build** — builds the application (`npm run build`)";
+    // On the keyword: the keyword's docs, over the keyword only.
+    let (result, ranges) = hover_reply(&FROM_LINE.replacen("FROM node", "«FR$0OM» node", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("**FROM** — Starts a build stage"),
+        "{text}"
+    );
+    assert!(!text.contains("Used by"), "{text}");
+    assert_eq!(result["range"], ranges[0]);
+    // At its very end too.
+    let (result, _) = hover_reply(&FROM_LINE.replacen("FROM node", "FROM$0 node", 1));
+    assert!(
+        result["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**FROM** —"),
+        "{result}"
+    );
+    // On the stage name, the base image and a reference: the stage.
+    let (result, ranges) = hover_reply(&FROM_LINE.replacen("AS build", "AS «bu$0ild»", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with(stage_first), "{text}");
+    assert_eq!(result["range"], ranges[0]);
+    let (result, _) = hover_reply(&FROM_LINE.replacen("node:20", "no$0de:20", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with(stage_first), "{text}");
+    let (result, ranges) = hover_reply(&FROM_LINE.replacen("--from=build", "--from=«bu$0ild»", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with(stage_first), "{text}");
+    assert_eq!(result["range"], ranges[0]);
+    // The second FROM's keyword: docs, not the final stage.
+    let (result, _) = hover_reply(&FROM_LINE.replacen("FROM nginx", "F$0ROM nginx", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("**FROM** —"), "{text}");
+    // `AS` is part of the stage's line: the stage, from the base on.
+    let (result, _) = hover_reply(&FROM_LINE.replacen(" AS ", " A$0S ", 1));
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with(stage_first), "{text}");
+    assert_eq!(result["range"]["start"]["character"], 5, "{result}");
+}
+
+#[test]
+fn every_keyword_has_its_docs_and_onbuild_its_inner_keyword() {
+    let file = "ARG V=1\nFROM alpine AS base\nLABEL a=b\nMAINTAINER me\nEXPOSE 80\nENV E=1\nADD a /a\nCOPY b /b\nENTRYPOINT [\"/a\"]\nVOLUME /data\nUSER app\nWORKDIR /app\nARG W\nONBUILD RUN make\nSTOPSIGNAL SIGINT\nHEALTHCHECK NONE\nSHELL [\"/bin/sh\", \"-c\"]\nRUN true\nCMD [\"x\"]\n";
+    let (mut server, _) = common::lsp::Server::initialized(&["utf-16"]);
+    server.open(URI, 1, file);
+    server.diagnostics(URI, 1);
+    let mut seen = 0;
+    for (line, text) in file.lines().enumerate() {
+        let keyword = text.split_whitespace().next().unwrap();
+        let reply = server.request(
+            "textDocument/hover",
+            serde_json::json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": 1 } }),
+        );
+        let value = reply["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            value.starts_with(&format!("**{keyword}** — ")),
+            "line {line} ({keyword}): {reply}"
+        );
+        assert!(
+            value.contains(&format!("#{}", keyword.to_ascii_lowercase())),
+            "{value}"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 19);
+    // The instruction an ONBUILD holds: its own docs, saying when it runs.
+    let reply = server.request(
+        "textDocument/hover",
+        serde_json::json!({ "textDocument": { "uri": URI }, "position": { "line": 13, "character": 9 } }),
+    );
+    let value = reply["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("**RUN** — "), "{value}");
+    assert!(value.contains("Under **ONBUILD**"), "{value}");
+    assert_eq!(reply["result"]["range"]["start"]["character"], 8, "{reply}");
+    assert!(value.trim_end().ends_with("#run)"), "{value}");
+    // A RUN of its own says nothing of ONBUILD.
+    let reply = server.request(
+        "textDocument/hover",
+        serde_json::json!({ "textDocument": { "uri": URI }, "position": { "line": 17, "character": 1 } }),
+    );
+    let value = reply["result"]["contents"]["value"].as_str().unwrap();
+    assert!(!value.contains("ONBUILD"), "{value}");
+}
+
+fn hover_text(fixture: &str) -> Option<String> {
+    let (result, _) = hover_reply(fixture);
+    result["contents"]["value"].as_str().map(String::from)
+}
+
+#[test]
+fn the_syntax_directive_names_its_frontend() {
+    let (result, ranges) = hover_reply("«# syn$0tax=docker/dockerfile:1»\nFROM alpine\n");
+    let text = result["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("**# syntax=** — parser directive."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Frontend: Docker's Dockerfile frontend, the newest 1.x release"),
+        "{text}"
+    );
+    assert_eq!(result["range"], ranges[0]);
+    // The explanation comes before the reference link, which stays last.
+    assert!(text.trim_end().ends_with("#syntax)"), "{text}");
+    let text = hover_text("# syntax=docker/dockerfile:1.7-la$0bs\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("the newest 1.7.x patch release, labs channel"),
+        "{text}"
+    );
+    let text = hover_text("# syntax=docker.io/docker/dockerfile:1.4.3@sha256:9ba7531bd80fb0a858632727cf7a112fbfd19b17e94c4e84ced81e24ef1a0dbc\n$0FROM alpine\n");
+    assert!(text.is_some_and(|t| t.starts_with("**FROM**")));
+    let text = hover_text("# syntax=docker.io/docker/dockerfile:1.4.3@sha256:9ba7531bd80fb0a858632727cf7a112fbfd19b17e94c4e84ced81e24ef1a0dbc$0\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("release 1.4.3 exactly. Pinned by digest"),
+        "{text}"
+    );
+    let text = hover_text("#syntax=$0example.com/my/frontend:v2\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains(
+            "Frontend: the image `example.com/my/frontend`, not Docker's Dockerfile frontend"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_directive_line_after_the_top_is_a_comment_with_no_hover() {
+    for file in [
+        "FROM alpine\n# syn$0tax=docker/dockerfile:1\nRUN true\n",
+        "# a comment\n# syn$0tax=docker/dockerfile:1\nFROM alpine\n",
+        "# escape=`\n\n# check=skip=$0all\nFROM alpine\n",
+    ] {
+        let (result, _) = hover_reply(file);
+        assert!(result.is_null(), "{file:?}: {result}");
+    }
+}
+
+#[test]
+fn the_escape_directive_says_which_character() {
+    let text =
+        hover_text("# escape=$0`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n").unwrap();
+    assert!(
+        text.starts_with("**# escape=** — parser directive."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Escape character: the backtick (`` ` ``)"),
+        "{text}"
+    );
+    let text = hover_text("# esc$0ape=\\\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("Escape character: `\\` (the default)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_check_directive_lists_what_it_skips() {
+    let summary = |code: &str| dockerfile_lsp::rules::find(code).unwrap().summary;
+    let text = hover_text(
+        "# check=skip=StageNameCasing,DL3006,NoSuchRule,FromAsCasng;er$0ror=true\nFROM alpine\n",
+    )
+    .unwrap();
+    assert!(
+        text.starts_with("**# check=** — parser directive."),
+        "{text}"
+    );
+    let expected = [
+        format!(
+            "- Skips **StageNameCasing**: {}",
+            summary("StageNameCasing")
+        ),
+        format!(
+            "- Skips **DL3006**: {} (a check of this server; BuildKit has no check of that name)",
+            summary("DL3006")
+        ),
+        "- `NoSuchRule`: not a rule we know, so it skips nothing".to_string(),
+        "- `FromAsCasng`: not a rule we know, so it skips nothing (did you mean **FromAsCasing**?)"
+            .to_string(),
+        "- `error=true`: a failing check fails the build".to_string(),
+    ];
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(lines, expected, "{text}");
+    assert!(
+        text.contains("`--build-arg BUILDKIT_DOCKERFILE_CHECK=...` replaces this directive"),
+        "{text}"
+    );
+    let text = hover_text("# check=skip=all$0\nFROM alpine\n").unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(lines, ["- Skips every check (`skip=all`)"], "{text}");
+    // After a syntax directive it is still one.
+    let text = hover_text(
+        "# syntax=docker/dockerfile:1\n# check=error=false;experimental=all$0\nFROM alpine\n",
+    )
+    .unwrap();
+    assert!(
+        text.contains("- Turns on the experimental checks `all`")
+            && text.contains("- `error=false`: failing checks are reported as warnings"),
+        "{text}"
+    );
+}
+
+#[test]
+fn arg_defaults_resolve_through_three_levels() {
+    let file =
+        "ARG LLVM=17\nARG MINOR=$LLVM.0\nARG V$1=${MINOR}.6\nFROM alpine\nARG V\nRUN echo $V$2\n";
+    let at = |marker: &str| {
+        hover_text(
+            &file
+                .replace(marker, "$0")
+                .replace("$1", "")
+                .replace("$2", ""),
+        )
+        .unwrap()
+    };
+    // On the definition.
+    assert_eq!(
+        at("$1"),
+        "**$V** — global build argument, declared on line 3\n\ndefault: `${MINOR}.6` → `17.0.6`"
+    );
+    // On a use in the stage, through the stage's `ARG V`.
+    assert_eq!(
+        at("$2"),
+        "**$V** — build argument of stage 0, declared on line 5\n\ndefault (the global ARG's, line 3): `${MINOR}.6` → `17.0.6`"
+    );
+    // The issue's own example.
+    let text = hover_text("ARG LLVM=17\nARG V$0=$LLVM.0.6\nFROM alpine\n").unwrap();
+    assert!(text.ends_with("default: `$LLVM.0.6` → `17.0.6`"), "{text}");
+}
+
+#[test]
+fn a_global_arg_counts_in_a_stage_only_after_its_redeclaration() {
+    let text = hover_text(
+        "ARG ALPINE=3.19\nFROM alpine:$ALPINE\nARG ALPINE\nENV IMAGE=alpine:$ALPINE\nRUN echo $IMA$0GE\n",
+    )
+    .unwrap();
+    assert!(
+        text.ends_with("value: `alpine:$ALPINE` → `alpine:3.19`"),
+        "{text}"
+    );
+    // Without `ARG ALPINE` in the stage the global one is not seen there.
+    let text = hover_text(
+        "ARG ALPINE=3.19\nFROM alpine:$ALPINE\nENV IMAGE=alpine:$ALPINE\nRUN echo $IMA$0GE\n",
+    )
+    .unwrap();
+    assert!(
+        text.contains("value: `alpine:$ALPINE` → `alpine:`")
+            && text.contains("- `$ALPINE` is a global ARG (line 1), but a stage sees it only after its own `ARG ALPINE`: here it expands to nothing"),
+        "{text}"
+    );
+    let text = hover_text("ARG ALPINE=3.19\nFROM alpine:$ALPINE\nRUN echo $ALP$0INE\n").unwrap();
+    assert_eq!(
+        text,
+        "**$ALPINE** — not defined here: the global ARG on line 1 is seen in a stage only after `ARG ALPINE` in it"
+    );
+    // A stage's own ARG shadows the global one; ENV is inherited by `FROM <stage>`.
+    let text = hover_text(
+        "ARG V=1\nFROM alpine AS base\nARG V=2\nENV FULL=v$V\n\nFROM base\nRUN echo $FU$0LL\n",
+    )
+    .unwrap();
+    assert!(
+        text.starts_with("**$FULL** — environment variable of **base**, declared on line 4")
+            && text.ends_with("value: `v$V` → `v2`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_loop_written_in_the_file_resolves_to_what_each_line_sees() {
+    // Each expansion sees the definitions before it: B's `$A` is line 1's
+    // A, whose `$B` is not defined yet.
+    let text = hover_text("ARG A=x$B\nARG B$0=$A\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("default: `$A` → `x`")
+            && text.contains("- `$B` is not defined where it is used: it expands to nothing"),
+        "{text}"
+    );
+    // A variable that extends itself reads its earlier value.
+    let text = hover_text("FROM alpine\nENV P=/a\nENV P=/b:$P\nRUN echo $P$0\n").unwrap();
+    assert!(text.ends_with("value: `/b:$P` → `/b:/a`"), "{text}");
+}
+
+#[test]
+fn modifiers_defaults_and_unknown_parts() {
+    let file = "ARG VERSION\nARG TAG=${VERSION:-1.2}-x\nARG SUFFIX=${VERSION:+-rc}\nARG FULL=v1.2.3\nARG BARE=${FULL#v}\nARG MAJOR=${FULL%%.*}\nARG IMG=golang:${VERSION}-alpine\nFROM alpine\n";
+    let at = |name: &str| {
+        let marked = file.replacen(&format!("ARG {name}="), &format!("ARG {name}$0="), 1);
+        hover_text(&marked).unwrap()
+    };
+    let tag = at("TAG");
+    assert!(
+        tag.contains("default: `${VERSION:-1.2}-x` → `1.2-x`")
+            && tag.contains("- `$VERSION` has no default (line 1): unset unless the build passes `--build-arg VERSION=...`"),
+        "{tag}"
+    );
+    assert!(
+        at("SUFFIX").contains("default: `${VERSION:+-rc}` → empty"),
+        "{}",
+        at("SUFFIX")
+    );
+    assert!(at("BARE").contains("→ `1.2.3`"), "{}", at("BARE"));
+    assert!(at("MAJOR").contains("→ `v1`"), "{}", at("MAJOR"));
+    let img = at("IMG");
+    assert!(
+        img.contains("default: `golang:${VERSION}-alpine` → `golang:-alpine`")
+            && img.contains("`$VERSION` has no default"),
+        "{img}"
+    );
+    // Quotes: double quotes are removed, single quotes keep `$` literal;
+    // a value only quoted shows as written.
+    let text = hover_text("ARG A=1\nARG B$0=\"$A 2\" C='$A'\nFROM alpine\n").unwrap();
+    assert!(text.ends_with("default: `\"$A 2\"` → `1 2`"), "{text}");
+    let text = hover_text("ARG A=1\nARG B=\"$A 2\" C$0='$A'\nFROM alpine\n").unwrap();
+    // (no `→ 1`: the quotes keep it as written)
+    assert!(text.ends_with("default: `'$A'`"), "{text}");
+}
+
+#[test]
+fn predefined_and_base_image_variables() {
+    let text = hover_text("FROM alpine\nARG TARGETARCH\nENV ARCH$0=$TARGETARCH-musl\n").unwrap();
+    assert!(
+        text.contains("value: `$TARGETARCH-musl`\n\n- `$TARGETARCH` is set by BuildKit: the architecture of the platform built for"),
+        "{text}"
+    );
+    let text = hover_text("FROM alpine\nARG TARGET$0ARCH\n").unwrap();
+    assert!(
+        text.ends_with("no default: BuildKit sets it, the architecture of the platform built for (`amd64`, `arm64`, ...)"),
+        "{text}"
+    );
+    // A name the base image's ENV sets, with its value when known.
+    let text = hover_text(
+        "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nENV OWNER$0=$APP_UID:0\nUSER $APP_UID\n",
+    )
+    .unwrap();
+    assert!(
+        text.contains("value: `$APP_UID:0` → `1654:0`")
+            && text.contains("- `$APP_UID` comes from the ENV of the base image `mcr.microsoft.com/dotnet/aspnet:8.0`"),
+        "{text}"
+    );
+    let text = hover_text("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_$0UID\n").unwrap();
+    assert_eq!(
+        text,
+        "**$APP_UID** — environment variable of the base image `mcr.microsoft.com/dotnet/aspnet:8.0`\n\nvalue: `1654`"
+    );
+    // An image we do not know may set PATH: said, not guessed.
+    let text = hover_text("FROM example.com/base\nENV PATH$0=/opt/bin:$PATH\n").unwrap();
+    assert!(
+        text.contains("value: `/opt/bin:$PATH`\n\n- `$PATH` is not set in this file: the base image's ENV may set it"),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_consumer_once_however_it_uses_the_stage() {
+    let text = hover(
+        "FROM node:20 AS ba$0se
+RUN npm ci
+
+FROM base AS build
+COPY --from=base /app/node_modules ./node_modules
+RUN --mount=type=bind,from=base,source=/app/package.json,target=/p.json npm run build
+COPY --from=base /app/.npmrc ./
+
+FROM nginx
+COPY --from=build /app/dist /usr/share/nginx/html
+COPY --from=base /app/LICENSE /LICENSE
+",
+    );
+    let used = text
+        .lines()
+        .find(|l| l.starts_with("- Used by: "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(used.matches("**build**").count(), 1, "{used}");
+    assert_eq!(used.matches("stage 2").count(), 1, "{used}");
+    assert!(
+        used.starts_with("- Used by: **build** builds on it and copies `/app/node_modules`, `/app/.npmrc` and mounts `/app/package.json`"),
+        "{used}"
+    );
+}
+
+#[test]
+fn a_modifier_on_a_value_known_only_in_part_stays_as_written() {
+    // BuildKit's archutil: whether the first line is empty depends on the
+    // platform, so the `:+` and `:-` after it are not decided here.
+    let file = "ARG BUILD_LOONG64=${TARGETPLATFORM#linux/amd64}\nARG BUILD_LOONG64=${BUILD_LOONG64:+\"unsupported\"}\nARG BUILD_LOONG64$0=${BUILD_LOONG64:-\"supported\"}\nFROM alpine\n";
+    let text = hover_text(file).unwrap();
+    assert_eq!(
+        text,
+        "**$BUILD_LOONG64** — global build argument, declared on line 3\n\ndefault: `${BUILD_LOONG64:-\"supported\"}`\n\n- `$TARGETPLATFORM` is set by BuildKit: the platform built for (`linux/amd64`, `linux/arm64`, ...)"
+    );
+    // `:?` on an unset name fails the build.
+    let text =
+        hover_text("ARG TOKEN\nARG URL$0=https://${TOKEN:?set TOKEN}@example.com\nFROM alpine\n")
+            .unwrap();
+    assert!(
+        text.contains("- `${TOKEN:?set TOKEN}`: the build fails unless `$TOKEN` is set"),
         "{text}"
     );
 }

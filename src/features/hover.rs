@@ -15,7 +15,6 @@ use crate::syntax::{self, Source};
 
 use super::docs;
 
-
 pub fn hover<S: Source + ?Sized>(
     tree: &Tree,
     source: &S,
@@ -35,8 +34,11 @@ pub fn hover_for_target<S: Source + ?Sized>(
     target: Option<&str>,
 ) -> Option<(Range<usize>, String)> {
     let graph = &analysis.stages;
+    if let Some(found) = directive_hover(tree, source, offset) {
+        return Some(found);
+    }
     let leaf = tree.root_node().descendant_for_byte_range(offset, offset)?;
-    if let Some(found) = variable_hover(source, analysis, offset) {
+    if let Some(found) = variable_hover(tree, source, analysis, offset) {
         return Some(found);
     }
     if leaf.kind() == "flag_name" {
@@ -61,23 +63,268 @@ pub fn hover_for_target<S: Source + ?Sized>(
             stage_hover(tree, source, analysis, stage.index, target),
         ));
     }
+    // The keyword (FROM too, and the one an ONBUILD holds): its docs.
+    let instruction = syntax::views::enclosing_instruction(leaf);
+    if let Some(found) = instruction.and_then(|i| keyword_hover(i, source, offset)) {
+        return Some(found);
+    }
+    // The rest of a FROM line (its base image, `AS`, the blanks): the
+    // stage, from its base on.
     if let Some(stage) = graph
         .stages
         .iter()
         .find(|s| s.from_range.start <= offset && offset <= s.from_range.end)
     {
+        let start = stage.base_range.start.min(offset);
         return Some((
-            stage.from_range.clone(),
+            start..stage.from_range.end,
             stage_hover(tree, source, analysis, stage.index, target),
         ));
     }
-    let instruction = syntax::views::enclosing_instruction(leaf)?;
+    None
+}
+
+/// On an instruction's keyword: the keyword's docs. Under ONBUILD, the
+/// inner instruction's docs say when it runs.
+fn keyword_hover<S: Source + ?Sized>(
+    instruction: tree_sitter::Node,
+    source: &S,
+    offset: usize,
+) -> Option<(Range<usize>, String)> {
     let keyword_node = instruction.child(0)?;
-    if keyword_node.start_byte() <= offset && offset <= keyword_node.end_byte() {
-        let keyword = syntax::views::keyword(instruction, source);
-        return docs::keyword(&keyword).map(|doc| (keyword_node.byte_range(), doc));
+    if offset < keyword_node.start_byte() || keyword_node.end_byte() < offset {
+        return None;
+    }
+    let keyword = syntax::views::keyword(instruction, source);
+    let mut doc = docs::keyword(&keyword)?;
+    let under_onbuild = instruction
+        .parent()
+        .and_then(syntax::views::enclosing_instruction)
+        .is_some_and(|outer| syntax::views::keyword(outer, source) == "ONBUILD");
+    if under_onbuild {
+        doc = with_paragraph(
+            &doc,
+            &format!("Under **ONBUILD**: this {keyword} does not run in this build; it runs in a build whose FROM uses this image, right after that FROM."),
+        );
+    }
+    Some((keyword_node.byte_range(), doc))
+}
+
+/// Docs with one more paragraph before their closing reference link.
+fn with_paragraph(doc: &str, paragraph: &str) -> String {
+    match doc.rsplit_once("\n\n") {
+        Some((body, link)) if link.starts_with('[') => {
+            format!("{body}\n\n{paragraph}\n\n{link}")
+        }
+        _ => format!("{doc}\n\n{paragraph}"),
+    }
+}
+
+/// The summary of a stage, as its name, its base image and references to
+/// it show it (`target`: the stage a Compose file builds, if not the last).
+pub fn stage_summary<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    index: usize,
+    target: Option<&str>,
+) -> String {
+    stage_hover(tree, source, analysis, index, target)
+}
+
+/// On a parser directive at the top of the file (`# syntax=`,
+/// `# escape=`, `# check=`): its docs and what its value does. A line of
+/// the same shape further down is a comment: no hover there.
+fn directive_hover<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    offset: usize,
+) -> Option<(Range<usize>, String)> {
+    for name in ["syntax", "escape", "check"] {
+        let Some(node) = syntax::directive_node(tree, source, name) else {
+            continue;
+        };
+        let range = node.byte_range();
+        if offset < range.start || range.end < offset {
+            continue;
+        }
+        let value = syntax::directive(tree, source, name).unwrap_or_default();
+        let explained = match name {
+            "syntax" => syntax_value(value.trim()),
+            "escape" => escape_value(value.trim()),
+            _ => check_value(&value),
+        };
+        let doc = docs::directive(name)?;
+        return Some((range, with_paragraph(&doc, &explained)));
     }
     None
+}
+
+/// Backticked text, with a longer fence when the text holds backticks.
+fn code(text: &str) -> String {
+    if !text.contains('`') {
+        return format!("`{text}`");
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
+}
+
+/// What a `# syntax=` value names: Docker's Dockerfile frontend at some
+/// version or channel, or another frontend image.
+fn syntax_value(value: &str) -> String {
+    if value.is_empty() {
+        return "No frontend named: the value is empty.".to_string();
+    }
+    let (reference, digest) = match value.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (value, None),
+    };
+    // A `:` after the last `/` starts the tag (one before it is a port).
+    let (name, tag) = match reference.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, Some(t)),
+        _ => (reference, None),
+    };
+    let short = name
+        .strip_prefix("docker.io/")
+        .or_else(|| name.strip_prefix("index.docker.io/"))
+        .unwrap_or(name);
+    let pinned = digest.map_or(String::new(), |d| {
+        format!(
+            " Pinned by digest ({}): exactly that build, whatever the tag points to now.",
+            code(d)
+        )
+    });
+    let official = match short {
+        "docker/dockerfile" => "Docker's Dockerfile frontend",
+        "docker/dockerfile-upstream" => {
+            "Docker's Dockerfile frontend as built from BuildKit's development branch (for trying unreleased changes)"
+        }
+        _ => {
+            return format!(
+                "Frontend: the image {}, not Docker's Dockerfile frontend (`docker/dockerfile`). BuildKit pulls it and hands it this file: that image decides what the file may contain.{pinned}",
+                code(name)
+            );
+        }
+    };
+    let tag = tag.unwrap_or("latest");
+    let (version, labs) = match tag.strip_suffix("-labs") {
+        Some(v) => (v, true),
+        None if tag == "labs" => ("", true),
+        None => (tag, false),
+    };
+    let numbers: Vec<&str> = version.split('.').collect();
+    let numeric = !version.is_empty()
+        && numbers
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let which = if numeric {
+        match numbers.len() {
+            1 => format!(
+                "the newest {version}.x release (it moves as new {version}.x versions come out)"
+            ),
+            2 => format!("the newest {version}.x patch release"),
+            _ => format!("release {version} exactly"),
+        }
+    } else if version.is_empty() {
+        "the newest release".to_string()
+    } else if version == "latest" {
+        "the newest stable release (`latest`)".to_string()
+    } else {
+        format!("the version tagged {}", code(version))
+    };
+    let labs = if labs {
+        ", labs channel: with the features not yet in the stable releases"
+    } else {
+        ""
+    };
+    format!("Frontend: {official}, {which}{labs}.{pinned}")
+}
+
+/// What a `# escape=` value makes the escape character.
+fn escape_value(value: &str) -> String {
+    match value {
+        "\\" => "Escape character: `\\` (the default). A line ending in `\\` continues on the next one.".to_string(),
+        "`" => "Escape character: the backtick (`` ` ``). A line ending in `` ` `` continues on the next one, and `\\` is an ordinary character, so Windows paths such as `C:\\app` need no doubling.".to_string(),
+        other => format!(
+            "{} is not an escape character BuildKit accepts: only `\\` or `` ` `` (BuildKit fails on this line).",
+            code(other)
+        ),
+    }
+}
+
+/// What a `# check=` value turns on and off: each skipped rule with its
+/// summary, names that are no rule we know, `error=` and `experimental=`.
+fn check_value(value: &str) -> String {
+    use crate::rules::{self, CheckDirective, Group};
+    // BuildKit reads the value up to its first blank.
+    let value = value.split_whitespace().next().unwrap_or("");
+    let parsed = CheckDirective::parse(value);
+    let mut lines = Vec::new();
+    if parsed.skip_all {
+        lines.push("- Skips every check (`skip=all`)".to_string());
+    }
+    for name in &parsed.skip {
+        lines.push(match rules::find(name) {
+            Some(rule) => {
+                let alias = if rule.code.eq_ignore_ascii_case(name) {
+                    String::new()
+                } else {
+                    format!(" ({} here)", code(name))
+                };
+                let ours = if rule.group == Group::BuildKit {
+                    ""
+                } else {
+                    " (a check of this server; BuildKit has no check of that name)"
+                };
+                format!("- Skips **{}**{alias}: {}{ours}", rule.code, rule.summary)
+            }
+            None => {
+                let mut near: Vec<(usize, &str)> = rules::registry()
+                    .iter()
+                    .filter_map(|r| rules::near(name, r.code).map(|d| (d, r.code)))
+                    .collect();
+                near.sort();
+                let hint = near
+                    .first()
+                    .map_or(String::new(), |(_, c)| format!(" (did you mean **{c}**?)"));
+                format!(
+                    "- {}: not a rule we know, so it skips nothing{hint}",
+                    code(name)
+                )
+            }
+        });
+    }
+    if !parsed.experimental.is_empty() {
+        lines.push(format!(
+            "- Turns on the experimental checks {}",
+            parsed
+                .experimental
+                .iter()
+                .map(|e| code(e))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let error_set = value.split(';').any(|p| {
+        p.split_once('=')
+            .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("error"))
+    });
+    if parsed.error {
+        lines.push("- `error=true`: a failing check fails the build".to_string());
+    } else if error_set {
+        lines.push(
+            "- `error=false`: failing checks are reported as warnings (the default)".to_string(),
+        );
+    }
+    if lines.is_empty() {
+        lines.push("- Changes nothing: no `skip=`, `error=` or `experimental=` option".to_string());
+    }
+    format!(
+        "{}\n\nA build passing `--build-arg {}=...` replaces this directive.",
+        lines.join("\n"),
+        rules::CHECK_BUILD_ARG
+    )
 }
 
 /// The stage the Compose files beside or above a Dockerfile build, when
@@ -95,8 +342,10 @@ pub fn compose_target(
         .then_some(first)
 }
 
-/// On a variable: where it is defined and its value or default.
+/// On a variable: where it is defined and its value or default, as
+/// written and as a build without `--build-arg` resolves it.
 fn variable_hover<S: Source + ?Sized>(
+    tree: &Tree,
     source: &S,
     analysis: &Analysis,
     offset: usize,
@@ -119,6 +368,20 @@ fn variable_hover<S: Source + ?Sized>(
     let Some(def) = def else {
         let text = if crate::analysis::variables::PREDEFINED.contains(&name.as_str()) {
             format!("**${name}** — a build argument BuildKit predefines; declare `ARG {name}` in the stage to use it there")
+        } else if let Some((image, value)) = image_env(analysis, stage_at(analysis, offset), &name)
+        {
+            let value = match value {
+                Some(v) => format!("\n\nvalue: {}", code(&v)),
+                None => String::new(),
+            };
+            format!(
+                "**${name}** — environment variable of the base image {}{value}",
+                code(&image)
+            )
+        } else if let Some(line) =
+            global_line(source, analysis, &name).filter(|_| stage_at(analysis, offset).is_some())
+        {
+            format!("**${name}** — not defined here: the global ARG on line {line} is seen in a stage only after `ARG {name}` in it")
         } else {
             format!("**${name}** — not defined here: no ARG or ENV in effect declares it")
         };
@@ -142,17 +405,603 @@ fn variable_hover<S: Source + ?Sized>(
         (DefKind::Env, None) => ("environment variable".to_string(), "value"),
     };
     let mut text = format!("**${name}** — {what}, declared on line {line}");
-    let value = d
-        .value
-        .clone()
-        .or_else(|| d.redeclares.and_then(|g| vars.defs[g].value.clone()));
-    match value {
-        Some(v) => text.push_str(&format!("\n\n{value_label}: `{v}`")),
-        None => text.push_str(&format!(
-            "\n\nno {value_label}: set it with `--build-arg {name}=...`"
-        )),
+    let owner = match (&d.value, d.redeclares) {
+        (Some(_), _) => Some(def),
+        (None, Some(g)) if vars.defs[g].value.is_some() => Some(g),
+        _ => None,
+    };
+    let Some(owner) = owner else {
+        if d.kind == DefKind::Arg && crate::analysis::variables::PREDEFINED.contains(&name.as_str())
+        {
+            text.push_str(&format!(
+                "\n\nno default: BuildKit sets it, {}",
+                predefined_meaning(&name)
+            ));
+        } else {
+            text.push_str(&format!(
+                "\n\nno {value_label}: set it with `--build-arg {name}=...`"
+            ));
+        }
+        return Some((range, text));
+    };
+    let raw = vars.defs[owner].value.clone().unwrap_or_default();
+    let label = if owner == def {
+        value_label.to_string()
+    } else {
+        format!(
+            "{value_label} (the global ARG's, line {})",
+            line_of(source, vars.defs[owner].name_range.start)
+        )
+    };
+    let mut resolver = Resolver::new(tree, source, analysis);
+    let resolved = resolver.value_of(def);
+    text.push_str(&format!("\n\n{label}: {}", code(&raw)));
+    if let Looked::Set(v) | Looked::Partial(v) = &resolved {
+        // (Only the quotes around it dropped: nothing to add.)
+        let unquoted = ['"', '\''].iter().any(|&q| {
+            raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && raw[1..raw.len() - 1] == *v
+        });
+        if *v != raw && !unquoted {
+            if v.is_empty() {
+                text.push_str(" → empty");
+            } else {
+                text.push_str(&format!(" → {}", code(v)));
+            }
+        }
+    }
+    if !resolver.notes.is_empty() {
+        let notes: Vec<String> = resolver
+            .notes
+            .iter()
+            .map(|n| format!("- {}", n.say()))
+            .collect();
+        text.push_str(&format!("\n\n{}", notes.join("\n")));
     }
     Some((range, text))
+}
+
+/// The line of the global ARG of a name, if there is one.
+fn global_line<S: Source + ?Sized>(source: &S, analysis: &Analysis, name: &str) -> Option<usize> {
+    let d = analysis
+        .variables
+        .defs
+        .iter()
+        .find(|d| d.stage.is_none() && d.kind == DefKind::Arg && d.name == name)?;
+    Some(line_of(source, d.name_range.start))
+}
+
+/// The stage holding an offset.
+fn stage_at(analysis: &Analysis, offset: usize) -> Option<usize> {
+    analysis
+        .stages
+        .stages
+        .iter()
+        .position(|s| s.range.start <= offset && offset <= s.range.end)
+}
+
+/// The base image at the root of a stage's chain of bases, its
+/// reference resolved with the global ARG defaults.
+fn root_image(analysis: &Analysis, stage: usize) -> String {
+    let graph = &analysis.stages;
+    let root = graph.lineage(stage).last().unwrap_or(stage);
+    let s = &graph.stages[root];
+    roles::expand_at(analysis, None, s.from_range.start, &s.base_text)
+}
+
+/// A name the base image of a stage sets with ENV: the image and the
+/// value when it is known.
+fn image_env(
+    analysis: &Analysis,
+    stage: Option<usize>,
+    name: &str,
+) -> Option<(String, Option<String>)> {
+    let image = root_image(analysis, stage?);
+    let facts = images::lookup(&image)?;
+    match facts.values.get(name) {
+        Some(v) => Some((image, Some(v.clone()))),
+        None => facts.defines(name).then_some((image, None)),
+    }
+}
+
+/// What BuildKit sets a predefined build argument to.
+fn predefined_meaning(name: &str) -> &'static str {
+    match name {
+        "TARGETPLATFORM" => "the platform built for (`linux/amd64`, `linux/arm64`, ...)",
+        "TARGETOS" => "the OS of the platform built for (`linux`, `windows`)",
+        "TARGETARCH" => "the architecture of the platform built for (`amd64`, `arm64`, ...)",
+        "TARGETVARIANT" => {
+            "the variant of the platform built for (`v7` for `linux/arm/v7`; empty for most)"
+        }
+        "BUILDPLATFORM" => "the platform of the machine running the build (`linux/amd64`, ...)",
+        "BUILDOS" => "the OS of the machine running the build",
+        "BUILDARCH" => "the architecture of the machine running the build",
+        "BUILDVARIANT" => "the variant of the machine running the build",
+        "TARGETSTAGE" => "the name of the stage being built",
+        _ => "from the proxy settings of the build (empty when none)",
+    }
+}
+
+/// A variable's value as the expansion reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Looked {
+    /// Known.
+    Set(String),
+    /// Known in part: the unknown parts are left as written.
+    Partial(String),
+    /// Not set in a build without `--build-arg`: it expands to nothing.
+    Unset,
+    /// Not known here: left as written.
+    Opaque,
+}
+
+/// Why part of a value is unknown or where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Note {
+    NoDefault {
+        name: String,
+        line: usize,
+    },
+    Undefined {
+        name: String,
+    },
+    /// A global ARG the stage has not declared with `ARG NAME`.
+    GlobalNotDeclared {
+        name: String,
+        line: usize,
+    },
+    Predefined {
+        name: String,
+    },
+    FromImage {
+        name: String,
+        image: String,
+        known: bool,
+    },
+    MaybeImage {
+        name: String,
+    },
+    Cycle {
+        name: String,
+    },
+    /// `${NAME:?message}` with the name unset.
+    Fails {
+        text: String,
+        name: String,
+    },
+    NotEvaluated {
+        text: String,
+    },
+}
+
+impl Note {
+    fn say(&self) -> String {
+        match self {
+            Note::NoDefault { name, line } => format!(
+                "`${name}` has no default (line {line}): unset unless the build passes `--build-arg {name}=...`"
+            ),
+            Note::Undefined { name } => {
+                format!("`${name}` is not defined where it is used: it expands to nothing")
+            }
+            Note::GlobalNotDeclared { name, line } => format!(
+                "`${name}` is a global ARG (line {line}), but a stage sees it only after its own `ARG {name}`: here it expands to nothing"
+            ),
+            Note::Predefined { name } => format!(
+                "`${name}` is set by BuildKit: {}",
+                predefined_meaning(name)
+            ),
+            Note::FromImage { name, image, known: true } => {
+                format!("`${name}` comes from the ENV of the base image {}", code(image))
+            }
+            Note::FromImage { name, image, known: false } => format!(
+                "`${name}` comes from the ENV of the base image {} (its value is not known here)",
+                code(image)
+            ),
+            Note::MaybeImage { name } => format!(
+                "`${name}` is not set in this file: the base image's ENV may set it (not known here), else it expands to nothing"
+            ),
+            Note::Cycle { name } => format!("`${name}` refers back to itself: left as written"),
+            Note::Fails { text, name } => format!(
+                "{}: the build fails unless `${name}` is set",
+                code(text)
+            ),
+            Note::NotEvaluated { text } => {
+                format!("{} is left as written (not evaluated here)", code(text))
+            }
+        }
+    }
+}
+
+/// Resolves ARG defaults and ENV values through the definitions in effect
+/// where each is written, as a build without `--build-arg` would.
+struct Resolver<'a, S: Source + ?Sized> {
+    tree: &'a Tree,
+    source: &'a S,
+    analysis: &'a Analysis,
+    escape: char,
+    /// Definitions being resolved (a name met again is a cycle).
+    stack: Vec<usize>,
+    notes: Vec<Note>,
+}
+
+/// The uses in one definition's value: each name with what it refers to.
+struct Scope {
+    stage: Option<usize>,
+    uses: Vec<(String, Option<usize>, bool)>,
+}
+
+impl<'a, S: Source + ?Sized> Resolver<'a, S> {
+    fn new(tree: &'a Tree, source: &'a S, analysis: &'a Analysis) -> Self {
+        let escape = match syntax::directive(tree, source, "escape").as_deref() {
+            Some("`") => '`',
+            _ => '\\',
+        };
+        Resolver {
+            tree,
+            source,
+            analysis,
+            escape,
+            stack: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, note: Note) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// The value a definition gives its variable.
+    fn value_of(&mut self, def: usize) -> Looked {
+        let vars = &self.analysis.variables;
+        let d = &vars.defs[def];
+        if self.stack.contains(&def) || self.stack.len() > 32 {
+            self.note(Note::Cycle {
+                name: d.name.clone(),
+            });
+            return Looked::Opaque;
+        }
+        let owner = match (&d.value, d.redeclares) {
+            (Some(_), _) => def,
+            (None, Some(g)) if vars.defs[g].value.is_some() => g,
+            _ => {
+                let name = d.name.clone();
+                if d.kind == DefKind::Arg
+                    && crate::analysis::variables::PREDEFINED.contains(&name.as_str())
+                {
+                    self.note(Note::Predefined { name });
+                    return Looked::Opaque;
+                }
+                let line = line_of(self.source, d.name_range.start);
+                self.note(Note::NoDefault { name, line });
+                return Looked::Unset;
+            }
+        };
+        let raw = vars.defs[owner].value.clone().unwrap_or_default();
+        let scope = self.scope_of(owner);
+        self.stack.push(def);
+        let (value, exact) = self.word(&raw, &scope);
+        self.stack.pop();
+        if exact {
+            Looked::Set(value)
+        } else {
+            Looked::Partial(value)
+        }
+    }
+
+    /// The uses written in a definition's value: after its name, before
+    /// the next definition of the same instruction.
+    fn scope_of(&self, owner: usize) -> Scope {
+        let vars = &self.analysis.variables;
+        let d = &vars.defs[owner];
+        let start = d.name_range.end;
+        let instruction_end = self
+            .tree
+            .root_node()
+            .descendant_for_byte_range(d.name_range.start, d.name_range.end)
+            .and_then(syntax::views::enclosing_instruction)
+            .map_or(start, |i| i.end_byte());
+        let end = vars
+            .defs
+            .get(owner + 1)
+            .map(|next| next.name_range.start)
+            .filter(|&n| n > start)
+            .map_or(instruction_end, |n| n.min(instruction_end));
+        let uses = vars
+            .uses
+            .iter()
+            .filter(|u| u.range.start >= start && u.range.end <= end)
+            .map(|u| (u.name.clone(), u.def, u.predefined))
+            .collect();
+        Scope {
+            stage: d.stage,
+            uses,
+        }
+    }
+
+    /// A name as the value's expansion reads it.
+    fn lookup(&mut self, name: &str, scope: &Scope) -> Looked {
+        let found = scope.uses.iter().find(|(n, _, _)| n == name).cloned();
+        match found {
+            Some((_, Some(def), _)) => self.value_of(def),
+            Some((_, None, true)) => {
+                self.note(Note::Predefined {
+                    name: name.to_string(),
+                });
+                Looked::Opaque
+            }
+            _ => {
+                let name = name.to_string();
+                let Some(stage) = scope.stage else {
+                    self.note(Note::Undefined { name });
+                    return Looked::Unset;
+                };
+                if let Some(line) = global_line(self.source, self.analysis, &name) {
+                    if image_env(self.analysis, Some(stage), &name).is_none() {
+                        self.note(Note::GlobalNotDeclared { name, line });
+                        return Looked::Unset;
+                    }
+                }
+                let image = root_image(self.analysis, stage);
+                match images::lookup(&image) {
+                    Some(facts) => match facts.values.get(&name) {
+                        Some(v) => {
+                            self.note(Note::FromImage {
+                                name,
+                                image,
+                                known: true,
+                            });
+                            Looked::Set(v.clone())
+                        }
+                        None if facts.defines(&name) => {
+                            self.note(Note::FromImage {
+                                name,
+                                image,
+                                known: false,
+                            });
+                            Looked::Opaque
+                        }
+                        None => {
+                            self.note(Note::Undefined { name });
+                            Looked::Unset
+                        }
+                    },
+                    None => {
+                        self.note(Note::MaybeImage { name });
+                        Looked::Opaque
+                    }
+                }
+            }
+        }
+    }
+
+    /// A value as BuildKit's word expansion reads it: quotes removed,
+    /// escapes applied, `$NAME`, `${NAME}` and `${NAME<op>word}` replaced.
+    fn word(&mut self, text: &str, scope: &Scope) -> (String, bool) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        let mut exact = true;
+        let mut in_double = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == self.escape && i + 1 < chars.len() {
+                let next = chars[i + 1];
+                if !in_double || matches!(next, '"' | '$') || next == self.escape {
+                    out.push(next);
+                } else {
+                    out.push(c);
+                    out.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            if c == '\'' && !in_double {
+                let close = chars[i + 1..].iter().position(|&q| q == '\'');
+                match close {
+                    Some(k) => {
+                        out.extend(&chars[i + 1..i + 1 + k]);
+                        i += k + 2;
+                    }
+                    None => {
+                        out.extend(&chars[i..]);
+                        i = chars.len();
+                    }
+                }
+                continue;
+            }
+            if c == '"' {
+                in_double = !in_double;
+                i += 1;
+                continue;
+            }
+            if c != '$' {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let ident_end = |from: usize| {
+                let mut j = from;
+                while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                j
+            };
+            if chars.get(i + 1) == Some(&'{') {
+                // The matching brace (nested `${...}` in the word).
+                let mut depth = 0;
+                let mut close = None;
+                let mut j = i + 1;
+                while j < chars.len() {
+                    match chars[j] {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = Some(j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let Some(close) = close else {
+                    out.extend(&chars[i..]);
+                    exact = false;
+                    break;
+                };
+                let whole: String = chars[i..=close].iter().collect();
+                let end = ident_end(i + 2);
+                let name: String = chars[i + 2..end].iter().collect();
+                let rest: String = chars[end..close].iter().collect();
+                i = close + 1;
+                if name.is_empty() {
+                    out.push_str(&whole);
+                    exact = false;
+                    continue;
+                }
+                let (replaced, known) = self.modified(&name, &rest, &whole, scope);
+                out.push_str(&replaced);
+                exact &= known;
+                continue;
+            }
+            let end = ident_end(i + 1);
+            if end == i + 1 {
+                out.push('$');
+                i += 1;
+                continue;
+            }
+            let name: String = chars[i + 1..end].iter().collect();
+            match self.lookup(&name, scope) {
+                Looked::Set(v) => out.push_str(&v),
+                Looked::Partial(v) => {
+                    out.push_str(&v);
+                    exact = false;
+                }
+                Looked::Unset => {}
+                Looked::Opaque => {
+                    out.push_str(&format!("${name}"));
+                    exact = false;
+                }
+            }
+            i = end;
+        }
+        (out, exact)
+    }
+
+    /// `${NAME<rest>}`: the plain value, or one of the modifiers
+    /// (`:-`, `-`, `:+`, `+`, `:?`, `?`, `#`, `##`, `%`, `%%`), and whether
+    /// it is known in full. What depends on an unknown value stays as
+    /// written.
+    fn modified(&mut self, name: &str, rest: &str, whole: &str, scope: &Scope) -> (String, bool) {
+        let value = self.lookup(name, scope);
+        let as_written = (whole.to_string(), false);
+        if rest.is_empty() {
+            return match value {
+                Looked::Set(v) => (v, true),
+                Looked::Partial(v) => (v, false),
+                Looked::Unset => (String::new(), true),
+                Looked::Opaque => as_written,
+            };
+        }
+        let colon = rest.starts_with(':');
+        let op_rest = rest.strip_prefix(':').unwrap_or(rest);
+        let Some(op) = op_rest.chars().next() else {
+            self.note(Note::NotEvaluated {
+                text: whole.to_string(),
+            });
+            return as_written;
+        };
+        let word = &op_rest[op.len_utf8()..];
+        // Set and (with a colon) not empty; None when not known.
+        let present = match &value {
+            Looked::Set(v) => Some(!(colon && v.is_empty())),
+            Looked::Unset => Some(false),
+            Looked::Partial(_) | Looked::Opaque => None,
+        };
+        let Some(present) = present else {
+            return as_written;
+        };
+        let set = match &value {
+            Looked::Set(v) => v.clone(),
+            _ => String::new(),
+        };
+        match op {
+            '-' if present => (set, true),
+            '-' => self.word(word, scope),
+            '+' if present => self.word(word, scope),
+            '+' => (String::new(), true),
+            '?' if present => (set, true),
+            '?' => {
+                self.note(Note::Fails {
+                    text: whole.to_string(),
+                    name: name.to_string(),
+                });
+                as_written
+            }
+            '#' | '%' if !colon => {
+                let longest = word.starts_with(op);
+                let pattern = if longest { &word[1..] } else { word };
+                let (pattern, known) = self.word(pattern, scope);
+                match strip_pattern(&set, &pattern, op == '#', longest) {
+                    Some(stripped) if known => (stripped, true),
+                    _ => {
+                        self.note(Note::NotEvaluated {
+                            text: whole.to_string(),
+                        });
+                        as_written
+                    }
+                }
+            }
+            _ => {
+                self.note(Note::NotEvaluated {
+                    text: whole.to_string(),
+                });
+                as_written
+            }
+        }
+    }
+}
+
+/// `${v#p}` / `${v##p}` (prefix) and `${v%p}` / `${v%%p}` (suffix) with a
+/// pattern of literal characters and `*`; `None` for other patterns.
+fn strip_pattern(value: &str, pattern: &str, prefix: bool, longest: bool) -> Option<String> {
+    if pattern.contains(['?', '[', '\\']) {
+        return None;
+    }
+    let mut cuts: Vec<usize> = value.char_indices().map(|(k, _)| k).collect();
+    cuts.push(value.len());
+    if prefix == longest {
+        // Longest prefix or shortest suffix: try cuts from the end.
+        cuts.reverse();
+    }
+    for cut in cuts {
+        let (part, kept) = if prefix {
+            (&value[..cut], &value[cut..])
+        } else {
+            (&value[cut..], &value[..cut])
+        };
+        if glob(pattern, part) {
+            return Some(kept.to_string());
+        }
+    }
+    Some(value.to_string())
+}
+
+/// Whether `text` matches a pattern of literal characters and `*`.
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            let Some(rest) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=rest.len())
+                .filter(|&k| rest.is_char_boundary(k))
+                .any(|k| glob(tail, &rest[k..]))
+        }
+    }
 }
 
 fn line_of<S: Source + ?Sized>(source: &S, offset: usize) -> usize {
@@ -869,10 +1718,7 @@ mod tests {
     fn stage_text(target: Option<&str>, stage: usize) -> String {
         let tree = syntax::parse(FILE);
         let analysis = Analysis::build(&tree, FILE);
-        let at = analysis.stages.stages[stage].from_range.start;
-        hover_for_target(&tree, FILE, &analysis, at, target)
-            .unwrap()
-            .1
+        stage_summary(&tree, FILE, &analysis, stage, target)
     }
 
     #[test]
@@ -897,6 +1743,58 @@ mod tests {
             text.starts_with("**prod** — a base that **dev** builds on"),
             "{text}"
         );
+    }
+
+    /// The analysis only links a use to an earlier definition, so a file
+    /// cannot loop; a loop forced into the analysis ends, said as one.
+    #[test]
+    fn a_definition_loop_stops_and_says_so() {
+        let file = "ARG A=$B\nARG B=$A\nFROM alpine\n";
+        let tree = syntax::parse(file);
+        let mut analysis = Analysis::build(&tree, file);
+        let b_in_a = analysis
+            .variables
+            .uses
+            .iter()
+            .position(|u| u.name == "B")
+            .unwrap();
+        assert_eq!(analysis.variables.uses[b_in_a].def, None);
+        analysis.variables.uses[b_in_a].def = Some(1);
+        let at = file.find("B=").unwrap();
+        let (_, text) = hover(&tree, file, &analysis, at).unwrap();
+        assert_eq!(
+            text,
+            "**$B** — global build argument, declared on line 2\n\ndefault: `$A` → `$B`\n\n- `$B` refers back to itself: left as written"
+        );
+    }
+
+    #[test]
+    fn patterns_strip_prefixes_and_suffixes() {
+        assert_eq!(
+            strip_pattern("v1.2.3", "v", true, false).as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(
+            strip_pattern("1.2.3", "*.", true, false).as_deref(),
+            Some("2.3")
+        );
+        assert_eq!(
+            strip_pattern("1.2.3", "*.", true, true).as_deref(),
+            Some("3")
+        );
+        assert_eq!(
+            strip_pattern("1.2.3", ".*", false, false).as_deref(),
+            Some("1.2")
+        );
+        assert_eq!(
+            strip_pattern("1.2.3", ".*", false, true).as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            strip_pattern("abc", "x", true, false).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(strip_pattern("abc", "[a]", true, false), None);
     }
 
     #[test]
