@@ -812,6 +812,21 @@ fn the_from_keyword_has_its_docs_and_the_stage_name_the_stage() {
     let (result, _) = hover_reply(&FROM_LINE.replacen("FROM nginx", "F$0ROM nginx", 1));
     let text = result["contents"]["value"].as_str().unwrap();
     assert!(text.starts_with("**FROM** —"), "{text}");
+    // A stage with no name on an earlier stage: its base shows that stage,
+    // so its own purpose follows the keyword's docs.
+    let file = "FROM node:20 AS build\nRUN npm run build\n\nFR$0OM build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let text = hover_text(file).unwrap();
+    assert!(
+        text.starts_with("**FROM** — Starts a build stage"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n\nThis line starts stage 1 — the final stage: what `docker build` ships"),
+        "{text}"
+    );
+    assert!(!text.contains("Used by"), "{text}");
+    let text = hover_text(&file.replace("FR$0OM build", "FROM bu$0ild")).unwrap();
+    assert!(text.starts_with(stage_first), "{text}");
     // `AS` is part of the stage's line: the stage, from the base on.
     let (result, _) = hover_reply(&FROM_LINE.replacen(" AS ", " A$0S ", 1));
     let text = result["contents"]["value"].as_str().unwrap();

@@ -65,8 +65,21 @@ pub fn hover_for_target<S: Source + ?Sized>(
     }
     // The keyword (FROM too, and the one an ONBUILD holds): its docs.
     let instruction = syntax::views::enclosing_instruction(leaf);
-    if let Some(found) = instruction.and_then(|i| keyword_hover(i, source, offset)) {
-        return Some(found);
+    if let Some((range, mut doc)) = instruction.and_then(|i| keyword_hover(i, source, offset)) {
+        // A stage with no name on an earlier stage (`FROM build`): its base
+        // is a reference to that stage, so no other spot of the line shows
+        // this one; its purpose follows the docs.
+        let unnamed = graph
+            .stages
+            .iter()
+            .find(|s| s.from_range.start == range.start)
+            .filter(|s| s.name.is_none() && s.parent.is_some());
+        if let Some(stage) = unnamed {
+            let summary = stage_hover(tree, source, analysis, stage.index, target);
+            let purpose = summary.lines().next().unwrap_or_default();
+            doc = with_paragraph(&doc, &format!("This line starts {purpose}"));
+        }
+        return Some((range, doc));
     }
     // The rest of a FROM line (its base image, `AS`, the blanks): the
     // stage, from its base on.
