@@ -912,6 +912,20 @@ fn the_syntax_directive_names_its_frontend() {
         text.contains("release 1.4.3 exactly. Pinned by digest"),
         "{text}"
     );
+    let text = hover_text("# syntax=docker/dockerfile-upstream:mas$0ter\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains(
+            "development branch (for trying unreleased changes), its newest build (`master`)."
+        ),
+        "{text}"
+    );
+    let text = hover_text("# syntax = docker/docker$0file\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains(
+            "Frontend: Docker's Dockerfile frontend, the newest stable release (`latest`)."
+        ),
+        "{text}"
+    );
     let text = hover_text("#syntax=$0example.com/my/frontend:v2\nFROM alpine\n").unwrap();
     assert!(
         text.contains(

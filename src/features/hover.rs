@@ -241,6 +241,8 @@ fn syntax_value(value: &str) -> String {
         }
     } else if version.is_empty() {
         "the newest release".to_string()
+    } else if version == "master" && short == "docker/dockerfile-upstream" {
+        "its newest build (`master`)".to_string()
     } else if version == "latest" {
         "the newest stable release (`latest`)".to_string()
     } else {
@@ -309,14 +311,17 @@ fn check_value(value: &str) -> String {
         });
     }
     if !parsed.experimental.is_empty() {
+        let named: Vec<String> = parsed
+            .experimental
+            .iter()
+            .map(|e| match rules::find(e) {
+                Some(rule) => format!("**{}** ({})", rule.code, rule.summary),
+                None => code(e),
+            })
+            .collect();
         lines.push(format!(
             "- Turns on the experimental checks {}",
-            parsed
-                .experimental
-                .iter()
-                .map(|e| code(e))
-                .collect::<Vec<_>>()
-                .join(", ")
+            named.join(", ")
         ));
     }
     let error_set = value.split(';').any(|p| {
