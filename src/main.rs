@@ -97,13 +97,24 @@ fn main() -> ExitCode {
 fn serve() -> i32 {
     // Warnings and errors only by default: editors (Helix among them) show
     // every stderr line of a server as an error.
+    // A request or notification the server does not handle is answered
+    // (-32601) or ignored as the specification says; tower-lsp also logs
+    // each one as a warning or error, which is no fault: those lines are
+    // left out unless DOCKERFILE_LSP_LOG names tower_lsp_server itself.
+    let asked = std::env::var("DOCKERFILE_LSP_LOG").ok();
+    let mut filter = asked
+        .as_deref()
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("warn"));
+    if !asked.is_some_and(|f| f.contains("tower_lsp_server")) {
+        if let Ok(quiet) = "tower_lsp_server::server=off".parse() {
+            filter = filter.add_directive(quiet);
+        }
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DOCKERFILE_LSP_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -27,6 +27,12 @@ use crate::features::{
 };
 use crate::syntax;
 
+mod client;
+mod markup;
+
+pub use client::negotiate_encoding;
+use client::{ClientSupport, EditSupport};
+
 /// Serves LSP on stdin/stdout until the client exits. Returns the exit
 /// code the specification asks for: 0 after a `shutdown` request, else 1.
 pub async fn serve_stdio() -> i32 {
@@ -59,7 +65,8 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
 
 #[derive(Default)]
 struct State {
-    encoding: Encoding,
+    /// What the client takes (from `initialize`).
+    support: ClientSupport,
     documents: HashMap<Uri, Document>,
     /// The analysis of each document at the version it was computed for:
     /// requests at an unchanged version share it.
@@ -76,8 +83,6 @@ struct State {
     /// The semantic tokens last sent for each document, by result id, for
     /// `semanticTokens/full/delta`.
     semantic: HashMap<Uri, (String, Arc<Vec<u32>>)>,
-    /// What the client's WorkspaceEdits may hold.
-    edit_support: EditSupport,
     /// The client's settings, applied over each project file.
     settings: Config,
     /// Why the client's settings could not be used, if they could not.
@@ -98,14 +103,20 @@ enum Publish {
 pub struct Backend {
     state: Arc<Mutex<State>>,
     publish: mpsc::UnboundedSender<Publish>,
+    /// For the requests the server sends (`workspace/applyEdit`).
+    client: Client,
 }
 
 impl Backend {
     fn new(client: Client) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let (publish, queue) = mpsc::unbounded_channel();
-        tokio::spawn(publisher(client, state.clone(), queue));
-        Backend { state, publish }
+        tokio::spawn(publisher(client.clone(), state.clone(), queue));
+        Backend {
+            state,
+            publish,
+            client,
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -132,7 +143,7 @@ impl Backend {
     fn snapshot(&self, uri: &Uri) -> Result<(Snapshot, Encoding)> {
         let state = self.state();
         let doc = state.documents.get(uri).ok_or_else(|| not_open(uri))?;
-        Ok((doc.snapshot(), state.encoding))
+        Ok((doc.snapshot(), state.support.encoding))
     }
 
     /// Runs a feature at a position: converts the position to an offset,
@@ -290,34 +301,11 @@ impl LanguageServer for Backend {
             Some(folders) => folders.iter().filter_map(|f| file_path(&f.uri)).collect(),
             None => params.root_uri.iter().filter_map(file_path).collect(),
         };
-        let offered = params
-            .capabilities
-            .general
-            .and_then(|g| g.position_encodings)
-            .unwrap_or_default();
-        let encoding = negotiate_encoding(&offered);
-        let workspace_edit = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.workspace_edit.as_ref());
-        let edit_support = EditSupport {
-            disabled_actions: params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.code_action.as_ref())
-                .and_then(|c| c.disabled_support)
-                == Some(true),
-            document_changes: workspace_edit.and_then(|w| w.document_changes) == Some(true),
-            create_files: workspace_edit
-                .and_then(|w| w.resource_operations.as_ref())
-                .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create)),
-        };
+        let support = ClientSupport::of(&params.capabilities);
+        let encoding = support.encoding;
         {
             let mut state = self.state();
-            state.encoding = encoding;
-            state.edit_support = edit_support;
+            state.support = support;
             state.roots = roots;
             if let Some(options) = &params.initialization_options {
                 state.set_settings(options);
@@ -334,6 +322,8 @@ impl LanguageServer for Backend {
                     lsp::TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        // files around a Dockerfile may change with it
+                        save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
                         ..Default::default()
                     },
                 )),
@@ -341,14 +331,19 @@ impl LanguageServer for Backend {
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 completion_provider: Some(lsp::CompletionOptions {
                     trigger_characters: Some(["-", "=", "$", "{", ","].map(String::from).to_vec()),
+                    resolve_provider: Some(true),
                     ..Default::default()
                 }),
                 references_provider: Some(lsp::OneOf::Left(true)),
                 document_highlight_provider: Some(lsp::OneOf::Left(true)),
-                rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: Default::default(),
-                })),
+                rename_provider: Some(if support.prepare_rename {
+                    lsp::OneOf::Right(lsp::RenameOptions {
+                        prepare_provider: Some(true),
+                        work_done_progress_options: Default::default(),
+                    })
+                } else {
+                    lsp::OneOf::Left(true)
+                }),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
                 folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
                 semantic_tokens_provider: Some(
@@ -379,6 +374,14 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                // A client without code action literals takes commands,
+                // which the server carries out with `workspace/applyEdit`.
+                execute_command_provider: (!support.code_action_literals).then(|| {
+                    lsp::ExecuteCommandOptions {
+                        commands: vec![APPLY_EDIT_COMMAND.to_string()],
+                        ..Default::default()
+                    }
+                }),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -422,7 +425,7 @@ impl LanguageServer for Backend {
             .collect();
         let snapshot = {
             let mut state = self.state();
-            let encoding = state.encoding;
+            let encoding = state.support.encoding;
             let Some(doc) = state.documents.get_mut(&uri) else {
                 tracing::warn!(
                     "didChange for a document that is not open: {}",
@@ -475,16 +478,14 @@ impl LanguageServer for Backend {
             let top = read_limit(&self.state().roots, &p);
             (p, top)
         });
+        let markdown = self.state().support.hover_markdown;
         self.at_position("hover", &at, move |snap, graph, offset, enc| {
             let target = dockerfile
                 .as_ref()
                 .and_then(|(p, top)| hover::compose_target(p, Some(top)));
             hover::hover_for_target(&snap.tree, &snap.rope, graph, offset, target.as_deref()).map(
-                |(range, markdown)| lsp::Hover {
-                    contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                        kind: lsp::MarkupKind::Markdown,
-                        value: markdown,
-                    }),
+                |(range, text)| lsp::Hover {
+                    contents: lsp::HoverContents::Markup(markup(text, markdown)),
                     range: Some(to_lsp_range(snap, range, enc)),
                 },
             )
@@ -497,41 +498,25 @@ impl LanguageServer for Backend {
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
+        let support = self.state().support.completion;
         self.at_position("completion", &at, move |snap, graph, offset, enc| {
             let found = completion::complete(&snap.tree, &snap.rope, graph, offset);
-            let incomplete = found.incomplete;
             let items: Vec<lsp::CompletionItem> = found
                 .items
                 .into_iter()
-                .map(|i| lsp::CompletionItem {
-                    kind: Some(match i.kind {
-                        completion::ItemKind::Keyword => lsp::CompletionItemKind::KEYWORD,
-                        completion::ItemKind::Flag => lsp::CompletionItemKind::PROPERTY,
-                        completion::ItemKind::Stage => lsp::CompletionItemKind::MODULE,
-                        completion::ItemKind::Variable => lsp::CompletionItemKind::VARIABLE,
-                        completion::ItemKind::Directive => lsp::CompletionItemKind::KEYWORD,
-                        completion::ItemKind::Value => lsp::CompletionItemKind::VALUE,
-                    }),
-                    detail: i.detail,
-                    insert_text_format: Some(if i.snippet.is_some() {
-                        lsp::InsertTextFormat::SNIPPET
-                    } else {
-                        lsp::InsertTextFormat::PLAIN_TEXT
-                    }),
-                    text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
-                        to_lsp_range(snap, i.replace, enc),
-                        i.snippet.unwrap_or_else(|| i.label.clone()),
-                    ))),
-                    label: i.label,
-                    ..Default::default()
-                })
+                .map(|i| to_lsp_completion(snap, i, enc, support))
                 .collect();
             (!items.is_empty()).then_some(lsp::CompletionResponse::List(lsp::CompletionList {
-                is_incomplete: incomplete,
+                is_incomplete: found.incomplete,
                 items,
             }))
         })
         .await
+    }
+
+    async fn completion_resolve(&self, item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        let markdown = self.state().support.completion.markdown;
+        Ok(resolve_completion(item, markdown))
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
@@ -593,7 +578,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         let uri = at.text_document.uri.clone();
         let new_name = params.new_name;
-        let support = self.state().edit_support;
+        let support = self.state().support.edits;
         self.at_position("rename", &at, move |snap, graph, offset, enc| {
             let edits = navigation::rename(graph, offset, &new_name).map_err(request_failed)?;
             let edits: Vec<lsp::TextEdit> = edits
@@ -616,16 +601,26 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::DocumentSymbolParams,
     ) -> Result<Option<lsp::DocumentSymbolResponse>> {
-        let (snap, enc) = self.snapshot(&params.text_document.uri)?;
+        let uri = params.text_document.uri;
+        let (snap, enc) = self.snapshot(&uri)?;
+        let nested = self.state().support.nested_symbols;
         self.limited("documentSymbol", move |this| {
-            let analysis = this.analysis(&params.text_document.uri, &snap);
+            let analysis = this.analysis(&uri, &snap);
             let found = symbols::document_symbols(&snap.tree, &snap.rope, &analysis.stages);
-            Some(lsp::DocumentSymbolResponse::Nested(
-                found
-                    .into_iter()
-                    .map(|s| to_lsp_symbol(&snap, s, enc))
-                    .collect(),
-            ))
+            Some(if nested {
+                lsp::DocumentSymbolResponse::Nested(
+                    found
+                        .into_iter()
+                        .map(|s| to_lsp_symbol(&snap, s, enc))
+                        .collect(),
+                )
+            } else {
+                let mut flat = Vec::new();
+                for s in found {
+                    flatten_symbol(&uri, &snap, s, None, enc, &mut flat);
+                }
+                lsp::DocumentSymbolResponse::Flat(flat)
+            })
         })
         .await
     }
@@ -710,6 +705,10 @@ impl LanguageServer for Backend {
         params: lsp::FoldingRangeParams,
     ) -> Result<Option<Vec<lsp::FoldingRange>>> {
         let (snap, _) = self.snapshot(&params.text_document.uri)?;
+        let (limit, (comment_kind, region_kind)) = {
+            let state = self.state();
+            (state.support.folding_limit, state.support.folding_kinds)
+        };
         self.limited("foldingRange", move |_| {
             let ranges = folding::folding_ranges(&snap.tree)
                 .into_iter()
@@ -728,13 +727,19 @@ impl LanguageServer for Backend {
                     (end_line > start_line).then(|| lsp::FoldingRange {
                         start_line,
                         end_line,
-                        kind: Some(match kind {
-                            folding::FoldKind::Region => lsp::FoldingRangeKind::Region,
-                            folding::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
-                        }),
+                        // only the kinds the client knows
+                        kind: match kind {
+                            folding::FoldKind::Region => {
+                                region_kind.then_some(lsp::FoldingRangeKind::Region)
+                            }
+                            folding::FoldKind::Comment => {
+                                comment_kind.then_some(lsp::FoldingRangeKind::Comment)
+                            }
+                        },
                         ..Default::default()
                     })
                 })
+                .take(limit.map_or(usize::MAX, |n| n as usize))
                 .collect();
             Some(ranges)
         })
@@ -766,10 +771,11 @@ impl LanguageServer for Backend {
             let found = diagnostics_of(&this.state, &uri, &snap);
             let range = position::to_byte(&snap.rope, from_lsp(params.range.start), enc)
                 ..position::to_byte(&snap.rope, from_lsp(params.range.end), enc);
-            let (config, support) = {
+            let (config, client) = {
                 let state = this.state();
-                (state.settings.clone(), state.edit_support)
+                (state.settings.clone(), state.support)
             };
+            let support = client.edits;
             // The files around the Dockerfile, read once for both actions.
             let build = file_path(&uri).map(|p| diagnostics::BuildContext::of_dockerfile(&p));
             let split = split_stages::split_with(
@@ -782,7 +788,7 @@ impl LanguageServer for Backend {
                 |not| not_offered_action(not, &snap, support),
                 |split| split_action(split, build.as_ref(), &uri, &snap, enc, support),
             );
-            let mut actions: Vec<lsp::CodeActionOrCommand> =
+            let mut actions: Vec<lsp::CodeAction> =
                 code_actions::code_actions(&snap.tree, &snap.rope, &found, range)
                     .into_iter()
                     .map(|a| {
@@ -797,7 +803,7 @@ impl LanguageServer for Backend {
                                 )
                             })
                             .collect();
-                        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        lsp::CodeAction {
                             title: a.fix.title,
                             kind: Some(lsp::CodeActionKind::QUICKFIX),
                             diagnostics: Some(vec![to_lsp_diagnostic(
@@ -806,6 +812,7 @@ impl LanguageServer for Backend {
                                 &found[a.diagnostic],
                                 enc,
                                 &config,
+                                client.diagnostics,
                             )]),
                             edit: workspace_edit(
                                 vec![FileChange::Edit {
@@ -815,20 +822,88 @@ impl LanguageServer for Backend {
                                 }],
                                 support,
                             ),
-                            is_preferred: Some(a.preferred),
+                            is_preferred: client.preferred_actions.then_some(a.preferred),
                             ..Default::default()
-                        })
+                        }
                     })
                     .collect();
             actions.extend(split);
             if let Some(build) = &build {
                 actions.extend(create_dockerignore_action(
-                    build, &uri, &snap, &found, enc, &config, support,
+                    build, &uri, &snap, &found, enc, &config, client,
                 ));
             }
+            let actions: Vec<lsp::CodeActionOrCommand> = if client.code_action_literals {
+                actions
+                    .into_iter()
+                    .map(lsp::CodeActionOrCommand::CodeAction)
+                    .collect()
+            } else {
+                // Commands only: each carries its edit, applied by
+                // `workspace/executeCommand`; a disabled action is no command.
+                actions
+                    .into_iter()
+                    .filter_map(|a| {
+                        let edit = a.edit?;
+                        Some(lsp::CodeActionOrCommand::Command(lsp::Command {
+                            title: a.title,
+                            command: APPLY_EDIT_COMMAND.to_string(),
+                            arguments: Some(vec![serde_json::to_value(edit).ok()?]),
+                        }))
+                    })
+                    .collect()
+            };
             (!actions.is_empty()).then_some(actions)
         })
         .await
+    }
+
+    async fn execute_command(
+        &self,
+        params: lsp::ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != APPLY_EDIT_COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command {:?}: this server has only {APPLY_EDIT_COMMAND:?}",
+                params.command
+            )));
+        }
+        let edit = params
+            .arguments
+            .into_iter()
+            .next()
+            .and_then(|a| serde_json::from_value::<lsp::WorkspaceEdit>(a).ok())
+            .ok_or_else(|| {
+                Error::invalid_params(format!("{APPLY_EDIT_COMMAND} takes one WorkspaceEdit"))
+            })?;
+        match self.client.apply_edit(edit).await {
+            Ok(reply) if reply.applied => Ok(None),
+            Ok(reply) => Err(request_failed(format!(
+                "the editor did not apply the edit{}",
+                reply
+                    .failure_reason
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ))),
+            Err(e) => Err(request_failed(format!(
+                "the edit could not be sent: {}",
+                e.message
+            ))),
+        }
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        // The files around the Dockerfile (its .dockerignore, the context)
+        // may have been saved with it: diagnose again.
+        let uri = params.text_document.uri;
+        let snapshot = {
+            let mut state = self.state();
+            state.diagnostics.remove(&uri);
+            state.documents.get(&uri).map(Document::snapshot)
+        };
+        if let Some(snapshot) = snapshot {
+            let _ = self.publish.send(Publish::Snapshot(uri, snapshot));
+        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -993,9 +1068,13 @@ async fn publisher(
                 // this version again), make these diagnostics useless: stop
                 // between two rules rather than finish them, and never
                 // publish them.
-                let (config, generation) = {
+                let (config, generation, support) = {
                     let state = lock(&state);
-                    (state.settings.clone(), state.settings_generation)
+                    (
+                        state.settings.clone(),
+                        state.settings_generation,
+                        state.support.diagnostics,
+                    )
                 };
                 let superseded = || {
                     current(&state, &uri, snapshot.version).is_none()
@@ -1005,7 +1084,9 @@ async fn publisher(
                     diagnostics_until(&state, &uri, &snapshot, &superseded).map(|found| {
                         found
                             .iter()
-                            .map(|d| to_lsp_diagnostic(&uri, &snapshot, d, encoding, &config))
+                            .map(|d| {
+                                to_lsp_diagnostic(&uri, &snapshot, d, encoding, &config, support)
+                            })
                             .collect::<Vec<_>>()
                     })
                 });
@@ -1025,27 +1106,28 @@ async fn publisher(
 /// the server is not shutting down).
 fn current(state: &Mutex<State>, uri: &Uri, version: i32) -> Option<Encoding> {
     let state = lock(state);
-    (state.is_at(uri, version) && !state.shut_down).then_some(state.encoding)
+    (state.is_at(uri, version) && !state.shut_down).then_some(state.support.encoding)
 }
 
-/// UTF-8 when the client offers it (no conversion at all), else UTF-16,
-/// which every client supports.
-pub fn negotiate_encoding(offered: &[lsp::PositionEncodingKind]) -> Encoding {
-    if offered.contains(&lsp::PositionEncodingKind::UTF8) {
-        Encoding::Utf8
-    } else {
-        Encoding::Utf16
-    }
-}
-
+/// A diagnostic as the client takes it: related places as related
+/// information where announced, else told in the message; the rule's docs
+/// link and the faded-code tag only where announced.
 fn to_lsp_diagnostic(
     uri: &Uri,
     snapshot: &Snapshot,
     d: &Diagnostic,
     encoding: Encoding,
     config: &Config,
+    support: client::DiagnosticSupport,
 ) -> lsp::Diagnostic {
     let is_rule = crate::rules::find(d.code).is_some();
+    let mut message = d.message.clone();
+    if !support.related_information {
+        for r in &d.related {
+            let line = position::to_position(&snapshot.rope, r.range.start, encoding).line + 1;
+            message.push_str(&format!("\nline {line}: {}", r.message));
+        }
+    }
     lsp::Diagnostic {
         range: to_lsp_range(snapshot, d.range.clone(), encoding),
         severity: Some(match d.severity {
@@ -1055,13 +1137,13 @@ fn to_lsp_diagnostic(
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: is_rule
+        code_description: (is_rule && support.code_description)
             .then(|| diagnostics::docs_url(d.code, config).parse().ok())
             .flatten()
             .map(|href| lsp::CodeDescription { href }),
         source: Some(diagnostics::SOURCE.to_string()),
-        message: d.message.clone(),
-        related_information: (!d.related.is_empty()).then(|| {
+        message,
+        related_information: (support.related_information && !d.related.is_empty()).then(|| {
             d.related
                 .iter()
                 .map(|r| lsp::DiagnosticRelatedInformation {
@@ -1073,7 +1155,8 @@ fn to_lsp_diagnostic(
                 })
                 .collect()
         }),
-        tags: (d.code == "UnusedStage").then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
+        tags: (d.code == "UnusedStage" && support.unnecessary_tag)
+            .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }
@@ -1083,6 +1166,92 @@ fn to_lsp_range(snapshot: &Snapshot, r: std::ops::Range<usize>, encoding: Encodi
         to_lsp(position::to_position(&snapshot.rope, r.start, encoding)),
         to_lsp(position::to_position(&snapshot.rope, r.end, encoding)),
     )
+}
+
+/// Our markdown as the client takes it: as is, or rendered as plain text.
+fn markup(markdown: String, client_takes_markdown: bool) -> lsp::MarkupContent {
+    if client_takes_markdown {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: markdown,
+        }
+    } else {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::PlainText,
+            value: markup::plain(&markdown),
+        }
+    }
+}
+
+/// A completion item as the client takes it: a snippet only for a client
+/// with snippets, an insert-and-replace edit only for one that takes it,
+/// label details and the deprecated tag only where announced. Its
+/// documentation comes with `completionItem/resolve`, by the key in `data`.
+#[allow(deprecated)] // `deprecated`: for clients without tag support
+fn to_lsp_completion(
+    snap: &Snapshot,
+    i: completion::Item,
+    enc: Encoding,
+    support: client::CompletionSupport,
+) -> lsp::CompletionItem {
+    let (text, format) = match (&i.snippet, support.snippets) {
+        (Some(snippet), true) => (snippet.clone(), lsp::InsertTextFormat::SNIPPET),
+        _ => (
+            i.insert.clone().unwrap_or_else(|| i.label.clone()),
+            lsp::InsertTextFormat::PLAIN_TEXT,
+        ),
+    };
+    let insert = to_lsp_range(snap, i.replace.clone(), enc);
+    let text_edit = if support.insert_replace && i.word_end > i.replace.end {
+        lsp::CompletionTextEdit::InsertAndReplace(lsp::InsertReplaceEdit {
+            new_text: text,
+            insert,
+            replace: to_lsp_range(snap, i.replace.start..i.word_end, enc),
+        })
+    } else {
+        lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(insert, text))
+    };
+    lsp::CompletionItem {
+        kind: Some(match i.kind {
+            completion::ItemKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+            completion::ItemKind::Flag => lsp::CompletionItemKind::PROPERTY,
+            completion::ItemKind::Stage => lsp::CompletionItemKind::MODULE,
+            completion::ItemKind::Variable => lsp::CompletionItemKind::VARIABLE,
+            completion::ItemKind::Directive => lsp::CompletionItemKind::KEYWORD,
+            completion::ItemKind::Value => lsp::CompletionItemKind::VALUE,
+        }),
+        label_details: (support.label_details && i.detail.is_some()).then(|| {
+            lsp::CompletionItemLabelDetails {
+                detail: None,
+                description: i.detail.clone(),
+            }
+        }),
+        detail: i.detail,
+        insert_text_format: Some(format),
+        text_edit: Some(text_edit),
+        tags: (i.deprecated && support.deprecated_tag)
+            .then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
+        deprecated: (i.deprecated && !support.deprecated_tag && support.deprecated_property)
+            .then_some(true),
+        data: i.doc.map(|key| serde_json::json!({ "doc": key })),
+        label: i.label,
+        ..Default::default()
+    }
+}
+
+/// `completionItem/resolve`: the item's documentation, by the key its
+/// `data` carries (an item without one comes back as it was).
+fn resolve_completion(mut item: lsp::CompletionItem, markdown: bool) -> lsp::CompletionItem {
+    let doc = item
+        .data
+        .as_ref()
+        .and_then(|d| d.get("doc"))
+        .and_then(|k| k.as_str())
+        .and_then(completion::documentation);
+    if let Some(doc) = doc {
+        item.documentation = Some(lsp::Documentation::MarkupContent(markup(doc, markdown)));
+    }
+    item
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol
@@ -1111,6 +1280,33 @@ fn to_lsp_symbol(
     }
 }
 
+/// A symbol and its children as the flat `SymbolInformation` list of a
+/// client without nested symbols, each child naming its container.
+#[allow(deprecated)] // `deprecated` is a required field of SymbolInformation
+fn flatten_symbol(
+    uri: &Uri,
+    snapshot: &Snapshot,
+    s: symbols::Symbol,
+    container: Option<&str>,
+    encoding: Encoding,
+    out: &mut Vec<lsp::SymbolInformation>,
+) {
+    out.push(lsp::SymbolInformation {
+        name: s.name.clone(),
+        kind: match s.kind {
+            symbols::SymbolKind::Stage => lsp::SymbolKind::MODULE,
+            symbols::SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
+        },
+        tags: None,
+        deprecated: None,
+        location: lsp::Location::new(uri.clone(), to_lsp_range(snapshot, s.range, encoding)),
+        container_name: container.map(str::to_string),
+    });
+    for child in s.children {
+        flatten_symbol(uri, snapshot, child, Some(&s.name), encoding, out);
+    }
+}
+
 /// "Create .dockerignore" for a Dockerfile on disk whose build context has
 /// none: creates the file (never over an existing one) with content tuned
 /// to the Dockerfile's stacks.
@@ -1121,8 +1317,8 @@ fn create_dockerignore_action(
     found: &[Diagnostic],
     enc: Encoding,
     config: &Config,
-    support: EditSupport,
-) -> Option<lsp::CodeActionOrCommand> {
+    client: ClientSupport,
+) -> Option<lsp::CodeAction> {
     if build.dockerignore_path.is_some() {
         return None;
     }
@@ -1131,7 +1327,7 @@ fn create_dockerignore_action(
     let reported: Vec<lsp::Diagnostic> = found
         .iter()
         .filter(|d| d.code == "NoDockerignore")
-        .map(|d| to_lsp_diagnostic(uri, snap, d, enc, config))
+        .map(|d| to_lsp_diagnostic(uri, snap, d, enc, config, client.diagnostics))
         .collect();
     let edit = workspace_edit(
         vec![
@@ -1144,15 +1340,15 @@ fn create_dockerignore_action(
                 edits: vec![lsp::TextEdit::new(lsp::Range::default(), content)],
             },
         ],
-        support,
+        client.edits,
     )?;
-    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+    Some(lsp::CodeAction {
         title: create_dockerignore::TITLE.to_string(),
         kind: Some(lsp::CodeActionKind::QUICKFIX),
         diagnostics: (!reported.is_empty()).then_some(reported),
         edit: Some(edit),
         ..Default::default()
-    }))
+    })
 }
 
 /// The file a `file:` URI names (other schemes, such as `untitled:`, have
@@ -1189,7 +1385,7 @@ fn split_action(
     snap: &Snapshot,
     enc: Encoding,
     support: EditSupport,
-) -> Option<lsp::CodeActionOrCommand> {
+) -> Option<lsp::CodeAction> {
     let whole = to_lsp_range(snap, 0..snap.rope.len_bytes(), enc);
     let mut changes = vec![FileChange::Edit {
         uri: uri.clone(),
@@ -1215,12 +1411,12 @@ fn split_action(
             edits: vec![lsp::TextEdit::new(lsp::Range::new(at, at), change.insert)],
         });
     }
-    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+    Some(lsp::CodeAction {
         title: split.title,
         kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
         edit: Some(workspace_edit(changes, support)?),
         ..Default::default()
-    }))
+    })
 }
 
 /// The split, not offered, as a disabled action that says why: only to a
@@ -1231,29 +1427,21 @@ fn not_offered_action(
     not: split_stages::NotOffered,
     snap: &Snapshot,
     support: EditSupport,
-) -> Option<lsp::CodeActionOrCommand> {
+) -> Option<lsp::CodeAction> {
     let single_stage = syntax::views::stages(&snap.tree).len() == 1;
     (support.disabled_actions && single_stage && !snap.tree.root_node().has_error()).then(|| {
-        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        lsp::CodeAction {
             title: split_stages::TITLE.to_string(),
             kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
             disabled: Some(lsp::CodeActionDisabled { reason: not.reason }),
             ..Default::default()
-        })
+        }
     })
 }
 
-/// What the client's WorkspaceEdits may hold (its `workspace.workspaceEdit`
-/// capabilities), and whether it shows disabled code actions.
-#[derive(Clone, Copy, Debug, Default)]
-struct EditSupport {
-    /// `textDocument.codeAction.disabledSupport`.
-    disabled_actions: bool,
-    /// Versioned `documentChanges` (else only the `changes` map).
-    document_changes: bool,
-    /// A `create` resource operation in `documentChanges`.
-    create_files: bool,
-}
+/// The command a client without code action literals runs for an action:
+/// its one argument is the action's WorkspaceEdit.
+const APPLY_EDIT_COMMAND: &str = "dockerfile-lsp.applyEdit";
 
 /// One part of a WorkspaceEdit.
 enum FileChange {
@@ -1392,14 +1580,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prefers_utf8_and_falls_back_to_utf16() {
-        use lsp::PositionEncodingKind as K;
-        assert_eq!(negotiate_encoding(&[K::UTF16, K::UTF8]), Encoding::Utf8);
-        assert_eq!(negotiate_encoding(&[K::UTF32]), Encoding::Utf16);
-        assert_eq!(negotiate_encoding(&[]), Encoding::Utf16);
-    }
 
     #[test]
     fn a_panic_becomes_an_internal_error() {

@@ -271,7 +271,10 @@ fn a_split_not_offered_is_a_disabled_action_with_its_reason() {
                 "rootUri": null,
                 "capabilities": {
                     "general": { "positionEncodings": ["utf-8"] },
-                    "textDocument": { "codeAction": { "disabledSupport": disabled_support } },
+                    "textDocument": { "codeAction": {
+                        "disabledSupport": disabled_support,
+                        "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [] } }
+                    } },
                     "workspace": { "workspaceEdit": { "documentChanges": true } }
                 },
             }),
@@ -389,7 +392,11 @@ fn edits_take_the_form_the_client_supports() {
     let mut server = Server::start();
     let response = server.request(
         "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        // code actions as literals, the preferred fix marked: nothing of
+        // `workspace.workspaceEdit`
+        json!({ "processId": null, "rootUri": null, "capabilities": { "textDocument": {
+            "codeAction": { "isPreferredSupport": true,
+                "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [] } } } } } }),
     );
     assert!(response["result"].is_object(), "{response}");
     server.notify("initialized", json!({}));

@@ -14,9 +14,10 @@ fn frame(message: &Value) -> Vec<u8> {
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
 
-/// Runs one editor-like session (initialize, open, hover, shutdown and an
-/// `exit` sent without waiting for the reply, as Helix does) and returns
-/// what the server wrote to stderr.
+/// Runs one editor-like session (initialize, open, hover, a save, requests
+/// the server does not implement, shutdown and an `exit` sent without
+/// waiting for the reply, as Helix does) and returns what the server wrote
+/// to stderr.
 fn session_stderr(log: Option<&str>) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dockerfile-lsp"));
     command.env_remove("DOCKERFILE_LSP_LOG");
@@ -60,6 +61,15 @@ fn session_stderr(log: Option<&str>) -> String {
                 "text": "FROM node:20 AS build\nRUN npm ci\nFROM nginx\nCOPY --from=build /app /usr/share/nginx/html\n" } } }),
         json!({ "jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {
             "textDocument": { "uri": uri }, "position": { "line": 0, "character": 18 } } }),
+        // what clients send unasked: didSave, a request the server does
+        // not implement, a method nobody knows
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didSave", "params": {
+            "textDocument": { "uri": uri } } }),
+        json!({ "jsonrpc": "2.0", "id": 4, "method": "textDocument/signatureHelp", "params": {
+            "textDocument": { "uri": uri }, "position": { "line": 0, "character": 1 } } }),
+        json!({ "jsonrpc": "2.0", "id": 5, "method": "someEditor/notAMethod", "params": {} }),
+        json!({ "jsonrpc": "2.0", "method": "textDocument/willSave", "params": {
+            "textDocument": { "uri": uri }, "reason": 1 } }),
         json!({ "jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null }),
         json!({ "jsonrpc": "2.0", "method": "exit", "params": null }),
     ] {
@@ -95,6 +105,14 @@ fn session_stderr(log: Option<&str>) -> String {
         .find(|m| m["id"] == 3)
         .unwrap_or_else(|| panic!("no reply to shutdown: {replies:?}"));
     assert_eq!(shutdown.get("result"), Some(&Value::Null), "{shutdown}");
+    // what the server does not implement is answered "method not found"
+    for id in [4, 5] {
+        let reply = replies
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("no reply to request {id}: {replies:?}"));
+        assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    }
     stderr
 }
 

@@ -14,6 +14,55 @@ use serde_json::{json, Value};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// What VS Code announces (the parts the server reads), with these
+/// position encodings.
+pub fn full_capabilities(encodings: &[&str]) -> Value {
+    json!({
+        "general": { "positionEncodings": encodings },
+        "workspace": { "workspaceEdit": {
+            "documentChanges": true,
+            "resourceOperations": ["create", "rename", "delete"]
+        } },
+        "textDocument": {
+            "hover": { "contentFormat": ["markdown", "plaintext"] },
+            "completion": { "completionItem": {
+                "snippetSupport": true,
+                "documentationFormat": ["markdown", "plaintext"],
+                "insertReplaceSupport": true,
+                "labelDetailsSupport": true,
+                "deprecatedSupport": true,
+                "tagSupport": { "valueSet": [1] },
+                "resolveSupport": { "properties": ["documentation", "detail"] }
+            } },
+            "publishDiagnostics": {
+                "relatedInformation": true,
+                "codeDescriptionSupport": true,
+                "dataSupport": true,
+                "tagSupport": { "valueSet": [1, 2] }
+            },
+            "codeAction": {
+                "disabledSupport": true,
+                "isPreferredSupport": true,
+                "dataSupport": true,
+                "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [
+                    "", "quickfix", "refactor", "refactor.rewrite"
+                ] } }
+            },
+            "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+            "foldingRange": { "lineFoldingOnly": true,
+                "foldingRangeKind": { "valueSet": ["comment", "imports", "region"] } },
+            "rename": { "prepareSupport": true }
+        },
+        "window": { "workDoneProgress": true }
+    })
+}
+
+/// What a minimal client announces: nothing optional (plain text, no
+/// snippets, no related information, commands only...).
+pub fn bare_capabilities() -> Value {
+    json!({})
+}
+
 pub struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -69,10 +118,21 @@ impl Server {
         self.initialize_in(encodings, options, &[])
     }
 
-    /// Initializes with settings and these workspace folders (URIs).
+    /// Initializes with settings and these workspace folders (URIs), as a
+    /// full-featured editor (VS Code's capabilities).
     pub fn initialize_in(
         &mut self,
         encodings: &[&str],
+        options: Value,
+        folders: &[String],
+    ) -> Value {
+        self.initialize_as(full_capabilities(encodings), options, folders)
+    }
+
+    /// Initializes announcing exactly these client capabilities.
+    pub fn initialize_as(
+        &mut self,
+        capabilities: Value,
         options: Value,
         folders: &[String],
     ) -> Value {
@@ -86,14 +146,7 @@ impl Server {
                 "processId": null,
                 "rootUri": null,
                 "workspaceFolders": if folders.is_empty() { Value::Null } else { json!(folders) },
-                // what VS Code and Neovim advertise for workspace edits
-                "capabilities": {
-                    "general": { "positionEncodings": encodings },
-                    "workspace": { "workspaceEdit": {
-                        "documentChanges": true,
-                        "resourceOperations": ["create", "rename", "delete"]
-                    } }
-                },
+                "capabilities": capabilities,
                 "initializationOptions": options,
             }),
         );
