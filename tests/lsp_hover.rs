@@ -986,8 +986,8 @@ fn the_check_directive_lists_what_it_skips() {
             "- Skips **DL3006**: {} (a check of this server; BuildKit has no check of that name)",
             summary("DL3006")
         ),
-        "- `NoSuchRule`: not a rule we know, so it skips nothing".to_string(),
-        "- `FromAsCasng`: not a rule we know, so it skips nothing (did you mean **FromAsCasing**?)"
+        "- `NoSuchRule`: no rule of that exact name, so it skips nothing".to_string(),
+        "- `FromAsCasng`: no rule of that exact name, so it skips nothing (did you mean **FromAsCasing**?)"
             .to_string(),
         "- `error=true`: a failing check fails the build".to_string(),
     ];
@@ -1006,7 +1006,7 @@ fn the_check_directive_lists_what_it_skips() {
     )
     .unwrap();
     assert!(
-        text.contains("- Turns on the experimental checks `all`")
+        text.contains("- Turns on every experimental check (`experimental=all`)")
             && text.contains("- `error=false`: failing checks are reported as warnings"),
         "{text}"
     );
@@ -1157,7 +1157,7 @@ fn predefined_and_base_image_variables() {
     // An image we do not know may set PATH: said, not guessed.
     let text = hover_text("FROM example.com/base\nENV PATH$0=/opt/bin:$PATH\n").unwrap();
     assert!(
-        text.contains("value: `/opt/bin:$PATH`\n\n- `$PATH` is not set in this file: the base image's ENV may set it"),
+        text.contains("value: `/opt/bin:$PATH`\n\n- `$PATH` comes from the base image's ENV (not known here); when the image sets none, BuildKit sets the default `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`"),
         "{text}"
     );
 }

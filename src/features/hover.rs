@@ -65,7 +65,9 @@ pub fn hover_for_target<S: Source + ?Sized>(
     }
     // The keyword (FROM too, and the one an ONBUILD holds): its docs.
     let instruction = syntax::views::enclosing_instruction(leaf);
-    if let Some((range, mut doc)) = instruction.and_then(|i| keyword_hover(i, source, offset)) {
+    if let Some((range, mut doc)) =
+        instruction.and_then(|i| keyword_hover(i, source, analysis, offset))
+    {
         // A stage with no name on an earlier stage (`FROM build`): its base
         // is a reference to that stage, so no other spot of the line shows
         // this one; its purpose follows the docs.
@@ -102,6 +104,7 @@ pub fn hover_for_target<S: Source + ?Sized>(
 fn keyword_hover<S: Source + ?Sized>(
     instruction: tree_sitter::Node,
     source: &S,
+    analysis: &Analysis,
     offset: usize,
 ) -> Option<(Range<usize>, String)> {
     let keyword_node = instruction.child(0)?;
@@ -115,10 +118,28 @@ fn keyword_hover<S: Source + ?Sized>(
         .and_then(syntax::views::enclosing_instruction)
         .is_some_and(|outer| syntax::views::keyword(outer, source) == "ONBUILD");
     if under_onbuild {
-        doc = with_paragraph(
-            &doc,
-            &format!("Under **ONBUILD**: this {keyword} does not run in this build; it runs in a build whose FROM uses this image, right after that FROM."),
-        );
+        // Stages of this file built FROM this one run it too, right after
+        // their FROM.
+        let graph = &analysis.stages;
+        let children: Vec<usize> = stage_at(analysis, instruction.start_byte())
+            .map(|here| {
+                graph
+                    .stages
+                    .iter()
+                    .filter(|s| s.parent == Some(here))
+                    .map(|s| s.index)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let when = if children.is_empty() {
+            format!("this {keyword} does not run in this stage; it runs in a build whose FROM uses this image, right after that FROM.")
+        } else {
+            format!(
+                "this {keyword} does not run in this stage; it runs right after the FROM of {} (built on it in this file), and in any build whose FROM uses this image.",
+                labels(graph, &children)
+            )
+        };
+        doc = with_paragraph(&doc, &format!("Under **ONBUILD**: {when}"));
     }
     Some((keyword_node.byte_range(), doc))
 }
@@ -154,21 +175,29 @@ fn directive_hover<S: Source + ?Sized>(
     offset: usize,
 ) -> Option<(Range<usize>, String)> {
     for name in ["syntax", "escape", "check"] {
-        let Some(node) = syntax::directive_node(tree, source, name) else {
-            continue;
-        };
-        let range = node.byte_range();
-        if offset < range.start || range.end < offset {
-            continue;
+        let nodes = syntax::directive_nodes(tree, source, name);
+        for (i, node) in nodes.iter().enumerate() {
+            let range = node.byte_range();
+            if offset < range.start || range.end < offset {
+                continue;
+            }
+            let doc = docs::directive(name)?;
+            if i > 0 {
+                let first = line_of(source, nodes[0].start_byte());
+                let explained = format!(
+                    "A second `# {name}=` directive (the first is on line {first}): BuildKit fails the build (only one `{name}` parser directive can be used)."
+                );
+                return Some((range, with_paragraph(&doc, &explained)));
+            }
+            let text = source.text(range.clone());
+            let value = syntax::directive_parts(&text).map_or("", |(_, v)| v);
+            let explained = match name {
+                "syntax" => syntax_value(value),
+                "escape" => escape_value(value),
+                _ => check_value(value),
+            };
+            return Some((range, with_paragraph(&doc, &explained)));
         }
-        let value = syntax::directive(tree, source, name).unwrap_or_default();
-        let explained = match name {
-            "syntax" => syntax_value(value.trim()),
-            "escape" => escape_value(value.trim()),
-            _ => check_value(&value),
-        };
-        let doc = docs::directive(name)?;
-        return Some((range, with_paragraph(&doc, &explained)));
     }
     None
 }
@@ -186,6 +215,23 @@ fn code(text: &str) -> String {
 /// What a `# syntax=` value names: Docker's Dockerfile frontend at some
 /// version or channel, or another frontend image.
 fn syntax_value(value: &str) -> String {
+    // BuildKit takes the reference up to the first space.
+    let (value, extra) = match value.split_once(' ') {
+        Some((v, rest)) => (v, Some(rest.trim())),
+        None => (value, None),
+    };
+    let said = syntax_reference(value);
+    match extra {
+        Some(rest) if !rest.is_empty() => format!(
+            "{said}\n\nAfter the first space ({}): not part of the frontend's name; BuildKit passes the whole line to the frontend, which may ignore it.",
+            code(rest)
+        ),
+        _ => said,
+    }
+}
+
+/// What a frontend reference names.
+fn syntax_reference(value: &str) -> String {
     if value.is_empty() {
         return "No frontend named: the value is empty.".to_string();
     }
@@ -268,21 +314,45 @@ fn escape_value(value: &str) -> String {
     }
 }
 
-/// What a `# check=` value turns on and off: each skipped rule with its
-/// summary, names that are no rule we know, `error=` and `experimental=`.
+/// What a `# check=` value turns on and off, as BuildKit's linter reads
+/// it: each skipped rule with its summary, names that match no rule
+/// exactly, `error=` and `experimental=`, and values that fail the build.
 fn check_value(value: &str) -> String {
-    use crate::rules::{self, CheckDirective, Group};
-    // BuildKit reads the value up to its first blank.
-    let value = value.split_whitespace().next().unwrap_or("");
-    let parsed = CheckDirective::parse(value);
+    use crate::rules::{self, CheckDirective, Group, BUILDKIT_RULES};
+    // BuildKit reads the value up to its first space.
+    let read = rules::directive_value(value);
+    let parsed = CheckDirective::from_buildkit(read);
     let mut lines = Vec::new();
+    if read.len() < value.trim().len() {
+        lines.push(format!(
+            "- BuildKit reads the value only up to its first space: {}",
+            code(read)
+        ));
+    }
+    for problem in &parsed.problems {
+        lines.push(format!(
+            "- {problem}: BuildKit fails the build on this directive"
+        ));
+    }
     if parsed.skip_all {
         lines.push("- Skips every check (`skip=all`)".to_string());
     }
+    let exact = |name: &str| {
+        rules::registry()
+            .iter()
+            .find(|r| r.code == name || (r.group != Group::BuildKit && r.answers_to(name)))
+    };
     for name in &parsed.skip {
-        lines.push(match rules::find(name) {
+        if name == "all" {
+            lines.push(
+                "- `all`: among other names it is no rule; only `skip=all` on its own skips every check"
+                    .to_string(),
+            );
+            continue;
+        }
+        lines.push(match exact(name) {
             Some(rule) => {
-                let alias = if rule.code.eq_ignore_ascii_case(name) {
+                let alias = if rule.code == name {
                     String::new()
                 } else {
                     format!(" ({} here)", code(name))
@@ -294,40 +364,67 @@ fn check_value(value: &str) -> String {
                 };
                 format!("- Skips **{}**{alias}: {}{ours}", rule.code, rule.summary)
             }
+            None if BUILDKIT_RULES.contains(&name.as_str()) => {
+                format!("- Skips **{name}**: a BuildKit check this server does not run")
+            }
             None => {
-                let mut near: Vec<(usize, &str)> = rules::registry()
+                let same_letters = BUILDKIT_RULES
                     .iter()
-                    .filter_map(|r| rules::near(name, r.code).map(|d| (d, r.code)))
-                    .collect();
-                near.sort();
-                let hint = near
-                    .first()
-                    .map_or(String::new(), |(_, c)| format!(" (did you mean **{c}**?)"));
+                    .find(|c| c.eq_ignore_ascii_case(name))
+                    .copied()
+                    .or_else(|| rules::find(name).map(|r| r.code));
+                let hint = match same_letters {
+                    Some(c) => {
+                        format!(" (BuildKit matches rule names exactly: **{c}** is spelled so)")
+                    }
+                    None => {
+                        let mut near: Vec<(usize, &str)> = rules::registry()
+                            .iter()
+                            .filter_map(|r| rules::near(name, r.code).map(|d| (d, r.code)))
+                            .collect();
+                        near.sort();
+                        near.first()
+                            .map_or(String::new(), |(_, c)| format!(" (did you mean **{c}**?)"))
+                    }
+                };
                 format!(
-                    "- {}: not a rule we know, so it skips nothing{hint}",
+                    "- {}: no rule of that exact name, so it skips nothing{hint}",
                     code(name)
                 )
             }
         });
     }
     if !parsed.experimental.is_empty() {
-        let named: Vec<String> = parsed
-            .experimental
-            .iter()
-            .map(|e| match rules::find(e) {
-                Some(rule) => format!("**{}** ({})", rule.code, rule.summary),
-                None => code(e),
-            })
-            .collect();
-        lines.push(format!(
-            "- Turns on the experimental checks {}",
-            named.join(", ")
-        ));
+        let mut on = Vec::new();
+        for e in &parsed.experimental {
+            if e == "all" {
+                lines.push("- Turns on every experimental check (`experimental=all`)".to_string());
+                continue;
+            }
+            match exact(e) {
+                Some(rule) if rules::is_experimental(rule.code) => {
+                    on.push(format!("**{}** ({})", rule.code, rule.summary));
+                }
+                Some(rule) => lines.push(format!(
+                    "- `experimental={e}`: **{}** is not experimental, it runs anyway",
+                    rule.code
+                )),
+                None => lines.push(format!(
+                    "- `experimental={e}`: no experimental rule of that exact name"
+                )),
+            }
+        }
+        if !on.is_empty() {
+            lines.push(format!(
+                "- Turns on the experimental checks {}",
+                on.join(", ")
+            ));
+        }
     }
-    let error_set = value.split(';').any(|p| {
-        p.split_once('=')
-            .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("error"))
-    });
+    let error_set = parsed.problems.is_empty()
+        && read
+            .split(';')
+            .any(|p| p.split_once('=').is_some_and(|(k, _)| k.trim() == "error"));
     if parsed.error {
         lines.push("- `error=true`: a failing check fails the build".to_string());
     } else if error_set {
@@ -383,9 +480,19 @@ fn variable_hover<S: Source + ?Sized>(
             )
         }
     };
+    let here = stage_at(analysis, offset).filter(|_| !in_from_line(analysis, offset));
+    let def = def.or_else(|| here.and_then(|s| inherited_arg(analysis, s, &name)));
+    let in_shell = vars.use_at(offset).is_some_and(|u| u.in_shell);
     let Some(def) = def else {
         let text = if crate::analysis::variables::PREDEFINED.contains(&name.as_str()) {
-            format!("**${name}** — a build argument BuildKit predefines; declare `ARG {name}` in the stage to use it there")
+            if here.is_none() {
+                format!(
+                    "**${name}** — a build argument BuildKit predefines: {}; FROM lines see it without a declaration",
+                    predefined_meaning(&name)
+                )
+            } else {
+                format!("**${name}** — a build argument BuildKit predefines, but a stage sees it only after `ARG {name}` in it: here it expands to nothing")
+            }
         } else if let Some((image, value)) = image_env(analysis, stage_at(analysis, offset), &name)
         {
             let value = match value {
@@ -400,6 +507,8 @@ fn variable_hover<S: Source + ?Sized>(
             global_line(source, analysis, &name).filter(|_| stage_at(analysis, offset).is_some())
         {
             format!("**${name}** — not defined here: the global ARG on line {line} is seen in a stage only after `ARG {name}` in it")
+        } else if in_shell {
+            format!("**${name}** — not an ARG or ENV: the shell expands it when the command runs (set by the script, or empty)")
         } else {
             format!("**${name}** — not defined here: no ARG or ENV in effect declares it")
         };
@@ -423,9 +532,17 @@ fn variable_hover<S: Source + ?Sized>(
         (DefKind::Env, None) => ("environment variable".to_string(), "value"),
     };
     let mut text = format!("**${name}** — {what}, declared on line {line}");
-    let owner = match (&d.value, d.redeclares) {
+    if let (Some(here), Some(s)) = (here, d.stage) {
+        if here != s && d.kind == DefKind::Arg {
+            text.push_str(&format!(
+                " (a stage built FROM {} keeps its build arguments)",
+                stage_label(&analysis.stages, s)
+            ));
+        }
+    }
+    let owner = match (value_text(source, d), d.redeclares) {
         (Some(_), _) => Some(def),
-        (None, Some(g)) if vars.defs[g].value.is_some() => Some(g),
+        (None, Some(g)) if value_text(source, &vars.defs[g]).is_some() => Some(g),
         _ => None,
     };
     let Some(owner) = owner else {
@@ -442,7 +559,7 @@ fn variable_hover<S: Source + ?Sized>(
         }
         return Some((range, text));
     };
-    let raw = vars.defs[owner].value.clone().unwrap_or_default();
+    let raw = value_text(source, &vars.defs[owner]).unwrap_or_default();
     let label = if owner == def {
         value_label.to_string()
     } else {
@@ -453,7 +570,11 @@ fn variable_hover<S: Source + ?Sized>(
     };
     let mut resolver = Resolver::new(tree, source, analysis);
     let resolved = resolver.value_of(def);
-    text.push_str(&format!("\n\n{label}: {}", code(&raw)));
+    if raw.is_empty() {
+        text.push_str(&format!("\n\n{label}: empty (set, to the empty string)"));
+    } else {
+        text.push_str(&format!("\n\n{label}: {}", code(&raw)));
+    }
     if let Looked::Set(v) | Looked::Partial(v) = &resolved {
         // (Only the quotes around it dropped: nothing to add.)
         let unquoted = ['"', '\''].iter().any(|&q| {
@@ -476,6 +597,37 @@ fn variable_hover<S: Source + ?Sized>(
         text.push_str(&format!("\n\n{}", notes.join("\n")));
     }
     Some((range, text))
+}
+
+/// A definition's default or value as written; `ARG E=` and `ENV E=`
+/// give the empty string (set, but empty), `ARG E` none.
+fn value_text<S: Source + ?Sized>(
+    source: &S,
+    d: &crate::analysis::variables::VarDef,
+) -> Option<String> {
+    d.value
+        .clone()
+        .or_else(|| (source.byte_at(d.name_range.end) == Some(b'=')).then(String::new))
+}
+
+/// Whether an offset is in a FROM line.
+fn in_from_line(analysis: &Analysis, offset: usize) -> bool {
+    analysis
+        .stages
+        .stages
+        .iter()
+        .any(|s| s.from_range.start <= offset && offset <= s.from_range.end)
+}
+
+/// An ARG of a stage that `stage` is built FROM (nearest first): BuildKit
+/// carries a stage's build arguments into the stages built on it.
+fn inherited_arg(analysis: &Analysis, stage: usize, name: &str) -> Option<usize> {
+    let vars = &analysis.variables;
+    analysis.stages.lineage(stage).skip(1).find_map(|p| {
+        vars.defs
+            .iter()
+            .rposition(|d| d.stage == Some(p) && d.kind == DefKind::Arg && d.name == name)
+    })
 }
 
 /// The line of the global ARG of a name, if there is one.
@@ -539,6 +691,9 @@ fn predefined_meaning(name: &str) -> &'static str {
     }
 }
 
+/// The PATH BuildKit gives a Linux stage whose image sets none.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// A variable's value as the expansion reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Looked {
@@ -569,6 +724,15 @@ enum Note {
     },
     Predefined {
         name: String,
+    },
+    /// A predefined build argument in a stage that has not declared it.
+    PredefinedNotDeclared {
+        name: String,
+    },
+    /// `$PATH`: the base image's, or BuildKit's default when it sets none
+    /// (`known`: the image is known to set none).
+    DefaultPath {
+        known: bool,
     },
     FromImage {
         name: String,
@@ -606,6 +770,17 @@ impl Note {
             Note::Predefined { name } => format!(
                 "`${name}` is set by BuildKit: {}",
                 predefined_meaning(name)
+            ),
+            Note::PredefinedNotDeclared { name } => format!(
+                "`${name}` is a build argument BuildKit predefines, but a stage sees it only after its own `ARG {name}`: here it expands to nothing"
+            ),
+            Note::DefaultPath { known: true } => format!(
+                "`$PATH`: the base image sets none, so BuildKit sets the default {}",
+                code(DEFAULT_PATH)
+            ),
+            Note::DefaultPath { known: false } => format!(
+                "`$PATH` comes from the base image's ENV (not known here); when the image sets none, BuildKit sets the default {}",
+                code(DEFAULT_PATH)
             ),
             Note::FromImage { name, image, known: true } => {
                 format!("`${name}` comes from the ENV of the base image {}", code(image))
@@ -679,9 +854,9 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
             });
             return Looked::Opaque;
         }
-        let owner = match (&d.value, d.redeclares) {
+        let owner = match (value_text(self.source, d), d.redeclares) {
             (Some(_), _) => def,
-            (None, Some(g)) if vars.defs[g].value.is_some() => g,
+            (None, Some(g)) if value_text(self.source, &vars.defs[g]).is_some() => g,
             _ => {
                 let name = d.name.clone();
                 if d.kind == DefKind::Arg
@@ -695,7 +870,7 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
                 return Looked::Unset;
             }
         };
-        let raw = vars.defs[owner].value.clone().unwrap_or_default();
+        let raw = value_text(self.source, &vars.defs[owner]).unwrap_or_default();
         let scope = self.scope_of(owner);
         self.stack.push(def);
         let (value, exact) = self.word(&raw, &scope);
@@ -707,29 +882,67 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
         }
     }
 
+    /// A stage's base image reference as its FROM line expands it (only
+    /// global ARGs and the predefined platform arguments are seen there),
+    /// and whether it is known in full.
+    fn base_of(&mut self, stage: usize) -> (String, bool) {
+        let s = &self.analysis.stages.stages[stage];
+        let range = s.from_range.clone();
+        let uses = self
+            .analysis
+            .variables
+            .uses
+            .iter()
+            .filter(|u| u.range.start >= range.start && u.range.end <= range.end)
+            .map(|u| (u.name.clone(), u.def, u.predefined))
+            .collect();
+        let scope = Scope { stage: None, uses };
+        let text = s.base_text.clone();
+        self.word(&text, &scope)
+    }
+
     /// The uses written in a definition's value: after its name, before
     /// the next definition of the same instruction.
     fn scope_of(&self, owner: usize) -> Scope {
         let vars = &self.analysis.variables;
         let d = &vars.defs[owner];
         let start = d.name_range.end;
-        let instruction_end = self
+        let instruction = self
             .tree
             .root_node()
             .descendant_for_byte_range(d.name_range.start, d.name_range.end)
-            .and_then(syntax::views::enclosing_instruction)
-            .map_or(start, |i| i.end_byte());
+            .and_then(syntax::views::enclosing_instruction);
+        let instruction_start = instruction.map_or(d.name_range.start, |i| i.start_byte());
+        let instruction_end = instruction.map_or(start, |i| i.end_byte());
         let end = vars
             .defs
             .get(owner + 1)
             .map(|next| next.name_range.start)
             .filter(|&n| n > start)
             .map_or(instruction_end, |n| n.min(instruction_end));
+        // An ARG expands its pairs one by one, each with those before it
+        // on the same line (ENV expands with what was set before the line).
+        let same_line = |name: &str| {
+            (d.kind == DefKind::Arg)
+                .then(|| {
+                    (0..owner).rev().find(|&k| {
+                        let e = &vars.defs[k];
+                        e.kind == DefKind::Arg
+                            && e.stage == d.stage
+                            && e.name == name
+                            && e.name_range.start >= instruction_start
+                    })
+                })
+                .flatten()
+        };
         let uses = vars
             .uses
             .iter()
             .filter(|u| u.range.start >= start && u.range.end <= end)
-            .map(|u| (u.name.clone(), u.def, u.predefined))
+            .map(|u| match same_line(&u.name) {
+                Some(k) => (u.name.clone(), Some(k), false),
+                None => (u.name.clone(), u.def, u.predefined),
+            })
             .collect();
         Scope {
             stage: d.stage,
@@ -739,9 +952,20 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
 
     /// A name as the value's expansion reads it.
     fn lookup(&mut self, name: &str, scope: &Scope) -> Looked {
-        let found = scope.uses.iter().find(|(n, _, _)| n == name).cloned();
+        let mut found = scope.uses.iter().find(|(n, _, _)| n == name).cloned();
+        if let (Some((_, None, _)) | None, Some(stage)) = (&found, scope.stage) {
+            if let Some(k) = inherited_arg(self.analysis, stage, name) {
+                found = Some((name.to_string(), Some(k), false));
+            }
+        }
         match found {
             Some((_, Some(def), _)) => self.value_of(def),
+            Some((_, None, true)) if scope.stage.is_some() => {
+                self.note(Note::PredefinedNotDeclared {
+                    name: name.to_string(),
+                });
+                Looked::Unset
+            }
             Some((_, None, true)) => {
                 self.note(Note::Predefined {
                     name: name.to_string(),
@@ -779,11 +1003,19 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
                             });
                             Looked::Opaque
                         }
+                        None if name == "PATH" => {
+                            self.note(Note::DefaultPath { known: true });
+                            Looked::Set(DEFAULT_PATH.to_string())
+                        }
                         None => {
                             self.note(Note::Undefined { name });
                             Looked::Unset
                         }
                     },
+                    None if name == "PATH" => {
+                        self.note(Note::DefaultPath { known: false });
+                        Looked::Opaque
+                    }
                     None => {
                         self.note(Note::MaybeImage { name });
                         Looked::Opaque
@@ -1424,6 +1656,18 @@ pub fn purpose(
             let quiet =
                 facts.context_copies.is_empty() && facts.takes.is_empty() && facts.run_count == 0;
             if !copiers.is_empty() && quiet && graph.stages[index].parent.is_none() {
+                let written = &graph.stages[index].base_text;
+                // A base whose ARG defaults did not resolve it cleanly
+                // (quotes left in, a name still unknown).
+                if written.contains('$') && facts.base.contains(['"', '\'', '$']) {
+                    // Its name depends on build arguments (maybe on the
+                    // platform): not resolved here.
+                    return format!(
+                        "names {} (the image or stage it names is chosen by build arguments when the build runs) so {} can copy from it",
+                        code(written),
+                        labels(graph, &copiers)
+                    );
+                }
                 return format!(
                     "names the image `{}` so {} can copy from it",
                     facts.base,
@@ -1482,10 +1726,27 @@ fn stage_hover<S: Source + ?Sized>(
     );
     match stage.parent {
         Some(parent) => out.push_str(&format!("- Base: stage {}\n", stage_label(graph, parent))),
-        None if facts.base != stage.base_text => out.push_str(&format!(
-            "- Base: `{}` (`{}` with its ARG defaults)\n",
-            facts.base, stage.base_text
-        )),
+        None if stage.base_text.contains('$') => {
+            let mut resolver = Resolver::new(tree, source, analysis);
+            let (value, exact) = resolver.base_of(index);
+            if exact && value.is_empty() {
+                out.push_str(&format!(
+                    "- Base: {} (empty unless the build passes `--build-arg`: BuildKit fails on an empty base)\n",
+                    code(&stage.base_text)
+                ));
+            } else if exact {
+                out.push_str(&format!(
+                    "- Base: {} ({} with its ARG defaults)\n",
+                    code(&value),
+                    code(&stage.base_text)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "- Base: {} (it depends on build arguments not known here)\n",
+                    code(&stage.base_text)
+                ));
+            }
+        }
         None => out.push_str(&format!("- Base: `{}`\n", stage.base_text)),
     }
     let context_paths = |paths: &[String]| {

@@ -241,6 +241,41 @@ pub struct CheckDirective {
     pub error: bool,
     /// Experimental rules turned on (`all` for every one).
     pub experimental: Vec<String>,
+    /// Why BuildKit fails the build on this value (an unknown option, a
+    /// value that is no boolean); nothing is skipped then.
+    pub problems: Vec<String>,
+}
+
+/// The names of BuildKit's build checks (its linter's ruleset), those this
+/// server implements and those it does not.
+pub const BUILDKIT_RULES: &[&str] = &[
+    "StageNameCasing",
+    "FromAsCasing",
+    "NoEmptyContinuation",
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ReservedStageName",
+    "JSONArgsRecommended",
+    "MaintainerDeprecated",
+    "UndefinedArgInFrom",
+    "WorkdirRelativePath",
+    "UndefinedVar",
+    "MultipleInstructionsDisallowed",
+    "LegacyKeyValueFormat",
+    "InvalidBaseImagePlatform",
+    "RedundantTargetPlatform",
+    "SecretsUsedInArgOrEnv",
+    "InvalidDefaultArgInFrom",
+    "FromPlatformFlagConstDisallowed",
+    "CopyIgnoredFile",
+    "InvalidDefinitionDescription",
+    "ExposeProtoCasing",
+    "ExposeInvalidFormat",
+];
+
+/// Whether BuildKit runs a rule only when `experimental=` names it.
+pub fn is_experimental(code: &str) -> bool {
+    EXPERIMENTAL.contains(&code)
 }
 
 impl CheckDirective {
@@ -274,21 +309,82 @@ impl CheckDirective {
         out
     }
 
-    /// The directive of a document, if it has one.
+    /// A value as BuildKit's linter reads it (the `# check=` directive's,
+    /// or the `BUILDKIT_DOCKERFILE_CHECK` build argument's): options split
+    /// at `;`, keys `skip`, `error` and `experimental` spelled exactly so,
+    /// `all` only as the whole list, rule names as written. A value BuildKit
+    /// fails on skips nothing and says why in `problems`.
+    pub fn from_buildkit(value: &str) -> CheckDirective {
+        let mut out = CheckDirective::default();
+        let value = value.trim();
+        if value.is_empty() {
+            return out;
+        }
+        let list = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect()
+        };
+        for part in value.split(';') {
+            let Some((key, val)) = part.split_once('=') else {
+                out.problems
+                    .push(format!("`{part}` is no `key=value` option"));
+                continue;
+            };
+            let val = val.trim();
+            match key.trim() {
+                "skip" if val == "all" => out.skip_all = true,
+                "skip" => out.skip = list(val),
+                "error" => match val {
+                    "1" | "t" | "T" | "true" | "TRUE" | "True" => out.error = true,
+                    "0" | "f" | "F" | "false" | "FALSE" | "False" => out.error = false,
+                    _ => out
+                        .problems
+                        .push(format!("`error={val}` is not a boolean (`true` or `false`)")),
+                },
+                "experimental" => out.experimental = list(val),
+                other => out.problems.push(format!(
+                    "`{other}` is not an option (only `skip`, `error` and `experimental`, in lower case)"
+                )),
+            }
+        }
+        if !out.problems.is_empty() {
+            return CheckDirective {
+                problems: out.problems,
+                ..CheckDirective::default()
+            };
+        }
+        out
+    }
+
+    /// The directive of a document, if it has one. BuildKit takes its
+    /// value up to the first blank.
     pub fn of(tree: &Tree, source: &dyn Source) -> CheckDirective {
         syntax::directive(tree, source, "check").map_or_else(CheckDirective::default, |value| {
-            CheckDirective::parse(&value)
+            CheckDirective::from_buildkit(directive_value(&value))
         })
     }
 
     fn skips(&self, rule: &Rule) -> bool {
+        // BuildKit's own checks answer to their exact names only.
+        let named = |name: &str| {
+            if rule.group == Group::BuildKit {
+                rule.code == name
+            } else {
+                rule.answers_to(name)
+            }
+        };
         let off = EXPERIMENTAL.contains(&rule.code)
-            && !self
-                .experimental
-                .iter()
-                .any(|e| rule.answers_to(e) || e.eq_ignore_ascii_case("all"));
-        off || self.skip_all || self.skip.iter().any(|s| rule.answers_to(s))
+            && !self.experimental.iter().any(|e| named(e) || e == "all");
+        off || self.skip_all || self.skip.iter().any(|s| named(s))
     }
+}
+
+/// A directive's value as BuildKit uses it: up to its first space.
+pub fn directive_value(value: &str) -> &str {
+    let value = value.trim();
+    value.split(' ').next().unwrap_or("")
 }
 
 /// A range grown to whole lines, its line break included (for removing an
@@ -340,7 +436,7 @@ pub fn run_until(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     let directive = match context.build_args.get(CHECK_BUILD_ARG) {
-        Some(value) => CheckDirective::parse(value),
+        Some(value) => CheckDirective::from_buildkit(value),
         None => CheckDirective::of(tree, source),
     };
     let silenced = inline_skips(tree, source);

@@ -199,29 +199,95 @@ pub const INSTRUCTIONS: [&str; 18] = [
 ];
 
 /// The value of a parser directive (`# escape=`, `# check=`, ...), by
-/// name, case-insensitive.
+/// name, case-insensitive: the first one BuildKit reads (see
+/// [`directive_nodes`]).
 pub fn directive<S: Source + ?Sized>(tree: &Tree, source: &S, name: &str) -> Option<String> {
-    directive_node(tree, source, name)
-        .and_then(|n| n.child_by_field_name("value"))
-        .map(|v| source.text(v.byte_range()).into_owned())
+    let node = directive_node(tree, source, name)?;
+    directive_parts(&source.text(node.byte_range())).map(|(_, value)| value.to_string())
 }
 
-/// The `parser_directive` node of a directive, if the document has it.
+/// The node of a directive (a `parser_directive`, or the comment after a
+/// `#!` line that BuildKit reads as one), if the document has it.
 pub fn directive_node<'t, S: Source + ?Sized>(
     tree: &'t Tree,
     source: &S,
     name: &str,
 ) -> Option<tree_sitter::Node<'t>> {
+    directive_nodes(tree, source, name).into_iter().next()
+}
+
+/// A directive line's name and value (trimmed): `#`, blanks, a name of
+/// letters and digits, `=`, a value that is not empty.
+pub fn directive_parts(text: &str) -> Option<(&str, &str)> {
+    let body = text.trim_start().strip_prefix('#')?.trim_start();
+    let name_end = body
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(body.len());
+    let name = &body[..name_end];
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let value = body[name_end..].trim_start().strip_prefix('=')?.trim();
+    (!value.is_empty()).then_some((name, value))
+}
+
+/// Every directive line of a name at the top of the file, in order, as
+/// BuildKit reads them (a second one fails the build). `syntax` and
+/// `check` are read from the raw lines: `#` in the first column, a first
+/// line starting `#!` skipped. `escape` is read by the Dockerfile parser:
+/// leading blanks allowed, no `#!` line.
+pub fn directive_nodes<'t, S: Source + ?Sized>(
+    tree: &'t Tree,
+    source: &S,
+    name: &str,
+) -> Vec<tree_sitter::Node<'t>> {
+    let raw = !name.eq_ignore_ascii_case("escape");
     let mut cursor = tree.root_node().walk();
-    let found = tree
-        .root_node()
-        .named_children(&mut cursor)
-        .take_while(|n| n.kind() == "parser_directive")
-        .find(|n| {
-            n.child_by_field_name("name")
-                .is_some_and(|k| source.text(k.byte_range()).eq_ignore_ascii_case(name))
-        });
-    found
+    let nodes: Vec<tree_sitter::Node<'t>> = tree.root_node().named_children(&mut cursor).collect();
+    let mut rest = nodes.as_slice();
+    let mut next_row = 0;
+    if let Some(first) = nodes.first() {
+        let shebang = first.kind() == "comment"
+            && first.start_position().row == 0
+            && source
+                .text(first.byte_range())
+                .trim_start_matches('\u{feff}')
+                .starts_with("#!");
+        if raw && shebang {
+            rest = &nodes[1..];
+            next_row = 1;
+        }
+    }
+    let mut out = Vec::new();
+    for &node in rest {
+        let after_shebang = next_row > 0 && node.kind() == "comment";
+        if node.kind() != "parser_directive" && !after_shebang {
+            break;
+        }
+        if node.start_position().row != next_row {
+            break;
+        }
+        let line_start = source.line_start(node.start_byte());
+        let line = source.text(line_start..node.end_byte());
+        let line = line.trim_start_matches('\u{feff}');
+        if raw && !line.starts_with('#') {
+            break;
+        }
+        let Some((found, _)) = directive_parts(line) else {
+            break;
+        };
+        if !["syntax", "escape", "check"]
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(found))
+        {
+            break;
+        }
+        if found.eq_ignore_ascii_case(name) {
+            out.push(node);
+        }
+        next_row = node.end_position().row + 1;
+    }
+    out
 }
 
 /// The document's lines in order: directives, comments and instructions
