@@ -257,6 +257,18 @@ fn word_end<S: Source + ?Sized>(source: &S, offset: usize, class: impl Fn(u8) ->
     end
 }
 
+/// The end of the line holding `offset`, trailing blanks left out.
+fn line_end<S: Source + ?Sized>(source: &S, offset: usize) -> usize {
+    let mut end = offset;
+    while source
+        .byte_at(end)
+        .is_some_and(|b| !matches!(b, b'\n' | b'\r'))
+    {
+        end += 1;
+    }
+    offset + source.text(offset..end).trim_end().len()
+}
+
 /// Whether only blanks follow `offset` on its line.
 fn rest_of_line_blank<S: Source + ?Sized>(source: &S, offset: usize) -> bool {
     let end = word_end(source, offset, |b| b == b' ' || b == b'\t');
@@ -464,22 +476,52 @@ fn mount<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     }
     let replace = at.offset - typed.len()..at.offset;
     let end = word_end(at.source, at.offset, name_byte);
+    // The other options: those before the one typed, and after it up to
+    // the end of the word.
+    let rest_end = word_end(at.source, at.offset, |b| !b.is_ascii_whitespace());
+    let rest = at.source.text(end..rest_end);
+    let after = rest.split_once(',').map_or("", |(_, a)| a);
+    let current = mount[..mount.len() - typed.len()]
+        .rsplit(',')
+        .next()
+        .unwrap_or("");
+    let others: Vec<&str> = mount[..mount.len() - typed.len() - current.len()]
+        .split(',')
+        .chain(after.split(','))
+        .filter(|o| !o.is_empty())
+        .collect();
     if before.ends_with("type=") {
-        return Some(
-            value_items(at, "mount-type", typed, name_byte)
-                .into_iter()
-                .collect(),
-        );
+        // The types that take every other option given.
+        let keys: Vec<&str> = others
+            .iter()
+            .map(|o| o.split_once('=').map_or(*o, |(k, _)| k))
+            .collect();
+        let known: Vec<&str> = keys
+            .into_iter()
+            .filter(|k| {
+                ["bind", "cache", "tmpfs", "secret", "ssh"]
+                    .iter()
+                    .any(|t| mount_options(t).contains(k))
+            })
+            .collect();
+        let mut items = value_items(at, "mount-type", typed, name_byte);
+        items.retain(|i| known.iter().all(|k| mount_options(&i.label).contains(k)));
+        return Some(items.into_iter().collect());
     }
     if before.ends_with(',') || before.ends_with("--mount=") {
-        let mount_type = mount
-            .split(',')
+        let mount_type = others
+            .iter()
             .find_map(|o| o.strip_prefix("type="))
             .unwrap_or("bind");
-        let given: Vec<&str> = mount
-            .split(',')
-            .filter_map(|o| o.split_once('=').map_or(Some(o), |(k, _)| Some(k)))
+        let given: Vec<&str> = others
+            .iter()
+            .map(|o| o.split_once('=').map_or(*o, |(k, _)| k))
             .collect();
+        // `tar|get=/x` or `|target=/x`: an option written already, that
+        // another name would not fit.
+        if rest.starts_with('=') {
+            return Some(Completions::default());
+        }
         let option = |o: &str| {
             let mut i = Item::new(o, ItemKind::Value, &replace, end)
                 .detail(mount_option_detail(mount_type, o))
@@ -490,13 +532,13 @@ fn mount<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
             i
         };
         let mut out: Vec<Item> = Vec::new();
-        if !mount.contains("type=") {
+        if !given.contains(&"type") {
             out.push(option("type"));
         }
         out.extend(
             mount_options(mount_type)
                 .iter()
-                .filter(|o| !given[..given.len().saturating_sub(1)].contains(o))
+                .filter(|o| !given.contains(o))
                 .map(|o| option(o)),
         );
         return Some(out.into_iter().collect());
@@ -640,6 +682,10 @@ fn arguments<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
             .all(|c| c.is_ascii_alphabetic())
             .then(|| keywords(at, |k| !NOT_TRIGGERS.contains(&k)));
     }
+    // The cursor before a flag (`FROM |--platform=...`): not an argument.
+    if word.is_empty() && at.source.byte_at(at.offset) == Some(b'-') {
+        return None;
+    }
     let w = words(&at.place)?;
     let replace = at.offset - word.len()..at.offset;
     match (w.keyword.as_str(), w.args.len()) {
@@ -662,7 +708,9 @@ fn arguments<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
         }
         ("HEALTHCHECK", 0) if word.chars().all(|c| c.is_ascii_alphabetic()) => {
             let mut items = value_items(at, "healthcheck", word, |b| b.is_ascii_alphabetic());
-            if !w.flags.is_empty() {
+            // NONE takes no flags and no command.
+            let end = word_end(at.source, at.offset, |b| b.is_ascii_alphabetic());
+            if !w.flags.is_empty() || !rest_of_line_blank(at.source, end) {
                 items.retain(|i| i.label != "NONE");
             }
             for i in &mut items {
@@ -670,7 +718,11 @@ fn arguments<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                     i.insert = Some("CMD ".into());
                 }
             }
-            if word.is_empty() {
+            let at_word = at
+                .source
+                .byte_at(at.offset)
+                .is_some_and(|b| !b.is_ascii_whitespace());
+            if word.is_empty() && !at_word {
                 items.extend(flag_items(at, &w, &replace));
             }
             Some(items.into_iter().collect())
@@ -680,11 +732,17 @@ fn arguments<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                 .into_iter()
                 .collect(),
         ),
-        ("SHELL", 0) => Some(
-            value_items(at, "shell", word, |b| !b.is_ascii_whitespace())
-                .into_iter()
-                .collect(),
-        ),
+        ("SHELL", 0) => {
+            // The whole array written after the cursor is replaced.
+            let mut items = value_items(at, "shell", word, |b| !b.is_ascii_whitespace());
+            if at.source.byte_at(at.offset) == Some(b'[') || word.starts_with('[') {
+                let end = line_end(at.source, at.offset);
+                for i in &mut items {
+                    i.word_end = end;
+                }
+            }
+            Some(items.into_iter().collect())
+        }
         _ => None,
     }
 }
@@ -748,8 +806,15 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     };
     let value = value.trim_start();
     let items = match name.trim().to_ascii_lowercase().as_str() {
-        "syntax" => value_items(at, "syntax", value, |b| !b.is_ascii_whitespace()),
-        "escape" => value_items(at, "escape", value, |b| !b.is_ascii_whitespace()),
+        // (the value written after the cursor is replaced, up to the line end)
+        what @ ("syntax" | "escape") => {
+            let end = line_end(at.source, at.offset);
+            let mut items = value_items(at, what, value, |b| !b.is_ascii_whitespace());
+            for i in &mut items {
+                i.word_end = end;
+            }
+            items
+        }
         "check" => {
             let option = value.rsplit(';').next().unwrap_or(value);
             match option.split_once('=') {

@@ -89,6 +89,35 @@ fn keyword_of(logical: &str) -> String {
     first
 }
 
+/// The start of the last line of the tree ([`syntax::lines`]: top-level
+/// lines and the lines of stages) that starts at or before `offset`; 0
+/// when none does. A descent, not a walk of every line.
+fn anchor_line(tree: &Tree, offset: usize) -> usize {
+    let stage = syntax::ids::ids().stage;
+    let mut parent = tree.root_node();
+    let mut found = 0;
+    loop {
+        // The first child ending after `offset`, or the one before it when
+        // it starts later.
+        let mut child = match parent.first_child_for_byte(offset) {
+            Some(c) if c.start_byte() <= offset => Some(c),
+            Some(c) => c.prev_sibling(),
+            None => parent.child(parent.child_count().saturating_sub(1)),
+        };
+        while let Some(c) = child.filter(|c| !c.is_named() || c.start_byte() > offset) {
+            child = c.prev_sibling();
+        }
+        let Some(c) = child else {
+            return found;
+        };
+        if c.kind_id() != stage {
+            return c.start_byte();
+        }
+        found = c.start_byte();
+        parent = c;
+    }
+}
+
 /// A line without its line break.
 fn body(line: &str) -> &str {
     line.trim_end_matches(['\n', '\r'])
@@ -101,12 +130,7 @@ impl Place {
         let line_prefix = source.text(line_start..offset).into_owned();
         // Read from the last top-level line starting at or before the
         // cursor's line: no heredoc or continuation runs into it.
-        let anchor = syntax::lines(tree)
-            .iter()
-            .rev()
-            .map(|n| source.line_start(n.start_byte()))
-            .find(|&s| s <= line_start)
-            .unwrap_or(0);
+        let anchor = source.line_start(anchor_line(tree, line_start).min(line_start));
         let text = source.text(anchor..line_start);
         let mut pending: std::collections::VecDeque<(String, bool)> = Default::default();
         let mut continuing = false;
