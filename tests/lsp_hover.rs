@@ -1209,3 +1209,230 @@ fn a_modifier_on_a_value_known_only_in_part_stays_as_written() {
         "{text}"
     );
 }
+
+// Review of the hovers (issue 19): each test below failed before its fix.
+
+#[test]
+fn review_an_arg_pair_sees_the_earlier_pairs_of_its_line() {
+    // BuildKit expands ARG pairs one by one (buildMetaArgs globally,
+    // dispatchArg in a stage).
+    let text = hover_text("ARG A=1 B$0=$A\nFROM alpine\n").unwrap();
+    assert!(text.contains("default: `$A` → `1`"), "{text}");
+    assert!(!text.contains("not defined"), "{text}");
+    let text = hover_text("FROM alpine\nARG C=1 D$0=$C\n").unwrap();
+    assert!(text.contains("default: `$C` → `1`"), "{text}");
+    // ENV expands with what was set before its line.
+    let text = hover_text("FROM alpine\nENV A=1\nENV A=2 B$0=$A\n").unwrap();
+    assert!(text.contains("value: `$A` → `1`"), "{text}");
+}
+
+#[test]
+fn review_a_stage_keeps_the_args_of_the_stage_it_is_built_on() {
+    let text =
+        hover_text("FROM alpine AS base\nARG FLAGS=\"-i 2\"\nFROM base AS gen\nENV F$0=$FLAGS\n")
+            .unwrap();
+    assert!(text.contains("value: `$FLAGS` → `-i 2`"), "{text}");
+    assert!(!text.contains("not defined"), "{text}");
+    // A global redeclared in the parent.
+    let text = hover_text("ARG V=3\nFROM alpine AS base\nARG V\nFROM base\nENV W$0=$V\n").unwrap();
+    assert!(text.contains("value: `$V` → `3`"), "{text}");
+    assert!(!text.contains("only after its own"), "{text}");
+    // On the use itself.
+    let text =
+        hover_text("FROM alpine AS base\nARG FLAGS=x\nFROM base\nRUN echo $FL$0AGS\n").unwrap();
+    assert!(
+        text.starts_with("**$FLAGS** — build argument of **base**, declared on line 2 (a stage built FROM **base** keeps its build arguments)"),
+        "{text}"
+    );
+    // The real file: shfmt's flags.
+    let path = "../shared/corpus/valid/buildkit/hack_dockerfiles_shfmt.Dockerfile";
+    if let Ok(file) = std::fs::read_to_string(path) {
+        let at = file.find("$SHFMT_FLAGS").unwrap() + 1;
+        let fixture = format!("{}$0{}", &file[..at], &file[at..]);
+        let text = hover_text(&fixture).unwrap();
+        assert!(text.contains("build argument of **shfmt**"), "{text}");
+    }
+}
+
+#[test]
+fn review_an_empty_default_is_set_to_empty() {
+    let text = hover_text("ARG E$0=\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("default: empty (set, to the empty string)") && !text.contains("no default"),
+        "{text}"
+    );
+    let text = hover_text("ARG E=\nFROM alpine\nARG E\nARG R$0=x${E-unset}y${E+set}\n").unwrap();
+    assert!(text.contains("→ `xyset`"), "{text}");
+}
+
+#[test]
+fn review_a_predefined_arg_in_a_stage_needs_its_arg() {
+    let text = hover_text("FROM alpine\nENV P$0=$TARGETPLATFORM R=${HTTP_PROXY:-none}\n").unwrap();
+    assert!(
+        text.contains("value: `$TARGETPLATFORM` → empty")
+            && text.contains("a stage sees it only after its own `ARG TARGETPLATFORM`"),
+        "{text}"
+    );
+    let text = hover_text("FROM alpine\nENV P=$TARGETPLATFORM R$0=${HTTP_PROXY:-none}\n").unwrap();
+    assert!(text.contains("→ `none`"), "{text}");
+    let text = hover_text("FROM alpine\nRUN echo $TARGET$0PLATFORM\n").unwrap();
+    assert!(
+        text.contains("a stage sees it only after `ARG TARGETPLATFORM` in it"),
+        "{text}"
+    );
+    // FROM lines see them without a declaration.
+    let text = hover_text("FROM --platform=$BUILD$0PLATFORM alpine\n").unwrap();
+    assert!(
+        text.contains("FROM lines see it without a declaration") && !text.contains("declare"),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_the_check_directive_is_read_as_buildkit_reads_it() {
+    let lines = |file: &str| -> Vec<String> {
+        let text = hover_text(file).unwrap();
+        text.lines()
+            .filter(|l| l.starts_with("- "))
+            .map(String::from)
+            .collect()
+    };
+    // Names match exactly.
+    let got = lines("# check=skip=jsonargsrecommended$0\nFROM alpine\n");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("- `jsonargsrecommended`: no rule of that exact name, so it skips nothing (BuildKit matches rule names exactly: **JSONArgsRecommended**"),
+        "{got:?}"
+    );
+    // `all` skips everything only as the whole list.
+    let got = lines("# check=skip=JSONArgsRecommended,all$0\nFROM alpine\n");
+    assert!(
+        !got.iter().any(|l| l.contains("Skips every check")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|l| l.starts_with("- `all`: among other names")),
+        "{got:?}"
+    );
+    let got = lines("# check=skip=ALL$0\nFROM alpine\n");
+    assert!(
+        !got.iter().any(|l| l.contains("Skips every check")),
+        "{got:?}"
+    );
+    // Options BuildKit fails the build on.
+    for (file, said) in [
+        (
+            "# check=Error=true$0\nFROM alpine\n",
+            "`Error` is not an option",
+        ),
+        (
+            "# check=error=yes$0\nFROM alpine\n",
+            "`error=yes` is not a boolean",
+        ),
+        (
+            "# check=skip = FromAsCasing$0\nFROM alpine\n",
+            "`skip` is no `key=value` option",
+        ),
+    ] {
+        let got = lines(file);
+        assert!(
+            got.iter()
+                .any(|l| l.contains(said)
+                    && l.ends_with("BuildKit fails the build on this directive")),
+            "{file:?}: {got:?}"
+        );
+        assert!(
+            !got.iter().any(|l| l.contains("Changes nothing")
+                || l.contains("error=") && l.contains("(the default)")),
+            "{file:?}: {got:?}"
+        );
+    }
+    // A BuildKit rule this server does not run is still skipped.
+    let got = lines(
+        "# check=skip=InvalidBaseImagePlatform;experimental=StageNameCasing$0\nFROM alpine\n",
+    );
+    assert_eq!(
+        got,
+        [
+            "- Skips **InvalidBaseImagePlatform**: a BuildKit check this server does not run",
+            "- `experimental=StageNameCasing`: **StageNameCasing** is not experimental, it runs anyway",
+        ],
+        "{got:?}"
+    );
+}
+
+#[test]
+fn review_onbuild_in_a_stage_built_on_in_this_file_runs_in_this_build() {
+    let text = hover_text("FROM alpine AS base\nONBUILD R$0UN echo hi\nFROM base\n").unwrap();
+    assert!(
+        text.contains("it runs right after the FROM of stage 1 (built on it in this file)")
+            && !text.contains("does not run in this build"),
+        "{text}"
+    );
+    let text = hover_text("FROM alpine AS base\nONBUILD R$0UN echo hi\n").unwrap();
+    assert!(
+        text.contains("it runs in a build whose FROM uses this image"),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_a_base_chosen_by_build_args_is_not_shown_with_quotes() {
+    let file = "ARG B=${TARGETPLATFORM#linux/amd64}\nARG B=${B:+\"unsupported\"}\nARG B=${B:-\"supported\"}\nFROM scratch AS exit-unsupported\nFROM scratch AS exit-supported\nFROM exit-${B} AS ex$0it\nFROM scratch\nCOPY --from=exit / /\n";
+    let text = hover_text(file).unwrap();
+    assert!(!text.contains('"'), "{text}");
+    assert!(
+        text.contains("- Base: `exit-${B}` (it depends on build arguments not known here)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_directives_are_found_where_buildkit_finds_them() {
+    // `# syntax=` and `# check=` need `#` in the first column.
+    assert!(
+        hover_text("  # syn$0tax=docker/dockerfile:1\nFROM alpine\n")
+            .is_none_or(|t| !t.contains("parser directive"))
+    );
+    // A first line starting `#!` is skipped.
+    let text = hover_text("#!/usr/bin/env buildctl\n# syn$0tax=docker/dockerfile:1\nFROM alpine\n")
+        .unwrap();
+    assert!(
+        text.contains("Frontend: Docker's Dockerfile frontend, the newest 1.x release"),
+        "{text}"
+    );
+    // The reference ends at the first space.
+    let text = hover_text("# syn$0tax=docker/dockerfile:1 --foo\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains("the newest 1.x release") && !text.contains("tagged `1 --foo`"),
+        "{text}"
+    );
+    // A second one fails the build.
+    let text = hover_text("# check=skip=all\n# che$0ck=error=true\nFROM alpine\n").unwrap();
+    assert!(
+        text.contains(
+            "A second `# check=` directive (the first is on line 1): BuildKit fails the build"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_path_falls_back_to_buildkits_default() {
+    let text = hover_text("FROM example.com/base\nENV PATH$0=/opt/bin:$PATH\n").unwrap();
+    assert!(
+        text.contains("when the image sets none, BuildKit sets the default `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`")
+            && !text.contains("expands to nothing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn review_a_shell_variable_is_the_scripts() {
+    let text = hover_text("FROM alpine\nRUN nproc=\"$(nproc)\"; make -j \"$np$0roc\"\n").unwrap();
+    assert_eq!(
+        text,
+        "**$nproc** — not an ARG or ENV: the shell expands it when the command runs (set by the script, or empty)"
+    );
+}

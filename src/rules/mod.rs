@@ -595,6 +595,25 @@ mod tests {
     }
 
     #[test]
+    fn the_check_directive_is_read_as_buildkit_reads_it() {
+        // Rule names, keys and `all` exactly; a bad option skips nothing.
+        let src = "# check=skip=jsonargsrecommended\nFROM a\nCMD run\n";
+        assert_eq!(found(src), [("JSONArgsRecommended", 3)]);
+        let src = "# check=skip=JSONArgsRecommended\nFROM a\nCMD run\n";
+        assert!(found(src).is_empty());
+        let src = "# check=skip=FromAsCasing,all\nFROM a as b\nCMD run\n";
+        assert_eq!(found(src), [("JSONArgsRecommended", 3)]);
+        let src = "# check=Skip=all\nFROM a\nCMD run\n";
+        assert_eq!(found(src), [("JSONArgsRecommended", 3)]);
+        // BuildKit takes the value up to its first space.
+        let src = "# check=skip=JSONArgsRecommended other\nFROM a\nCMD run\n";
+        assert!(found(src).is_empty());
+        let d = CheckDirective::from_buildkit("error=yes");
+        assert!(!d.error && d.problems.len() == 1, "{d:?}");
+        assert!(CheckDirective::from_buildkit("skip=a;error=True").error);
+    }
+
+    #[test]
     fn inline_comments_silence_the_next_instruction() {
         let src = "FROM a\n# check=skip=MaintainerDeprecated\nMAINTAINER me\nMAINTAINER you\n";
         assert_eq!(found(src), [("MaintainerDeprecated", 4)]);
