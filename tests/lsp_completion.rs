@@ -638,3 +638,40 @@ fn corpus_completion_offers_only_what_buildkit_accepts() {
     eprintln!("{asked} places asked, {offered} items offered, {checked} written in and checked");
     assert!(checked > 300, "{checked}");
 }
+
+/// A client without snippets gets plain text: the keyword and a space, the
+/// flag and its `=`, no tab stops; documentation as plain text.
+#[test]
+fn a_client_without_snippets_gets_plain_insert_text() {
+    let mut server = common::lsp::Server::start();
+    server.initialize_as(common::lsp::bare_capabilities(), Value::Null, &[]);
+    let uri = "file:///completion/plain/Dockerfile";
+    for (fixture, label, expected) in [
+        ("FROM a\nCO$0\n", "COPY", "COPY "),
+        ("FROM a\nCOPY --$0\n", "--from", "--from="),
+        ("#$0\nFROM a\n", "syntax", "syntax="),
+        ("FROM a\nENV A=1\nWORKDIR ${$0\n", "${A}", "${A}"),
+    ] {
+        let (text, cursor) = common::lsp::cursor(fixture);
+        server.open(uri, 1, &text);
+        let reply = server.request("textDocument/completion", at(uri, &cursor));
+        let items = reply["result"]["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for item in &items {
+            let text = item["textEdit"]["newText"].as_str().unwrap();
+            assert!(!text.contains("${1") && !text.contains("$1"), "{item}");
+            assert_ne!(item["insertTextFormat"], 2, "{item}");
+        }
+        let item = items
+            .iter()
+            .find(|i| i["label"] == label)
+            .unwrap_or_else(|| panic!("{label}: {items:?}"));
+        assert_eq!(item["textEdit"]["newText"], expected, "{item}");
+        server.notify(
+            "textDocument/didClose",
+            serde_json::json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+}
