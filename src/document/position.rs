@@ -8,6 +8,8 @@
 //! end of its line means the end of that line, and an offset inside a
 //! character (half of a UTF-16 surrogate pair) means the start of it.
 
+use std::ops::Range;
+
 use ropey::Rope;
 use tree_sitter::Point;
 
@@ -106,6 +108,23 @@ pub fn to_point(rope: &Rope, byte: usize) -> Point {
     Point::new(row, byte - rope.line_to_byte(row))
 }
 
+/// The first and last line of a byte range, for whole-line spans such as
+/// folds: a range ending exactly at the start of a line ends on the line
+/// before (its line break is the last thing it covers). `None` when the
+/// range covers less than two lines. Offsets are clamped to the document.
+pub fn line_span(rope: &Rope, range: Range<usize>) -> Option<(u32, u32)> {
+    let len = rope.len_bytes();
+    let start_line = rope.byte_to_line(char_boundary(rope, range.start.min(len)));
+    let end = char_boundary(rope, range.end.min(len));
+    let end_line = rope.byte_to_line(end);
+    let end_line = if end == rope.line_to_byte(end_line) {
+        end_line.checked_sub(1)?
+    } else {
+        end_line
+    };
+    (end_line > start_line).then_some((start_line as u32, end_line as u32))
+}
+
 fn char_boundary(rope: &Rope, byte: usize) -> usize {
     let byte = byte.min(rope.len_bytes());
     rope.char_to_byte(rope.byte_to_char(byte))
@@ -191,5 +210,33 @@ mod tests {
             to_position(&rope, usize::MAX, Encoding::Utf16),
             Position::new(3, 0)
         );
+    }
+
+    #[test]
+    fn line_span_of_byte_ranges() {
+        let text = "FROM a\r\nRUN b\rRUN c\nCMD d\n";
+        let rope = Rope::from_str(text);
+        let at = |s: &str| text.find(s).unwrap();
+        // lines 0..=2, whichever break ends each
+        assert_eq!(line_span(&rope, 0..at("RUN c") + 3), Some((0, 2)));
+        // ending exactly at a line start: the line before
+        assert_eq!(line_span(&rope, 0..at("CMD")), Some((0, 2)));
+        assert_eq!(line_span(&rope, at("RUN b")..at("RUN c")), None);
+        assert_eq!(line_span(&rope, at("RUN b")..at("CMD")), Some((1, 2)));
+        // one line, an empty range, a range at the very start
+        assert_eq!(line_span(&rope, 0..4), None);
+        assert_eq!(line_span(&rope, at("CMD")..at("CMD")), None);
+        assert_eq!(line_span(&rope, 0..0), None);
+        // to the end of the text (which ends with a break) and past it
+        assert_eq!(line_span(&rope, at("RUN c")..text.len()), Some((2, 3)));
+        assert_eq!(line_span(&rope, 0..usize::MAX), Some((0, 3)));
+        assert_eq!(line_span(&rope, usize::MAX..usize::MAX), None);
+        // inside a CRLF pair: still the line the pair ends
+        assert_eq!(line_span(&rope, 0..at("\r\n") + 1), None);
+        assert_eq!(line_span(&rope, 0..at("\r\n") + 2), None);
+        // a text without a final break
+        let rope = Rope::from_str("a\nb");
+        assert_eq!(line_span(&rope, 0..3), Some((0, 1)));
+        assert_eq!(line_span(&rope, 0..2), None);
     }
 }
