@@ -1221,6 +1221,12 @@ fn review_an_arg_pair_sees_the_earlier_pairs_of_its_line() {
     assert!(!text.contains("not defined"), "{text}");
     let text = hover_text("FROM alpine\nARG C=1 D$0=$C\n").unwrap();
     assert!(text.contains("default: `$C` → `1`"), "{text}");
+    // On the use itself.
+    let text = hover_text("FROM alpine\nARG C=1 D=$$0C\n").unwrap();
+    assert!(
+        text.starts_with("**$C** — build argument of stage 0, declared on line 2"),
+        "{text}"
+    );
     // ENV expands with what was set before its line.
     let text = hover_text("FROM alpine\nENV A=1\nENV A=2 B$0=$A\n").unwrap();
     assert!(text.contains("value: `$A` → `1`"), "{text}");

@@ -480,6 +480,21 @@ fn variable_hover<S: Source + ?Sized>(
             )
         }
     };
+    // In `ARG A=1 B=$A` the use sees the pair before it on the line.
+    let same_line = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.start)
+        .and_then(syntax::views::enclosing_instruction)
+        .filter(|i| syntax::views::keyword(*i, source) == "ARG")
+        .and_then(|i| {
+            vars.defs.iter().rposition(|d| {
+                d.kind == DefKind::Arg
+                    && d.name == name
+                    && d.name_range.start >= i.start_byte()
+                    && d.name_range.end <= range.start
+            })
+        });
+    let def = same_line.or(def);
     let here = stage_at(analysis, offset).filter(|_| !in_from_line(analysis, offset));
     let def = def.or_else(|| here.and_then(|s| inherited_arg(analysis, s, &name)));
     let in_shell = vars.use_at(offset).is_some_and(|u| u.in_shell);
