@@ -1286,6 +1286,12 @@ fn review_a_predefined_arg_in_a_stage_needs_its_arg() {
         text.contains("a stage sees it only after `ARG TARGETPLATFORM` in it"),
         "{text}"
     );
+    // RUN commands get the proxy settings without ARG.
+    let text = hover_text("FROM alpine\nRUN curl --proxy \"$HTTPS_$0PROXY\" x\n").unwrap();
+    assert!(
+        text.contains("RUN commands get it in their environment when the build passes `--build-arg HTTPS_PROXY=...` (no ARG needed)"),
+        "{text}"
+    );
     // FROM lines see them without a declaration.
     let text = hover_text("FROM --platform=$BUILD$0PLATFORM alpine\n").unwrap();
     assert!(

@@ -500,11 +500,16 @@ fn variable_hover<S: Source + ?Sized>(
     let in_shell = vars.use_at(offset).is_some_and(|u| u.in_shell);
     let Some(def) = def else {
         let text = if crate::analysis::variables::PREDEFINED.contains(&name.as_str()) {
-            if here.is_none() {
+            let proxy = !syntax::FROM_PREDEFINED_ARGS.contains(&name.as_str());
+            if here.is_none() && !proxy {
                 format!(
                     "**${name}** — a build argument BuildKit predefines: {}; FROM lines see it without a declaration",
                     predefined_meaning(&name)
                 )
+            } else if proxy && in_shell {
+                format!("**${name}** — a proxy setting BuildKit predefines: RUN commands get it in their environment when the build passes `--build-arg {name}=...` (no ARG needed); else it is empty")
+            } else if here.is_none() {
+                format!("**${name}** — a proxy setting BuildKit predefines only for RUN commands: not expanded here, it expands to nothing")
             } else {
                 format!("**${name}** — a build argument BuildKit predefines, but a stage sees it only after `ARG {name}` in it: here it expands to nothing")
             }
