@@ -766,7 +766,12 @@ fn is_directive_line(line: &str) -> bool {
 fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     let above = at.source.text(0..at.place.line_start);
     let above = above.strip_prefix('\u{feff}').unwrap_or(&above);
-    if !above.lines().all(is_directive_line) {
+    // (BuildKit reads `# check=` below a `#!` first line too)
+    if !above
+        .lines()
+        .enumerate()
+        .all(|(n, line)| is_directive_line(line) || (n == 0 && line.starts_with("#!")))
+    {
         return None;
     }
     let prefix = at.place.line_prefix.trim_start();

@@ -491,6 +491,10 @@ fn directives_and_their_values_only_where_a_directive_may_go() {
     assert!(labels("# hello\n# sy|\nFROM a\n").is_empty());
     assert!(labels("\n# sy|\nFROM a\n").is_empty());
     assert!(labels("FROM a\n# es|\n").is_empty());
+    assert_eq!(
+        labels("#!/usr/bin/env docker\n# ch|\nFROM a\n"),
+        ["syntax", "escape", "check"]
+    );
     let syntax = labels("# syntax=|\nFROM a\n");
     assert!(
         syntax.contains(&"docker/dockerfile:1".to_string()),
