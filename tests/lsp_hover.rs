@@ -1398,6 +1398,14 @@ fn review_a_base_chosen_by_build_args_is_not_shown_with_quotes() {
         text.contains("- Base: `exit-${B}` (it depends on build arguments not known here)"),
         "{text}"
     );
+    // A quoted default names the image without its quotes.
+    let text =
+        hover_text("ARG V=\"8.0\"\nFROM mcr.microsoft.com/dotnet/aspnet:${V}\nUSER $APP_$0UID\n")
+            .unwrap();
+    assert_eq!(
+        text,
+        "**$APP_UID** — environment variable of the base image `mcr.microsoft.com/dotnet/aspnet:8.0`\n\nvalue: `1654`"
+    );
 }
 
 #[test]

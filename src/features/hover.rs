@@ -513,7 +513,8 @@ fn variable_hover<S: Source + ?Sized>(
             } else {
                 format!("**${name}** — a build argument BuildKit predefines, but a stage sees it only after `ARG {name}` in it: here it expands to nothing")
             }
-        } else if let Some((image, value)) = image_env(analysis, stage_at(analysis, offset), &name)
+        } else if let Some((image, value)) =
+            image_env(tree, source, analysis, stage_at(analysis, offset), &name)
         {
             let value = match value {
                 Some(v) => format!("\n\nvalue: {}", code(&v)),
@@ -671,21 +672,36 @@ fn stage_at(analysis: &Analysis, offset: usize) -> Option<usize> {
 
 /// The base image at the root of a stage's chain of bases, its
 /// reference resolved with the global ARG defaults.
-fn root_image(analysis: &Analysis, stage: usize) -> String {
+fn root_image<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    analysis: &Analysis,
+    stage: usize,
+) -> String {
     let graph = &analysis.stages;
     let root = graph.lineage(stage).last().unwrap_or(stage);
     let s = &graph.stages[root];
-    roles::expand_at(analysis, None, s.from_range.start, &s.base_text)
+    if !s.base_text.contains('$') {
+        return s.base_text.clone();
+    }
+    // As the FROM line expands it (quotes removed); as written when a
+    // part is not known.
+    match Resolver::new(tree, source, analysis).base_of(root) {
+        (value, true) => value,
+        _ => s.base_text.clone(),
+    }
 }
 
 /// A name the base image of a stage sets with ENV: the image and the
 /// value when it is known.
-fn image_env(
+fn image_env<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
     analysis: &Analysis,
     stage: Option<usize>,
     name: &str,
 ) -> Option<(String, Option<String>)> {
-    let image = root_image(analysis, stage?);
+    let image = root_image(tree, source, analysis, stage?);
     let facts = images::lookup(&image)?;
     match facts.values.get(name) {
         Some(v) => Some((image, Some(v.clone()))),
@@ -999,12 +1015,14 @@ impl<'a, S: Source + ?Sized> Resolver<'a, S> {
                     return Looked::Unset;
                 };
                 if let Some(line) = global_line(self.source, self.analysis, &name) {
-                    if image_env(self.analysis, Some(stage), &name).is_none() {
+                    if image_env(self.tree, self.source, self.analysis, Some(stage), &name)
+                        .is_none()
+                    {
                         self.note(Note::GlobalNotDeclared { name, line });
                         return Looked::Unset;
                     }
                 }
-                let image = root_image(self.analysis, stage);
+                let image = root_image(self.tree, self.source, self.analysis, stage);
                 match images::lookup(&image) {
                     Some(facts) => match facts.values.get(&name) {
                         Some(v) => {
