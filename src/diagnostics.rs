@@ -115,6 +115,17 @@ pub struct BuildContext {
 }
 
 impl BuildContext {
+    /// The stage the Compose files build, when every service that builds
+    /// this Dockerfile names the same `build.target` (a service with no
+    /// target builds the last stage, so then there is none).
+    pub fn compose_target(&self) -> Option<String> {
+        let mut targets = self.compose.iter().map(|s| s.target.clone());
+        let first = targets.next()??;
+        targets
+            .all(|t| t.as_deref() == Some(first.as_str()))
+            .then_some(first)
+    }
+
     /// The files of the build context, read on demand.
     pub fn files(&self) -> crate::analysis::context::DirFiles {
         crate::analysis::context::DirFiles::new(&self.dir)

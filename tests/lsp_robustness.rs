@@ -231,6 +231,45 @@ fn a_file_over_the_size_limit_is_synced_but_not_analysed() {
     assert_eq!(found[0]["code"], "FileTooLarge");
 }
 
+/// Raising the limit parses the document again at the same version: what
+/// was computed from the empty tree (the outline an editor asks for on
+/// open) must not be taken for the new tree's.
+#[test]
+fn raising_the_size_limit_analyses_the_document_afresh() {
+    let mut server = Server::start();
+    server.initialize_with(&["utf-16"], json!({ "maxFileSize": 10 }));
+    let text = "FROM alpine:3.20 AS base\nRUN true\nFROM base\nCMD [\"true\"]\n";
+    server.open(URI, 1, text);
+    assert_eq!(server.diagnostics(URI, 1)[0]["code"], "FileTooLarge");
+    let outline = |server: &mut Server| {
+        server.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": URI } }),
+        )["result"]
+            .clone()
+    };
+    assert_eq!(outline(&mut server), json!([]));
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "maxFileSize": 1000 } }),
+    );
+    let found = server.diagnostics(URI, 1);
+    assert!(
+        found.iter().all(|d| d["code"] != "FileTooLarge"),
+        "the warning stays: {found:?}"
+    );
+    assert_eq!(outline(&mut server).as_array().unwrap().len(), 2);
+    let definition = server.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 2, "character": 6 } }),
+    );
+    assert_eq!(
+        definition["result"]["range"]["start"]["line"], 0,
+        "{definition}"
+    );
+    still_answers(&mut server);
+}
+
 #[test]
 fn a_request_working_past_the_time_limit_is_answered_with_an_error() {
     let mut server = Server::start();

@@ -34,6 +34,15 @@ pub struct Document {
     parser: Parser,
     /// Above this size the tree is left empty (see [`Snapshot::oversized`]).
     limit: usize,
+    /// Changes with every change of the tree or text (see [`Snapshot::revision`]).
+    revision: u64,
+}
+
+/// A fresh revision, never given before in this process: documents opened
+/// again, or parsed again at the same version, get new ones.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What analysis needs of a document at one version; cheap to clone and to
@@ -43,6 +52,10 @@ pub struct Snapshot {
     pub rope: Rope,
     pub tree: Tree,
     pub version: i32,
+    /// Identifies this text and tree: every edit, and every reparse without
+    /// an edit (a new size limit), gives a new one. What is computed from a
+    /// snapshot is cached by revision, never by the client's version alone.
+    pub revision: u64,
     /// The text's size when it is over the document's size limit: the text
     /// is exact but the tree is empty, so no feature finds anything in it.
     pub oversized: Option<usize>,
@@ -68,6 +81,7 @@ impl Document {
             version,
             parser,
             limit,
+            revision: next_revision(),
         }
     }
 
@@ -83,12 +97,17 @@ impl Document {
         match (was, self.oversized()) {
             (Some(_), None) => self.tree = parse_rope(&mut self.parser, &self.rope, None),
             (None, Some(_)) => self.tree = parse_rope(&mut self.parser, &Rope::new(), None),
-            _ => {}
+            _ => return,
         }
+        self.revision = next_revision();
     }
 
     pub fn version(&self) -> i32 {
         self.version
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn rope(&self) -> &Rope {
@@ -104,6 +123,7 @@ impl Document {
             rope: self.rope.clone(),
             tree: self.tree.clone(),
             version: self.version,
+            revision: self.revision,
             oversized: self.oversized(),
         }
     }
@@ -129,6 +149,7 @@ impl Document {
             }
         }
         self.version = version;
+        self.revision = next_revision();
         if self.oversized().is_some() {
             if reuse_tree {
                 self.tree = parse_rope(&mut self.parser, &Rope::new(), None);
@@ -189,6 +210,27 @@ mod tests {
 
     fn shape(tree: &Tree) -> String {
         tree.root_node().to_sexp()
+    }
+
+    #[test]
+    fn every_new_tree_has_a_new_revision() {
+        let mut doc = Document::with_limit("FROM a\n", 1, 3);
+        let first = doc.revision();
+        // a limit that changes nothing keeps the tree and the revision
+        doc.set_limit(4);
+        assert_eq!(doc.revision(), first);
+        // a limit that parses the text: same version, new revision
+        doc.set_limit(100);
+        assert_ne!(doc.revision(), first);
+        assert_eq!(doc.snapshot().revision, doc.revision());
+        let parsed = doc.revision();
+        doc.apply(2, &[], Encoding::Utf16);
+        assert_ne!(doc.revision(), parsed);
+        // a document opened again at the same version is another revision
+        assert_ne!(
+            Document::new("FROM a\n", 1).revision(),
+            Document::new("FROM a\n", 1).revision()
+        );
     }
 
     #[test]

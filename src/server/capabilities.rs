@@ -32,6 +32,9 @@ pub struct ClientSupport {
     pub folding_kinds: (bool, bool),
     /// `rename.prepareSupport`.
     pub prepare_rename: bool,
+    /// `workspace.didChangeWatchedFiles.dynamicRegistration`: the server
+    /// can ask to be told when the files around a Dockerfile change.
+    pub watched_files: bool,
 }
 
 /// `textDocument.completion.completionItem`.
@@ -148,7 +151,93 @@ impl ClientSupport {
             prepare_rename: yes(text
                 .and_then(|t| t.rename.as_ref())
                 .and_then(|r| r.prepare_support)),
+            watched_files: yes(caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)),
         }
+    }
+}
+
+/// The command a client without code action literals runs for an action:
+/// its one argument is the action's WorkspaceEdit.
+pub const APPLY_EDIT_COMMAND: &str = "dockerfile-lsp.applyEdit";
+
+/// What the server offers this client.
+pub fn server_capabilities(support: &ClientSupport) -> lsp::ServerCapabilities {
+    let encoding = support.encoding;
+    lsp::ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+            Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+            Encoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+        }),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                // files around a Dockerfile may change with it
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(["-", "=", "$", "{", ","].map(String::from).to_vec()),
+            resolve_provider: Some(true),
+            ..Default::default()
+        }),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(if support.prepare_rename {
+            lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            lsp::OneOf::Left(true)
+        }),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(
+            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: lsp::SemanticTokensLegend {
+                        token_types: crate::features::semantic_tokens::TOKEN_TYPES
+                            .iter()
+                            .map(|t| lsp::SemanticTokenType::new(t))
+                            .collect(),
+                        token_modifiers: crate::features::semantic_tokens::TOKEN_MODIFIERS
+                            .iter()
+                            .map(|m| lsp::SemanticTokenModifier::new(m))
+                            .collect(),
+                    },
+                    full: Some(lsp::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                    range: Some(true),
+                    ..Default::default()
+                },
+            ),
+        ),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    lsp::CodeActionKind::QUICKFIX,
+                    lsp::CodeActionKind::REFACTOR_REWRITE,
+                ]),
+                ..Default::default()
+            },
+        )),
+        // A client without code action literals takes commands,
+        // which the server carries out with `workspace/applyEdit`.
+        execute_command_provider: (!support.code_action_literals).then(|| {
+            lsp::ExecuteCommandOptions {
+                commands: vec![APPLY_EDIT_COMMAND.to_string()],
+                ..Default::default()
+            }
+        }),
+        ..Default::default()
     }
 }
 
@@ -189,7 +278,8 @@ mod tests {
         let all = support(serde_json::json!({
             "general": { "positionEncodings": ["utf-8"] },
             "workspace": { "workspaceEdit": {
-                "documentChanges": true, "resourceOperations": ["create"] } },
+                "documentChanges": true, "resourceOperations": ["create"] },
+                "didChangeWatchedFiles": { "dynamicRegistration": true } },
             "textDocument": {
                 "hover": { "contentFormat": ["plaintext", "markdown"] },
                 "completion": { "completionItem": {
@@ -235,6 +325,7 @@ mod tests {
                 folding_limit: Some(10),
                 folding_kinds: (true, true),
                 prepare_rename: true,
+                watched_files: true,
             }
         );
         // plain text only: no markdown even though hover is announced
