@@ -43,6 +43,7 @@ pub fn flag(keyword: &str, flag: &str) -> Option<String> {
         ("COPY" | "ADD", "parents") => "Keep the parent directories of the sources.",
         ("COPY" | "ADD", "exclude") => "Leave out the paths matching this pattern.",
         ("ADD", "checksum") => "Verify the downloaded file against this checksum (`sha256:...`).",
+        ("ADD", "unpack") => "Whether to unpack an archive: local archives are unpacked by default, downloaded ones are not (`--unpack=true` unpacks a URL's archive).",
         ("ADD", "keep-git-dir") => "Keep the `.git` directory when adding a git repository.",
         ("FROM", "platform") => "The platform of the base image, such as `linux/amd64` or `$BUILDPLATFORM`.",
         ("RUN", "mount") => "Mounts for this command only: `type=cache` (a persistent cache), `type=secret` (a secret file or variable), `type=bind` (files from the context or another stage), `type=ssh`, `type=tmpfs`.",

@@ -38,6 +38,13 @@ fn every_offered_flag_is_one_buildkit_accepts() {
         if keyword == "ADD" {
             assert!(!labels.contains(&"--from"), "{labels:?}");
         }
+        for item in &found.items {
+            assert!(
+                item.doc.as_deref().and_then(documentation).is_some(),
+                "{keyword} {}: no docs",
+                item.label
+            );
+        }
     }
 }
 
