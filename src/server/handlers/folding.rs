@@ -3,6 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types as lsp;
 
+use crate::document::position;
 use crate::features::folding;
 use crate::server::Backend;
 
@@ -21,17 +22,8 @@ pub(in crate::server) async fn folding_range(
                 .into_iter()
                 .filter_map(|(r, kind)| {
                     // Folds are whole lines: line numbers only, no columns.
-                    let rope = &snap.rope;
-                    let start_line = rope.byte_to_line(r.start.min(rope.len_bytes())) as u32;
-                    let end = r.end.min(rope.len_bytes());
-                    let end_line = rope.byte_to_line(end);
-                    // a range ending at a line start ends on the line before
-                    let end_line = if end == rope.line_to_byte(end_line) {
-                        (end_line as u32).saturating_sub(1)
-                    } else {
-                        end_line as u32
-                    };
-                    (end_line > start_line).then(|| lsp::FoldingRange {
+                    let (start_line, end_line) = position::line_span(&snap.rope, r)?;
+                    Some(lsp::FoldingRange {
                         start_line,
                         end_line,
                         // only the kinds the client knows
