@@ -1398,6 +1398,14 @@ fn review_a_base_chosen_by_build_args_is_not_shown_with_quotes() {
         text.contains("- Base: `exit-${B}` (it depends on build arguments not known here)"),
         "{text}"
     );
+    // Known in part.
+    let text =
+        hover_text("ARG D\nFROM alpine AS img-linux\nFROM img-$TARGETOS${D:+-debug} AS fin$0al\n")
+            .unwrap();
+    assert!(
+        text.contains("- Base: `img-$TARGETOS` (`img-$TARGETOS${D:+-debug}` with its ARG defaults; the rest is known only when the build runs)"),
+        "{text}"
+    );
     // A quoted default names the image without its quotes.
     let text =
         hover_text("ARG V=\"8.0\"\nFROM mcr.microsoft.com/dotnet/aspnet:${V}\nUSER $APP_$0UID\n")

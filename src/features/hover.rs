@@ -1778,6 +1778,13 @@ fn stage_hover<S: Source + ?Sized>(
                     code(&value),
                     code(&stage.base_text)
                 ));
+            } else if value != stage.base_text && !value.contains(['"', '\'']) {
+                // Known in part: the rest is set when the build runs.
+                out.push_str(&format!(
+                    "- Base: {} ({} with its ARG defaults; the rest is known only when the build runs)\n",
+                    code(&value),
+                    code(&stage.base_text)
+                ));
             } else {
                 out.push_str(&format!(
                     "- Base: {} (it depends on build arguments not known here)\n",
