@@ -64,3 +64,42 @@ fn unreadable_or_binary_files_exit_2_and_the_rest_are_still_parsed() {
     );
     assert!(out.contains("bad2.Dockerfile:1:1: syntax error:"), "{out}");
 }
+
+/// `parse -q` and `check` place a syntax error on the same line and column
+/// whatever ends the lines: LSP's three line breaks, one model.
+#[test]
+fn parse_quiet_and_check_agree_on_lines_with_any_line_breaks() {
+    let cases: [(&str, &[u8], (usize, usize)); 4] = [
+        ("lf", b"FROM alpine\n  FOO bar\n", (2, 3)),
+        ("cr", b"FROM alpine\r  FOO bar\r", (2, 3)),
+        ("crlf", b"FROM alpine\r\n  FOO bar\r\n", (2, 3)),
+        ("mixed", b"FROM alpine\rRUN x\n\r\n  FOO bar\n", (4, 3)),
+    ];
+    for (name, content, expected) in cases {
+        let path = temp_file(&format!("{name}.Dockerfile"), content);
+        let file = path.to_str().unwrap();
+        let (code, parsed, err) = run(&["parse", "-q", file]);
+        assert_eq!(code, 1, "{name}: {err}");
+        let (_, checked, err) = common::run_cli(&["check", file]);
+        // path:line:col: ...
+        let place = |line: &str| {
+            let rest = line.strip_prefix(file)?.strip_prefix(':')?;
+            let mut parts = rest.splitn(3, ':');
+            let line = parts.next()?.parse::<usize>().ok()?;
+            let col = parts.next()?.parse::<usize>().ok()?;
+            Some((line, col, parts.next()?.to_string()))
+        };
+        let from_parse: Vec<_> = parsed.lines().filter_map(place).collect();
+        let from_check: Vec<_> = checked
+            .lines()
+            .filter_map(place)
+            .filter(|(_, _, rest)| rest.contains("[SyntaxError]"))
+            .collect();
+        assert_eq!(from_parse.len(), 1, "{name}: {parsed}");
+        assert_eq!(from_check.len(), 1, "{name}: {checked}{err}");
+        let (line, col, _) = &from_parse[0];
+        assert_eq!((*line, *col), expected, "{name}: parse -q said {parsed}");
+        let (line, col, _) = &from_check[0];
+        assert_eq!((*line, *col), expected, "{name}: check said {checked}");
+    }
+}

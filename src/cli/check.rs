@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
-use crate::document::{position, Encoding};
+use crate::document::position;
 use crate::syntax;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,14 +204,14 @@ pub fn check_text(file: &str, source: &str, context: &Context) -> Vec<Finding> {
     diagnostics::diagnose(&tree, &source, &analysis, context)
         .into_iter()
         .map(|d| {
-            let start = position::to_position(&rope, d.range.start, Encoding::Utf32);
-            let end = position::to_position(&rope, d.range.end, Encoding::Utf32);
+            let (line, column) = position::line_column(&rope, d.range.start);
+            let (end_line, end_column) = position::line_column(&rope, d.range.end);
             Finding {
                 file: file.to_string(),
-                line: start.line as usize + 1,
-                column: start.character as usize + 1,
-                end_line: end.line as usize + 1,
-                end_column: end.character as usize + 1,
+                line,
+                column,
+                end_line,
+                end_column,
                 diagnostic: d,
             }
         })

@@ -29,12 +29,3 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     }
     String::from_utf8(bytes).map_err(|_| ReadError::NotText)
 }
-
-/// 1-based line and character column of a byte offset.
-pub fn line_col(source: &str, byte: usize) -> (usize, usize) {
-    let before = &source[..byte];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}

@@ -3,6 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use ropey::Rope;
+
+use crate::document::position;
 use crate::syntax;
 
 /// Exit code: 0 when every file parses clean, 1 when any has a syntax
@@ -24,8 +27,9 @@ pub fn run(files: &[PathBuf], quiet: bool, out: &mut impl Write, err: &mut impl 
             code = 1;
         }
         if quiet {
+            let rope = Rope::from_str(&source);
             for e in &errors {
-                let (line, col) = super::line_col(&source, e.start_byte);
+                let (line, col) = position::line_column(&rope, e.start_byte);
                 let _ = writeln!(
                     out,
                     "{}:{line}:{col}: syntax error: {}",

@@ -125,6 +125,111 @@ pub fn line_span(rope: &Rope, range: Range<usize>) -> Option<(u32, u32)> {
     (end_line > start_line).then_some((start_line as u32, end_line as u32))
 }
 
+/// The 1-based line and character (Unicode scalar value) column of a byte
+/// offset, as command-line output shows places to people; the same lines as
+/// LSP positions (clamped likewise).
+pub fn line_column(rope: &Rope, byte: usize) -> (usize, usize) {
+    let pos = to_position(rope, byte, Encoding::Utf32);
+    (pos.line as usize + 1, pos.character as usize + 1)
+}
+
+/// A cursor over the document's lines for offsets that mostly move forward
+/// (tokens in document order): the line a byte is on, where that line's
+/// text and the next line start, and columns counted on from the last one
+/// asked for, so a walk over the whole document reads it about once.
+pub struct LineCursor<'r> {
+    rope: &'r Rope,
+    encoding: Encoding,
+    line: usize,
+    start: usize,
+    /// Where the line's text ends (before its line break).
+    content_end: usize,
+    /// Where the next line starts (the document's end on the last line).
+    next: usize,
+    /// The last column asked for on this line: (byte, code units).
+    mark: (usize, u32),
+}
+
+impl<'r> LineCursor<'r> {
+    /// A cursor on the first line.
+    pub fn new(rope: &'r Rope, encoding: Encoding) -> Self {
+        let mut cursor = LineCursor {
+            rope,
+            encoding,
+            line: 0,
+            start: 0,
+            content_end: 0,
+            next: 0,
+            mark: (0, 0),
+        };
+        cursor.go_to(0);
+        cursor
+    }
+
+    fn go_to(&mut self, line: usize) {
+        let rope = self.rope;
+        self.line = line;
+        self.start = rope.line_to_byte(line);
+        self.next = if line + 1 < rope.len_lines() {
+            rope.line_to_byte(line + 1)
+        } else {
+            rope.len_bytes()
+        };
+        let text = rope.byte_slice(self.start..self.next);
+        let breaks = text
+            .chars_at(text.len_chars())
+            .reversed()
+            .take_while(|c| matches!(c, '\n' | '\r'))
+            .count();
+        self.content_end = self.next - breaks;
+        self.mark = (self.start, 0);
+    }
+
+    /// Moves to the line holding `byte` (the last line for the end of the
+    /// document or past it).
+    pub fn seek(&mut self, byte: usize) {
+        let len = self.rope.len_bytes();
+        if byte >= self.start && (byte < self.next || self.next == len) {
+            return;
+        }
+        let line = self.rope.byte_to_line(byte.min(len));
+        self.go_to(line);
+    }
+
+    /// The current line's number (0-based).
+    pub fn line(&self) -> u32 {
+        self.line as u32
+    }
+
+    /// Where the current line's text ends, before its line break.
+    pub fn content_end(&self) -> usize {
+        self.content_end
+    }
+
+    /// Where the next line starts; the document's length on the last line.
+    pub fn next_line_start(&self) -> usize {
+        self.next
+    }
+
+    /// The column of `byte`, on the current line, in the encoding's units.
+    pub fn column(&mut self, byte: usize) -> u32 {
+        if self.encoding == Encoding::Utf8 {
+            return (byte - self.start) as u32;
+        }
+        if byte < self.mark.0 {
+            self.mark = (self.start, 0);
+        }
+        let units: u32 = self
+            .rope
+            .byte_slice(self.mark.0..byte)
+            .chars()
+            .map(|c| self.encoding.width(c))
+            .sum();
+        self.mark = (byte, self.mark.1 + units);
+        self.mark.1
+    }
+}
+
 fn char_boundary(rope: &Rope, byte: usize) -> usize {
     let byte = byte.min(rope.len_bytes());
     rope.char_to_byte(rope.byte_to_char(byte))
@@ -238,5 +343,64 @@ mod tests {
         let rope = Rope::from_str("a\nb");
         assert_eq!(line_span(&rope, 0..3), Some((0, 1)));
         assert_eq!(line_span(&rope, 0..2), None);
+    }
+
+    #[test]
+    fn line_column_counts_lines_as_lsp_does() {
+        for (text, line, column) in [
+            ("FROM a\n  RUN é", 2, 3),
+            ("FROM a\r\n  RUN é", 2, 3),
+            ("FROM a\r  RUN é", 2, 3),
+            ("FROM a\rRUN x\n\r\n  RUN é", 4, 3),
+            ("é𝄞 RUN é", 1, 4),
+        ] {
+            let rope = Rope::from_str(text);
+            let byte = text.find("RUN é").unwrap();
+            assert_eq!(line_column(&rope, byte), (line, column), "{text:?}");
+            let pos = to_position(&rope, byte, Encoding::Utf32);
+            assert_eq!(
+                (pos.line as usize + 1, pos.character as usize + 1),
+                (line, column)
+            );
+        }
+        assert_eq!(line_column(&Rope::from_str("a\r"), usize::MAX), (2, 1));
+    }
+
+    #[test]
+    fn line_cursor_agrees_with_to_position() {
+        let text = "FROM a\r\nRUN é𝄞x\rCMD\n\nENV 𝄞=1\r\r\n";
+        let rope = Rope::from_str(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let mut cursor = LineCursor::new(&rope, encoding);
+            // forward, then backwards, then forward again
+            let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            let order = bytes.iter().chain(bytes.iter().rev()).chain(bytes.iter());
+            for &byte in order {
+                cursor.seek(byte);
+                let expected = to_position(&rope, byte, encoding);
+                if text[byte..].starts_with('\n') && text[..byte].ends_with('\r') {
+                    continue;
+                }
+                assert_eq!(cursor.line(), expected.line, "{encoding:?} {byte}");
+                assert_eq!(
+                    cursor.column(byte),
+                    expected.character,
+                    "{encoding:?} {byte}"
+                );
+                let (content_end, next) = (cursor.content_end(), cursor.next_line_start());
+                assert!(cursor_line_ok(text, byte, content_end, next), "{byte}");
+            }
+        }
+        let mut cursor = LineCursor::new(&rope, Encoding::Utf16);
+        cursor.seek(text.len());
+        assert_eq!((cursor.line(), cursor.content_end()), (6, text.len()));
+    }
+
+    /// `content_end..next` is the line break ending the line `byte` is on.
+    fn cursor_line_ok(text: &str, byte: usize, content_end: usize, next: usize) -> bool {
+        let brk = &text[content_end..next];
+        byte <= content_end
+            && !text[byte..content_end].contains(['\r', '\n'])
+            && (brk.is_empty() && next == text.len() || ["\n", "\r", "\r\n"].contains(&brk))
     }
 }

@@ -10,7 +10,7 @@ use ropey::Rope;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Query, QueryCursor, Tree};
 
-use crate::document::position::Encoding;
+use crate::document::position::{Encoding, LineCursor};
 use crate::syntax;
 
 /// The legend: token types and modifiers, in the order the data indexes them.
@@ -162,18 +162,18 @@ pub fn tokens(
     // so one walk over the lines does (no lookup from the top per token).
     let (lo, hi) = range.map_or((0, rope.len_bytes()), |r| (r.start, r.end));
     let mut data = Vec::with_capacity(flat.len() * 5);
-    let mut walker = LineWalker::new(rope, encoding);
+    let mut lines = LineCursor::new(rope, encoding);
     let (mut last_line, mut last_col) = (0u32, 0u32);
     for span in flat {
         let (mut start, end) = (span.start.max(lo), span.end.min(hi));
         while start < end {
-            walker.seek(start);
-            let seg_end = end.min(walker.content_end);
-            let next_line = walker.next;
+            lines.seek(start);
+            let seg_end = end.min(lines.content_end());
+            let next_line = lines.next_line_start();
             if start < seg_end {
-                let line = walker.line as u32;
-                let from = walker.column(start);
-                let to = walker.column(seg_end);
+                let line = lines.line();
+                let from = lines.column(start);
+                let to = lines.column(seg_end);
                 let delta_line = line - last_line;
                 let delta_col = if delta_line == 0 {
                     from - last_col
@@ -190,86 +190,6 @@ pub fn tokens(
         }
     }
     data
-}
-
-/// A cursor over the document's lines that moves forward: the line a byte
-/// is on, and columns counted from the last one asked for.
-struct LineWalker<'r> {
-    rope: &'r Rope,
-    encoding: Encoding,
-    line: usize,
-    start: usize,
-    /// Where the line's text ends (before its line break).
-    content_end: usize,
-    /// Where the next line starts.
-    next: usize,
-    /// The last column asked for on this line: (byte, code units).
-    mark: (usize, u32),
-}
-
-impl<'r> LineWalker<'r> {
-    fn new(rope: &'r Rope, encoding: Encoding) -> Self {
-        let mut walker = LineWalker {
-            rope,
-            encoding,
-            line: usize::MAX,
-            start: 0,
-            content_end: 0,
-            next: 0,
-            mark: (0, 0),
-        };
-        walker.go_to(0);
-        walker
-    }
-
-    fn go_to(&mut self, line: usize) {
-        let rope = self.rope;
-        self.line = line;
-        self.start = rope.line_to_byte(line);
-        self.next = if line + 1 < rope.len_lines() {
-            rope.line_to_byte(line + 1)
-        } else {
-            rope.len_bytes()
-        };
-        let text = rope.byte_slice(self.start..self.next);
-        let breaks = text
-            .chars_at(text.len_chars())
-            .reversed()
-            .take_while(|c| matches!(c, '\n' | '\r'))
-            .count();
-        self.content_end = self.next - breaks;
-        self.mark = (self.start, 0);
-    }
-
-    /// Moves to the line holding `byte`.
-    fn seek(&mut self, byte: usize) {
-        if byte >= self.start
-            && (byte < self.next || self.next == self.rope.len_bytes())
-            && self.line != usize::MAX
-        {
-            return;
-        }
-        let line = self.rope.byte_to_line(byte.min(self.rope.len_bytes()));
-        self.go_to(line);
-    }
-
-    /// The column of `byte` on the current line, in the encoding's units.
-    fn column(&mut self, byte: usize) -> u32 {
-        if self.encoding == Encoding::Utf8 {
-            return (byte - self.start) as u32;
-        }
-        if byte < self.mark.0 {
-            self.mark = (self.start, 0);
-        }
-        let units: u32 = self
-            .rope
-            .byte_slice(self.mark.0..byte)
-            .chars()
-            .map(|c| self.encoding.width(c))
-            .sum();
-        self.mark = (byte, self.mark.1 + units);
-        self.mark.1
-    }
 }
 
 /// The edit turning `old` into `new`: (start, delete count, inserted data),
