@@ -69,20 +69,48 @@ impl Variables {
         let mut cursor = tree.root_node().walk();
         for node in tree.root_node().named_children(&mut cursor) {
             if syntax::is_instruction_kind(node.kind()) {
-                vars.uses_in(node, source, |v, name| v.visible_global(name));
-                vars.defs_in(node, source, None);
+                vars.instruction(node, source, None, |v, name| v.visible_global(name));
             }
         }
         for (index, (stage, from)) in views::stages(tree).into_iter().enumerate() {
             vars.uses_in(from, source, |v, name| v.visible_global(name));
             for instruction in views::stage_instructions(stage).into_iter().skip(1) {
-                vars.uses_in(instruction, source, |v, name| {
+                vars.instruction(instruction, source, Some(index), |v, name| {
                     v.visible_in_stage(graph, index, name)
                 });
-                vars.defs_in(instruction, source, Some(index));
             }
         }
         vars
+    }
+
+    /// The uses and definitions of one instruction. An ARG expands its
+    /// pairs one at a time, each seeing the ones before it on the line
+    /// (`ARG A=1 B=$A` gives B the value 1, as BuildKit does); ENV and the
+    /// others expand every word with what was defined before the line.
+    fn instruction<S: Source + ?Sized>(
+        &mut self,
+        node: Node,
+        source: &S,
+        stage: Option<usize>,
+        resolve: impl Fn(&Self, &str) -> Option<usize> + Copy,
+    ) {
+        if node.kind_id() != syntax::ids::ids().arg_instruction {
+            self.uses_in(node, source, resolve);
+            self.defs_in(node, source, stage);
+            return;
+        }
+        let mut cursor = node.walk();
+        let pairs: Vec<Node> = node
+            .children_by_field_name("argument", &mut cursor)
+            .collect();
+        if pairs.is_empty() {
+            self.uses_in(node, source, resolve);
+            return;
+        }
+        for pair in pairs {
+            self.uses_in(pair, source, resolve);
+            self.define(DefKind::Arg, pair, "name", "default", source, stage);
+        }
     }
 
     fn visible_global(&self, name: &str) -> Option<usize> {
@@ -126,30 +154,43 @@ impl Variables {
             .children_by_field_name(field, &mut cursor)
             .collect();
         for item in items {
-            let Some(name) = item.child_by_field_name(name_field) else {
-                continue;
-            };
-            let name_text = syntax::logical_text(name, source);
-            let redeclares = match (kind, stage) {
-                (DefKind::Arg, Some(_)) => self.visible_global(&name_text),
-                _ => None,
-            };
-            let index = self.defs.len();
-            self.latest.insert((stage, name_text.clone()), index);
-            if let (DefKind::Env, Some(stage)) = (kind, stage) {
-                self.latest_env.insert((stage, name_text.clone()), index);
-            }
-            self.defs.push(VarDef {
-                name: name_text,
-                kind,
-                name_range: name.byte_range(),
-                value: item
-                    .child_by_field_name(value_field)
-                    .map(|v| syntax::logical_text(v, source)),
-                stage,
-                redeclares,
-            });
+            self.define(kind, item, name_field, value_field, source, stage);
         }
+    }
+
+    /// The definition one ARG argument or ENV pair makes.
+    fn define<S: Source + ?Sized>(
+        &mut self,
+        kind: DefKind,
+        item: Node,
+        name_field: &str,
+        value_field: &str,
+        source: &S,
+        stage: Option<usize>,
+    ) {
+        let Some(name) = item.child_by_field_name(name_field) else {
+            return;
+        };
+        let name_text = syntax::logical_text(name, source);
+        let redeclares = match (kind, stage) {
+            (DefKind::Arg, Some(_)) => self.visible_global(&name_text),
+            _ => None,
+        };
+        let index = self.defs.len();
+        self.latest.insert((stage, name_text.clone()), index);
+        if let (DefKind::Env, Some(stage)) = (kind, stage) {
+            self.latest_env.insert((stage, name_text.clone()), index);
+        }
+        self.defs.push(VarDef {
+            name: name_text,
+            kind,
+            name_range: name.byte_range(),
+            value: item
+                .child_by_field_name(value_field)
+                .map(|v| syntax::logical_text(v, source)),
+            stage,
+            redeclares,
+        });
     }
 
     /// Every variable use under `node`, in document order (one cursor, no

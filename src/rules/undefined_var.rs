@@ -135,6 +135,10 @@ mod tests {
         let src =
             "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\nFROM alpine\nUSER $APP_UID\n";
         assert_eq!(found_by("UndefinedVar", src), [4]);
+        // an ARG's pairs see the ones before them on the line (BuildKit
+        // expands them one at a time); ENV's pairs do not
+        let src = "FROM a\nARG A=1 B=$A\nENV C=$B\nARG X=$Y Y=2\nENV P=1 Q=$P\n";
+        assert_eq!(found_by("UndefinedVar", src), [4, 5]);
         // a base ARG naming a stage is not an image to judge by
         let src = "ARG BASE=one\nFROM alpine AS one\nENV X=1\nFROM ${BASE}\nWORKDIR $X\n";
         assert!(found_by("UndefinedVar", src).is_empty());
