@@ -384,6 +384,24 @@ fn generated_files() -> Vec<(String, String, Context)> {
          CMD [\"x\"]\n"
             .into(),
     ));
+    // Rules that count over the whole document or judge the final stage,
+    // in stages that look different alone.
+    out.push((
+        "generated:counts".into(),
+        "FROM alpine AS a\n\
+         RUN true\n\
+         RUN false\n\
+         from node:22 as b\n\
+         copy . .\n\
+         run npm ci\n\
+         run npm run build\n\
+         cmd [\"node\", \"dist/index.js\"]\n\
+         FROM node:22-slim\n\
+         COPY --from=b /dist /dist\n\
+         USER node\n\
+         CMD [\"node\", \"/dist/index.js\"]\n"
+            .into(),
+    ));
     let mut out: Vec<(String, String, Context)> = out
         .into_iter()
         .map(|(name, text)| (name, text, Context::default()))
@@ -450,6 +468,8 @@ fn corpus_files() -> Vec<(String, PathBuf, PathBuf)> {
 const WHY: &[(&str, &str)] = &[
     ("StageNameCasing", "the finding is the stage's own FROM, but its fix renames every reference to the stage, in later stages"),
     ("DuplicateStageName", "the names of earlier stages"),
+    ("ConsistentInstructionCasing", "the casing majority over every instruction of the document"),
+    ("SingleStageBuild", "the number of stages (a stage alone is a single-stage build)"),
     ("WorkdirRelativePath", "whether a stage it builds on (FROM <stage>, transitively) set a WORKDIR"),
     ("UndefinedVar", "the ENV the stage inherits: its ancestors' ENV and their base images' (FROM <stage> needs the earlier FROM lines to find the image)"),
     ("InvalidDefinitionDescription", "the comment lines just above the stage's FROM, which lie in the previous stage's span (or the preamble)"),
