@@ -265,7 +265,19 @@ fn the_variables_offered_are_exactly_those_in_scope() {
             ],
             &golang,
         ),
-        set(&["CGO_ENABLED", "GOFLAGS", "OUT", "TEST_FLAGS"], &golang),
+        // FROM build: the parent's ENVs and ARGs (BuildKit carries both)
+        set(
+            &[
+                "GO_VERSION",
+                "CGO_ENABLED",
+                "GOFLAGS",
+                "TARGETOS",
+                "TARGETARCH",
+                "OUT",
+                "TEST_FLAGS",
+            ],
+            &golang,
+        ),
         from_line.clone(),
         set(&["BASE", "PATH"], &[]),
         set(&["BASE", "PATH"], &[]),
@@ -674,4 +686,42 @@ fn a_client_without_snippets_gets_plain_insert_text() {
             serde_json::json!({ "textDocument": { "uri": uri } }),
         );
     }
+}
+
+/// Review of issue 19, finding 13: a stage and a variable resolve to docs
+/// of their own (where they are defined); finding 7: a stage picked over an
+/// image reference replaces all of it.
+#[test]
+fn stages_and_variables_resolve_to_their_own_docs() {
+    let fixture = "FROM alpine AS build\nENV HOME_DIR=/h\nFROM $0mcr.microsoft.com/dotnet/runtime-deps:10.0\nRUN echo\n";
+    let (mut server, _, cursor, _) = open_fixture(URI, fixture);
+    let reply = server.request("textDocument/completion", at(URI, &cursor));
+    let items = reply["result"]["items"].as_array().unwrap().clone();
+    let build = items.iter().find(|i| i["label"] == "build").unwrap();
+    let edit = &build["textEdit"];
+    let end = if edit["replace"].is_object() {
+        &edit["replace"]["end"]
+    } else {
+        &edit["range"]["end"]
+    };
+    assert_eq!(
+        end["character"].as_u64().unwrap() as usize,
+        "FROM mcr.microsoft.com/dotnet/runtime-deps:10.0".len(),
+        "{build}"
+    );
+    let resolved = server.request("completionItem/resolve", build.clone());
+    let doc = resolved["result"]["documentation"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(doc.contains("FROM alpine"), "{resolved}");
+    let fixture = "FROM alpine AS build\nENV HOME_DIR=/h\nRUN echo $$0\n";
+    let (mut server, _, cursor, _) = open_fixture(URI, fixture);
+    let reply = server.request("textDocument/completion", at(URI, &cursor));
+    let items = reply["result"]["items"].as_array().unwrap().clone();
+    let home = items.iter().find(|i| i["label"] == "$HOME_DIR").unwrap();
+    let resolved = server.request("completionItem/resolve", home.clone());
+    let doc = resolved["result"]["documentation"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(doc.contains("line 2") && doc.contains("/h"), "{resolved}");
 }

@@ -308,15 +308,25 @@ pub struct Scope {
 }
 
 impl Variables {
-    /// The names in scope in the instruction that starts at `instruction`
-    /// (a definition counts from the next instruction on, as BuildKit
-    /// expands an instruction with the environment before it). In a FROM
-    /// line (`from_line`) or before the first FROM: the global ARGs before
-    /// it and the predefined platform arguments. In a stage: its ARGs and
-    /// ENVs (a global ARG only through its `ARG NAME`, a predefined one
-    /// likewise), then the ENV of the stages it is built FROM; the base
-    /// image's environment is the caller's to add.
-    pub fn scope_at(&self, graph: &StageGraph, instruction: usize, from_line: bool) -> Scope {
+    /// The names in scope at `cursor` in the instruction that starts at
+    /// `instruction` (a definition counts from the next instruction on, as
+    /// BuildKit expands an instruction with the environment before it; in
+    /// an ARG line, the pairs of the line that end before the cursor count
+    /// too, never the one being typed). In a FROM line (`from_line`) or
+    /// before the first FROM: the global ARGs before it and the predefined
+    /// platform arguments. In a stage: its ARGs and ENVs (a global ARG only
+    /// through its `ARG NAME`, a predefined one likewise), then the ARGs and
+    /// ENVs of the stages it is built FROM (BuildKit carries both into the
+    /// child); the base image's environment is the caller's to add. An ENV
+    /// wins over an ARG of the same name, whatever their order.
+    pub fn scope_at<S: Source + ?Sized>(
+        &self,
+        graph: &StageGraph,
+        source: &S,
+        instruction: usize,
+        cursor: usize,
+        from_line: bool,
+    ) -> Scope {
         let stage = graph
             .stages
             .iter()
@@ -326,8 +336,13 @@ impl Variables {
             stage,
             names: Vec::new(),
         };
+        let before = |d: &VarDef| {
+            d.name_range.start < instruction
+                || (d.kind == DefKind::Arg
+                    && d.name_range.start < cursor
+                    && pair_ended(source, d.name_range.start, cursor))
+        };
         let mut seen = std::collections::HashSet::new();
-        let before = |d: &&VarDef| d.name_range.start < instruction;
         let mut push = |scope: &mut Scope, name: &str, visible: Visible| {
             if seen.insert(name.to_string()) {
                 scope.names.push((name.to_string(), visible));
@@ -335,7 +350,7 @@ impl Variables {
         };
         let Some(stage) = stage else {
             for (i, d) in self.defs.iter().enumerate().rev() {
-                if d.stage.is_none() && before(&d) {
+                if d.stage.is_none() && before(d) {
                     push(&mut scope, &d.name, Visible::Def(i));
                 }
             }
@@ -344,20 +359,45 @@ impl Variables {
             }
             return scope;
         };
-        for (i, d) in self.defs.iter().enumerate().rev() {
-            if d.stage == Some(stage) && before(&d) {
-                push(&mut scope, &d.name, Visible::Def(i));
-            }
-        }
-        for parent in graph.lineage(stage).skip(1) {
-            for (i, d) in self.defs.iter().enumerate().rev() {
-                if d.stage == Some(parent) && d.kind == DefKind::Env {
-                    push(&mut scope, &d.name, Visible::Def(i));
+        let lineage: Vec<usize> = graph.lineage(stage).collect();
+        let in_lineage = |d: &VarDef| {
+            d.stage
+                .is_some_and(|s| lineage.contains(&s) && (s != stage || before(d)))
+        };
+        // The ENVs first (the stage's own, then its parents'), so that an
+        // ENV hides an ARG of its name; then the ARGs likewise.
+        for kind in [DefKind::Env, DefKind::Arg] {
+            for &s in &lineage {
+                for (i, d) in self.defs.iter().enumerate().rev() {
+                    if d.kind == kind && d.stage == Some(s) && in_lineage(d) {
+                        push(&mut scope, &d.name, Visible::Def(i));
+                    }
                 }
             }
         }
         scope
     }
+}
+
+/// Whether the pair of an ARG line whose name starts at `start` ends
+/// before `cursor`: an unquoted, unescaped blank (or a line break) lies
+/// between them.
+fn pair_ended<S: Source + ?Sized>(source: &S, start: usize, cursor: usize) -> bool {
+    let text = source.text(start..cursor);
+    let mut quote = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (_, '\\') if quote != Some('\'') => {
+                chars.next();
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `$NAME` and `${NAME...}` in shell text: names and their ranges (of the
@@ -456,7 +496,8 @@ mod tests {
         let graph = StageGraph::build(&tree, src);
         let v = Variables::build(&tree, src, &graph);
         let names = |at: &str, from_line: bool| {
-            let scope = v.scope_at(&graph, src.find(at).unwrap(), from_line);
+            let start = src.find(at).unwrap();
+            let scope = v.scope_at(&graph, src, start, start, from_line);
             let mut n: Vec<String> = scope.names.into_iter().map(|(n, _)| n).collect();
             n.sort();
             (scope.stage, n)
@@ -468,9 +509,13 @@ mod tests {
         let global = names("ARG H", false).1;
         assert!(global.contains(&"G".to_string()) && !global.contains(&"H".to_string()));
         assert_eq!(names("ARG A", false), (Some(0), vec!["E".to_string()]));
-        assert_eq!(names("ARG G\nENV", false), (Some(1), vec!["E".to_string()]));
+        // a stage built on another gets its ENVs and ARGs
+        assert_eq!(
+            names("ARG G\nENV", false),
+            (Some(1), vec!["A".into(), "E".into()])
+        );
         // the ENV's own instruction does not see it; the next one does
-        assert_eq!(names("ENV F", false).1, ["E", "G"]);
-        assert_eq!(names("RUN true", false).1, ["E", "F", "G"]);
+        assert_eq!(names("ENV F", false).1, ["A", "E", "G"]);
+        assert_eq!(names("RUN true", false).1, ["A", "E", "F", "G"]);
     }
 }

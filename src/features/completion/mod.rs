@@ -104,6 +104,9 @@ pub fn documentation(key: &str) -> Option<String> {
             let (what, value) = rest.split_once(':')?;
             docs::value(what, value)
         }
+        // The markdown itself, for the docs of one document's items
+        // (stages, variables).
+        "text" => Some(rest.to_string()),
         _ => None,
     }
 }
@@ -336,6 +339,13 @@ pub fn complete<S: Source + ?Sized>(
         place: Place::at(tree, source, offset),
     };
     let trimmed = at.place.line_prefix.trim_start();
+    if !at.place.in_heredoc && trimmed.is_empty() && !at.place.continued {
+        // `|# comment`: the line is a comment, whatever is typed before it.
+        let rest = line_end(source, offset);
+        if source.text(offset..rest).trim_start().starts_with('#') {
+            return Completions::default();
+        }
+    }
     if !at.place.in_heredoc && trimmed.starts_with('#') {
         // A comment: a directive where one may go, else nothing.
         return directives(&at).unwrap_or_default();
@@ -407,14 +417,17 @@ fn earlier_stages<'g, S: Source + ?Sized>(
 }
 
 /// Stage items matching `typed`, the nearest [`MAX_STAGE_ITEMS`].
+/// The item replaces the word up to `class`'s end (a whole image
+/// reference after `FROM`, up to a comma in a mount).
 fn stage_items<S: Source + ?Sized>(
     at: &At<S>,
     stages: &[crate::analysis::stages::Stage],
     named_only: bool,
     typed: &str,
+    class: impl Fn(u8) -> bool,
 ) -> Completions {
     let replace = at.offset - typed.len()..at.offset;
-    let end = word_end(at.source, at.offset, name_byte);
+    let end = word_end(at.source, at.offset, class);
     let label =
         |s: &crate::analysis::stages::Stage| s.name.clone().unwrap_or_else(|| s.index.to_string());
     let mut seen = std::collections::HashSet::new();
@@ -434,6 +447,15 @@ fn stage_items<S: Source + ?Sized>(
             .map(|s| {
                 Item::new(&label(s), ItemKind::Stage, &replace, end)
                     .detail(format!("stage {}: FROM {}", s.index, s.base_text))
+                    .doc(format!(
+                        "text:**stage {}{}** — `FROM {}` (line {})",
+                        s.index,
+                        s.name
+                            .as_deref()
+                            .map_or_else(String::new, |n| format!(" `{n}`")),
+                        s.base_text,
+                        at.source.text(0..s.from_range.start).matches('\n').count() + 1
+                    ))
             })
             .collect(),
         incomplete,
@@ -471,8 +493,25 @@ fn mount<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     if mount.contains(char::is_whitespace) {
         return None;
     }
+    // Only RUN's own flag: in the command (`RUN docker run --mount=...`)
+    // it is the command's argument.
+    let w = words(&at.place)?;
+    if w.keyword != "RUN" || !w.args.is_empty() || !current_word(&at.place).starts_with("--mount=")
+    {
+        return None;
+    }
     if before.ends_with("from=") {
-        return Some(stage_items(at, earlier_stages(at, false), false, typed));
+        return Some(stage_items(
+            at,
+            earlier_stages(at, false),
+            false,
+            typed,
+            value_byte,
+        ));
+    }
+    // BuildKit expands variables in the mount's options.
+    if let Some(found) = variables::items(at) {
+        return Some(found);
     }
     let replace = at.offset - typed.len()..at.offset;
     let end = word_end(at.source, at.offset, name_byte);
@@ -525,7 +564,10 @@ fn mount<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
         let option = |o: &str| {
             let mut i = Item::new(o, ItemKind::Value, &replace, end)
                 .detail(mount_option_detail(mount_type, o))
-                .doc("flag:RUN:mount");
+                .doc(format!(
+                    "text:**{o}** — `--mount` option: {}.",
+                    mount_option_detail(mount_type, o)
+                ));
             if !matches!(o, "ro" | "rw") {
                 i = i.insert(format!("{o}="));
             }
@@ -591,17 +633,32 @@ fn flag_value<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     if !flags_of(keyword).any(|f| f == name) {
         return Some(Completions::default());
     }
+    // BuildKit expands the values of the flags but --from
+    // (`--chown=$USER`, `--chmod=$MODE`); --platform's are chosen below.
+    if !matches!(name.as_str(), "from" | "platform") {
+        if let Some(found) = variables::items(at) {
+            return Some(found);
+        }
+    }
     let items: Vec<Item> = match name.as_str() {
         "from" => {
             let typed = partial(typed, |c| name_byte(c as u8) && c.is_ascii());
-            return Some(stage_items(at, earlier_stages(at, false), false, typed));
+            return Some(stage_items(
+                at,
+                earlier_stages(at, false),
+                false,
+                typed,
+                |b| !b.is_ascii_whitespace(),
+            ));
         }
         "platform" => {
             let mut items = value_items(at, "platform", typed, value_byte);
             if typed.is_empty() || typed.starts_with('$') {
                 let known: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
-                let vars = variables::scoped(at, true, typed, false);
-                items.extend(vars.into_iter().filter(|v| !known.contains(&v.label)));
+                let vars = variables::scoped(at, true, typed, false, false);
+                items.extend(vars.into_iter().filter(|v| {
+                    !known.contains(&v.label) && variables::platform_valued(at, &v.label)
+                }));
             }
             items
         }
@@ -691,8 +748,11 @@ fn arguments<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     match (w.keyword.as_str(), w.args.len()) {
         ("FROM", 0) if !onbuild => {
             let typed = partial(word, |c| name_byte(c as u8) && c.is_ascii());
-            (typed.len() == word.len())
-                .then(|| stage_items(at, earlier_stages(at, true), true, typed))
+            (typed.len() == word.len()).then(|| {
+                stage_items(at, earlier_stages(at, true), true, typed, |b| {
+                    !b.is_ascii_whitespace()
+                })
+            })
         }
         ("FROM", 1) if !onbuild && word.chars().all(|c| c.is_ascii_alphabetic()) => {
             let label = if w.lower_case { "as" } else { "AS" };
@@ -761,6 +821,30 @@ fn is_directive_line(line: &str) -> bool {
     ) && !value.trim().is_empty()
 }
 
+/// The directive lines right below the cursor's line.
+fn directives_below<S: Source + ?Sized>(at: &At<S>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at_line = line_end(at.source, at.offset);
+    loop {
+        // past the line break
+        while matches!(at.source.byte_at(at_line), Some(b' ' | b'\t')) {
+            at_line += 1;
+        }
+        match at.source.byte_at(at_line) {
+            Some(b'\r') if at.source.byte_at(at_line + 1) == Some(b'\n') => at_line += 2,
+            Some(b'\n' | b'\r') => at_line += 1,
+            _ => return out,
+        }
+        let end = line_end(at.source, at_line);
+        let line = at.source.text(at_line..end).into_owned();
+        if !is_directive_line(&line) {
+            return out;
+        }
+        out.push(line);
+        at_line = end;
+    }
+}
+
 /// Directive names and values on a comment line where a directive may go:
 /// every line above it is a directive.
 fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
@@ -783,6 +867,21 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
         }
         let replace = at.offset - rest.len()..at.offset;
         let end = word_end(at.source, at.offset, |b| b.is_ascii_alphabetic());
+        // `# sy|ntax=...`: the name only changes.
+        let has_value = at.source.byte_at(end) == Some(b'=');
+        // BuildKit refuses a directive given twice: the names the other
+        // directive lines (above, and the block below) use are left out.
+        let below = directives_below(at);
+        let mut used: Vec<String> = above
+            .lines()
+            .chain(below.iter().map(String::as_str))
+            .filter(|l| is_directive_line(l))
+            .filter_map(|l| {
+                let name = l.trim_start().strip_prefix('#')?.split_once('=')?.0;
+                Some(name.trim().to_ascii_lowercase())
+            })
+            .collect();
+        used.dedup();
         return Some(
             [
                 (
@@ -798,12 +897,15 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                 ),
             ]
             .iter()
+            .filter(|(label, ..)| !used.iter().any(|u| u == label))
             .map(|(label, snippet, detail)| {
                 let mut i = Item::new(label, ItemKind::Directive, &replace, end)
                     .detail(format!("parser directive: {detail}"))
-                    .insert(format!("{label}="))
                     .doc(format!("directive:{label}"));
-                i.snippet = Some(snippet.to_string());
+                if !has_value {
+                    i = i.insert(format!("{label}="));
+                    i.snippet = Some(snippet.to_string());
+                }
                 i
             })
             .collect(),
@@ -822,10 +924,42 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
         }
         "check" => {
             let option = value.rsplit(';').next().unwrap_or(value);
+            // The options written before the cursor's and after it: given.
+            let after = at.source.text(at.offset..line_end(at.source, at.offset));
+            let after = after.split_whitespace().next().unwrap_or("").to_string();
+            let later: Vec<&str> = after.split(';').skip(1).collect();
+            let earlier: Vec<&str> = value.split(';').collect();
+            let given: Vec<String> = earlier[..earlier.len() - 1]
+                .iter()
+                .chain(&later)
+                .map(|o| {
+                    o.split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                })
+                .collect();
             match option.split_once('=') {
-                None => value_items(at, "check", option, |b| {
-                    !b.is_ascii_whitespace() && b != b';'
-                }),
+                None => {
+                    let end = word_end(at.source, at.offset, |b| b.is_ascii_alphabetic());
+                    // `# check=sk|ip=...`: the key only changes.
+                    let has_value = at.source.byte_at(end) == Some(b'=');
+                    let mut items = value_items(at, "check", option, |b| b.is_ascii_alphabetic());
+                    items.retain(|i| {
+                        let key = i.label.split('=').next().unwrap_or("");
+                        !given.iter().any(|g| g == key)
+                    });
+                    if has_value {
+                        items.retain(|i| i.label != "error=false");
+                        for i in &mut items {
+                            let key = i.label.split('=').next().unwrap_or("").to_string();
+                            i.label = key.clone();
+                            i.insert = None;
+                        }
+                    }
+                    items
+                }
                 Some((key, list)) => {
                     let typed = partial(list, |c| !c.is_whitespace() && !matches!(c, ',' | ';'));
                     let replace = at.offset - typed.len()..at.offset;
@@ -837,12 +971,31 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                     };
                     match key.trim().to_ascii_lowercase().as_str() {
                         "skip" => {
-                            let mut items = vec![Item::new("all", ItemKind::Value, &replace, end)
-                                .detail("every check")
-                                .doc("value:check:skip=")];
+                            // The rules named already in the list.
+                            let rest = at.source.text(end..line_end(at.source, at.offset));
+                            let rest = rest.split([';', ' ', '\t']).next().unwrap_or("");
+                            let named: Vec<&str> = list
+                                .split(',')
+                                .rev()
+                                .skip(1)
+                                .chain(rest.split(',').skip(1))
+                                .map(str::trim)
+                                .filter(|r| !r.is_empty())
+                                .collect();
+                            let mut items = Vec::new();
+                            if !named.iter().any(|n| n.eq_ignore_ascii_case("all")) {
+                                items.push(
+                                    Item::new("all", ItemKind::Value, &replace, end)
+                                        .detail("every check")
+                                        .doc("text:**all** — turns every check off."),
+                                );
+                            }
                             items.extend(
                                 crate::rules::registry()
                                     .iter()
+                                    .filter(|r| {
+                                        !named.iter().any(|n| n.eq_ignore_ascii_case(r.code))
+                                    })
                                     .map(|r| rule(r.code, r.summary)),
                             );
                             items
@@ -850,7 +1003,7 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                         "experimental" => {
                             let mut items = vec![Item::new("all", ItemKind::Value, &replace, end)
                                 .detail("every experimental check")
-                                .doc("value:check:experimental=")];
+                                .doc("text:**all** — turns every experimental check on.")];
                             if let Some(r) = crate::rules::find("InvalidDefinitionDescription") {
                                 items.push(rule(r.code, r.summary));
                             }

@@ -23,6 +23,9 @@ pub(super) struct Place {
     pub continued: bool,
     /// The cursor's line is in the body (or on the terminator) of a heredoc.
     pub in_heredoc: bool,
+    /// The heredoc the cursor is in is copied as written (COPY or ADD
+    /// with a quoted delimiter, `<<'EOF'`): nothing expands in it.
+    pub heredoc_quoted: bool,
     /// The file's escape character.
     pub escape: char,
 }
@@ -42,8 +45,8 @@ fn takes_heredocs(keyword: &str) -> bool {
 
 /// The heredocs a line opens: each `<<NAME`, `<<-NAME`, `<<"NAME"` or
 /// `<<'NAME'` (not a `<<<` here-string), with whether `-` strips the
-/// terminator's leading tabs.
-fn heredoc_markers(line: &str) -> Vec<(String, bool)> {
+/// terminator's leading tabs and whether the delimiter is quoted.
+fn heredoc_markers(line: &str) -> Vec<(String, bool, bool)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -71,7 +74,7 @@ fn heredoc_markers(line: &str) -> Vec<(String, bool)> {
         }
         let word = &line[start..j];
         if word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            out.push((word.to_string(), strip));
+            out.push((word.to_string(), strip, quote.is_some()));
         }
         i = j.max(i + 2);
     }
@@ -132,7 +135,7 @@ impl Place {
         // cursor's line: no heredoc or continuation runs into it.
         let anchor = source.line_start(anchor_line(tree, line_start).min(line_start));
         let text = source.text(anchor..line_start);
-        let mut pending: std::collections::VecDeque<(String, bool)> = Default::default();
+        let mut pending: std::collections::VecDeque<(String, bool, bool)> = Default::default();
         let mut continuing = false;
         let mut instruction_start = anchor;
         let mut logical = String::new();
@@ -142,7 +145,7 @@ impl Place {
             at += line.len();
             let line = body(line);
             if !continuing {
-                if let Some((delimiter, strip)) = pending.front() {
+                if let Some((delimiter, strip, _)) = pending.front() {
                     let ends = if *strip {
                         line.trim_start_matches('\t')
                     } else {
@@ -172,10 +175,17 @@ impl Place {
                 logical.push_str(line);
             }
             if !trimmed.starts_with('#') && takes_heredocs(&keyword_of(&logical)) {
-                pending.extend(heredoc_markers(line));
+                // COPY and ADD copy a quoted heredoc's body literally.
+                let copies = matches!(keyword_of(&logical).as_str(), "COPY" | "ADD");
+                pending.extend(
+                    heredoc_markers(line)
+                        .into_iter()
+                        .map(|(word, strip, quoted)| (word, strip, quoted && copies)),
+                );
             }
         }
         let in_heredoc = !continuing && !pending.is_empty();
+        let heredoc_quoted = in_heredoc && pending.front().is_some_and(|p| p.2);
         if !continuing {
             instruction_start = line_start;
             logical.clear();
@@ -188,6 +198,7 @@ impl Place {
             logical_prefix: logical,
             continued: continuing,
             in_heredoc,
+            heredoc_quoted,
             escape,
         }
     }

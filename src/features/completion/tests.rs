@@ -173,8 +173,17 @@ fn the_variables_offered_are_exactly_those_in_scope() {
             "TARGETARCH",
             "OUT",
         ]),
-        // FROM build: its ENV (not its ARGs), and the image of the chain
-        with(&["CGO_ENABLED", "GOFLAGS", "OUT", "TEST_FLAGS"]),
+        // FROM build: its ENV and its ARGs (BuildKit carries both into
+        // the child), and the image of the chain
+        with(&[
+            "GO_VERSION",
+            "CGO_ENABLED",
+            "GOFLAGS",
+            "TARGETOS",
+            "TARGETARCH",
+            "OUT",
+            "TEST_FLAGS",
+        ]),
         from_line.clone(),
         // FROM ${BASE}: alpine sets nothing but PATH
         sorted(&["BASE", "PATH"], false),
@@ -492,7 +501,7 @@ fn directives_and_their_values_only_where_a_directive_may_go() {
     assert_eq!(labels("# sy|\nFROM a\n"), ["syntax", "escape", "check"]);
     assert_eq!(
         labels("# syntax=docker/dockerfile:1\n#|\nFROM a\n"),
-        ["syntax", "escape", "check"]
+        ["escape", "check"]
     );
     // below a comment, a blank line or an instruction it is a comment
     assert!(labels("# hello\n# sy|\nFROM a\n").is_empty());
@@ -551,4 +560,286 @@ fn directives_and_their_values_only_where_a_directive_may_go() {
             assert!(errors.is_empty(), "{used:?}: {errors:?}");
         }
     }
+}
+
+/// The item labelled `label` at the `|` of `src`.
+fn item(src: &str, label: &str) -> Item {
+    let found = at(src);
+    found
+        .iter()
+        .find(|i| i.label == label)
+        .cloned()
+        .unwrap_or_else(|| panic!("{label} not offered at {src:?}: {found:?}"))
+}
+
+/// The text after picking `item` at the `|` of `src`, replacing up to
+/// the word's end (insert-replace) or to the cursor.
+fn picked(src: &str, item: &Item, whole_word: bool) -> String {
+    let text = src.replacen('|', "", 1);
+    let insert = item.insert.clone().unwrap_or(item.label.clone());
+    let end = if whole_word {
+        item.word_end
+    } else {
+        item.replace.end
+    };
+    format!("{}{}{}", &text[..item.replace.start], insert, &text[end..])
+}
+
+// Review of issue 19, finding 1: BuildKit carries a stage's ARGs into the
+// stages built FROM it.
+#[test]
+fn a_parent_stages_args_are_offered_in_its_children() {
+    let src = "FROM alpine AS a\nARG P=1\nENV E=2\nFROM a\nRUN echo $|\n";
+    assert_eq!(
+        item(src, "$P").detail.as_deref(),
+        Some("ARG of stage a, line 2, default 1")
+    );
+    assert!(labels(src).contains(&"$E".to_string()));
+    // not in an unrelated stage
+    let unrelated = "FROM alpine AS a\nARG P=1\nFROM alpine\nRUN echo $|\n";
+    assert!(!labels(unrelated).contains(&"$P".to_string()));
+}
+
+// Finding 2: an ARG line's earlier pairs, never the pair being typed.
+#[test]
+fn an_arg_pair_sees_the_pairs_before_it_on_the_line() {
+    assert!(labels("FROM a\nARG A=1 B=$|\n").contains(&"$A".to_string()));
+    assert!(labels("FROM a\nARG A=1 B=${|\n").contains(&"${A}".to_string()));
+    assert!(labels("ARG A=1 B=$|\nFROM a\n").contains(&"$A".to_string()));
+    assert!(labels("FROM a\nARG A=\"x y\" B=$|\n").contains(&"$A".to_string()));
+    assert!(!labels("FROM a\nARG A=$|\n").contains(&"$A".to_string()));
+    assert!(!labels("FROM a\nARG A=\"x $|\n").contains(&"$A".to_string()));
+    // ENV pairs do not see each other
+    assert!(!labels("FROM a\nENV A=1 B=$|\n").contains(&"$A".to_string()));
+}
+
+// Finding 3: only platform values after --platform=.
+#[test]
+fn platform_offers_only_variables_holding_a_platform() {
+    let found = labels(
+        "ARG TARGETSTAGE=x\nARG P=linux/amd64\nARG Q=$BUILDPLATFORM\nFROM --platform=| alpine\n",
+    );
+    for ok in ["$BUILDPLATFORM", "$TARGETPLATFORM", "$P", "$Q"] {
+        assert!(found.contains(&ok.to_string()), "{ok}: {found:?}");
+    }
+    for bad in [
+        "$TARGETSTAGE",
+        "$BUILDVARIANT",
+        "$TARGETVARIANT",
+        "$TARGETARCH",
+    ] {
+        assert!(!found.contains(&bad.to_string()), "{bad}: {found:?}");
+    }
+}
+
+// Finding 4: a directive given already is not offered again.
+#[test]
+fn a_directive_given_already_is_not_offered_again() {
+    assert_eq!(
+        labels("# syntax=docker/dockerfile:1\n# |\n"),
+        ["escape", "check"]
+    );
+    assert_eq!(labels("# escape=`\n# |\n"), ["syntax", "check"]);
+    assert_eq!(labels("# |\n# check=skip=all\n"), ["syntax", "escape"]);
+}
+
+// Finding 5: over a written directive only the name changes.
+#[test]
+fn renaming_a_written_directive_keeps_its_value() {
+    for src in [
+        "# sy|ntax=docker/dockerfile:1\n",
+        "# |syntax=docker/dockerfile:1\n",
+    ] {
+        let i = item(src, "syntax");
+        assert_eq!(i.snippet, None);
+        assert_eq!(picked(src, &i, true), "# syntax=docker/dockerfile:1\n");
+    }
+    let src = "# check=sk|ip=JSONArgsRecommended\n";
+    let i = item(src, "skip");
+    assert_eq!(picked(src, &i, true), "# check=skip=JSONArgsRecommended\n");
+    assert_eq!(
+        picked(src, &i, false),
+        "# check=skipip=JSONArgsRecommended\n"
+    );
+}
+
+// Finding 6: what the container runs sees the image's environment only.
+#[test]
+fn the_containers_command_is_offered_env_not_args() {
+    let src = "FROM node:20\nARG APP_PATH=/app\nENV PORT=80\nCMD echo $|\n";
+    let found = labels(src);
+    assert!(found.contains(&"$PORT".to_string()), "{found:?}");
+    assert!(found.contains(&"$NODE_VERSION".to_string()), "{found:?}");
+    assert!(found.contains(&"$PATH".to_string()), "{found:?}");
+    assert!(!found.contains(&"$APP_PATH".to_string()), "{found:?}");
+    for line in [
+        "ENTRYPOINT echo $|",
+        "HEALTHCHECK --interval=5s CMD wget $|",
+        "HEALTHCHECK CMD curl ${|",
+    ] {
+        let src = format!("FROM a\nARG TARGETARCH\nARG A=1\nENV E=1\n{line}\n");
+        let found = labels(&src);
+        assert!(
+            found.iter().any(|l| l.contains("{E}") || l == "$E"),
+            "{line}: {found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|l| l.contains("TARGETARCH") || l.contains("A}") || l == "$A"),
+            "{line}: {found:?}"
+        );
+    }
+    // a RUN sees the ARGs
+    assert!(labels("FROM a\nARG A=1\nRUN echo $|\n").contains(&"$A".to_string()));
+    // an ONBUILD trigger: no ARG, and the detail says where it runs
+    let found = at("FROM a\nARG A=1\nENV E=1\nONBUILD RUN echo $|\n");
+    assert!(!found.iter().any(|i| i.label == "$A"), "{found:?}");
+    let e = found.iter().find(|i| i.label == "$E").unwrap();
+    assert!(e.detail.as_deref().unwrap().contains("ONBUILD"), "{e:?}");
+}
+
+// Finding 7: a stage replaces the whole image reference.
+#[test]
+fn a_stage_replaces_the_whole_reference() {
+    let src = "FROM alpine AS build\nFROM |mcr.microsoft.com/dotnet/runtime-deps:10.0 AS x\n";
+    assert_eq!(
+        picked(src, &item(src, "build"), true),
+        "FROM alpine AS build\nFROM build AS x\n"
+    );
+    let src = "FROM alpine AS fe\nFROM alpine\nCOPY --from=|ghcr.io/astral-sh/uv:0.9.26 /uv /\n";
+    assert_eq!(
+        picked(src, &item(src, "fe"), true),
+        "FROM alpine AS fe\nFROM alpine\nCOPY --from=fe /uv /\n"
+    );
+    // in a mount, up to the next option
+    let src = "FROM alpine AS fe\nFROM alpine\nRUN --mount=from=|x/y:1,target=/t ls\n";
+    assert_eq!(
+        picked(src, &item(src, "fe"), true),
+        "FROM alpine AS fe\nFROM alpine\nRUN --mount=from=fe,target=/t ls\n"
+    );
+}
+
+// Finding 8: nothing before the `#` of a comment.
+#[test]
+fn nothing_at_the_start_of_a_comment_line() {
+    assert!(labels("FROM a\n|# https://github.com/x\n").is_empty());
+    assert!(labels("FROM a\n  |# note\n").is_empty());
+    assert!(!labels("FROM a\n|\n# note\n").is_empty());
+}
+
+// Finding 9: `--mount=` in the command is the command's.
+#[test]
+fn a_mount_in_the_command_is_not_runs() {
+    assert!(labels("FROM a\nRUN docker run --mount=type=|\n").is_empty());
+    assert!(labels("FROM a\nRUN docker run --mount=type=bind,|\n").is_empty());
+    assert!(labels("FROM a\nRUN --mount=type=|\n").contains(&"cache".to_string()));
+}
+
+// Finding 10: variables in the flag values BuildKit expands.
+#[test]
+fn variables_in_flag_values() {
+    let vars = "FROM a\nARG APP_USER=u\n";
+    for line in [
+        "COPY --chown=$| a b",
+        "COPY --chmod=$| a b",
+        "ADD --checksum=$| a b",
+        "RUN --mount=type=cache,target=$| ls",
+        "RUN --mount=type=cache,id=nuget-$| ls",
+    ] {
+        let found = labels(&format!("{vars}{line}\n"));
+        assert!(
+            found.contains(&"$APP_USER".to_string()),
+            "{line}: {found:?}"
+        );
+    }
+    assert!(
+        labels(&format!("{vars}COPY --chown=${{APP|}} a b\n")).contains(&"${APP_USER}".to_string())
+    );
+    // BuildKit does not expand --from
+    assert!(labels(&format!("{vars}COPY --from=$| a b\n")).is_empty());
+}
+
+// Finding 11: nothing where nothing expands.
+#[test]
+fn no_variables_where_nothing_expands() {
+    let vars = "FROM a\nENV A=1\n";
+    for line in [
+        "COPY <<'EOF' /x\n$|\nEOF",
+        "COPY <<\"EOF\" /x\n$|\nEOF",
+        "LABEL a='$|'",
+        "RUN echo '$|",
+        "RUN echo $$|",
+    ] {
+        assert!(labels(&format!("{vars}{line}\n")).is_empty(), "{line}");
+    }
+    for line in [
+        "COPY <<EOF /x\n$|\nEOF",
+        "RUN <<'EOF'\n$|\nEOF",
+        "RUN echo \"it's $|\"",
+    ] {
+        assert!(
+            labels(&format!("{vars}{line}\n")).contains(&"$A".to_string()),
+            "{line}"
+        );
+    }
+}
+
+// Finding 12: an ENV wins over an ARG of its name.
+#[test]
+fn an_env_wins_over_an_arg_of_its_name() {
+    let src = "FROM a\nENV TZ=UTC\nARG TZ=Europe/Paris\nRUN echo ${T|\n";
+    assert_eq!(
+        item(src, "${TZ}").detail.as_deref(),
+        Some("ENV, line 2, value UTC")
+    );
+    // and the base image's ENV over an ARG
+    let src = "FROM node:20\nARG NODE_VERSION=1\nRUN echo $|\n";
+    assert!(item(src, "$NODE_VERSION")
+        .detail
+        .unwrap()
+        .starts_with("from the base image"));
+}
+
+// Finding 13: every item has docs of its own.
+#[test]
+fn stages_variables_and_options_have_their_own_docs() {
+    let docs_of = |src: &str, label: &str| {
+        documentation(item(src, label).doc.as_deref().expect("a doc key")).expect("docs")
+    };
+    let stage = docs_of("FROM alpine AS build\nFROM |\n", "build");
+    assert!(
+        stage.contains("FROM alpine") && stage.contains("build"),
+        "{stage}"
+    );
+    let var = docs_of("FROM a\nENV HOME_DIR=/h\nRUN echo $|\n", "$HOME_DIR");
+    assert!(var.contains("/h") && var.contains("line 2"), "{var}");
+    let target = docs_of("FROM a\nRUN --mount=type=cache,|\n", "target");
+    let sharing = docs_of("FROM a\nRUN --mount=type=cache,|\n", "sharing");
+    assert_ne!(target, sharing);
+    let all = docs_of("# check=skip=|\n", "all");
+    assert_ne!(Some(all), documentation("value:check:skip="));
+}
+
+// Finding 14: options and rules given already are not offered again.
+#[test]
+fn check_options_and_rules_given_are_not_offered_again() {
+    let found = labels("# check=error=true;|\n");
+    assert!(!found.iter().any(|l| l.starts_with("error")), "{found:?}");
+    assert!(found.contains(&"skip=".to_string()), "{found:?}");
+    let found = labels("# check=skip=JSONArgsRecommended,|\n");
+    assert!(!found.contains(&"JSONArgsRecommended".to_string()));
+    assert!(found.contains(&"all".to_string()));
+    assert!(!labels("# check=skip=all,|\n").contains(&"all".to_string()));
+    assert!(found.contains(&"StageNameCasing".to_string()));
+    let found = labels("# check=skip=|,StageNameCasing\n");
+    assert!(!found.contains(&"StageNameCasing".to_string()));
+}
+
+// Finding 15: with escape=` a backslash is an ordinary character.
+#[test]
+fn a_backslash_escapes_nothing_in_a_backtick_file() {
+    let src = "# escape=`\nFROM a\nENV A=1\nWORKDIR C:\\$|\n";
+    assert!(labels(src).contains(&"$A".to_string()));
+    assert!(labels("# escape=`\nFROM a\nENV A=1\nWORKDIR `$|\n").is_empty());
 }

@@ -25,8 +25,14 @@ pub(super) fn items<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
     } else {
         return None;
     };
-    // `\$` is a dollar sign, not a variable.
-    if prefix[..dollar].ends_with(['\\', at.place.escape]) {
+    // `\$` is a dollar sign, not a variable (`\` is an ordinary
+    // character in a file whose escape is the backtick); `$$` is the
+    // shell's pid.
+    if prefix[..dollar].ends_with([at.place.escape, '$']) {
+        return Some(Completions::default());
+    }
+    // A heredoc COPY or ADD copies literally.
+    if at.place.heredoc_quoted {
         return Some(Completions::default());
     }
     let (keyword, onbuild) = at.place.keyword();
@@ -34,9 +40,76 @@ pub(super) fn items<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
         // Exec form runs no shell and BuildKit expands nothing in it.
         return Some(Completions::default());
     }
+    // Neither BuildKit nor the shell expands in single quotes.
+    if !at.place.in_heredoc && in_single_quotes(&at.place.logical_prefix, at.place.escape) {
+        return Some(Completions::default());
+    }
     let from_line = !at.place.in_heredoc && !onbuild && keyword == "FROM";
+    // The container's command and a trigger of a later build see the
+    // image's environment, not this build's ARGs.
+    let runtime = onbuild
+        || (!at.place.in_heredoc
+            && matches!(keyword.as_str(), "CMD" | "ENTRYPOINT" | "HEALTHCHECK"));
     let typed = &prefix[dollar..];
-    Some(scoped(at, from_line, typed, braced).into_iter().collect())
+    let mut items = scoped(at, from_line, typed, braced, runtime);
+    if onbuild {
+        for i in &mut items {
+            if let Some(d) = &mut i.detail {
+                d.push_str(" (ONBUILD: expanded in the build based on this image)");
+            }
+        }
+    }
+    Some(items.into_iter().collect())
+}
+
+/// Whether the end of `text` is inside single quotes (outside double
+/// quotes, the quote not escaped).
+fn in_single_quotes(text: &str, escape: char) -> bool {
+    let mut quote = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, c) if c == escape => {
+                chars.next();
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '"') => quote = None,
+            _ => {}
+        }
+    }
+    quote == Some('\'')
+}
+
+/// Whether the variable of an item (`$NAME`, `${NAME}`) holds a platform
+/// where `--platform=` is read: BUILDPLATFORM, TARGETPLATFORM, or a
+/// global ARG whose default is `os/arch[/variant]` or one of those two.
+pub(super) fn platform_valued<S: Source + ?Sized>(at: &At<S>, label: &str) -> bool {
+    let name = label.trim_start_matches(['$', '{']).trim_end_matches('}');
+    if matches!(name, "BUILDPLATFORM" | "TARGETPLATFORM") {
+        return true;
+    }
+    let vars = &at.analysis.variables;
+    let Some(def) = vars
+        .defs
+        .iter()
+        .rev()
+        .find(|d| d.stage.is_none() && d.name == name && d.name_range.start < at.offset)
+    else {
+        return false;
+    };
+    let value = def.value.as_deref().unwrap_or("").trim_matches(['"', '\'']);
+    let parts: Vec<&str> = value.split('/').collect();
+    let platform = (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    platform
+        || matches!(
+            value,
+            "$BUILDPLATFORM" | "${BUILDPLATFORM}" | "$TARGETPLATFORM" | "${TARGETPLATFORM}"
+        )
 }
 
 /// RUN, CMD, ENTRYPOINT or SHELL (or HEALTHCHECK CMD) in exec form.
@@ -87,6 +160,13 @@ fn short(value: &str) -> String {
     format!("{cut}…")
 }
 
+fn stage_name(graph: &crate::analysis::stages::StageGraph, stage: usize) -> String {
+    graph.stages[stage]
+        .name
+        .clone()
+        .unwrap_or_else(|| stage.to_string())
+}
+
 fn def_detail(
     vars: &Variables,
     graph: &crate::analysis::stages::StageGraph,
@@ -102,6 +182,13 @@ fn def_detail(
             Some(v) => format!("global ARG, line {line}, default {v}"),
             None => format!("global ARG, line {line}"),
         },
+        (DefKind::Arg, Some(s)) if Some(s) != here => {
+            let name = stage_name(graph, s);
+            match own {
+                Some(v) => format!("ARG of stage {name}, line {line}, default {v}"),
+                None => format!("ARG of stage {name}, line {line}"),
+            }
+        }
         (DefKind::Arg, Some(_)) => {
             let global = d
                 .redeclares
@@ -120,10 +207,7 @@ fn def_detail(
             let value = own.unwrap_or_default();
             match stage {
                 Some(s) if Some(s) != here => {
-                    let name = graph.stages[s]
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| s.to_string());
+                    let name = stage_name(graph, s);
                     format!("ENV of stage {name}, line {line}, value {value}")
                 }
                 _ => format!("ENV, line {line}, value {value}"),
@@ -140,12 +224,13 @@ pub(super) fn scoped<S: Source + ?Sized>(
     from_line: bool,
     typed: &str,
     braced: bool,
+    runtime: bool,
 ) -> Vec<Item> {
     let vars = &at.analysis.variables;
     let graph = &at.analysis.stages;
     let start = at.place.instruction_start;
-    let scope = vars.scope_at(graph, start, from_line);
-    let lines = Lines::new(at.source, start);
+    let scope = vars.scope_at(graph, at.source, start, at.offset, from_line);
+    let lines = Lines::new(at.source, at.offset);
     let arg_doc = |name: &str| {
         docs::values("arg")
             .iter()
@@ -154,7 +239,27 @@ pub(super) fn scoped<S: Source + ?Sized>(
     };
     // (name, detail, doc)
     let mut found: Vec<(String, String, Option<String>)> = Vec::new();
+    // The base image's environment: it wins over an ARG of the same name.
+    let mut image: Vec<(String, String)> = Vec::new();
+    if let Some(stage) = scope.stage {
+        let (reference, facts) =
+            crate::analysis::images::stage_base(graph, vars, &BTreeMap::new(), stage);
+        if let (Some(reference), Some(facts)) = (reference, facts) {
+            for name in &facts.env {
+                let detail = match facts.values.get(*name) {
+                    Some(v) => format!("from the base image {reference}, value {}", short(v)),
+                    None => format!("from the base image {reference}"),
+                };
+                image.push((name.to_string(), detail));
+            }
+        }
+    }
     for (name, visible) in &scope.names {
+        let is_env = matches!(visible, Visible::Def(i) if vars.defs[*i].kind == DefKind::Env);
+        if !is_env && (runtime || image.iter().any(|(n, _)| n == name)) {
+            // (an ARG: not in the container; hidden by the image's ENV)
+            continue;
+        }
         let doc = arg_doc(name).map(|(_, key)| key);
         let detail = match visible {
             Visible::Def(i) => def_detail(vars, graph, *i, scope.stage, &lines),
@@ -165,19 +270,54 @@ pub(super) fn scoped<S: Source + ?Sized>(
         };
         found.push((name.clone(), detail, doc));
     }
-    if let Some(stage) = scope.stage {
-        let mut seen: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
-        let (reference, facts) =
-            crate::analysis::images::stage_base(graph, vars, &BTreeMap::new(), stage);
-        if let (Some(reference), Some(facts)) = (reference, facts) {
-            for name in &facts.env {
-                if seen.insert(name.to_string()) {
-                    let detail = match facts.values.get(*name) {
-                        Some(v) => format!("from the base image {reference}, value {}", short(v)),
-                        None => format!("from the base image {reference}"),
-                    };
-                    found.push((name.to_string(), detail, None));
+    // A half-typed ARG line (`ARG A=1 B=${`) is not an ARG in the tree:
+    // its earlier pairs are read from the text.
+    let (keyword, _) = at.place.keyword();
+    if keyword == "ARG" && !at.place.in_heredoc {
+        let line = lines.of(at.offset);
+        // (a quoted value's words joined; an open quote's left out: the
+        // pair being typed)
+        let mut pairs: Vec<String> = Vec::new();
+        let mut open: Vec<&str> = Vec::new();
+        let mut quote = None;
+        for word in at.place.words_before().into_iter().skip(1) {
+            open.push(word);
+            let mut chars = word.chars();
+            while let Some(c) = chars.next() {
+                match (quote, c) {
+                    (q, e) if e == at.place.escape && q != Some('\'') => {
+                        chars.next();
+                    }
+                    (None, '"' | '\'') => quote = Some(c),
+                    (Some(q), c) if c == q => quote = None,
+                    _ => {}
                 }
+            }
+            if quote.is_none() {
+                pairs.push(open.join(" "));
+                open.clear();
+            }
+        }
+        for pair in &pairs {
+            let (name, value) = pair
+                .split_once('=')
+                .map_or((pair.as_str(), None), |(n, v)| (n, Some(v)));
+            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if valid && !found.iter().any(|f| f.0 == name) {
+                let detail = match value {
+                    Some(v) => format!("ARG, line {line}, default {}", short(v)),
+                    None => format!("ARG, line {line}, no default"),
+                };
+                found.push((name.to_string(), detail, None));
+            }
+        }
+    }
+    if scope.stage.is_some() {
+        let mut seen: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
+        for (name, detail) in image {
+            if seen.insert(name.clone()) {
+                found.push((name, detail, None));
             }
         }
         if seen.insert("PATH".into()) {
@@ -206,11 +346,11 @@ pub(super) fn scoped<S: Source + ?Sized>(
             } else {
                 (format!("${name}"), format!("${name}"))
             };
-            let mut i = Item::new(&label, ItemKind::Variable, &replace, end)
+            let doc = doc.unwrap_or_else(|| format!("text:**{name}** — {detail}"));
+            Item::new(&label, ItemKind::Variable, &replace, end)
                 .detail(detail)
-                .insert(insert);
-            i.doc = doc;
-            i
+                .insert(insert)
+                .doc(doc)
         })
         .collect()
 }
