@@ -964,10 +964,17 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                     let typed = partial(list, |c| !c.is_whitespace() && !matches!(c, ',' | ';'));
                     let replace = at.offset - typed.len()..at.offset;
                     let end = word_end(at.source, at.offset, |b| b.is_ascii_alphanumeric());
-                    let rule = |code: &str, detail: &str| {
-                        Item::new(code, ItemKind::Value, &replace, end)
-                            .detail(detail)
-                            .doc(format!("value:rule:{code}"))
+                    // BuildKit's skip list knows only its own checks; ours
+                    // are silenced by this server (the detail says which).
+                    let rule = |r: &crate::rules::Rule| {
+                        let source = if r.group == crate::rules::Group::BuildKit {
+                            "BuildKit check"
+                        } else {
+                            "dockerfile-lsp rule"
+                        };
+                        Item::new(r.code, ItemKind::Value, &replace, end)
+                            .detail(format!("{source}: {}", r.summary))
+                            .doc(format!("value:rule:{}", r.code))
                     };
                     match key.trim().to_ascii_lowercase().as_str() {
                         "skip" => {
@@ -996,7 +1003,7 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                                     .filter(|r| {
                                         !named.iter().any(|n| n.eq_ignore_ascii_case(r.code))
                                     })
-                                    .map(|r| rule(r.code, r.summary)),
+                                    .map(rule),
                             );
                             items
                         }
@@ -1005,7 +1012,7 @@ fn directives<S: Source + ?Sized>(at: &At<S>) -> Option<Completions> {
                                 .detail("every experimental check")
                                 .doc("text:**all** — turns every experimental check on.")];
                             if let Some(r) = crate::rules::find("InvalidDefinitionDescription") {
-                                items.push(rule(r.code, r.summary));
+                                items.push(rule(r));
                             }
                             items
                         }

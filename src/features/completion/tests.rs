@@ -529,8 +529,14 @@ fn directives_and_their_values_only_where_a_directive_may_go() {
     let rule = rules.iter().find(|i| i.label == "UndefinedVar").unwrap();
     assert_eq!(
         rule.detail.as_deref(),
-        Some("Variables must be defined before use")
+        Some("BuildKit check: Variables must be defined before use")
     );
+    let own = rules.iter().find(|i| i.label == "UnusedStage").unwrap();
+    assert!(own
+        .detail
+        .as_deref()
+        .unwrap()
+        .starts_with("dockerfile-lsp rule: "));
     assert!(documentation(rule.doc.as_deref().unwrap())
         .unwrap()
         .contains("UndefinedVar"));
