@@ -6,8 +6,9 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use dockerfile_lsp::document::position;
 use dockerfile_lsp::syntax;
-use tree_sitter::{InputEdit, Point};
+use ropey::Rope;
 
 /// The largest file of `../shared/corpus/valid`.
 fn largest_corpus_file() -> (String, String) {
@@ -53,16 +54,8 @@ fn bench_parse(c: &mut Criterion) {
         .expect("a RUN instruction in the second half");
     let mut edited = text.clone();
     edited.insert(at, 'x');
-    let row = text[..at].matches('\n').count();
-    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let edit = InputEdit {
-        start_byte: at,
-        old_end_byte: at,
-        new_end_byte: at + 1,
-        start_position: Point::new(row, column),
-        old_end_position: Point::new(row, column),
-        new_end_position: Point::new(row, column + 1),
-    };
+    let (before, after) = (Rope::from_str(&text), Rope::from_str(&edited));
+    let edit = position::input_edit(&before, at..at, &after, 1);
     let old_tree = parser.parse(&text, None).unwrap();
     let label = format!("incremental reparse after typing in {name}");
     c.bench_function(&label, |b| {

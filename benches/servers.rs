@@ -21,6 +21,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use dockerfile_lsp::document::position::{self, Encoding};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///bench/Dockerfile";
@@ -238,17 +239,15 @@ fn measure(iterations: usize, budget: Duration, mut work: impl FnMut() -> Durati
     samples
 }
 
+/// The LSP position (UTF-16) `offset` bytes into the first occurrence of
+/// `needle` (a needle ending in a newline must end a line).
 fn position_of(text: &str, needle: &str, offset: usize) -> Value {
-    let (line, col) = text
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| match needle.strip_suffix('\n') {
-            // a needle ending in a newline must end the line
-            Some(end) => l.ends_with(end).then(|| (i, l.len() - end.len())),
-            None => l.find(needle).map(|c| (i, c)),
-        })
+    let at = text
+        .find(needle)
         .unwrap_or_else(|| panic!("{needle} not in the file"));
-    json!({ "line": line, "character": col + offset })
+    let rope = ropey::Rope::from_str(text);
+    let pos = position::to_position(&rope, at + offset, Encoding::Utf16);
+    json!({ "line": pos.line, "character": pos.character })
 }
 
 /// `at` moved right by `n` characters.

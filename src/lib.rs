@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
+#[cfg(feature = "fuzzing")]
 pub mod robustness;
 pub mod rules;
 pub mod server;

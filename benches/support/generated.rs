@@ -1,4 +1,4 @@
-//! The generated Dockerfiles the benchmarks and timing examples share:
+//! The generated Dockerfiles the benchmarks and the devtools programs share:
 //! `stages` stages of 11 lines each (a FROM on the previous stage, COPY
 //! --from an earlier one, a RUN with a cache mount and continuations).
 

@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::Point;
+use tree_sitter::{InputEdit, Point};
 
 /// The unit LSP character offsets are counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -106,6 +106,20 @@ pub fn to_point(rope: &Rope, byte: usize) -> Point {
     let byte = char_boundary(rope, byte);
     let row = rope.byte_to_line(byte);
     Point::new(row, byte - rope.line_to_byte(row))
+}
+
+/// The tree-sitter edit replacing `old_range` of `old` so that `new` holds
+/// `new_len` bytes from its start: byte offsets and their points.
+pub fn input_edit(old: &Rope, old_range: Range<usize>, new: &Rope, new_len: usize) -> InputEdit {
+    let Range { start, end } = old_range;
+    InputEdit {
+        start_byte: start,
+        old_end_byte: end,
+        new_end_byte: start + new_len,
+        start_position: to_point(old, start),
+        old_end_position: to_point(old, end),
+        new_end_position: to_point(new, start + new_len),
+    }
 }
 
 /// The first and last line of a byte range, for whole-line spans such as
@@ -402,5 +416,23 @@ mod tests {
         byte <= content_end
             && !text[byte..content_end].contains(['\r', '\n'])
             && (brk.is_empty() && next == text.len() || ["\n", "\r", "\r\n"].contains(&brk))
+    }
+
+    #[test]
+    fn input_edit_points_follow_the_line_model() {
+        let old = Rope::from_str("FROM a\r\nRUN é\rCMD\n");
+        let new = Rope::from_str("FROM a\r\nRUN é\nxy\rCMD\n");
+        let at = "FROM a\r\nRUN é".len();
+        let edit = input_edit(&old, at..at, &new, 3);
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (at, at, at + 3)
+        );
+        assert_eq!(edit.start_position, Point::new(1, 6));
+        assert_eq!(edit.old_end_position, Point::new(1, 6));
+        assert_eq!(edit.new_end_position, Point::new(2, 2));
+        let edit = input_edit(&old, 0..at + 1, &new, 0);
+        assert_eq!(edit.old_end_position, Point::new(2, 0));
+        assert_eq!(edit.new_end_position, Point::new(0, 0));
     }
 }
