@@ -59,7 +59,14 @@ describe('the server, through the client protocol library', function () {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        textDocument: { hover: { contentFormat: ['markdown'] } },
+        // what VS Code announces for the requests below
+        textDocument: {
+          hover: { contentFormat: ['markdown'] },
+          codeAction: {
+            isPreferredSupport: true,
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor'] } },
+          },
+        },
         workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } },
       },
       initializationOptions: serverSettings(get).settings,
