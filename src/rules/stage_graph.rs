@@ -86,15 +86,14 @@ pub(super) fn is_bare_name(r: &StageRef) -> bool {
 /// before it and another comes at or after it: BuildKit takes the last
 /// stage of a name for these, and fails the build because that one is not
 /// an earlier stage (`FROM a` takes the earlier one).
-fn redefined_later(stages: &StageGraph, r: &StageRef) -> Option<Finding> {
+fn redefined_later<'g>(
+    last_named: &std::collections::HashMap<String, &'g Stage>,
+    r: &StageRef,
+) -> Option<Finding> {
     if r.kind == RefKind::FromBase || r.target.is_none() {
         return None;
     }
-    let last = stages.stages.iter().rev().find(|s| {
-        s.name
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case(&r.text))
-    })?;
+    let last = *last_named.get(&r.text.to_ascii_lowercase())?;
     if last.index < r.in_stage {
         return None;
     }
@@ -117,8 +116,16 @@ fn redefined_later(stages: &StageGraph, r: &StageRef) -> Option<Finding> {
 
 fn check_unknown(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
+    // the last stage of each name (names compared without regard to case),
+    // found once rather than per reference
+    let mut last_named = std::collections::HashMap::new();
+    for s in &stages.stages {
+        if let Some(name) = &s.name {
+            last_named.insert(name.to_ascii_lowercase(), s);
+        }
+    }
     for r in &stages.refs {
-        if let Some(finding) = redefined_later(stages, r) {
+        if let Some(finding) = redefined_later(&last_named, r) {
             out.push(finding);
             continue;
         }
