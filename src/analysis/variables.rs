@@ -291,7 +291,8 @@ impl Variables {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Visible {
     /// A definition (an index into [`Variables::defs`]): one of the stage
-    /// (or a global ARG in a FROM line), or an ENV of a stage it builds on.
+    /// (or a global ARG in a FROM line), or an ARG or ENV of a stage it
+    /// builds on.
     Def(usize),
     /// A build argument BuildKit predefines (FROM lines only).
     Predefined,
