@@ -3,7 +3,10 @@
 //! - An ARG before the first FROM is global: FROM lines see it; inside a
 //!   stage it is visible only after the stage re-declares it (`ARG NAME`).
 //! - ARG and ENV inside a stage are visible after their instruction.
-//! - A stage built `FROM <stage>` inherits that stage's ENV, not its ARGs.
+//! - A stage built `FROM <stage>` inherits that stage's ENV and its ARGs
+//!   (BuildKit carries both). A use's `def` links only to inherited ENV;
+//!   UndefinedVar, hover and completion (`scope_at`) also count the
+//!   parent's ARGs.
 //! - BuildKit predefines some build args (TARGETPLATFORM, ...): FROM lines
 //!   see them; a stage sees them after `ARG NAME`.
 //!

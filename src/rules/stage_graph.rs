@@ -86,8 +86,8 @@ pub(super) fn is_bare_name(r: &StageRef) -> bool {
 /// before it and another comes at or after it: BuildKit takes the last
 /// stage of a name for these, and fails the build because that one is not
 /// an earlier stage (`FROM a` takes the earlier one).
-fn redefined_later<'g>(
-    last_named: &std::collections::HashMap<String, &'g Stage>,
+fn redefined_later(
+    last_named: &std::collections::HashMap<String, &Stage>,
     r: &StageRef,
 ) -> Option<Finding> {
     if r.kind == RefKind::FromBase || r.target.is_none() {
