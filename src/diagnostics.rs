@@ -96,6 +96,59 @@ impl Context {
     }
 }
 
+/// The state on disk (modification time, size, kind) of every file
+/// [`Context::load`] reads for a Dockerfile, or would read if it existed:
+/// the project file and Compose files (with their `.env`) from the
+/// Dockerfile's folder up to `top`, and the `.dockerignore`, `package.json`,
+/// `next.config.*` and `public/` of the Dockerfile's folder and of the
+/// build context `context_dir`. Two equal stamps mean a new read would find
+/// the same files; a few dozen `stat` calls, no reads.
+pub fn files_stamp(
+    dockerfile: &std::path::Path,
+    top: Option<&std::path::Path>,
+    context_dir: Option<&std::path::Path>,
+) -> Vec<Option<(Option<std::time::SystemTime>, u64, bool)>> {
+    let state = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| (m.modified().ok(), m.len(), m.is_dir()))
+    };
+    let mut out = Vec::new();
+    let mut dir = dockerfile.parent();
+    while let Some(d) = dir {
+        if top.is_some_and(|top| !d.starts_with(top)) {
+            break;
+        }
+        out.push(state(&d.join(crate::config::FILE_NAME)));
+        out.push(state(&d.join(".env")));
+        for name in crate::analysis::compose::FILE_NAMES {
+            out.push(state(&d.join(name)));
+        }
+        dir = d.parent();
+    }
+    if let Some(name) = dockerfile.file_name().and_then(|n| n.to_str()) {
+        let own = dockerfile
+            .parent()
+            .map(|d| d.join(format!("{name}.dockerignore")));
+        out.extend(own.as_deref().map(state));
+    }
+    let dirs = dockerfile.parent().into_iter().chain(context_dir);
+    for d in dirs {
+        for name in [
+            ".dockerignore",
+            "package.json",
+            "next.config.js",
+            "next.config.mjs",
+            "next.config.ts",
+            "next.config.cjs",
+            "public",
+        ] {
+            out.push(state(&d.join(name)));
+        }
+    }
+    out
+}
+
 /// What the rules need to know of the build context's files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BuildContext {

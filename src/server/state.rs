@@ -61,6 +61,16 @@ pub(super) struct DocumentState {
 pub(super) struct Files {
     pub context: Context,
     pub errors: Vec<String>,
+    /// Their state on disk when read ([`diagnostics::files_stamp`]).
+    stamp: Option<Stamp>,
+}
+
+type Stamp = Vec<Option<(Option<std::time::SystemTime>, u64, bool)>>;
+
+/// The stamp of the files around the Dockerfile at `path`.
+fn stamp(path: Option<&Path>, top: Option<&Path>, context: &Context) -> Option<Stamp> {
+    let dir = context.build_context.as_ref().map(|b| b.dir.as_path());
+    path.map(|p| diagnostics::files_stamp(p, top, dir))
 }
 
 impl DocumentState {
@@ -170,24 +180,36 @@ pub(super) fn analysis_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) 
 /// The files around the document's Dockerfile, read once per settings
 /// generation: the project file (upward, not above the workspace folder),
 /// the client's settings over it, `.dockerignore`, Compose files and the
-/// build context. A document that is no file (`untitled:`) has none.
+/// build context. Read again when their state on disk changed (an edit the
+/// client applied for a code action, a file written by another program),
+/// besides a save and `workspace/didChangeWatchedFiles`. A document that
+/// is no file (`untitled:`) has none.
 pub(super) fn files_of(state: &Mutex<State>, uri: &Uri) -> Arc<Files> {
-    let (settings, generation, top) = {
+    let path = file_path(uri);
+    let (settings, generation, top, cached) = {
         let state = lock(state);
         let generation = state.settings_generation;
-        if let Some(doc) = state.documents.get(uri) {
-            if let Some((read_with, files)) = &doc.files {
-                if *read_with == generation {
-                    return files.clone();
-                }
-            }
-        }
-        let top = file_path(uri).map(|p| read_limit(&state.roots, &p));
-        (state.settings.clone(), generation, top)
+        let cached = state
+            .documents
+            .get(uri)
+            .and_then(|doc| doc.files.clone())
+            .filter(|(read_with, _)| *read_with == generation)
+            .map(|(_, files)| files);
+        let top = path.as_deref().map(|p| read_limit(&state.roots, p));
+        (state.settings.clone(), generation, top, cached)
     };
-    let path = file_path(uri);
+    if let Some(files) = cached {
+        if files.stamp == stamp(path.as_deref(), top.as_deref(), &files.context) {
+            return files;
+        }
+    }
     let (context, errors) = Context::load(path.as_deref(), &settings, top.as_deref());
-    let files = Arc::new(Files { context, errors });
+    let stamp = stamp(path.as_deref(), top.as_deref(), &context);
+    let files = Arc::new(Files {
+        context,
+        errors,
+        stamp,
+    });
     let mut state = lock(state);
     if state.settings_generation == generation {
         if let Some(doc) = state.documents.get_mut(uri) {
