@@ -133,16 +133,12 @@ pub fn files_stamp(
         out.extend(own.as_deref().map(state));
     }
     let dirs = dockerfile.parent().into_iter().chain(context_dir);
+    let next = crate::analysis::project::next::CONFIG_NAMES;
     for d in dirs {
-        for name in [
-            ".dockerignore",
-            "package.json",
-            "next.config.js",
-            "next.config.mjs",
-            "next.config.ts",
-            "next.config.cjs",
-            "public",
-        ] {
+        for name in [".dockerignore", "package.json", "public"]
+            .iter()
+            .chain(&next)
+        {
             out.push(state(&d.join(name)));
         }
     }
@@ -204,17 +200,12 @@ impl BuildContext {
                     .map(std::path::Path::to_path_buf)
             })
             .unwrap_or_else(|| std::path::PathBuf::from("."));
-        let next_config = [
-            "next.config.js",
-            "next.config.mjs",
-            "next.config.ts",
-            "next.config.cjs",
-        ]
-        .iter()
-        .find_map(|name| {
-            let text = std::fs::read_to_string(dir.join(name)).ok()?;
-            Some((name.to_string(), text))
-        });
+        let next_config = crate::analysis::project::next::CONFIG_NAMES
+            .iter()
+            .find_map(|name| {
+                let text = std::fs::read_to_string(dir.join(name)).ok()?;
+                Some((name.to_string(), text))
+            });
         let uses_next = std::fs::read_to_string(dir.join("package.json"))
             .ok()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())

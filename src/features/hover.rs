@@ -442,21 +442,6 @@ fn check_value(value: &str) -> String {
     )
 }
 
-/// The stage the Compose files beside or above a Dockerfile build, when
-/// every service that builds it names the same `build.target` (a service
-/// with no target builds the last stage, so then there is none).
-pub fn compose_target(
-    dockerfile: &std::path::Path,
-    top: Option<&std::path::Path>,
-) -> Option<String> {
-    let (services, _) = crate::analysis::compose::services_for(dockerfile, top);
-    let mut targets = services.iter().map(|s| s.target.clone());
-    let first = targets.next()??;
-    targets
-        .all(|t| t.as_deref() == Some(first.as_str()))
-        .then_some(first)
-}
-
 /// On a variable: where it is defined and its value or default, as
 /// written and as a build without `--build-arg` resolves it.
 fn variable_hover<S: Source + ?Sized>(
@@ -2131,6 +2116,12 @@ mod tests {
         )
         .unwrap();
         let dockerfile = dir.join("Dockerfile");
+        // what the server reads around the Dockerfile, and hovers with
+        let compose_target = |dockerfile: &std::path::Path, top: Option<&std::path::Path>| {
+            let config = crate::config::Config::default();
+            let (context, _) = crate::diagnostics::Context::load(Some(dockerfile), &config, top);
+            context.build_context?.compose_target()
+        };
         assert_eq!(
             compose_target(&dockerfile, Some(&dir)).as_deref(),
             Some("prod")

@@ -342,12 +342,7 @@ pub(super) const RUNTIME_DIRS: &[&str] = &[
     "locales",
 ];
 
-pub(super) const NEXT_CONFIGS: &[&str] = &[
-    "next.config.js",
-    "next.config.mjs",
-    "next.config.ts",
-    "next.config.cjs",
-];
+pub(super) const NEXT_CONFIGS: &[&str] = &crate::analysis::project::next::CONFIG_NAMES;
 
 /// The script files a `node` start command names besides its entry
 /// (`--require=./Instrumentation.js`, `-r ./tracing.js`), relative to the
