@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 /// The project file's name.
 pub const FILE_NAME: &str = ".dockerfile-lsp.toml";
@@ -124,7 +124,7 @@ impl Config {
             ..Config::default()
         };
         for (code, value) in rules {
-            if !crate::rules::is_known_code(&code) {
+            if !crate::rule_codes::is_known(&code) {
                 return Err(format!("unknown rule '{code}' in [rules]"));
             }
             let level = Level::parse(&value).ok_or_else(|| {
@@ -195,7 +195,8 @@ impl Config {
         let Some(path) = Config::find_for(dockerfile, top) else {
             return Ok(Config::default());
         };
-        let text = crate::cli::read_text(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            crate::files::read_text(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Config::from_toml(&text).map_err(|e| format!("{}: {}", path.display(), e.trim_end()))
     }
 }

@@ -5,13 +5,17 @@
 //! node kinds), then analysis, features and rules, then the protocol glue.
 
 pub mod analysis;
+pub mod build_context;
 pub mod cli;
 pub mod config;
+pub mod diagnostic_types;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
+pub mod files;
 #[cfg(feature = "fuzzing")]
 pub mod robustness;
+pub mod rule_codes;
 pub mod rules;
 pub mod server;
 pub mod syntax;

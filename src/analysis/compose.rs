@@ -71,7 +71,7 @@ pub fn services_for(dockerfile: &Path, top: Option<&Path>) -> (Vec<Service>, Vec
             if !file.is_file() {
                 continue;
             }
-            match crate::cli::read_text(&file) {
+            match crate::files::read_text(&file) {
                 Ok(text) => {
                     let env = read_env(&d.join(".env"));
                     match parse(&text, &file, d, &env) {

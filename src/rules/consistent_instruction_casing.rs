@@ -3,7 +3,7 @@
 //! the global ARGs before the first FROM are neither counted nor checked.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "ConsistentInstructionCasing",

@@ -11,7 +11,8 @@
 //! not produce it.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{BuildContext, Severity};
+use crate::build_context::BuildContext;
+use crate::diagnostic_types::Severity;
 
 pub const NO_DOCKERIGNORE: Rule = Rule {
     code: "NoDockerignore",

@@ -2,7 +2,7 @@
 //! not in the build context, so the copy fails or copies less than it says.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 use crate::syntax::{self, views};
 
 pub const RULE: Rule = Rule {
@@ -64,7 +64,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 mod tests {
     use crate::analysis::dockerignore::DockerIgnore;
     use crate::analysis::Analysis;
-    use crate::diagnostics::Context;
+    use crate::build_context::Context;
     use crate::{rules, syntax};
 
     fn lines(src: &str, ignore: &str) -> Vec<usize> {

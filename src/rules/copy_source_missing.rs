@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "CopySourceMissing",
@@ -301,7 +301,7 @@ fn context_path(source: &str, add: bool, parents: bool) -> Option<String> {
 mod tests {
     use super::context_path;
     use crate::analysis::Analysis;
-    use crate::diagnostics::{BuildContext, Context};
+    use crate::build_context::{BuildContext, Context};
     use crate::{rules, syntax};
 
     fn found(dockerfile: &std::path::Path) -> usize {

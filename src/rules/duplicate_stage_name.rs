@@ -3,7 +3,7 @@
 //! file and warns, so this is a warning, not an error.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "DuplicateStageName",

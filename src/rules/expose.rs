@@ -7,7 +7,7 @@
 use tree_sitter::Node;
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const PROTO_CASING: Rule = Rule {
     code: "ExposeProtoCasing",

@@ -18,7 +18,7 @@
 use super::facts::{env_in_stage, Copy};
 use super::{packages, Ctx, Finding, Group, Rule};
 use crate::analysis::paths::absolute;
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const DEV_DEPENDENCIES: Rule = Rule {
     code: "DevDependenciesInFinalStage",

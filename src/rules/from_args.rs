@@ -8,7 +8,7 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::variables::PREDEFINED;
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const UNDEFINED: Rule = Rule {
     code: "UndefinedArgInFrom",

@@ -1,7 +1,7 @@
 //! FromAsCasing: `AS` should be written in the same case as `FROM`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "FromAsCasing",

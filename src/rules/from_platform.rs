@@ -10,7 +10,7 @@
 //! platform it is for, like `AS build-arm64`, is left alone).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 use crate::syntax::{self, views};
 
 pub const REDUNDANT: Rule = Rule {

@@ -14,7 +14,7 @@ use super::stage_graph::{self, Miss};
 use super::workdir_relative_path::{is_absolute, workdirs};
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::stages::RefKind;
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 use crate::syntax::{logical_text, views};
 
 hadolint_rule!(

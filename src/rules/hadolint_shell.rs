@@ -21,7 +21,7 @@ use super::facts::{env_in_stage, Run};
 use super::{packages, Ctx, Finding, Group, Rule};
 use crate::analysis::commands::{self, Action, Invocation, Tool};
 use crate::analysis::shell::Command;
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 hadolint_rule!(
     DL3003,

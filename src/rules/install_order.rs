@@ -6,7 +6,7 @@
 
 use super::{packages, whole_lines, Ctx, Finding, Group, Rule};
 use crate::analysis::commands::{self, Tool};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "DependencyInstallAfterCopyAll",

@@ -5,7 +5,7 @@
 //! `# check=experimental=InvalidDefinitionDescription`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "InvalidDefinitionDescription",

@@ -4,7 +4,7 @@
 //! runs it directly.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "JSONArgsRecommended",

@@ -2,7 +2,7 @@
 //! the line, which surprises readers; write `ENV key=value`.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "LegacyKeyValueFormat",

@@ -2,7 +2,7 @@
 //! label (`org.opencontainers.image.authors`).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "MaintainerDeprecated",

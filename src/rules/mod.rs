@@ -53,8 +53,9 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::Analysis;
+use crate::build_context::Context;
 use crate::config::Level;
-use crate::diagnostics::{Context, Diagnostic, Fix, Related, Severity};
+use crate::diagnostic_types::{Diagnostic, Fix, Related, Severity};
 use crate::syntax::{self, Source};
 
 /// What a rule's check sees.

@@ -2,7 +2,7 @@
 //! HEALTHCHECK of a stage takes effect; the earlier ones are dead code.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "MultipleInstructionsDisallowed",

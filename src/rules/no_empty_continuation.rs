@@ -3,7 +3,7 @@
 //! a forgotten line or joins two instructions by mistake.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
@@ -153,7 +153,7 @@ mod tests {
 #[cfg(test)]
 mod range_tests {
     use crate::analysis::Analysis;
-    use crate::diagnostics::Context;
+    use crate::build_context::Context;
     use crate::syntax;
 
     #[test]

@@ -2,7 +2,7 @@
 //! and cannot name a stage.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "ReservedStageName",

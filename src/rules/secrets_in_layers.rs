@@ -6,7 +6,7 @@
 //! `RUN --mount=type=secret`, which never writes it to a layer.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "SecretInLayer",

@@ -8,7 +8,7 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::variables::DefKind;
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "SecretsUsedInArgOrEnv",

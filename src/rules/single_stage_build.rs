@@ -4,7 +4,7 @@
 //! "Split into stages" code action does it).
 
 use super::{packages, Ctx, Finding, Group, Rule};
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "SingleStageBuild",

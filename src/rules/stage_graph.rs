@@ -14,7 +14,7 @@
 use super::{Ctx, Finding, Group, Rule};
 use crate::analysis::roles;
 use crate::analysis::stages::{RefKind, Stage, StageGraph, StageRef};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const UNKNOWN: Rule = Rule {
     code: "UnknownStage",

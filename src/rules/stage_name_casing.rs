@@ -2,7 +2,7 @@
 //! them in lower case, so `Build` and `build` are the same stage).
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "StageNameCasing",

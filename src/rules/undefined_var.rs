@@ -3,7 +3,7 @@
 //! Shell text is not checked: the shell expands it at run time.
 
 use super::{Ctx, Finding, Group, Rule};
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostic_types::{Edit, Fix, Severity};
 
 pub const RULE: Rule = Rule {
     code: "UndefinedVar",

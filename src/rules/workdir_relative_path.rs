@@ -5,7 +5,7 @@
 use super::{Ctx, Finding, Group, Rule};
 use tree_sitter::Node;
 
-use crate::diagnostics::Severity;
+use crate::diagnostic_types::Severity;
 
 pub const RULE: Rule = Rule {
     code: "WorkdirRelativePath",
