@@ -4,6 +4,7 @@
 
 mod common;
 
+use dockerfile_lsp::analysis::Analysis;
 use dockerfile_lsp::syntax;
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
@@ -167,4 +168,109 @@ fn random_edits_reparse_like_a_fresh_parse() {
         }
     }
     assert!(edits >= 3000, "only {edits} edits were checked");
+}
+
+/// The analysis of an edited document, updated from the previous
+/// revision's ([`Analysis::update`], which reuses every stage whose text
+/// is unchanged), equals the analysis built from scratch, after each of
+/// the same random edits; and the update does reuse stages.
+#[test]
+fn random_edits_update_the_analysis_like_a_fresh_build() {
+    let dir = common::shared_dir().join("corpus");
+    let files = common::files_under(&dir.join("valid"));
+    let long_run: Option<usize> = std::env::var("DOCKERFILE_LSP_EDIT_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let picked: Vec<_> = files
+        .iter()
+        .step_by(if long_run.is_some() { 1 } else { 3 })
+        .collect();
+    let steps = long_run.unwrap_or(40);
+    let mut parser = syntax::parser();
+    let (mut edits, mut reused, mut read) = (0, 0, 0);
+    for (i, path) in picked.iter().enumerate() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (i as u64 + 1));
+        let mut text = common::read(path);
+        let mut tree = parser.parse(&text, None).unwrap();
+        let mut analysis = Analysis::build(&tree, text.as_str());
+        for step in 0..steps {
+            let before = text.clone();
+            let edit = random_edit(&mut rng, &mut text);
+            tree.edit(&edit);
+            tree = parser.parse(&text, Some(&tree)).unwrap();
+            let (updated, reuse) = analysis.update(&tree, text.as_str());
+            let fresh = Analysis::build(&syntax::parse(&text), text.as_str());
+            reused += reuse.reused;
+            read += reuse.read;
+            let context = || {
+                format!(
+                    "{} step {step}: edit {edit:?}\ntext before:\n{before}\n--- after:\n{text}",
+                    path.display()
+                )
+            };
+            assert_eq!(updated.stages, fresh.stages, "{}", context());
+            assert_eq!(updated.variables, fresh.variables, "{}", context());
+            analysis = updated;
+            edits += 1;
+        }
+    }
+    assert!(edits >= 2000, "only {edits} edits were checked");
+    // An edit touches one stage (or the preamble, which reads them all);
+    // many corpus files have one or two stages, so about 3 in 5 are reused.
+    assert!(reused > read, "reused {reused} stages, read {read}");
+}
+
+/// A one-character edit in the middle of a 200-stage file reads that stage
+/// again and no other; a FROM line edit the same (the names are linked
+/// again, not read again); an edit before the first FROM reads them all.
+#[test]
+fn an_edit_reads_again_only_the_stage_it_touches() {
+    let mut text = String::from("ARG BASE=alpine\n");
+    for i in 0..200 {
+        let from = if i == 0 {
+            "${BASE}".to_string()
+        } else {
+            format!("s{}", i - 1)
+        };
+        text.push_str(&format!(
+            "FROM {from} AS s{i}\nENV V{i}=$V0\nCOPY --from=s{} /a /b\nRUN echo {i}\n",
+            i / 2
+        ));
+    }
+    let mut parser = syntax::parser();
+    let mut tree = parser.parse(&text, None).unwrap();
+    let analysis = Analysis::build(&tree, text.as_str());
+    let mut edit_at = |text: &mut String, tree: &mut Tree, at: usize, insert: &str| {
+        let start_position = point_at(text, at);
+        text.insert_str(at, insert);
+        tree.edit(&InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + insert.len(),
+            start_position,
+            old_end_position: start_position,
+            new_end_position: point_at(text, at + insert.len()),
+        });
+        *tree = parser.parse(text.as_str(), Some(tree)).unwrap();
+    };
+    let at = text.find("RUN echo 100\n").unwrap() + 4;
+    edit_at(&mut text, &mut tree, at, "x");
+    let (body, reuse) = analysis.update(&tree, text.as_str());
+    assert_eq!((reuse.read, reuse.reused), (1, 199));
+    assert_eq!(body.stages, Analysis::build(&tree, text.as_str()).stages);
+
+    let at = text.find("AS s50\n").unwrap() + 5;
+    edit_at(&mut text, &mut tree, at, "z");
+    let (renamed, reuse) = body.update(&tree, text.as_str());
+    assert_eq!((reuse.read, reuse.reused), (1, 199));
+    let fresh = Analysis::build(&tree, text.as_str());
+    assert_eq!(renamed.stages, fresh.stages);
+    assert_eq!(renamed.variables, fresh.variables);
+    // s51 no longer builds on s50 (now s50z), and its ENV no longer reaches
+    // the stages after it.
+    assert_eq!(renamed.stages.stages[51].parent, None);
+
+    edit_at(&mut text, &mut tree, 9, "3");
+    let (_, reuse) = renamed.update(&tree, text.as_str());
+    assert_eq!((reuse.read, reuse.reused), (200, 0));
 }

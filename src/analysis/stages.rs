@@ -57,63 +57,58 @@ pub struct StageGraph {
     by_name: HashMap<String, Vec<usize>>,
 }
 
-impl StageGraph {
-    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S) -> StageGraph {
-        let mut graph = StageGraph::default();
-        for (index, (stage, from)) in views::stages(tree).into_iter().enumerate() {
-            let f = views::from_instruction(from);
-            let name_range = f.stage_name.map(|n| n.byte_range());
-            let name = f
+/// What one stage says about itself, read from its own text alone (ranges
+/// relative to the stage's start); [`StageGraph::link`] resolves the
+/// names. An unchanged stage's part is reused from the previous revision
+/// ([`crate::analysis::Analysis::update`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Local {
+    name: Option<String>,
+    name_range: Option<Range<usize>>,
+    from_range: Range<usize>,
+    len: usize,
+    base_text: String,
+    base_range: Range<usize>,
+    /// The base has a tag or digest: an image, never a stage.
+    tagged: bool,
+    /// `COPY --from=` and `RUN --mount=...,from=` values, in order.
+    refs: Vec<(RefKind, Range<usize>, String)>,
+}
+
+impl Local {
+    pub fn read<S: Source + ?Sized>(
+        stage: tree_sitter::Node,
+        from: tree_sitter::Node,
+        source: &S,
+    ) -> Local {
+        let base = stage.start_byte();
+        let rel = |r: Range<usize>| r.start - base..r.end - base;
+        let f = views::from_instruction(from);
+        let mut local = Local {
+            name: f
                 .stage_name
-                .map(|n| source.text(n.byte_range()).into_owned());
-            let base_range = f.image.map_or(from.byte_range(), |i| i.byte_range());
-            let base_text = f
+                .map(|n| source.text(n.byte_range()).into_owned()),
+            name_range: f.stage_name.map(|n| rel(n.byte_range())),
+            from_range: rel(from.byte_range()),
+            len: stage.end_byte() - base,
+            base_text: f
                 .image
                 .map(|i| syntax::logical_text(i, source))
-                .unwrap_or_default();
-            // FROM <stage>: a bare name (no tag or digest) that an earlier stage has.
-            let parent = if f.has_tag_or_digest {
-                None
-            } else {
-                graph.find_by_name(&base_text, index)
-            };
-            if parent.is_some() {
-                graph.refs.push(StageRef {
-                    kind: RefKind::FromBase,
-                    range: base_range.clone(),
-                    text: base_text.clone(),
-                    in_stage: index,
-                    target: parent,
-                });
-            }
-            if let Some(name) = &name {
-                graph
-                    .by_name
-                    .entry(name.to_ascii_lowercase())
-                    .or_default()
-                    .push(index);
-            }
-            graph.stages.push(Stage {
-                index,
-                name,
-                name_range,
-                from_range: from.byte_range(),
-                range: stage.byte_range(),
-                base_text,
-                base_range,
-                parent,
-            });
-            for instruction in views::stage_instructions(stage) {
-                graph.collect_refs(instruction, index, source);
-            }
+                .unwrap_or_default(),
+            base_range: rel(f.image.map_or(from.byte_range(), |i| i.byte_range())),
+            tagged: f.has_tag_or_digest,
+            refs: Vec::new(),
+        };
+        for instruction in views::stage_instructions(stage) {
+            local.collect_refs(instruction, base, source);
         }
-        graph
+        local
     }
 
     fn collect_refs<S: Source + ?Sized>(
         &mut self,
         instruction: tree_sitter::Node,
-        stage: usize,
+        base: usize,
         source: &S,
     ) {
         let kind = instruction.kind();
@@ -131,16 +126,84 @@ impl StageGraph {
                 _ => None,
             };
             if let Some((kind, value)) = found {
-                let text = syntax::logical_text(value, source);
-                self.refs.push(StageRef {
+                let r = value.byte_range();
+                self.refs.push((
                     kind,
-                    range: value.byte_range(),
-                    target: self.resolve(&text, stage),
-                    text,
-                    in_stage: stage,
+                    r.start - base..r.end - base,
+                    syntax::logical_text(value, source),
+                ));
+            }
+        }
+    }
+}
+
+impl StageGraph {
+    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S) -> StageGraph {
+        let stages = views::stages(tree);
+        let locals: Vec<Local> = stages
+            .iter()
+            .map(|&(stage, from)| Local::read(stage, from, source))
+            .collect();
+        let starts: Vec<usize> = stages.iter().map(|(s, _)| s.start_byte()).collect();
+        StageGraph::link(&locals.iter().collect::<Vec<_>>(), &starts)
+    }
+
+    /// The graph from each stage's part and where the stage starts: a
+    /// FROM naming an earlier stage (no tag or digest) builds on it, and
+    /// each reference resolves to the last earlier stage of its name (or
+    /// its index).
+    pub fn link(locals: &[&Local], starts: &[usize]) -> StageGraph {
+        let mut graph = StageGraph {
+            stages: Vec::with_capacity(locals.len()),
+            refs: Vec::new(),
+            by_name: HashMap::with_capacity(locals.len()),
+        };
+        for (index, (local, &base)) in locals.iter().zip(starts).enumerate() {
+            let abs = |r: &Range<usize>| r.start + base..r.end + base;
+            let base_range = abs(&local.base_range);
+            // FROM <stage>: a bare name (no tag or digest) that an earlier stage has.
+            let parent = if local.tagged {
+                None
+            } else {
+                graph.find_by_name(&local.base_text, index)
+            };
+            if parent.is_some() {
+                graph.refs.push(StageRef {
+                    kind: RefKind::FromBase,
+                    range: base_range.clone(),
+                    text: local.base_text.clone(),
+                    in_stage: index,
+                    target: parent,
+                });
+            }
+            if let Some(name) = &local.name {
+                graph
+                    .by_name
+                    .entry(name.to_ascii_lowercase())
+                    .or_default()
+                    .push(index);
+            }
+            graph.stages.push(Stage {
+                index,
+                name: local.name.clone(),
+                name_range: local.name_range.as_ref().map(abs),
+                from_range: abs(&local.from_range),
+                range: base..base + local.len,
+                base_text: local.base_text.clone(),
+                base_range,
+                parent,
+            });
+            for (kind, range, text) in &local.refs {
+                graph.refs.push(StageRef {
+                    kind: *kind,
+                    range: abs(range),
+                    target: graph.resolve(text, index),
+                    text: text.clone(),
+                    in_stage: index,
                 });
             }
         }
+        graph
     }
 
     /// A `--from` value: a numeric index of an earlier stage, or the name of

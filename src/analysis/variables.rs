@@ -13,7 +13,6 @@
 //! Uses are the `$NAME` / `${NAME}` expansions BuildKit expands, and those
 //! in shell text (read by the shell from the environment).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -56,34 +55,77 @@ pub struct VarUse {
 pub struct Variables {
     pub defs: Vec<VarDef>,
     pub uses: Vec<VarUse>,
-    /// While building: the latest definition of a name in a scope (`None`
-    /// is the global scope), and the latest ENV of a name in a stage.
-    latest: HashMap<(Option<usize>, String), usize>,
-    latest_env: HashMap<(usize, String), usize>,
 }
 
 /// Build arguments BuildKit defines in every stage.
 pub use crate::syntax::PREDEFINED_ARGS as PREDEFINED;
 
-impl Variables {
-    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S, graph: &StageGraph) -> Variables {
-        let mut vars = Variables::default();
-        // Global ARGs and uses before the first FROM.
+/// What one part of the document (the lines before the first FROM, or one
+/// stage) defines and uses, read from its own text alone: ranges relative
+/// to the part's start, and each use resolved within the part where it
+/// can be. [`Variables::link`] joins the parts; an unchanged stage's part
+/// is reused from the previous revision ([`crate::analysis::Analysis::update`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Local {
+    defs: Vec<VarDef>,
+    uses: Vec<LocalUse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LocalUse {
+    name: String,
+    range: Range<usize>,
+    in_shell: bool,
+    /// How the use is resolved: within the part, or by the parts before.
+    scope: UseScope,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UseScope {
+    /// Before the first FROM: a global ARG before it (an index into the
+    /// part's definitions), if any.
+    Preamble(Option<usize>),
+    /// A FROM line: the last global ARG of the name.
+    FromLine,
+    /// In a stage: a definition of the stage before it, or else the ENV of
+    /// the stages it builds on.
+    Stage(Option<usize>),
+}
+
+impl Local {
+    /// The global ARGs and the uses before the first FROM.
+    pub fn preamble<S: Source + ?Sized>(tree: &Tree, source: &S) -> Local {
+        let mut local = Local::default();
         let mut cursor = tree.root_node().walk();
         for node in tree.root_node().named_children(&mut cursor) {
             if syntax::is_instruction_kind(node.kind()) {
-                vars.instruction(node, source, None, |v, name| v.visible_global(name));
-            }
-        }
-        for (index, (stage, from)) in views::stages(tree).into_iter().enumerate() {
-            vars.uses_in(from, source, |v, name| v.visible_global(name));
-            for instruction in views::stage_instructions(stage).into_iter().skip(1) {
-                vars.instruction(instruction, source, Some(index), |v, name| {
-                    v.visible_in_stage(graph, index, name)
+                local.instruction(node, source, 0, |l, name| {
+                    UseScope::Preamble(l.latest(name, |_| true))
                 });
             }
         }
-        vars
+        local
+    }
+
+    /// One stage (its node and its FROM instruction), with ranges relative
+    /// to the stage's start.
+    pub fn stage<S: Source + ?Sized>(stage: Node, from: Node, source: &S) -> Local {
+        let mut local = Local::default();
+        let base = stage.start_byte();
+        local.uses_in(from, source, base, |_, _| UseScope::FromLine);
+        for instruction in views::stage_instructions(stage).into_iter().skip(1) {
+            local.instruction(instruction, source, base, |l, name| {
+                UseScope::Stage(l.latest(name, |_| true))
+            });
+        }
+        local
+    }
+
+    /// The last definition of the part so far with this name and a kind.
+    fn latest(&self, name: &str, kind: impl Fn(DefKind) -> bool) -> Option<usize> {
+        self.defs
+            .iter()
+            .rposition(|d| d.name == name && kind(d.kind))
     }
 
     /// The uses and definitions of one instruction. An ARG expands its
@@ -94,12 +136,12 @@ impl Variables {
         &mut self,
         node: Node,
         source: &S,
-        stage: Option<usize>,
-        resolve: impl Fn(&Self, &str) -> Option<usize> + Copy,
+        base: usize,
+        resolve: impl Fn(&Self, &str) -> UseScope + Copy,
     ) {
         if node.kind_id() != syntax::ids::ids().arg_instruction {
-            self.uses_in(node, source, resolve);
-            self.defs_in(node, source, stage);
+            self.uses_in(node, source, base, resolve);
+            self.defs_in(node, source, base);
             return;
         }
         let mut cursor = node.walk();
@@ -107,45 +149,16 @@ impl Variables {
             .children_by_field_name("argument", &mut cursor)
             .collect();
         if pairs.is_empty() {
-            self.uses_in(node, source, resolve);
+            self.uses_in(node, source, base, resolve);
             return;
         }
         for pair in pairs {
-            self.uses_in(pair, source, resolve);
-            self.define(DefKind::Arg, pair, "name", "default", source, stage);
+            self.uses_in(pair, source, base, resolve);
+            self.define(DefKind::Arg, pair, "name", "default", source, base);
         }
     }
 
-    fn visible_global(&self, name: &str) -> Option<usize> {
-        self.defs
-            .iter()
-            .rposition(|d| d.stage.is_none() && d.name == name)
-    }
-
-    fn visible_in_stage(&self, graph: &StageGraph, stage: usize, name: &str) -> Option<usize> {
-        if let Some(i) = self
-            .defs
-            .iter()
-            .rposition(|d| d.stage == Some(stage) && d.name == name)
-        {
-            return Some(i);
-        }
-        // ENV inherited from the parent stage (defined before this stage).
-        let mut parent = graph.stages[stage].parent;
-        while let Some(p) = parent {
-            if let Some(i) = self
-                .defs
-                .iter()
-                .rposition(|d| d.stage == Some(p) && d.kind == DefKind::Env && d.name == name)
-            {
-                return Some(i);
-            }
-            parent = graph.stages[p].parent;
-        }
-        None
-    }
-
-    fn defs_in<S: Source + ?Sized>(&mut self, instruction: Node, source: &S, stage: Option<usize>) {
+    fn defs_in<S: Source + ?Sized>(&mut self, instruction: Node, source: &S, base: usize) {
         let ids = syntax::ids::ids();
         let mut cursor = instruction.walk();
         let (kind, field, name_field, value_field) = match instruction.kind_id() {
@@ -157,11 +170,12 @@ impl Variables {
             .children_by_field_name(field, &mut cursor)
             .collect();
         for item in items {
-            self.define(kind, item, name_field, value_field, source, stage);
+            self.define(kind, item, name_field, value_field, source, base);
         }
     }
 
-    /// The definition one ARG argument or ENV pair makes.
+    /// The definition one ARG argument or ENV pair makes (its stage and
+    /// the global ARG it re-declares are the link's to fill in).
     fn define<S: Source + ?Sized>(
         &mut self,
         kind: DefKind,
@@ -169,30 +183,21 @@ impl Variables {
         name_field: &str,
         value_field: &str,
         source: &S,
-        stage: Option<usize>,
+        base: usize,
     ) {
         let Some(name) = item.child_by_field_name(name_field) else {
             return;
         };
-        let name_text = syntax::logical_text(name, source);
-        let redeclares = match (kind, stage) {
-            (DefKind::Arg, Some(_)) => self.visible_global(&name_text),
-            _ => None,
-        };
-        let index = self.defs.len();
-        self.latest.insert((stage, name_text.clone()), index);
-        if let (DefKind::Env, Some(stage)) = (kind, stage) {
-            self.latest_env.insert((stage, name_text.clone()), index);
-        }
+        let range = name.byte_range();
         self.defs.push(VarDef {
-            name: name_text,
+            name: syntax::logical_text(name, source),
             kind,
-            name_range: name.byte_range(),
+            name_range: range.start - base..range.end - base,
             value: item
                 .child_by_field_name(value_field)
                 .map(|v| syntax::logical_text(v, source)),
-            stage,
-            redeclares,
+            stage: None,
+            redeclares: None,
         });
     }
 
@@ -202,7 +207,8 @@ impl Variables {
         &mut self,
         node: Node,
         source: &S,
-        resolve: impl Fn(&Self, &str) -> Option<usize> + Copy,
+        base: usize,
+        resolve: impl Fn(&Self, &str) -> UseScope + Copy,
     ) {
         let ids = syntax::ids::ids();
         let mut cursor = node.walk();
@@ -212,14 +218,14 @@ impl Variables {
             let mut descend = true;
             if id == ids.variable {
                 let name = source.text(current.byte_range()).into_owned();
-                self.push_use(name, current.byte_range(), false, resolve);
+                let range = current.start_byte() - base..current.end_byte() - base;
+                self.push_use(name, range, false, resolve);
                 descend = false;
             } else if id == ids.shell_fragment {
                 let text = source.text(current.byte_range());
+                let at = current.start_byte() - base;
                 for (name, range) in shell_expansions(&text) {
-                    let range =
-                        current.start_byte() + range.start..current.start_byte() + range.end;
-                    self.push_use(name, range, true, resolve);
+                    self.push_use(name, at + range.start..at + range.end, true, resolve);
                 }
                 descend = false;
             }
@@ -245,17 +251,105 @@ impl Variables {
         name: String,
         range: Range<usize>,
         in_shell: bool,
-        resolve: impl Fn(&Self, &str) -> Option<usize>,
+        resolve: impl Fn(&Self, &str) -> UseScope,
     ) {
-        let def = resolve(self, &name);
-        let predefined = def.is_none() && PREDEFINED.contains(&name.as_str());
-        self.uses.push(VarUse {
+        let scope = resolve(self, &name);
+        self.uses.push(LocalUse {
             name,
             range,
-            def,
-            predefined,
             in_shell,
+            scope,
         });
+    }
+}
+
+impl Variables {
+    pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S, graph: &StageGraph) -> Variables {
+        let preamble = Local::preamble(tree, source);
+        let stages: Vec<Local> = views::stages(tree)
+            .into_iter()
+            .map(|(stage, from)| Local::stage(stage, from, source))
+            .collect();
+        Variables::link(graph, &preamble, &stages.iter().collect::<Vec<_>>())
+    }
+
+    /// The document's definitions and uses from its parts: the preamble
+    /// (absolute ranges) and one part per stage of `graph` (ranges
+    /// relative to the stage's start), resolving what each part left to
+    /// the others: FROM lines and re-declarations see the global ARGs, a
+    /// stage's use with no definition of its own sees the ENV of the
+    /// stages it is built FROM (the last one of the name in the nearest).
+    pub fn link(graph: &StageGraph, preamble: &Local, stages: &[&Local]) -> Variables {
+        let defs_count = preamble.defs.len() + stages.iter().map(|l| l.defs.len()).sum::<usize>();
+        let uses_count = preamble.uses.len() + stages.iter().map(|l| l.uses.len()).sum::<usize>();
+        let mut vars = Variables {
+            defs: Vec::with_capacity(defs_count),
+            uses: Vec::with_capacity(uses_count),
+        };
+        vars.defs.extend(preamble.defs.iter().cloned());
+        let global = |name: &str| preamble.latest(name, |_| true);
+        let push_use = |vars: &mut Variables, u: &LocalUse, base: usize, def: Option<usize>| {
+            vars.uses.push(VarUse {
+                name: u.name.clone(),
+                range: u.range.start + base..u.range.end + base,
+                def,
+                predefined: def.is_none() && PREDEFINED.contains(&u.name.as_str()),
+                in_shell: u.in_shell,
+            });
+        };
+        for u in &preamble.uses {
+            let UseScope::Preamble(def) = u.scope else {
+                continue;
+            };
+            push_use(&mut vars, u, 0, def);
+        }
+        // Where each stage's definitions start in `defs`.
+        let mut first_def = Vec::with_capacity(stages.len());
+        for (index, local) in stages.iter().enumerate() {
+            let Some(stage) = graph.stages.get(index) else {
+                break;
+            };
+            let base = stage.range.start;
+            let offset = vars.defs.len();
+            first_def.push(offset);
+            for d in &local.defs {
+                let redeclares = match d.kind {
+                    DefKind::Arg => global(&d.name),
+                    DefKind::Env => None,
+                };
+                vars.defs.push(VarDef {
+                    name: d.name.clone(),
+                    kind: d.kind,
+                    name_range: d.name_range.start + base..d.name_range.end + base,
+                    value: d.value.clone(),
+                    stage: Some(index),
+                    redeclares,
+                });
+            }
+            for u in &local.uses {
+                let def = match u.scope {
+                    UseScope::Preamble(_) => continue,
+                    UseScope::FromLine => global(&u.name),
+                    UseScope::Stage(Some(own)) => Some(offset + own),
+                    UseScope::Stage(None) => {
+                        // ENV inherited from the stages it builds on.
+                        let mut parent = stage.parent;
+                        let mut found = None;
+                        while let Some(p) = parent.filter(|&p| p < index) {
+                            let env = stages[p].latest(&u.name, |k| k == DefKind::Env);
+                            if let Some(i) = env {
+                                found = Some(first_def[p] + i);
+                                break;
+                            }
+                            parent = graph.stages[p].parent;
+                        }
+                        found
+                    }
+                };
+                push_use(&mut vars, u, base, def);
+            }
+        }
+        vars
     }
 
     /// The definition under `offset`, or the one the use under it refers to.
