@@ -9,6 +9,7 @@ mod generated;
 mod fuzz;
 mod incremental;
 mod parsing;
+mod serve;
 mod timing;
 
 use std::process::ExitCode;
@@ -87,6 +88,12 @@ const PROGRAMS: &[Program] = &[
         usage: "FILE",
         about: "the leaves of a parse by kind, for tuning the grammar",
         run: parsing::token_stats,
+    },
+    Program {
+        name: "serve",
+        usage: "",
+        about: "the LSP server on stdio with the C library's allocator, for heap profilers (heaptrack)",
+        run: serve::serve,
     },
     Program {
         name: "split",
