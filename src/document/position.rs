@@ -436,3 +436,178 @@ mod tests {
         assert_eq!(edit.new_end_position, Point::new(0, 0));
     }
 }
+
+// Lines of a plain string (a file read from disk, a node's text), in the
+// same line model as the rope: `\n`, `\r\n` or `\r` ends a line.
+
+/// The byte offset where the line holding `byte` starts in `text`. A byte
+/// between the `\r` and the `\n` of a pair is on the line the pair ends, as
+/// in the rope; an offset past the end is clamped, and one inside a
+/// character is fine (line breaks are ASCII).
+pub fn line_start(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = byte.min(bytes.len());
+    if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+        end -= 1;
+    }
+    bytes[..end]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1)
+}
+
+/// Where the text of the line holding `byte` ends in `text`: before its
+/// line break, or at the end of `text` on a last line without one (clamped
+/// like `line_start`).
+pub fn line_end(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let from = line_start(text, byte).max(byte.min(bytes.len()));
+    let from = if from > 0 && bytes[from - 1] == b'\r' && bytes.get(from) == Some(&b'\n') {
+        from - 1
+    } else {
+        from
+    };
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |i| from + i)
+}
+
+/// How many line breaks `text` holds (`\r\n` counts once).
+pub fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// The lines of `text`, each with its line break, as `str::split_inclusive`
+/// gives them for `\n` alone: no empty item after a final break, none at
+/// all for an empty text.
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = line_end(rest, 0);
+        let end = end + break_len(&rest[end..]);
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
+/// `line` without the line break that ends it, if any.
+pub fn without_line_break(line: &str) -> &str {
+    line.strip_suffix("\r\n")
+        .or_else(|| line.strip_suffix(['\n', '\r']))
+        .unwrap_or(line)
+}
+
+/// The length of the line break `text` starts with: 2, 1 or 0.
+fn break_len(text: &str) -> usize {
+    match text.as_bytes() {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        _ => 0,
+    }
+}
+
+/// The point tree-sitter's lexer gives `byte` of `text` in a fresh parse:
+/// its rows count `\n` only (as BuildKit numbers lines) and its column is
+/// in bytes from the last `\n`. Not the LSP line of the byte in a text with
+/// a lone `\r`: use `to_position` or `line_column` for that.
+pub fn lexer_point(text: &str, byte: usize) -> Point {
+    let before = &text.as_bytes()[..byte.min(text.len())];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Point::new(row, before.len() - start)
+}
+
+#[cfg(test)]
+mod str_line_tests {
+    use super::*;
+
+    const MIXED: &str = "FROM a\r\nRUN é\rCMD\n\nENV x\r\r\nEND";
+
+    /// Each function against the rope, at every byte of the text.
+    #[test]
+    fn line_start_and_line_end_agree_with_the_rope() {
+        for text in [MIXED, "", "\n", "\r", "\r\n", "a\r\r", "x"] {
+            let rope = Rope::from_str(text);
+            for byte in 0..=text.len() + 2 {
+                let line = rope.byte_to_line(byte.min(text.len()));
+                let start = rope.line_to_byte(line);
+                let next = rope.line_to_byte((line + 1).min(rope.len_lines()));
+                let content = rope.byte_slice(start..next).to_string();
+                let content_end = start + without_line_break(&content).len();
+                assert_eq!(line_start(text, byte), start, "{text:?} {byte}");
+                assert_eq!(line_end(text, byte), content_end, "{text:?} {byte}");
+            }
+        }
+        // inside a CRLF pair: the line the pair ends
+        let between = MIXED.find("\r\n").unwrap() + 1;
+        assert_eq!(line_start(MIXED, between), 0);
+        assert_eq!(line_end(MIXED, between), between - 1);
+        assert_eq!(line_start("é", 1), 0);
+    }
+
+    #[test]
+    fn line_breaks_count_pairs_once() {
+        assert_eq!(line_breaks(MIXED), 6);
+        assert_eq!(line_breaks(MIXED), Rope::from_str(MIXED).len_lines() - 1);
+        assert_eq!(line_breaks("\r\n\r\n"), 2);
+        assert_eq!(line_breaks("\n\r"), 2);
+        assert_eq!(line_breaks("abc"), 0);
+    }
+
+    #[test]
+    fn split_lines_keeps_each_break() {
+        let lines: Vec<&str> = split_lines(MIXED).collect();
+        assert_eq!(
+            lines,
+            [
+                "FROM a\r\n",
+                "RUN é\r",
+                "CMD\n",
+                "\n",
+                "ENV x\r",
+                "\r\n",
+                "END"
+            ]
+        );
+        assert_eq!(lines.concat(), MIXED);
+        let bodies: Vec<&str> = lines.iter().map(|l| without_line_break(l)).collect();
+        assert_eq!(bodies, ["FROM a", "RUN é", "CMD", "", "ENV x", "", "END"]);
+        assert_eq!(split_lines("").count(), 0);
+        assert_eq!(split_lines("a\n").collect::<Vec<_>>(), ["a\n"]);
+        // as split_inclusive('\n') for text with \n only
+        let lf = "a\n\nb\nc";
+        assert!(split_lines(lf).eq(lf.split_inclusive('\n')));
+        assert_eq!(without_line_break("a\n\r"), "a\n");
+    }
+
+    #[test]
+    fn lexer_point_counts_lf_only() {
+        let tree = crate::syntax::parse(MIXED);
+        let cmd = MIXED.find("CMD").unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(cmd, cmd + 3)
+            .unwrap();
+        assert_eq!(lexer_point(MIXED, cmd), node.start_position());
+        // `CMD` is on LSP line 2 but on the lexer's row 1, 6 bytes from `\n`
+        assert_eq!(lexer_point(MIXED, cmd), Point::new(1, "RUN é\r".len()));
+        assert_eq!(
+            to_position(&Rope::from_str(MIXED), cmd, Encoding::Utf8).line,
+            2
+        );
+        assert_eq!(lexer_point("a\nb", 99), Point::new(1, 1));
+    }
+}

@@ -3,6 +3,7 @@
 use tree_sitter::{Node, Point, Tree};
 
 use super::{Source, INSTRUCTIONS};
+use crate::document::position::line_end;
 
 /// One syntax error, located by byte offsets (and the tree-sitter point,
 /// row and byte column, of its start).
@@ -186,7 +187,7 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
         return message;
     }
     let text = source.text(node.byte_range());
-    let first_line = text.lines().next().unwrap_or("").trim();
+    let first_line = text[..line_end(&text, 0)].trim();
     let first_word: String = first_line
         .chars()
         .take_while(|c| !c.is_whitespace())
@@ -198,14 +199,14 @@ fn message_for_error<S: Source + ?Sized>(node: Node, source: &S) -> String {
     let in_json = std::iter::successors(node.parent(), |p| p.parent())
         .take_while(|p| !crate::syntax::is_instruction_kind(p.kind()))
         .any(|p| p.kind() == "json_array");
-    let line_start = node.start_byte() - node.start_position().column;
+    let line_start = source.line_start(node.start_byte());
     let starts_line = source.text(line_start..node.start_byte()).trim().is_empty();
 
     if starts_line
         && first_word.eq_ignore_ascii_case("ONBUILD")
         && first_line.len() == first_word.len()
         && node.next_sibling().is_some_and(|n| {
-            n.kind() == "onbuild_instruction" && n.start_position().row == node.start_position().row
+            n.kind() == "onbuild_instruction" && source.line_start(n.start_byte()) == line_start
         })
     {
         return "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".to_string();
@@ -305,7 +306,7 @@ fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize,
     };
     // (an unknown instruction is that error, whatever follows)
     let first = line.split([' ', '\t']).next().unwrap_or("");
-    let line_start = start - node.start_position().column;
+    let line_start = source.line_start(start);
     let starts_line = source.text(line_start..start).trim().is_empty();
     if starts_line
         && !first.is_empty()
@@ -535,6 +536,30 @@ mod tests {
             found.iter().any(|m| m.contains("unterminated heredoc")),
             "{found:?}"
         );
+    }
+
+    /// The same messages whatever ends the lines: a line starts after any
+    /// of LSP's three breaks, not after the last `\n` only.
+    #[test]
+    fn messages_do_not_depend_on_the_line_breaks() {
+        for src in [
+            "FROM alpine\n  FOO bar\n",
+            "FROM alpine\nUSER\nRUN x\n",
+            "FROM alpine\nCMD <<EOF\nx\nEOF\nFROM\n",
+            "FROM alpine\nONBUILD\nONBUILD RUN x\n",
+            "FROM alpine\nONBUILD ONBUILD RUN x\n",
+            "FROM alpine\nENV a=${b:x}\n",
+            "FROM alpine\n  FROB ${a:x}\n",
+            "FROM alpine\nARG a=${b:x}\nONBUILD RUN ${c\n",
+            "FROM alpine\n[\"a\"]\n",
+        ] {
+            let lf = messages(src);
+            assert!(!lf.is_empty(), "{src:?}");
+            for brk in ["\r", "\r\n"] {
+                let other = src.replace('\n', brk);
+                assert_eq!(messages(&other), lf, "{other:?}");
+            }
+        }
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Source for str {
         Cow::Borrowed(&self[range])
     }
     fn line_start(&self, offset: usize) -> usize {
-        self[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        crate::document::position::line_start(self, offset)
     }
     fn byte_at(&self, offset: usize) -> Option<u8> {
         self.as_bytes().get(offset).copied()
