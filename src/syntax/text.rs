@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use super::Source;
+use crate::document::position;
 
 /// The text of `node` with line continuations removed, as BuildKit joins a
 /// logical line: the escape character and the line break go, and so do the
@@ -47,9 +48,12 @@ fn collect_removed<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<(us
             // indentation of the next line, which stays in the logical line.
             "removed" => {
                 let text = source.text(child.byte_range());
-                let end = text
-                    .rfind('\n')
-                    .map_or(child.end_byte(), |i| child.start_byte() + i + 1);
+                let last_line = position::line_start(&text, text.len());
+                let end = if last_line == 0 {
+                    child.end_byte()
+                } else {
+                    child.start_byte() + last_line
+                };
                 out.push((child.start_byte(), end));
             }
             "heredoc_block" => out.push((child.start_byte(), child.end_byte())),
@@ -115,6 +119,22 @@ mod tests {
             first_instruction_text("ENV A hello\\\n\\\nworld\n"),
             "ENV A helloworld"
         );
+    }
+
+    /// The same logical line whichever break ends the lines (a lone `\r`
+    /// included, which the grammar reads as one).
+    #[test]
+    fn the_same_text_whatever_ends_the_lines() {
+        for (src, logical) in [
+            ("RUN echo hello \\\n  world\n", "RUN echo hello   world"),
+            ("RUN a \\\n# note\n\n   \nb\n", "RUN a b"),
+            ("ENV A hello\\\n\\\nworld\n", "ENV A helloworld"),
+        ] {
+            for brk in ["\n", "\r", "\r\n"] {
+                let src = src.replace('\n', brk);
+                assert_eq!(first_instruction_text(&src), logical, "{src:?}");
+            }
+        }
     }
 
     #[test]
