@@ -103,3 +103,29 @@ fn parse_quiet_and_check_agree_on_lines_with_any_line_breaks() {
         assert_eq!((*line, *col), expected, "{name}: check said {checked}");
     }
 }
+
+/// The printed tree places nodes on the same lines and columns whatever
+/// ends the lines (a lone `\r` is a line break, as in LSP and in `-q`).
+#[test]
+fn the_tree_gives_the_same_places_with_any_line_breaks() {
+    let lf = "FROM alpine AS base\n  RUN echo hi\nCMD x\n";
+    let printed = |name: &str, text: &str| {
+        let path = temp_file(&format!("tree-{name}.Dockerfile"), text.as_bytes());
+        let (code, out, err) = run(&["parse", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {err}");
+        // all but the leaves' quoted texts, which hold the breaks
+        out.lines()
+            .map(|l| l.split('"').next().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    let expected = printed("lf", lf);
+    assert!(
+        expected
+            .iter()
+            .any(|l| l.trim() == "(run_instruction 2:3-2:14"),
+        "{expected:?}"
+    );
+    for (name, brk) in [("cr", "\r"), ("crlf", "\r\n")] {
+        assert_eq!(printed(name, &lf.replace('\n', brk)), expected, "{name}");
+    }
+}
