@@ -21,6 +21,7 @@
 
 use std::collections::BTreeMap;
 
+use ropey::Rope;
 use tree_sitter::Node;
 
 use crate::analysis::context::{normalize, ContextFiles};
@@ -28,6 +29,7 @@ use crate::analysis::dockerignore::DockerIgnore;
 use crate::analysis::images;
 use crate::analysis::paths::absolute;
 use crate::analysis::shell::{Command, Script};
+use crate::document::position;
 use crate::syntax::{self, logical_text, views};
 
 /// One thing surely wrong with the Dockerfile, on a 1-based line.
@@ -47,8 +49,9 @@ impl std::fmt::Display for Problem {
 pub fn check(text: &str, files: &dyn ContextFiles) -> Vec<Problem> {
     let tree = syntax::parse(text);
     let errors = syntax::syntax_errors(&tree, text);
+    let rope = Rope::from_str(text);
     if let Some(e) = errors.first() {
-        let line = e.start.row + 1;
+        let (line, _) = position::line_column(&rope, e.start_byte);
         return vec![Problem {
             line,
             message: format!("does not parse: {}", e.message),
@@ -60,6 +63,7 @@ pub fn check(text: &str, files: &dyn ContextFiles) -> Vec<Problem> {
         .unwrap_or_default();
     let mut checker = Checker {
         text,
+        rope,
         files,
         ignore,
         stages: Vec::new(),
@@ -129,14 +133,12 @@ struct StageModel {
 
 struct Checker<'a> {
     text: &'a str,
+    /// The text's lines, for the problems' line numbers.
+    rope: Rope,
     files: &'a dyn ContextFiles,
     ignore: DockerIgnore,
     stages: Vec<StageModel>,
     problems: Vec<Problem>,
-}
-
-fn line_of(node: Node) -> usize {
-    node.start_position().row + 1
 }
 
 /// The text after the keyword (and flags, when `skip_flags`).
@@ -328,6 +330,11 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 impl Checker<'_> {
+    /// The 1-based (LSP) line an instruction starts on.
+    fn line_of(&self, node: Node) -> usize {
+        position::line_column(&self.rope, node.start_byte()).0
+    }
+
     fn problem(&mut self, line: usize, message: String) {
         self.problems.push(Problem { line, message });
     }
@@ -489,7 +496,7 @@ impl Checker<'_> {
                 continue;
             }
             let keyword = views::keyword(node, text);
-            let line = line_of(node);
+            let line = self.line_of(node);
             let args = args_of(node, text);
             match keyword.as_str() {
                 "ARG" => {
@@ -1523,6 +1530,23 @@ FROM node:20 AS build\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_m
 FROM node:20 AS runner\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\n\
 COPY --from=build /app/dist ./dist\nUSER node\nCMD [\"node\", \"dist/server.js\"]\n";
         assert_eq!(problems(df, NODE_APP), Vec::<String>::new());
+    }
+
+    /// Problems are on LSP's lines, whatever ends them (a fresh tree's
+    /// points count `\n` only).
+    #[test]
+    fn lines_are_counted_whatever_ends_them() {
+        let df = "FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\n";
+        let bad = "FROM node:20\nWORKDIR /app\n  FOO bar\n";
+        for brk in ["\n", "\r", "\r\n"] {
+            assert_eq!(
+                problems(&df.replace('\n', brk), NODE_APP),
+                ["line 3: COPY yarn.lock: is not in the build context"],
+                "{brk:?}"
+            );
+            let found = problems(&bad.replace('\n', brk), NODE_APP);
+            assert!(found[0].starts_with("line 3: does not parse"), "{found:?}");
+        }
     }
 
     #[test]
