@@ -4,6 +4,7 @@
 
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostic_types::{Edit, Fix, Severity};
+use crate::document::position;
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
@@ -17,16 +18,14 @@ pub const RULE: Rule = Rule {
 /// Whether a continuation or comment token holds a blank line after its
 /// line break.
 fn holds_blank_line(ctx: &Ctx, node: tree_sitter::Node) -> bool {
-    let text = ctx.text(node);
-    let after_break = text.find('\n').map_or("", |i| &text[i + 1..]);
-    after_break.contains('\n')
+    position::line_breaks(&ctx.text(node)) >= 2
 }
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     check_end_of_file(ctx, out);
     for &instruction in ctx.instructions() {
         // an empty continuation line needs at least two more lines
-        if instruction.end_position().row < instruction.start_position().row + 2 {
+        if position::line_breaks(&ctx.source.text(instruction.byte_range())) < 2 {
             continue;
         }
         let mut stack = vec![instruction];
@@ -99,7 +98,7 @@ fn blank_line_edits(ctx: &Ctx, instruction: tree_sitter::Node) -> Vec<Edit> {
     let start = instruction.start_byte();
     let mut edits = Vec::new();
     let mut offset = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
+    let mut lines = position::split_lines(&text).peekable();
     let mut first = true;
     while let Some(line) = lines.next() {
         // a blank line that continues to a next line (never the first line)
@@ -167,5 +166,39 @@ mod range_tests {
             .find(|d| d.code == "NoEmptyContinuation")
             .expect("reported");
         assert_eq!(&src[d.range.clone()], "é");
+    }
+
+    /// The same finding and fix whatever ends the lines: a lone `\r` is a
+    /// line break for the grammar, so a blank line after it is one too.
+    #[test]
+    fn found_and_fixed_with_any_line_breaks() {
+        // (the text, what the fix leaves)
+        let cases = [
+            ("FROM a\nCOPY x \\\n\n  .\n", "FROM a\nCOPY x \\\n  .\n"),
+            (
+                "FROM a\nRUN a \\\n  \n# c\n\n  b \\\n\n  c\n",
+                "FROM a\nRUN a \\\n# c\n  b \\\n  c\n",
+            ),
+        ];
+        for (lf, fixed) in cases {
+            for brk in ["\n", "\r", "\r\n"] {
+                let src = lf.replace('\n', brk);
+                let tree = syntax::parse(&src);
+                let analysis = Analysis::build(&tree, src.as_str());
+                let found = super::super::run(&tree, &src.as_str(), &analysis, &Context::default());
+                let found: Vec<_> = found
+                    .iter()
+                    .filter(|d| d.code == "NoEmptyContinuation")
+                    .collect();
+                assert_eq!(found.len(), 1, "{src:?}");
+                let mut out = src.clone();
+                let mut edits = found[0].fix.clone().expect("a fix").edits;
+                edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+                for e in edits {
+                    out.replace_range(e.range, &e.text);
+                }
+                assert_eq!(out, fixed.replace('\n', brk), "{src:?}");
+            }
+        }
     }
 }
