@@ -4,9 +4,10 @@
 //! `check` directive must hold `skip=`, `error=` and `experimental=`
 //! options. A line longer than 65535 bytes stops BuildKit's parser.
 
-use tree_sitter::{Point, Tree};
+use tree_sitter::Tree;
 
 use super::stages::go_quote;
+use crate::document::position;
 use crate::syntax::errors::SyntaxError;
 use crate::syntax::Source;
 
@@ -115,6 +116,7 @@ fn long_line<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxEr
     }
     let text = source.text(0..len);
     // (The scanner's buffer holds a `\r` before the `\n` too.)
+    // BuildKit's lines on purpose, not LSP's: its scanner splits at `\n` only.
     let mut start = 0;
     for line in text.split('\n') {
         if line.len() > MAX_LINE {
@@ -131,7 +133,8 @@ fn long_line<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxEr
 }
 
 /// Each line with the offset where it starts (line breaks left out, and a
-/// `\r` before a `\n`).
+/// `\r` before a `\n`): BuildKit's lines on purpose, not LSP's, as its
+/// scanner splits at `\n` only.
 fn lines(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -242,13 +245,11 @@ fn go_bool(v: &str) -> bool {
 }
 
 fn error(text: &str, (start, end): (usize, usize), message: String) -> SyntaxError {
-    let before = &text[..start];
-    let row = before.matches('\n').count();
-    let column = start - before.rfind('\n').map_or(0, |i| i + 1);
     SyntaxError {
         start_byte: start,
         end_byte: end,
-        start: Point { row, column },
+        // the point a node there would have, as for the other syntax errors
+        start: position::lexer_point(text, start),
         message,
         suggestion: None,
     }
