@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use super::js::{self, Dialect, JsValue, Script};
+use crate::document::position;
 
 /// The config file names Next.js looks for, in its order.
 pub const CONFIG_NAMES: [&str; 4] = [
@@ -195,23 +196,30 @@ fn insertion(script: &Script, object: Node) -> String {
     let first = object.named_children(&mut cursor).next();
     let Some(first) = first else {
         // `{}` or `{\n}`
-        return if text[brace..object.end_byte()].contains('\n') {
-            "\n  output: \"standalone\",".into()
-        } else {
-            " output: \"standalone\" ".into()
+        return match first_line_break(&text[brace..object.end_byte()]) {
+            Some(brk) => format!("{brk}  output: \"standalone\","),
+            None => " output: \"standalone\" ".into(),
         };
     };
     let between = &text[brace + 1..first.start_byte()];
-    if between.contains('\n') {
-        let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    if let Some(brk) = first_line_break(between) {
+        let line_start = position::line_start(text, first.start_byte());
         let indent: String = text[line_start..first.start_byte()]
             .chars()
             .take_while(|c| c.is_whitespace())
             .collect();
-        format!("\n{indent}output: \"standalone\",")
+        format!("{brk}{indent}output: \"standalone\",")
     } else {
         " output: \"standalone\",".into()
     }
+}
+
+/// The first line break in `text` (`\n`, `\r\n` or `\r`: the inserted line
+/// ends like the file's), if any.
+fn first_line_break(text: &str) -> Option<&str> {
+    let line = position::split_lines(text).next()?;
+    let brk = &line[position::without_line_break(line).len()..];
+    (!brk.is_empty()).then_some(brk)
 }
 
 #[cfg(test)]
@@ -343,6 +351,24 @@ mod tests {
             added("next.config.js", "module.exports = {\n}\n").unwrap(),
             "module.exports = {\n  output: \"standalone\",\n}\n"
         );
+    }
+
+    /// The new line ends like the file's lines, and is indented like the
+    /// first member whichever break ends the line before it.
+    #[test]
+    fn adds_output_on_a_line_ending_like_the_others() {
+        for brk in ["\r\n", "\r"] {
+            let lf = "module.exports = {\n    reactStrictMode: true,\n};\n";
+            let out = added("next.config.js", &lf.replace('\n', brk)).unwrap();
+            let expected =
+                "module.exports = {\n    output: \"standalone\",\n    reactStrictMode: true,\n};\n";
+            assert_eq!(out, expected.replace('\n', brk), "{brk:?}");
+            let out = added("next.config.js", &format!("module.exports = {{{brk}}}")).unwrap();
+            assert_eq!(
+                out,
+                format!("module.exports = {{{brk}  output: \"standalone\",{brk}}}")
+            );
+        }
     }
 
     #[test]
