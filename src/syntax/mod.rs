@@ -245,6 +245,7 @@ pub fn directive_nodes<'t, S: Source + ?Sized>(
     let mut cursor = tree.root_node().walk();
     let nodes: Vec<tree_sitter::Node<'t>> = tree.root_node().named_children(&mut cursor).collect();
     let mut rest = nodes.as_slice();
+    // Tree rows on purpose, not LSP lines: they count `\n` only, as BuildKit's scanner does.
     let mut next_row = 0;
     if let Some(first) = nodes.first() {
         let shebang = first.kind() == "comment"
