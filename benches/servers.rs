@@ -98,6 +98,9 @@ struct Client {
     slowest: Duration,
     /// Versioned publications whose diagnostics were not the calibrated ones.
     mismatches: usize,
+    /// The last wait ended with the server quiet, and nothing was sent
+    /// since: [`Client::settle`] need not wait again.
+    quiet_now: bool,
 }
 
 /// The diagnostics of a publication for the bench's document, in a form
@@ -163,10 +166,12 @@ impl Client {
             ignore_versions,
             slowest: Duration::ZERO,
             mismatches: 0,
+            quiet_now: false,
         }
     }
 
     fn send(&mut self, message: Value) {
+        self.quiet_now = false;
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         self.stdin.flush().unwrap();
@@ -334,6 +339,7 @@ impl Client {
                 None => break,
             }
         }
+        self.quiet_now = true;
         let (_, found) = last.unwrap_or_else(|| panic!("no diagnostics within {GIVE_UP:?}"));
         if let Some(first) = first_at {
             self.calibrated(edit, first - sent);
@@ -394,7 +400,10 @@ impl Client {
                 }
                 Some(_) => {}
                 None => match last {
-                    Some(at) => return at - sent,
+                    Some(at) => {
+                        self.quiet_now = true;
+                        return at - sent;
+                    }
                     None => panic!("not the expected diagnostics within {GIVE_UP:?}"),
                 },
             }
@@ -402,14 +411,16 @@ impl Client {
     }
 
     /// Takes what the server sent and has not been looked at, waiting for
-    /// quiet first when the server is matched without versions.
+    /// quiet first when the server is matched without versions (unless the
+    /// last wait ended so, and nothing was sent since).
     fn settle(&mut self) {
-        let quiet = if self.versioned == Some(true) {
+        let quiet = if self.versioned == Some(true) || self.quiet_now {
             Duration::ZERO
         } else {
             self.quiet()
         };
         while self.next_until(Instant::now() + quiet).is_some() {}
+        self.quiet_now = self.versioned != Some(true);
     }
 
     /// Peak resident memory (VmHWM), in MiB, of the server process.
