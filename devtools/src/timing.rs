@@ -5,7 +5,8 @@ use std::time::Instant;
 use dockerfile_lsp::analysis::{stages::StageGraph, Analysis};
 use dockerfile_lsp::config::{Config, Level};
 use dockerfile_lsp::diagnostics::{self, Context};
-use dockerfile_lsp::document::position::Encoding;
+use dockerfile_lsp::document::position::{self, Encoding};
+use dockerfile_lsp::document::{Change, Document};
 use dockerfile_lsp::features::{semantic_tokens, symbols};
 use dockerfile_lsp::rules;
 use dockerfile_lsp::syntax::{self, ids::ids, views};
@@ -136,23 +137,80 @@ pub fn diagnostics(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The whole-file features: outline, semantic tokens in two encodings.
+/// The whole-file features: outline and semantic tokens (in two
+/// encodings), each from scratch, then computed per part with nothing kept,
+/// then again after typing a character in the middle stage (one part
+/// computed, the others reused).
 pub fn features(args: &[String]) -> Result<(), String> {
     syntax::use_fast_allocator();
-    let text = generated(number(args, 0, 10_000)?);
-    let rope = Rope::from_str(&text);
-    let tree = syntax::parse(&text);
-    let analysis = Analysis::build(&tree, &rope);
+    let stages = number(args, 0, 10_000)?;
+    let text = generated(stages);
+    let doc = Document::new(&text, 1);
+    let analysis = Analysis::build(doc.tree(), doc.rope());
     let start = Instant::now();
-    let found = symbols::document_symbols(&tree, &rope, &analysis.stages);
+    let found = symbols::document_symbols(doc.tree(), doc.rope(), &analysis.stages);
     let n: usize = found.iter().map(|s| 1 + s.children.len()).sum();
     println!("outline: {n} symbols in {:?}", start.elapsed());
+    // A character typed into the middle stage's RUN line.
+    let needle = format!("echo building stage {} ", stages / 2);
+    let at = text.find(&needle).ok_or("no middle stage")? + 5;
+    let at = position::to_position(doc.rope(), at, Encoding::Utf16);
+    let typed = Change {
+        range: Some((at, at)),
+        text: "x".into(),
+    };
+    let edited = {
+        let mut edited = Document::new(&text, 1);
+        edited.apply(2, &[typed], Encoding::Utf16);
+        edited
+    };
+    let edited_analysis = Analysis::build(edited.tree(), edited.rope());
+    {
+        let encoding = Encoding::Utf16;
+        let start = Instant::now();
+        let (_, kept, _) = symbols::outline(
+            doc.tree(),
+            doc.rope(),
+            &analysis.stages,
+            encoding,
+            &Default::default(),
+        );
+        let cold = start.elapsed();
+        let start = Instant::now();
+        let (found, _, reused) = symbols::outline(
+            edited.tree(),
+            edited.rope(),
+            &edited_analysis.stages,
+            encoding,
+            &kept,
+        );
+        println!(
+            "outline per part, {encoding:?}: {cold:?} with nothing kept, {:?} after an edit ({} of {} parts reused, {} stages)",
+            start.elapsed(),
+            reused,
+            kept.len(),
+            found.len(),
+        );
+    }
     for encoding in [Encoding::Utf8, Encoding::Utf16] {
         let start = Instant::now();
-        let data = semantic_tokens::tokens(&tree, &rope, encoding, None);
+        let data = semantic_tokens::tokens(doc.tree(), doc.rope(), encoding, None);
         println!(
             "semantic tokens, {encoding:?}: {:?} for {} tokens",
             start.elapsed(),
+            data.len() / 5
+        );
+        let start = Instant::now();
+        let (_, kept, _) =
+            semantic_tokens::tokens_cached(doc.tree(), doc.rope(), encoding, &Default::default());
+        let cold = start.elapsed();
+        let start = Instant::now();
+        let (data, _, reused) =
+            semantic_tokens::tokens_cached(edited.tree(), edited.rope(), encoding, &kept);
+        println!(
+            "semantic tokens per part, {encoding:?}: {cold:?} with nothing kept, {:?} after an edit ({reused} of {} parts reused, {} tokens)",
+            start.elapsed(),
+            kept.len(),
             data.len() / 5
         );
     }

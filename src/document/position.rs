@@ -215,6 +215,11 @@ impl<'r> LineCursor<'r> {
         self.line as u32
     }
 
+    /// Where the current line starts.
+    pub fn line_start(&self) -> usize {
+        self.start
+    }
+
     /// Where the current line's text ends, before its line break.
     pub fn content_end(&self) -> usize {
         self.content_end
@@ -223,6 +228,18 @@ impl<'r> LineCursor<'r> {
     /// Where the next line starts; the document's length on the last line.
     pub fn next_line_start(&self) -> usize {
         self.next
+    }
+
+    /// The LSP position of `byte` (at a character boundary), as
+    /// [`to_position`] gives it: also the document's end after a final line
+    /// break, which is on a line of its own.
+    pub fn position(&mut self, byte: usize) -> Position {
+        let byte = byte.min(self.rope.len_bytes());
+        self.seek(byte);
+        if byte == self.next && self.content_end < self.next {
+            self.go_to(self.line + 1);
+        }
+        Position::new(self.line(), self.column(byte))
     }
 
     /// The column of `byte`, on the current line, in the encoding's units.
@@ -408,6 +425,35 @@ mod tests {
         let mut cursor = LineCursor::new(&rope, Encoding::Utf16);
         cursor.seek(text.len());
         assert_eq!((cursor.line(), cursor.content_end()), (6, text.len()));
+    }
+
+    #[test]
+    fn line_cursor_positions_are_to_position() {
+        for text in [
+            "FROM a\r\nRUN é𝄞x\rCMD\n\nENV 𝄞=1\r\r\n",
+            "FROM a\nRUN b",
+            "\n\r\n\r",
+            "",
+        ] {
+            let rope = Rope::from_str(text);
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let mut cursor = LineCursor::new(&rope, encoding);
+                let bytes: Vec<usize> = text
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain([text.len()])
+                    .collect();
+                // forward (with each byte twice), then backwards
+                let forward = bytes.iter().flat_map(|b| [*b, *b]);
+                for byte in forward.chain(bytes.iter().rev().copied()) {
+                    assert_eq!(
+                        cursor.position(byte),
+                        to_position(&rope, byte, encoding),
+                        "{text:?} {encoding:?} {byte}"
+                    );
+                }
+            }
+        }
     }
 
     /// `content_end..next` is the line break ending the line `byte` is on.

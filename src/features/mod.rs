@@ -9,6 +9,7 @@ pub mod docs;
 pub mod folding;
 pub mod hover;
 pub mod navigation;
+pub mod segments;
 pub mod semantic_tokens;
 pub mod split_check;
 pub mod split_stages;

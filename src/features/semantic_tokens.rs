@@ -10,6 +10,7 @@ use ropey::Rope;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Query, QueryCursor, Tree};
 
+use super::segments;
 use crate::document::position::{Encoding, LineCursor};
 use crate::syntax;
 
@@ -87,6 +88,111 @@ pub fn tokens(
     encoding: Encoding,
     range: Option<Range<usize>>,
 ) -> Vec<u32> {
+    let flat = spans(tree.root_node(), rope, range.clone());
+    let (lo, hi) = range.map_or((0, rope.len_bytes()), |r| (r.start, r.end));
+    let mut data = Vec::with_capacity(flat.len() * 5);
+    let mut lines = LineCursor::new(rope, encoding);
+    encode(&flat, lo..hi, &mut lines, (0, 0), &mut data);
+    data
+}
+
+/// The tokens of one part of the document ([`segments`]), encoded as in
+/// the whole document's data but relative to the start of the part's first
+/// line: the first token's line is counted from that line (and its column
+/// from the line's start), every other token from the one before.
+pub struct PartTokens {
+    data: Vec<u32>,
+    /// The last token's line (counted from the part's first line) and column.
+    last: (u32, u32),
+}
+
+/// The tokens kept per part of a document, in one encoding.
+#[derive(Clone, Default)]
+pub struct TokenCache {
+    encoding: Encoding,
+    parts: segments::Cache<PartTokens>,
+}
+
+impl TokenCache {
+    /// How many parts it holds.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+}
+
+/// The whole document's tokens, as [`tokens`] gives them with no range,
+/// computed part by part: a part whose lines `cache` holds unchanged is
+/// reused (shifted to its line), the others are computed. Returns the
+/// tokens, the cache for the next call (the parts of this document only)
+/// and how many parts were reused.
+pub fn tokens_cached(
+    tree: &Tree,
+    rope: &Rope,
+    encoding: Encoding,
+    cache: &TokenCache,
+) -> (Vec<u32>, TokenCache, usize) {
+    let empty = TokenCache::default();
+    let old = if cache.encoding == encoding {
+        cache
+    } else {
+        &empty
+    };
+    let mut next = TokenCache {
+        encoding,
+        parts: segments::Cache::default(),
+    };
+    let mut lines = LineCursor::new(rope, encoding);
+    let parts = segments::parts(tree, rope);
+    let mut found = Vec::with_capacity(parts.len());
+    let mut reused = 0;
+    for part in &parts {
+        let (tokens, hit) = old.parts.get(&mut next.parts, rope, part, || {
+            let flat = spans(part.node, rope, None);
+            let mut data = Vec::with_capacity(flat.len() * 5);
+            let last = encode(
+                &flat,
+                0..rope.len_bytes(),
+                &mut lines,
+                (part.line, 0),
+                &mut data,
+            );
+            PartTokens {
+                data,
+                last: (last.0 - part.line, last.1),
+            }
+        });
+        reused += usize::from(hit);
+        found.push((part.line, tokens));
+    }
+    let total = found.iter().map(|(_, t)| t.data.len()).sum();
+    let mut data = Vec::with_capacity(total);
+    let (mut last_line, mut last_col) = (0u32, 0u32);
+    for (line, tokens) in found {
+        if tokens.data.is_empty() {
+            continue;
+        }
+        let (rel, col) = (tokens.data[0], tokens.data[1]);
+        let at = data.len();
+        data.extend_from_slice(&tokens.data);
+        // Only the first token is relative to what comes before the part.
+        let first = line + rel;
+        data[at] = first - last_line;
+        data[at + 1] = if first == last_line {
+            col - last_col
+        } else {
+            col
+        };
+        (last_line, last_col) = (line + tokens.last.0, tokens.last.1);
+    }
+    (data, next, reused)
+}
+
+/// The tokens under `node` (inside `range`), in order, nesting flattened.
+fn spans(node: tree_sitter::Node, rope: &Rope, range: Option<Range<usize>>) -> Vec<Span> {
     let highlights = highlights();
     let mut cursor = QueryCursor::new();
     if let Some(r) = &range {
@@ -102,7 +208,7 @@ pub fn tokens(
     // Every capture that maps to a token, in document order, outer first.
     let mut captured: Vec<(usize, usize, u32, u32)> = Vec::new();
     // Matches, not captures: no ordering work in the cursor, one sort here.
-    let mut matches = cursor.matches(&highlights.query, tree.root_node(), text);
+    let mut matches = cursor.matches(&highlights.query, node, text);
     while let Some(m) = matches.next() {
         for c in m.captures() {
             if let Some((ty, modifiers)) = highlights.tokens[c.index as usize] {
@@ -117,7 +223,7 @@ pub fn tokens(
 
     // Flatten nesting: the inner capture wins where it is; a node captured
     // twice keeps its first capture.
-    let mut flat: Vec<Span> = Vec::new();
+    let mut flat: Vec<Span> = Vec::with_capacity(captured.len());
     let mut stack: Vec<Span> = Vec::new();
     let mut pos = 0usize;
     let emit = |flat: &mut Vec<Span>, start: usize, end: usize, outer: &Span| {
@@ -157,15 +263,23 @@ pub fn tokens(
         emit(&mut flat, pos.max(top.start), top.end, &top);
         pos = pos.max(top.end);
     }
+    flat
+}
 
-    // Clip to the range, cut at line ends, encode; tokens come in order,
-    // so one walk over the lines does (no lookup from the top per token).
-    let (lo, hi) = range.map_or((0, rope.len_bytes()), |r| (r.start, r.end));
-    let mut data = Vec::with_capacity(flat.len() * 5);
-    let mut lines = LineCursor::new(rope, encoding);
-    let (mut last_line, mut last_col) = (0u32, 0u32);
+/// Clips the spans to `clip`, cuts them at line ends and appends them to
+/// `data` LSP-encoded, the first relative to `last` (line, column); returns
+/// the last token's line and column. Spans come in order, so one walk over
+/// the lines does (no lookup from the top per token).
+fn encode(
+    flat: &[Span],
+    clip: Range<usize>,
+    lines: &mut LineCursor,
+    last: (u32, u32),
+    data: &mut Vec<u32>,
+) -> (u32, u32) {
+    let (mut last_line, mut last_col) = last;
     for span in flat {
-        let (mut start, end) = (span.start.max(lo), span.end.min(hi));
+        let (mut start, end) = (span.start.max(clip.start), span.end.min(clip.end));
         while start < end {
             lines.seek(start);
             let seg_end = end.min(lines.content_end());
@@ -189,7 +303,7 @@ pub fn tokens(
             start = next_line;
         }
     }
-    data
+    (last_line, last_col)
 }
 
 /// The edit turning `old` into `new`: (start, delete count, inserted data),

@@ -17,6 +17,7 @@ use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::diagnostics::{self, Context, Diagnostic, Severity};
 use crate::document::{Document, Encoding, Snapshot};
+use crate::features::{semantic_tokens::TokenCache, symbols::SymbolCache};
 
 #[derive(Default)]
 pub(super) struct State {
@@ -50,6 +51,11 @@ pub(super) struct DocumentState {
     /// The semantic tokens last sent, by result id, for
     /// `semanticTokens/full/delta`.
     pub semantic: Option<(String, Arc<Vec<u32>>)>,
+    /// The outline and the semantic tokens kept per part of the document
+    /// (`features::segments`): keyed by the parts' text, not by revision, so
+    /// an edit recomputes only the parts it changed.
+    pub symbol_parts: Arc<SymbolCache>,
+    pub token_parts: Arc<TokenCache>,
     /// The files around the Dockerfile (project file, `.dockerignore`,
     /// Compose files, the build context's manifests), read once per
     /// settings generation and dropped when they may have changed (a save,
@@ -80,6 +86,8 @@ impl DocumentState {
             analysis: None,
             diagnostics: None,
             semantic: None,
+            symbol_parts: Arc::default(),
+            token_parts: Arc::default(),
             files: None,
         }
     }

@@ -162,29 +162,29 @@ pub(super) fn completion_item(
     }
 }
 
+fn symbol_kind(kind: symbols::SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        symbols::SymbolKind::Stage => lsp::SymbolKind::MODULE,
+        symbols::SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
+    }
+}
+
+fn located_range(r: std::ops::Range<Position>) -> lsp::Range {
+    lsp::Range::new(position(r.start), position(r.end))
+}
+
+/// An outline symbol (located in the client's encoding) and its children.
 #[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol
-pub(super) fn symbol(
-    snapshot: &Snapshot,
-    s: symbols::Symbol,
-    encoding: Encoding,
-) -> lsp::DocumentSymbol {
+pub(super) fn symbol(s: symbols::Located) -> lsp::DocumentSymbol {
     lsp::DocumentSymbol {
         name: s.name,
         detail: s.detail,
-        kind: match s.kind {
-            symbols::SymbolKind::Stage => lsp::SymbolKind::MODULE,
-            symbols::SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
-        },
+        kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
-        range: range(snapshot, s.range, encoding),
-        selection_range: range(snapshot, s.selection_range, encoding),
-        children: (!s.children.is_empty()).then(|| {
-            s.children
-                .into_iter()
-                .map(|c| symbol(snapshot, c, encoding))
-                .collect()
-        }),
+        range: located_range(s.range),
+        selection_range: located_range(s.selection_range),
+        children: (!s.children.is_empty()).then(|| s.children.into_iter().map(symbol).collect()),
     }
 }
 
@@ -193,25 +193,20 @@ pub(super) fn symbol(
 #[allow(deprecated)] // `deprecated` is a required field of SymbolInformation
 pub(super) fn flat_symbol(
     uri: &Uri,
-    snapshot: &Snapshot,
-    s: symbols::Symbol,
+    s: symbols::Located,
     container: Option<&str>,
-    encoding: Encoding,
     out: &mut Vec<lsp::SymbolInformation>,
 ) {
     out.push(lsp::SymbolInformation {
         name: s.name.clone(),
-        kind: match s.kind {
-            symbols::SymbolKind::Stage => lsp::SymbolKind::MODULE,
-            symbols::SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
-        },
+        kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
-        location: lsp::Location::new(uri.clone(), range(snapshot, s.range, encoding)),
+        location: lsp::Location::new(uri.clone(), located_range(s.range)),
         container_name: container.map(str::to_string),
     });
     for child in s.children {
-        flat_symbol(uri, snapshot, child, Some(&s.name), encoding, out);
+        flat_symbol(uri, child, Some(&s.name), out);
     }
 }
 
