@@ -1277,12 +1277,9 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// The 1-based line of an offset, as editors count lines (`\n`, `\r\n`, `\r`).
 fn line_of<S: Source + ?Sized>(source: &S, offset: usize) -> usize {
-    source
-        .text(0..source.line_start(offset))
-        .matches('\n')
-        .count()
-        + 1
+    crate::document::position::line_breaks(&source.text(0..source.line_start(offset))) + 1
 }
 
 fn stage_label(graph: &StageGraph, index: usize) -> String {
@@ -2052,6 +2049,18 @@ mod tests {
             text.starts_with("**prod** — a base that **dev** builds on"),
             "{text}"
         );
+    }
+
+    /// Lines as editors count them, whatever the line breaks: the third
+    /// line is line 3 with `\n`, `\r\n` and `\r` alike.
+    #[test]
+    fn lines_are_counted_at_every_kind_of_break() {
+        for br in ["\n", "\r\n", "\r"] {
+            let file = format!("FROM a{br}ARG X=1{br}RUN echo $X{br}");
+            let at = file.find("echo").unwrap();
+            assert_eq!(line_of(file.as_str(), at), 3, "{br:?}");
+            assert_eq!(line_of(file.as_str(), 0), 1, "{br:?}");
+        }
     }
 
     /// The analysis only links a use to an earlier definition, so a file

@@ -454,7 +454,9 @@ fn stage_items<S: Source + ?Sized>(
                             .as_deref()
                             .map_or_else(String::new, |n| format!(" `{n}`")),
                         s.base_text,
-                        at.source.text(0..s.from_range.start).matches('\n').count() + 1
+                        crate::document::position::line_breaks(
+                            &at.source.text(0..s.from_range.start)
+                        ) + 1
                     ))
             })
             .collect(),
