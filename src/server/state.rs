@@ -168,16 +168,23 @@ pub(super) fn current(state: &Mutex<State>, uri: &Uri, revision: u64) -> Option<
     (state.is_at(uri, revision) && !state.shut_down).then_some(state.support.encoding)
 }
 
-/// The analysis of a snapshot, computed once per revision.
+/// The analysis of a snapshot, computed once per revision: updated from
+/// the document's previous one (of any earlier revision), which reads
+/// again only the stages whose text changed.
 pub(super) fn analysis_of(state: &Mutex<State>, uri: &Uri, snapshot: &Snapshot) -> Arc<Analysis> {
-    if let Some(doc) = lock(state).at(uri, snapshot.revision) {
+    let mut previous = None;
+    if let Some(doc) = lock(state).documents.get(uri) {
         if let Some((revision, analysis)) = &doc.analysis {
             if *revision == snapshot.revision {
                 return analysis.clone();
             }
+            previous = Some(analysis.clone());
         }
     }
-    let analysis = Arc::new(Analysis::build(&snapshot.tree, &snapshot.rope));
+    let analysis = Arc::new(match previous {
+        Some(previous) => previous.update(&snapshot.tree, &snapshot.rope).0,
+        None => Analysis::build(&snapshot.tree, &snapshot.rope),
+    });
     // Only kept while the document is at this revision.
     if let Some(doc) = lock(state).at(uri, snapshot.revision) {
         doc.analysis = Some((snapshot.revision, analysis.clone()));
