@@ -65,18 +65,6 @@ fn compute(
             state.support.diagnostics,
         )
     };
-    // Memory: an older revision's analysis (~24 MiB at 10,000 stages) is
-    // never used again; let it go before this revision's is built, so the
-    // two are not held at once (a request still using it keeps its own).
-    if let Some(doc) = lock(state).at(uri, snapshot.revision) {
-        if doc
-            .analysis
-            .as_ref()
-            .is_some_and(|(revision, _)| *revision != snapshot.revision)
-        {
-            doc.analysis = None;
-        }
-    }
     let superseded = || {
         current(state, uri, snapshot.revision).is_none()
             || lock(state).settings_generation != generation
