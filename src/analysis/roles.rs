@@ -571,14 +571,16 @@ pub fn stage_facts<S: Source + ?Sized>(
     analysis: &Analysis,
     stage: usize,
 ) -> StageFacts {
-    facts_with(tree, source, analysis, stage, &[])
+    facts_with(&views::stages(tree), source, analysis, stage, &[])
 }
 
 /// The facts of a stage, with the facts of the stages before it when
 /// they are known (`earlier[i]` for stage i), so a base stage's WORKDIR
 /// is not worked out again.
+/// `nodes` are the document's stages (`views::stages`), listed once by the
+/// caller: listing them per stage made a whole-document pass quadratic.
 fn facts_with<S: Source + ?Sized>(
-    tree: &Tree,
+    nodes: &[(tree_sitter::Node, tree_sitter::Node)],
     source: &S,
     analysis: &Analysis,
     stage: usize,
@@ -586,7 +588,7 @@ fn facts_with<S: Source + ?Sized>(
 ) -> StageFacts {
     let mut facts = StageFacts::default();
     let graph = &analysis.stages;
-    let Some((node, _)) = views::stages(tree).into_iter().nth(stage) else {
+    let Some(&(node, _)) = nodes.get(stage) else {
         return facts;
     };
     if let Some(s) = graph.stages.get(stage) {
@@ -597,7 +599,7 @@ fn facts_with<S: Source + ?Sized>(
     let mut workdir: Option<String> = match graph.stages.get(stage).and_then(|s| s.parent) {
         Some(parent) if parent < stage => match earlier.get(parent) {
             Some(known) => known.workdir.clone(),
-            None => facts_with(tree, source, analysis, parent, earlier).workdir,
+            None => facts_with(nodes, source, analysis, parent, earlier).workdir,
         },
         Some(_) => None,
         None if facts.base == "scratch" => Some("/".to_string()),
@@ -849,9 +851,10 @@ pub fn all_facts<S: Source + ?Sized>(
     source: &S,
     analysis: &Analysis,
 ) -> Vec<StageFacts> {
+    let nodes = views::stages(tree);
     let mut all: Vec<StageFacts> = Vec::new();
     for i in 0..analysis.stages.stages.len() {
-        let facts = facts_with(tree, source, analysis, i, &all);
+        let facts = facts_with(&nodes, source, analysis, i, &all);
         all.push(facts);
     }
     all
