@@ -101,7 +101,12 @@ impl Analysis {
         let mut reuse = Reuse::default();
         let mut parts = Vec::with_capacity(nodes.len());
         for (k, (text, &(stage, from))) in texts.into_iter().zip(&nodes).enumerate() {
-            let kept = if k < prefix {
+            // A stage with a syntax error is always read again: error
+            // recovery may look past the stage, so the same text need not
+            // give the same tree.
+            let kept = if stage.has_error() {
+                None
+            } else if k < prefix {
                 Some(&old[k])
             } else if k >= nodes.len() - suffix {
                 Some(&old[old.len() - (nodes.len() - k)])
