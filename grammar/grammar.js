@@ -86,7 +86,6 @@ module.exports = grammar({
     $._indent_before_from,
     $._onbuild_trigger,
     $._from_extra,
-    $._stage_end,
     $._error_sentinel,
   ],
 
@@ -123,13 +122,7 @@ module.exports = grammar({
       ),
 
     // The scanner tells indentation before a FROM from other indentation, so
-    // that the parser knows where a stage starts. It also ends a stage with
-    // an empty `_stage_end` at the start of the next FROM line: the parser
-    // then reads that FROM after the stage is complete, in the same state
-    // on a first parse as on a reparse, so a reparse can reuse every
-    // unchanged stage whole. (Without it the FROM is read as the lookahead
-    // that ends the previous stage, in a state of its own, and no stage
-    // after an edit can be reused: the reparse costs the rest of the file.)
+    // that the parser knows where a stage starts.
     stage: ($) =>
       prec.right(
         seq(
@@ -137,7 +130,6 @@ module.exports = grammar({
           field('from', $.from_instruction),
           $._eol,
           repeat($._line),
-          optional($._stage_end),
         ),
       ),
 

@@ -80,9 +80,6 @@ pub fn reuse(args: &[String]) -> Result<(), String> {
     let counts = Arc::new(Mutex::new(BTreeMap::<String, usize>::new()));
     let c2 = counts.clone();
     parser.set_logger(Some(Box::new(move |_, msg| {
-        if std::env::var_os("REUSE_LOG").is_some() {
-            eprintln!("{msg}");
-        }
         let key: String = msg.split([' ', ':']).next().unwrap_or("").to_string();
         *c2.lock().expect("the counts").entry(key).or_default() += 1;
     })));

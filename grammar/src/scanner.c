@@ -61,7 +61,6 @@ enum TokenType {
   INDENT_BEFORE_FROM,
   ONBUILD_TRIGGER,
   FROM_EXTRA,
-  STAGE_END,
   ERROR_SENTINEL,
 };
 
@@ -665,19 +664,6 @@ static bool scan_directive(Scanner *s, TSLexer *lexer) {
 /* ------------------------------------------------------------------------ */
 /* entry point                                                              */
 
-/*
- * Whether the lexer stands at the keyword FROM (any case) followed by a
- * blank, the end of the line or the escape character. Advances past what
- * it reads; the caller has marked the token's end.
- */
-static bool at_from_keyword(Scanner *s, TSLexer *lexer) {
-  for (const char *k = "from"; *k; k++) {
-    if ((lexer->lookahead | 0x20) != *k) return false;
-    advance(lexer);
-  }
-  return is_blank(lexer->lookahead) || at_line_end(lexer) || lexer->lookahead == s->escape;
-}
-
 static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
   bool recovering = valid[ERROR_SENTINEL];
 
@@ -715,31 +701,9 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
   s->comment_next = false;
   int32_t c = lexer->lookahead;
 
-  /*
-   * The end of a stage: an empty token at the start of a line that is a
-   * FROM (after optional blanks), offered only where a stage may end.
-   */
-  bool blanks = false;
-  if (valid[STAGE_END] && !recovering && (is_blank(c) || (c | 0x20) == 'f')) {
-    lexer->mark_end(lexer);
-    while (is_blank(lexer->lookahead)) {
-      advance(lexer);
-      blanks = true;
-    }
-    if ((lexer->lookahead | 0x20) == 'f') {
-      if (at_from_keyword(s, lexer)) {
-        lexer->result_symbol = STAGE_END;
-        return true;
-      }
-      /* A word that is not an instruction: nothing of ours. */
-      return false;
-    }
-    /* Not a FROM: the blanks read so far start the line's token below. */
-  }
-
   /* Top level, always at a line start: comment lines, blank lines, directives. */
-  if ((valid[COMMENT_LINE] || valid[BLANK_LINE] || valid[INDENT_BEFORE_FROM]) && !recovering &&
-      (c == '#' || is_blank(c) || is_newline(c))) {
+  if ((valid[COMMENT_LINE] || valid[BLANK_LINE]) && !recovering && (c == '#' || is_blank(c) || is_newline(c))) {
+    bool blanks = false;
     while (is_blank(lexer->lookahead)) {
       advance(lexer);
       blanks = true;
@@ -770,7 +734,15 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
     /* indentation of an instruction: is it a FROM, which starts a stage? */
     if (!blanks) return false;
     lexer->mark_end(lexer);
-    bool from = at_from_keyword(s, lexer);
+    bool from = true;
+    for (const char *k = "from"; *k; k++) {
+      if ((lexer->lookahead | 0x20) != *k) {
+        from = false;
+        break;
+      }
+      advance(lexer);
+    }
+    from = from && (is_blank(lexer->lookahead) || at_line_end(lexer) || lexer->lookahead == s->escape);
     if (from && valid[INDENT_BEFORE_FROM]) {
       lexer->result_symbol = INDENT_BEFORE_FROM;
       return true;
