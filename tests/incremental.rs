@@ -122,20 +122,26 @@ fn random_edit(rng: &mut Rng, text: &mut String) -> InputEdit {
     }
 }
 
-#[test]
-fn random_edits_reparse_like_a_fresh_parse() {
+/// The corpus files the random-edit tests edit and how many edits each:
+/// every third file of `corpus/valid` (each family of the corpus is
+/// represented) and `steps` edits, or with DOCKERFILE_LSP_EDIT_STEPS=N
+/// every file and N edits.
+fn corpus_files_and_steps(steps: usize) -> (Vec<std::path::PathBuf>, usize) {
     let dir = common::shared_dir().join("corpus");
     let files = common::files_under(&dir.join("valid"));
-    // Every third file, so that each family of the corpus is represented;
-    // DOCKERFILE_LSP_EDIT_STEPS=N runs N edits on every file instead.
     let long_run: Option<usize> = std::env::var("DOCKERFILE_LSP_EDIT_STEPS")
         .ok()
         .and_then(|v| v.parse().ok());
-    let picked: Vec<_> = files
-        .iter()
+    let picked = files
+        .into_iter()
         .step_by(if long_run.is_some() { 1 } else { 3 })
         .collect();
-    let steps = long_run.unwrap_or(60);
+    (picked, long_run.unwrap_or(steps))
+}
+
+#[test]
+fn random_edits_reparse_like_a_fresh_parse() {
+    let (picked, steps) = corpus_files_and_steps(60);
     assert!(picked.len() >= 50);
     let mut parser = syntax::parser();
     let mut fresh_parser = syntax::parser();
@@ -176,16 +182,7 @@ fn random_edits_reparse_like_a_fresh_parse() {
 /// the same random edits; and the update does reuse stages.
 #[test]
 fn random_edits_update_the_analysis_like_a_fresh_build() {
-    let dir = common::shared_dir().join("corpus");
-    let files = common::files_under(&dir.join("valid"));
-    let long_run: Option<usize> = std::env::var("DOCKERFILE_LSP_EDIT_STEPS")
-        .ok()
-        .and_then(|v| v.parse().ok());
-    let picked: Vec<_> = files
-        .iter()
-        .step_by(if long_run.is_some() { 1 } else { 3 })
-        .collect();
-    let steps = long_run.unwrap_or(40);
+    let (picked, steps) = corpus_files_and_steps(40);
     let mut parser = syntax::parser();
     let (mut edits, mut reused, mut read) = (0, 0, 0);
     for (i, path) in picked.iter().enumerate() {
