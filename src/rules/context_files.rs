@@ -52,7 +52,7 @@ fn anchor(ctx: &Ctx) -> std::ops::Range<usize> {
 
 fn uses_node(ctx: &Ctx) -> bool {
     let facts = ctx.facts();
-    facts.runs.iter().any(|r| {
+    facts.runs().any(|r| {
         r.script
             .any(|c| matches!(c.name.as_str(), "npm" | "yarn" | "pnpm" | "npx"))
     }) || ctx.analysis.stages.stages.iter().any(|s| {
@@ -72,17 +72,13 @@ fn uses_next(ctx: &Ctx) -> bool {
         .is_some_and(|b| b.uses_next || b.next_config.is_some())
         || ctx
             .facts()
-            .copies
-            .iter()
+            .copies()
             .any(|c| c.sources().iter().any(|s| s.contains(".next")))
 }
 
 /// Whether the build context is sent at all (some COPY/ADD reads it).
 fn reads_context(ctx: &Ctx) -> bool {
-    ctx.facts()
-        .copies
-        .iter()
-        .any(|c| c.from.is_none() && !c.heredoc)
+    ctx.facts().copies().any(|c| c.from.is_none() && !c.heredoc)
 }
 
 /// The first COPY/ADD source from the build context that is a whole
@@ -92,8 +88,7 @@ fn reads_context(ctx: &Ctx) -> bool {
 /// one (a Compose file or a script gives it), so it is not judged.
 fn copied_directory(ctx: &Ctx, build: &BuildContext) -> Option<String> {
     ctx.facts()
-        .copies
-        .iter()
+        .copies()
         .filter(|c| c.from.is_none() && !c.heredoc)
         .flat_map(|c| c.sources().iter())
         .find(|src| {
@@ -145,8 +140,7 @@ fn check_incomplete(ctx: &Ctx, out: &mut Vec<Finding>) {
     // only a copy of the context's root (`COPY . .`) takes it along.
     let root_copied = ctx
         .facts()
-        .copies
-        .iter()
+        .copies()
         .filter(|c| c.from.is_none() && !c.heredoc)
         .flat_map(|c| c.sources().iter())
         .any(|src| matches!(src.as_str(), "." | "./" | "*" | "./*" | "/" | "/*"));
@@ -178,8 +172,7 @@ fn check_next(ctx: &Ctx, out: &mut Vec<Finding>) {
     };
     let Some(copy) = ctx
         .facts()
-        .copies
-        .iter()
+        .copies()
         .find(|c| c.sources().iter().any(|s| s.contains(".next/standalone")))
     else {
         return;

@@ -203,7 +203,7 @@ fn exists(dir: &Path, path: &str) -> bool {
 /// ADD, as paths inside the context.
 fn literal_sources(ctx: &Ctx) -> Vec<Source> {
     let mut out = Vec::new();
-    for copy in &ctx.facts().copies {
+    for copy in ctx.facts().copies() {
         if copy.from.is_some() || copy.heredoc {
             continue;
         }

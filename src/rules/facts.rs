@@ -2,21 +2,92 @@
 //! script of each RUN (with tree-sitter-bash), and the sources,
 //! destination and `--from` of each COPY/ADD.
 
-use tree_sitter::Node;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tree_sitter::{Node, Tree};
 
 use super::Ctx;
 use crate::analysis::shell::Script;
-use crate::syntax::{logical_text, views};
+use crate::syntax::{logical_text, views, Source};
 
+/// Read lazily, one stage at a time: a rule asking about one stage (or a
+/// run of the rules scoped to one stage, [`super::Ctx::scoped`]) reads
+/// only that stage and those it asks about.
 pub struct Facts<'t> {
-    /// Every instruction of each stage, in order (FROM first).
-    pub stages: Vec<Vec<Node<'t>>>,
-    pub runs: Vec<Run<'t>>,
-    pub copies: Vec<Copy<'t>>,
+    source: &'t (dyn Source + Sync),
+    /// The document's stage nodes.
+    nodes: Vec<Node<'t>>,
+    per_stage: Vec<OnceLock<StageFacts<'t>>>,
     /// Per instruction kind asked about, for each stage: the nearest stage
     /// of its lineage (itself included) holding an instruction of the kind.
-    nearest:
-        std::sync::Mutex<std::collections::HashMap<&'static str, std::sync::Arc<[Option<usize>]>>>,
+    nearest: Mutex<HashMap<&'static str, Arc<[Option<usize>]>>>,
+}
+
+/// What a stage holds.
+pub struct StageFacts<'t> {
+    /// Every instruction of the stage, in order (FROM first).
+    pub instructions: Vec<Node<'t>>,
+    pub runs: Vec<Run<'t>>,
+    pub copies: Vec<Copy<'t>>,
+}
+
+/// The facts as a rule's check sees them: every stage can be asked about,
+/// and the iterations over "every RUN", "every COPY", "every stage" cover
+/// the stages of the check's scope.
+pub struct FactsView<'c, 't> {
+    pub(super) facts: &'c Facts<'t>,
+    pub(super) scope: Range<usize>,
+}
+
+impl<'t> std::ops::Deref for FactsView<'_, 't> {
+    type Target = Facts<'t>;
+    fn deref(&self) -> &Facts<'t> {
+        self.facts
+    }
+}
+
+impl<'c, 't> FactsView<'c, 't> {
+    /// The stages of the scope, with their instructions.
+    pub fn stages(&self) -> impl Iterator<Item = (usize, &'c [Node<'t>])> + 'c {
+        let facts = self.facts;
+        self.scope.clone().map(move |s| (s, facts.instructions(s)))
+    }
+
+    /// Every stage of the document (for what stages inherit), whatever
+    /// the scope.
+    pub fn all_stages(&self) -> impl Iterator<Item = &'c [Node<'t>]> + 'c {
+        let facts = self.facts;
+        (0..facts.stage_count()).map(move |s| facts.instructions(s))
+    }
+
+    /// The stage nodes of the scope with their FROM instruction.
+    pub fn stage_nodes(&self) -> impl Iterator<Item = (usize, Node<'t>, Node<'t>)> + 'c {
+        let facts = self.facts;
+        self.scope.clone().filter_map(move |s| {
+            let stage = facts.nodes[s];
+            stage
+                .child_by_field_name("from")
+                .map(|from| (s, stage, from))
+        })
+    }
+
+    /// Every RUN of the scope's stages, in document order.
+    pub fn runs(&self) -> impl Iterator<Item = &'c Run<'t>> + 'c {
+        let facts = self.facts;
+        self.scope
+            .clone()
+            .flat_map(move |s| facts.stage(s).runs.iter())
+    }
+
+    /// Every COPY/ADD of the scope's stages, in document order.
+    pub fn copies(&self) -> impl Iterator<Item = &'c Copy<'t>> + 'c {
+        let facts = self.facts;
+        self.scope
+            .clone()
+            .flat_map(move |s| facts.stage(s).copies.iter())
+    }
 }
 
 pub struct Run<'t> {
@@ -54,49 +125,71 @@ impl Copy<'_> {
 }
 
 impl<'t> Facts<'t> {
-    pub fn read(ctx: &Ctx<'t>) -> Facts<'t> {
-        let mut facts = Facts {
-            stages: Vec::new(),
-            runs: Vec::new(),
-            copies: Vec::new(),
+    pub fn new(tree: &'t Tree, source: &'t (dyn Source + Sync)) -> Facts<'t> {
+        let nodes: Vec<Node<'t>> = views::stages(tree).into_iter().map(|(s, _)| s).collect();
+        Facts {
+            source,
+            per_stage: nodes.iter().map(|_| OnceLock::new()).collect(),
+            nodes,
             nearest: Default::default(),
-        };
-        for (index, (stage, _)) in views::stages(ctx.tree).into_iter().enumerate() {
-            let instructions = views::stage_instructions(stage);
+        }
+    }
+
+    /// The number of stages.
+    pub fn stage_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// A stage's facts, read on first use.
+    pub fn stage(&self, stage: usize) -> &StageFacts<'t> {
+        self.per_stage[stage].get_or_init(|| {
+            let instructions = views::stage_instructions(self.nodes[stage]);
+            let mut runs = Vec::new();
+            let mut copies = Vec::new();
             for &node in &instructions {
                 match node.kind() {
-                    "run_instruction" => facts.runs.push(read_run(ctx, node, index)),
+                    "run_instruction" => runs.push(read_run(self.source, node, stage)),
                     "copy_instruction" | "add_instruction" => {
-                        facts.copies.push(read_copy(ctx, node, index))
+                        copies.push(read_copy(self.source, node, stage))
                     }
                     _ => {}
                 }
             }
-            facts.stages.push(instructions);
-        }
-        facts
+            StageFacts {
+                instructions,
+                runs,
+                copies,
+            }
+        })
     }
 
-    /// The RUNs of a stage (runs are read in document order, so by stage).
+    /// The instructions of a stage (FROM first); none for a stage index
+    /// past the end.
+    pub fn instructions(&self, stage: usize) -> &[Node<'t>] {
+        if stage < self.nodes.len() {
+            &self.stage(stage).instructions
+        } else {
+            &[]
+        }
+    }
+
+    /// The RUNs of a stage.
     pub fn runs_in(&self, stage: usize) -> impl Iterator<Item = &Run<'t>> {
-        let from = self.runs.partition_point(|r| r.stage < stage);
-        let to = self.runs.partition_point(|r| r.stage <= stage);
-        self.runs[from..to].iter()
+        self.stage(stage).runs.iter()
     }
 
     /// The COPY/ADDs of a stage.
     pub fn copies_in(&self, stage: usize) -> impl Iterator<Item = &Copy<'t>> {
-        let from = self.copies.partition_point(|c| c.stage < stage);
-        let to = self.copies.partition_point(|c| c.stage <= stage);
-        self.copies[from..to].iter()
+        self.stage(stage).copies.iter()
     }
 
     /// The instructions of a stage of a kind (`"user_instruction"`...).
     pub fn of_kind(&self, stage: usize, kind: &str) -> Vec<Node<'t>> {
-        self.stages
-            .get(stage)
-            .map(|i| i.iter().copied().filter(|n| n.kind() == kind).collect())
-            .unwrap_or_default()
+        self.instructions(stage)
+            .iter()
+            .copied()
+            .filter(|n| n.kind() == kind)
+            .collect()
     }
 
     /// The instructions of a kind in effect at `node` of `stage`: those
@@ -129,14 +222,18 @@ impl<'t> Facts<'t> {
         &self,
         graph: &crate::analysis::stages::StageGraph,
         kind: &'static str,
-    ) -> std::sync::Arc<[Option<usize>]> {
+    ) -> Arc<[Option<usize>]> {
         if let Some(found) = self.nearest.lock().ok().and_then(|m| m.get(kind).cloned()) {
             return found;
         }
         // Parents come before their children, so one pass in order does.
-        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(self.stages.len());
-        for (s, instructions) in self.stages.iter().enumerate() {
-            let own = instructions.iter().any(|n| n.kind() == kind).then_some(s);
+        let mut nearest: Vec<Option<usize>> = Vec::with_capacity(self.nodes.len());
+        for s in 0..self.nodes.len() {
+            let own = self
+                .instructions(s)
+                .iter()
+                .any(|n| n.kind() == kind)
+                .then_some(s);
             let inherited = graph
                 .stages
                 .get(s)
@@ -145,7 +242,7 @@ impl<'t> Facts<'t> {
                 .and_then(|p| nearest[p]);
             nearest.push(own.or(inherited));
         }
-        let nearest: std::sync::Arc<[Option<usize>]> = nearest.into();
+        let nearest: Arc<[Option<usize>]> = nearest.into();
         if let Ok(mut memo) = self.nearest.lock() {
             memo.insert(kind, nearest.clone());
         }
@@ -153,19 +250,19 @@ impl<'t> Facts<'t> {
     }
 
     pub fn final_stage(&self) -> Option<usize> {
-        self.stages.len().checked_sub(1)
+        self.nodes.len().checked_sub(1)
     }
 }
 
-fn read_run<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Run<'t> {
+fn read_run<'t>(source: &(dyn Source + Sync), node: Node<'t>, stage: usize) -> Run<'t> {
     let mut text = String::new();
     if let Some(shell) = node.child_by_field_name("shell") {
-        let command = logical_text(shell, ctx.source);
+        let command = logical_text(shell, source);
         let mut cursor = node.walk();
         let bodies: Vec<String> = node
             .children(&mut cursor)
             .filter(|c| c.kind() == "heredoc_block")
-            .map(|b| ctx.text(b))
+            .map(|b| source.text(b.byte_range()).into_owned())
             .collect();
         let only_markers = command.split_whitespace().all(|w| w.starts_with("<<"));
         if only_markers && !bodies.is_empty() {
@@ -184,19 +281,21 @@ fn read_run<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Run<'t> {
             }
         }
     } else if let Some(exec) = node.child_by_field_name("exec") {
-        let args = json_args(ctx, exec);
+        let args = json_args_in(source, exec);
         text = match args.as_slice() {
             [sh, c, script, ..] if sh.ends_with("sh") && c == "-c" => script.clone(),
             _ => args.join(" "),
         };
     }
-    let flags = views::flags(node, ctx.source);
+    let flags = views::flags(node, source);
     let mount_type = |wanted: &str| {
         flags.iter().any(|f| {
             f.name == "mount"
-                && f.options
-                    .iter()
-                    .any(|o| o.key == "type" && o.value.is_some_and(|v| ctx.text(v) == wanted))
+                && f.options.iter().any(|o| {
+                    o.key == "type"
+                        && o.value
+                            .is_some_and(|v| source.text(v.byte_range()) == wanted)
+                })
         })
     };
     Run {
@@ -211,32 +310,36 @@ fn read_run<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Run<'t> {
 
 /// The strings of a JSON array, unquoted.
 pub fn json_args(ctx: &Ctx, array: Node) -> Vec<String> {
+    json_args_in(ctx.source, array)
+}
+
+fn json_args_in(source: &(dyn Source + Sync), array: Node) -> Vec<String> {
     let mut cursor = array.walk();
     array
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "json_string")
         .map(|s| {
-            let raw = ctx.text(s);
+            let raw = source.text(s.byte_range()).into_owned();
             serde_json::from_str::<String>(&raw).unwrap_or(raw)
         })
         .collect()
 }
 
-fn read_copy<'t>(ctx: &Ctx<'t>, node: Node<'t>, stage: usize) -> Copy<'t> {
-    let from = views::flags(node, ctx.source)
+fn read_copy<'t>(source: &(dyn Source + Sync), node: Node<'t>, stage: usize) -> Copy<'t> {
+    let from = views::flags(node, source)
         .into_iter()
         .find(|f| f.name == "from")
         .and_then(|f| f.value)
-        .map(|v| logical_text(v, ctx.source));
+        .map(|v| logical_text(v, source));
     let mut cursor = node.walk();
     let path_nodes: Vec<Node> = node.children_by_field_name("path", &mut cursor).collect();
     let heredoc = path_nodes.iter().any(|p| p.kind() == "heredoc_marker");
     let paths = if let Some(exec) = node.child_by_field_name("exec") {
-        json_args(ctx, exec)
+        json_args_in(source, exec)
     } else {
         path_nodes
             .iter()
-            .map(|p| logical_text(*p, ctx.source))
+            .map(|p| logical_text(*p, source))
             .collect()
     };
     Copy {

@@ -115,8 +115,7 @@ fn declares_dev_dependencies(ctx: &Ctx, stage: usize) -> Option<bool> {
     let facts = ctx.facts();
     let lineage: Vec<usize> = ctx.analysis.stages.lineage(stage).collect();
     let path = facts
-        .copies
-        .iter()
+        .copies()
         .filter(|c| lineage.contains(&c.stage) && c.from.is_none() && !c.heredoc)
         .flat_map(|c| c.sources().iter())
         .find_map(|src| {
@@ -163,7 +162,7 @@ fn check_dev_dependencies(ctx: &Ctx, out: &mut Vec<Finding>) {
     // packages are what it is for (a code generator's).
     let graph = &ctx.analysis.stages;
     let runs = graph.lineage(last).any(|s| {
-        facts.stages[s].iter().any(|n| {
+        facts.instructions(s).iter().any(|n| {
             matches!(
                 n.kind(),
                 "cmd_instruction" | "entrypoint_instruction" | "expose_instruction"
@@ -279,7 +278,7 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
     let mut workdir = "/".to_string();
     let mut out = Vec::new();
     for s in lineage {
-        for node in &facts.stages[s] {
+        for node in facts.instructions(s) {
             match node.kind() {
                 "workdir_instruction" => {
                     if let Some(v) = node.child_by_field_name("value") {
@@ -289,7 +288,7 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
                     }
                 }
                 "copy_instruction" | "add_instruction" => {
-                    let Some(copy) = facts.copies.iter().find(|c| c.node == *node) else {
+                    let Some(copy) = facts.copies_in(s).find(|c| c.node == *node) else {
                         continue;
                     };
                     if copy.from.is_some() || copy.heredoc {
@@ -524,8 +523,7 @@ fn s6_services_drop(ctx: &Ctx, last: usize) -> bool {
     let is_service_path = |p: &str| p.contains("services.d") || p.contains("s6-rc.d");
     let mut budget = 200usize;
     for copy in facts
-        .copies
-        .iter()
+        .copies()
         .filter(|c| lineage.contains(&c.stage) && c.from.is_none() && !c.heredoc)
     {
         let Some(dest) = copy.dest() else { continue };
@@ -585,13 +583,14 @@ fn any_file(
 fn script_text(ctx: &Ctx, last: usize, words: &[String]) -> Option<String> {
     let dir = &ctx.context.build_context.as_ref()?.dir;
     let facts = ctx.facts();
-    let lineage: Vec<usize> = ctx.analysis.stages.lineage(last).collect();
+    let mut in_order: Vec<usize> = ctx.analysis.stages.lineage(last).collect();
+    in_order.sort_unstable();
     for word in words.iter().take(3) {
         let name = program(word);
         if name.is_empty() || word.starts_with('-') {
             continue;
         }
-        for copy in facts.copies.iter().filter(|c| lineage.contains(&c.stage)) {
+        for copy in in_order.iter().flat_map(|&s| facts.copies_in(s)) {
             if copy.from.is_some() || copy.heredoc {
                 continue;
             }
@@ -636,10 +635,12 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
     let base = super::facts::base_image(ctx, last);
     // An image that runs something: a base image for others may stay root,
     // and so may one whose default command is a shell or REPL prompt.
-    let exposes = facts.stages[last]
+    let exposes = facts
+        .instructions(last)
         .iter()
         .any(|n| n.kind() == "expose_instruction");
-    let own_command = facts.stages[last]
+    let own_command = facts
+        .instructions(last)
         .iter()
         .any(|n| matches!(n.kind(), "cmd_instruction" | "entrypoint_instruction"));
     let interactive = match (&entrypoint, &cmd) {
@@ -701,7 +702,7 @@ fn check_root(ctx: &Ctx, out: &mut Vec<Finding>) {
     let mut finding = Finding::new(stage.from_range.clone(), message);
     if let Some(user) = base.facts.as_ref().and_then(|f| f.users.first()) {
         // before CMD/ENTRYPOINT, or at the end of the stage
-        let instructions = &facts.stages[last];
+        let instructions = facts.instructions(last);
         let anchor = instructions
             .iter()
             .find(|n| matches!(n.kind(), "cmd_instruction" | "entrypoint_instruction"));

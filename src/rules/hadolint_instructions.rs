@@ -172,7 +172,7 @@ const ARCHIVES: &[&str] = &[
 ];
 
 fn check_add(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for copy in ctx.facts().copies.iter().filter(|c| c.add && !c.heredoc) {
+    for copy in ctx.facts().copies().filter(|c| c.add && !c.heredoc) {
         let remote_or_archive = copy.sources().iter().any(|s| {
             s.contains("://")
                 || s.starts_with("git@")
@@ -204,8 +204,7 @@ fn check_add(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn check_copy_dest(ctx: &Ctx, out: &mut Vec<Finding>) {
     for copy in ctx
         .facts()
-        .copies
-        .iter()
+        .copies()
         .filter(|c| !c.heredoc && c.paths.len() > 2)
     {
         let Some(dest) = copy.dest() else { continue };
@@ -276,7 +275,7 @@ fn check_from_self(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn check_relative_dest(ctx: &Ctx, out: &mut Vec<Finding>) {
     let graph = &ctx.analysis.stages;
     let facts = ctx.facts();
-    for copy in facts.copies.iter().filter(|c| !c.add) {
+    for copy in facts.copies().filter(|c| !c.add) {
         let Some(dest) = copy.dest() else { continue };
         if is_absolute(dest) {
             continue;

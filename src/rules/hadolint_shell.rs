@@ -105,14 +105,14 @@ hadolint_rule!(
 /// The RUNs hadolint lints: every RUN of the file and those ONBUILD
 /// holds (they run in the builds on this image).
 fn runs<'c, 't>(ctx: &'c Ctx<'t>, onbuild: &'c [Run<'t>]) -> impl Iterator<Item = &'c Run<'t>> {
-    ctx.facts().runs.iter().chain(onbuild)
+    ctx.facts().runs().chain(onbuild)
 }
 
 /// The RUNs inside ONBUILD, read like the others (shell and JSON forms).
 fn onbuild_runs<'t>(ctx: &Ctx<'t>) -> Vec<Run<'t>> {
     let facts = ctx.facts();
     let mut out = Vec::new();
-    for (stage, instructions) in facts.stages.iter().enumerate() {
+    for (stage, instructions) in facts.stages() {
         for n in instructions
             .iter()
             .filter(|n| n.kind() == "onbuild_instruction")
@@ -249,7 +249,7 @@ fn check_apt_pin(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn kept_stages(ctx: &Ctx) -> Vec<bool> {
     let facts = ctx.facts();
     let graph = &ctx.analysis.stages;
-    let count = facts.stages.len();
+    let count = facts.stage_count();
     let mut kept = vec![false; count];
     let runs_something = |s: usize| {
         ["cmd_instruction", "entrypoint_instruction"]
@@ -467,11 +467,8 @@ fn check_pip_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// already chains commands, or a heredoc script, was split on purpose.
 fn check_consecutive(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    let by_start: std::collections::HashMap<usize, &Run> = facts
-        .runs
-        .iter()
-        .map(|r| (r.node.start_byte(), r))
-        .collect();
+    let by_start: std::collections::HashMap<usize, &Run> =
+        facts.runs().map(|r| (r.node.start_byte(), r)).collect();
     let single = |n: tree_sitter::Node| -> Option<(String, usize)> {
         if n.kind() != "run_instruction" {
             return None;
@@ -506,7 +503,7 @@ fn check_consecutive(ctx: &Ctx, out: &mut Vec<Finding>) {
         flags.sort();
         Some((flags.join(" "), run.script.commands.len()))
     };
-    for stage in &facts.stages {
+    for (_, stage) in facts.stages() {
         for pair in stage.windows(2) {
             if let (Some((a, 0..=1)), Some((b, 0..=1))) = (single(pair[0]), single(pair[1])) {
                 if a == b {
@@ -545,7 +542,7 @@ fn check_yarn_cache(ctx: &Ctx, out: &mut Vec<Finding>) {
 fn check_pipefail(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     let graph = &ctx.analysis.stages;
-    for run in &facts.runs {
+    for run in facts.runs() {
         if run.node.child_by_field_name("shell").is_none() || !run.script.any(|c| c.piped) {
             continue;
         }

@@ -27,8 +27,7 @@ fn is_copy_all(paths: &[String]) -> bool {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
     for copy in facts
-        .copies
-        .iter()
+        .copies()
         .filter(|c| c.from.is_none() && is_copy_all(&c.paths))
     {
         let Some(dest) = copy.dest() else { continue };

@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     let mut custom_shell = vec![false; stages.stages.len()];
-    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
+    for (instructions, stage) in ctx.facts().all_stages().zip(&stages.stages) {
         let mut shell = stage.parent.is_some_and(|p| custom_shell[p]);
         for &instruction in instructions {
             let keyword = match instruction.kind() {

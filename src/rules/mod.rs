@@ -58,30 +58,78 @@ use crate::config::Level;
 use crate::diagnostic_types::{Diagnostic, Fix, Related, Severity};
 use crate::syntax::{self, Source};
 
-/// What a rule's check sees.
+/// What a rule's check sees: the whole document, and the part of it the
+/// check is asked about (its scope: every stage, or one part for the
+/// incremental runner, [`incremental`]). The iterations over "every
+/// instruction", "every RUN", "every stage" cover the scope; anything
+/// else can be asked about any stage.
 pub struct Ctx<'a> {
     pub tree: &'a Tree,
     pub source: &'a (dyn Source + Sync),
     pub analysis: &'a Analysis,
     pub context: &'a Context,
-    facts: std::sync::OnceLock<facts::Facts<'a>>,
+    facts: &'a facts::Facts<'a>,
+    scope: Scope,
     instructions: std::sync::OnceLock<Vec<Node<'a>>>,
 }
 
+/// The stages a check covers, and whether the preamble (the lines before
+/// the first FROM) is among its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Scope {
+    pub preamble: bool,
+    pub stages: Range<usize>,
+}
+
 impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        tree: &'a Tree,
+        source: &'a (dyn Source + Sync),
+        analysis: &'a Analysis,
+        context: &'a Context,
+        facts: &'a facts::Facts<'a>,
+        scope: Scope,
+    ) -> Ctx<'a> {
+        Ctx {
+            tree,
+            source,
+            analysis,
+            context,
+            facts,
+            scope,
+            instructions: std::sync::OnceLock::new(),
+        }
+    }
+
     pub fn text(&self, node: Node) -> String {
         self.source.text(node.byte_range()).into_owned()
     }
 
-    /// Every instruction in document order, listed on first use.
+    /// Every instruction of the scope in document order, listed on first
+    /// use.
     pub fn instructions(&self) -> &[Node<'a>] {
-        self.instructions
-            .get_or_init(|| syntax::instructions(self.tree))
+        self.instructions.get_or_init(|| {
+            if self.scope.preamble && self.scope.stages == (0..self.facts.stage_count()) {
+                return syntax::instructions(self.tree);
+            }
+            let mut out = Vec::new();
+            if self.scope.preamble {
+                out.extend(syntax::preamble_instructions(self.tree));
+            }
+            for s in self.scope.stages.clone() {
+                out.extend_from_slice(self.facts.instructions(s));
+            }
+            out
+        })
     }
 
-    /// RUN scripts and COPY parts, read on first use.
-    pub fn facts(&self) -> &facts::Facts<'a> {
-        self.facts.get_or_init(|| facts::Facts::read(self))
+    /// RUN scripts and COPY parts, read per stage on first use; iterations
+    /// cover the scope.
+    pub fn facts(&self) -> facts::FactsView<'_, 'a> {
+        facts::FactsView {
+            facts: self.facts,
+            scope: self.scope.stages.clone(),
+        }
     }
 }
 
@@ -441,14 +489,12 @@ pub fn run_until(
         None => CheckDirective::of(tree, source),
     };
     let silenced = inline_skips(tree, source);
-    let ctx = Ctx {
-        tree,
-        source,
-        analysis,
-        context,
-        facts: std::sync::OnceLock::new(),
-        instructions: std::sync::OnceLock::new(),
+    let facts = facts::Facts::new(tree, source);
+    let whole = Scope {
+        preamble: true,
+        stages: 0..facts.stage_count(),
     };
+    let ctx = Ctx::new(tree, source, analysis, context, &facts, whole);
     // Each rule to run, with the level the configuration gives it.
     let wanted: Vec<(&Rule, Option<Level>)> = registry()
         .iter()

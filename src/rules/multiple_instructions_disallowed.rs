@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for instructions in &ctx.facts().stages {
+    for (_, instructions) in ctx.facts().stages() {
         for (kind, keyword) in [
             ("cmd_instruction", "CMD"),
             ("entrypoint_instruction", "ENTRYPOINT"),

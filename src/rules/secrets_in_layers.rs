@@ -52,7 +52,7 @@ fn file_name(path: &str) -> &str {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    for copy in &facts.copies {
+    for copy in facts.copies() {
         if copy.heredoc {
             continue;
         }
@@ -70,7 +70,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for run in &facts.runs {
+    for run in facts.runs() {
         if run.secret_mount {
             continue;
         }

@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let facts = ctx.facts();
-    if facts.stages.len() != 1 {
+    if facts.stage_count() != 1 {
         return;
     }
     // An image that sets nothing to run and exposes nothing is a base or
@@ -34,10 +34,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let installs = facts
-        .runs
-        .iter()
+        .runs()
         .find(|r| r.script.any(|c| packages::manifest_install(c).is_some()));
-    let builds = facts.runs.iter().find(|r| r.script.any(packages::is_build));
+    let builds = facts.runs().find(|r| r.script.any(packages::is_build));
     if let (Some(install), Some(build)) = (installs, builds) {
         out.push(
             Finding::new(

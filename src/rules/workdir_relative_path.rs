@@ -34,7 +34,7 @@ pub(super) fn workdirs<'t>(ctx: &Ctx<'t>) -> Vec<(Node<'t>, String, bool)> {
     let mut out = Vec::new();
     // Whether each stage has set an absolute WORKDIR (inherited by children).
     let mut absolute = vec![false; stages.stages.len()];
-    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
+    for (instructions, stage) in ctx.facts().all_stages().zip(&stages.stages) {
         let mut set = stage.parent.is_some_and(|p| absolute[p]);
         for &instruction in instructions {
             if instruction.kind() != "workdir_instruction" {
@@ -59,7 +59,7 @@ pub(super) fn workdirs<'t>(ctx: &Ctx<'t>) -> Vec<(Node<'t>, String, bool)> {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let stages = &ctx.analysis.stages;
     let mut set_in = vec![false; stages.stages.len()];
-    for (instructions, stage) in ctx.facts().stages.iter().zip(&stages.stages) {
+    for (instructions, stage) in ctx.facts().all_stages().zip(&stages.stages) {
         let mut set = stage.parent.is_some_and(|p| set_in[p]);
         for &instruction in instructions {
             if instruction.kind() != "workdir_instruction" {

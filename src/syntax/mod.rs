@@ -320,6 +320,20 @@ pub fn instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
         .collect()
 }
 
+/// The instructions before the first stage (global ARGs, and what BuildKit
+/// rejects there).
+pub fn preamble_instructions(tree: &Tree) -> Vec<tree_sitter::Node<'_>> {
+    let ids = ids::ids();
+    let mut cursor = tree.root_node().walk();
+    let top: Vec<tree_sitter::Node> = tree
+        .root_node()
+        .named_children(&mut cursor)
+        .take_while(|n| n.kind_id() != ids.stage)
+        .filter(|n| ids.is_instruction(n.kind_id()))
+        .collect();
+    top
+}
+
 /// Whether the document holds at least one instruction.
 pub fn has_instructions(tree: &Tree) -> bool {
     let mut cursor = tree.root_node().walk();
