@@ -45,6 +45,39 @@ pub fn diagnose_until(
     context: &Context,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
+    let rules = crate::rules::run_until(tree, source, analysis, context, cancelled)?;
+    Some(with_syntax_errors(tree, source, rules))
+}
+
+/// [`diagnose_until`], reusing what an earlier run on a revision of the
+/// same document found in the parts an edit did not touch
+/// ([`crate::rules::incremental`]); `context_id` names `context` (change
+/// it when the configuration or the files change). Equal to
+/// [`diagnose_until`]'s result.
+pub fn diagnose_incremental(
+    tree: &Tree,
+    source: &(dyn Source + Sync),
+    analysis: &Analysis,
+    context: &Context,
+    context_id: u64,
+    previous: Option<&RuleCache>,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<(Vec<Diagnostic>, RuleCache, crate::rules::incremental::Reuse)> {
+    let (rules, cache, reuse) = crate::rules::incremental::run_until(
+        tree, source, analysis, context, context_id, previous, cancelled,
+    )?;
+    Some((with_syntax_errors(tree, source, rules), cache, reuse))
+}
+
+pub use crate::rules::incremental::RuleCache;
+
+/// The syntax errors, then the rules' findings merged into them, in
+/// document order.
+fn with_syntax_errors(
+    tree: &Tree,
+    source: &(dyn Source + Sync),
+    rules: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = syntax::syntax_errors(tree, source)
         .into_iter()
         .map(|e| Diagnostic {
@@ -70,11 +103,11 @@ pub fn diagnose_until(
         });
     }
     let syntax_count = out.len();
-    for finding in crate::rules::run_until(tree, source, analysis, context, cancelled)? {
+    for finding in rules {
         merge_or_push(&mut out, syntax_count, finding);
     }
     out.sort_by_key(|d| (d.range.start, d.range.end));
-    Some(out)
+    out
 }
 
 /// Adds a rule's finding, unless it is an error on text a syntax error
@@ -146,6 +179,20 @@ mod tests {
     #[test]
     fn syntax_errors_are_errors() {
         assert_eq!(codes("FROM a:1\nFOO b\n"), ["SyntaxError"]);
+    }
+
+    #[test]
+    fn a_copy_left_without_paths_by_error_recovery_does_not_panic() {
+        // (Found by the random edits of tests/incremental.rs.)
+        let codes = codes("COPY --li,nk --from=publENTRYPOIN<<EOF");
+        assert!(codes.contains(&"SyntaxError"), "{codes:?}");
+    }
+
+    #[test]
+    fn an_expansion_continued_onto_the_next_line_does_not_panic() {
+        // (Found by the random edits of tests/incremental.rs.)
+        let codes = codes("FROM --platform=${BUILDP\\\nFORM} alpine:3 AS b\nRUN x\n");
+        assert!(!codes.is_empty(), "{codes:?}");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 mod common;
 
 use dockerfile_lsp::analysis::Analysis;
+use dockerfile_lsp::config::Config;
+use dockerfile_lsp::diagnostics::{self, Context, Diagnostic};
 use dockerfile_lsp::syntax;
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
@@ -270,4 +272,135 @@ fn an_edit_reads_again_only_the_stage_it_touches() {
     edit_at(&mut text, &mut tree, 9, "3");
     let (_, reuse) = renamed.update(&tree, text.as_str());
     assert_eq!((reuse.read, reuse.reused), (200, 0));
+}
+
+/// The files the diagnostics property test edits, each with the context
+/// `check` would give it: every `steps`-th file of `corpus/valid` and
+/// `corpus/invalid`, every app's Dockerfile (with its build context), and a
+/// generated chain of stages (names, `--from`, inherited ENV and WORKDIR).
+fn diagnostics_files(every: usize) -> Vec<(String, String, Context)> {
+    let corpus = common::shared_dir().join("corpus");
+    let mut out = Vec::new();
+    for (folder, every_file) in [("valid", true), ("invalid", true), ("apps", false)] {
+        let root = corpus.join(folder);
+        let files = common::corpus_dockerfiles(&root, every_file);
+        let step = if folder == "apps" { 1 } else { every };
+        for file in files.into_iter().step_by(step) {
+            let (context, _) = Context::load(Some(&file), &Config::default(), Some(&root));
+            out.push((file.display().to_string(), common::read(&file), context));
+        }
+    }
+    let mut chain = String::from("# syntax=docker/dockerfile:1\nARG BASE=alpine:3.20\n");
+    for i in 0..24 {
+        let base = if i % 5 == 0 {
+            "${BASE}".to_string()
+        } else {
+            format!("s{}", i - 1)
+        };
+        chain.push_str(&format!(
+            "# s{i} does one thing\nFROM {base} AS s{i}\nWORKDIR app{i}\nENV V{i}=$V0\nCOPY --from=s{} /a b\nRUN apt-get install -y curl | tee /x\nUSER {}\n",
+            i / 2,
+            if i % 3 == 0 { "root" } else { "1000" }
+        ));
+    }
+    out.push(("generated chain".into(), chain, Context::default()));
+    out
+}
+
+/// After every random edit, the diagnostics computed incrementally (the
+/// analysis updated, the rules' findings reused in the parts the edit did
+/// not touch: `diagnose_incremental`) equal those computed from scratch on
+/// a fresh parse. With DOCKERFILE_LSP_DIAGNOSTICS_SECONDS=N it edits every
+/// file, again and again, for N seconds (the long form: 600).
+#[test]
+fn random_edits_diagnose_like_a_fresh_run() {
+    let seconds: Option<u64> = std::env::var("DOCKERFILE_LSP_DIAGNOSTICS_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let files = diagnostics_files(if seconds.is_some() { 1 } else { 12 });
+    let steps = if seconds.is_some() { 40 } else { 6 };
+    let deadline = seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    let mut parser = syntax::parser();
+    let (mut edits, mut reused, mut scoped) = (0, 0, 0);
+    let mut round = 0u64;
+    loop {
+        for (i, (name, original, context)) in files.iter().enumerate() {
+            let mut rng = Rng(0x51_7CC1_B727_220A ^ (i as u64 + 1) ^ (round << 32));
+            let mut text = original.clone();
+            let mut tree = parser.parse(&text, None).unwrap();
+            let mut analysis = Analysis::build(&tree, text.as_str());
+            let (_, mut cache, _) = diagnostics::diagnose_incremental(
+                &tree,
+                &text.as_str(),
+                &analysis,
+                context,
+                7,
+                None,
+                &|| false,
+            )
+            .unwrap();
+            // The generated file gets more edits: it is the one with many stages.
+            let steps = if name == "generated chain" {
+                steps * 20
+            } else {
+                steps
+            };
+            for step in 0..steps {
+                let before = text.clone();
+                let edit = random_edit(&mut rng, &mut text);
+                tree.edit(&edit);
+                tree = parser.parse(&text, Some(&tree)).unwrap();
+                analysis = analysis.update(&tree, text.as_str()).0;
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    diagnostics::diagnose_incremental(
+                        &tree,
+                        &text.as_str(),
+                        &analysis,
+                        context,
+                        7,
+                        Some(&cache),
+                        &|| false,
+                    )
+                    .unwrap()
+                }));
+                let Ok((found, next, reuse)) = run else {
+                    panic!(
+                        "{name} round {round} step {step}: the diagnostics panicked on:\n{text}"
+                    );
+                };
+                let fresh_tree = syntax::parse(&text);
+                let fresh = diagnostics::diagnose(
+                    &fresh_tree,
+                    &text.as_str(),
+                    &Analysis::build(&fresh_tree, text.as_str()),
+                    context,
+                );
+                if found != fresh {
+                    let only = |a: &[Diagnostic], b: &[Diagnostic]| -> Vec<String> {
+                        a.iter()
+                            .filter(|d| !b.contains(d))
+                            .map(|d| format!("{} {:?} {}", d.code, d.range, d.message))
+                            .collect()
+                    };
+                    panic!(
+                        "{name} round {round} step {step}: incremental diagnostics differ\n  only incremental: {:#?}\n  only fresh: {:#?}\nedit: {edit:?}\ntext before:\n{before}\n--- after:\n{text}",
+                        only(&found, &fresh),
+                        only(&fresh, &found)
+                    );
+                }
+                reused += reuse.reused;
+                scoped += reuse.scoped;
+                cache = next;
+                edits += 1;
+            }
+        }
+        round += 1;
+        if deadline.is_none_or(|d| std::time::Instant::now() >= d) {
+            break;
+        }
+    }
+    assert!(edits >= 300, "only {edits} edits were checked");
+    // Most (rule, part) results are reused: an edit touches one part.
+    assert!(reused > 5 * scoped, "reused {reused}, found again {scoped}");
+    eprintln!("{edits} edits; (rule, part) results reused {reused}, found again {scoped}");
 }

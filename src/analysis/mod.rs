@@ -33,12 +33,17 @@ pub struct Analysis {
 /// of the parts (names, inherited ENV, global ARGs) is done again.
 #[derive(Default)]
 struct Parts {
+    /// Who read the preamble: a new number each time it is read.
+    preamble_id: u64,
     preamble_text: String,
     preamble: variables::Local,
     stages: Vec<StagePart>,
 }
 
 struct StagePart {
+    /// A number given when the part is read and kept while it is reused:
+    /// equal ids, equal text (and tree) of the part.
+    id: u64,
     text: String,
     graph: Arc<stages::Local>,
     variables: Arc<variables::Local>,
@@ -53,6 +58,12 @@ pub struct Reuse {
     pub read: usize,
 }
 
+/// A number no part read before has had.
+fn next_part_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Analysis {
     pub fn build<S: Source + ?Sized>(tree: &Tree, source: &S) -> Analysis {
         Analysis::assemble(tree, source, None).0
@@ -65,6 +76,19 @@ impl Analysis {
     /// stage).
     pub fn update<S: Source + ?Sized>(&self, tree: &Tree, source: &S) -> (Analysis, Reuse) {
         Analysis::assemble(tree, source, Some(&self.parts))
+    }
+
+    /// The identity of the preamble's part: it changes when the preamble
+    /// is read again (its text changed, or the analysis was built anew).
+    pub fn preamble_id(&self) -> u64 {
+        self.parts.preamble_id
+    }
+
+    /// The identity of each stage's part: equal in two analyses (of one
+    /// document's revisions) only when the stage was reused, so its text
+    /// and the preamble's are unchanged.
+    pub fn stage_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.parts.stages.iter().map(|p| p.id)
     }
 
     fn assemble<S: Source + ?Sized>(
@@ -117,6 +141,7 @@ impl Analysis {
                 Some(o) => {
                     reuse.reused += 1;
                     StagePart {
+                        id: o.id,
                         text,
                         graph: Arc::clone(&o.graph),
                         variables: Arc::clone(&o.variables),
@@ -125,6 +150,7 @@ impl Analysis {
                 None => {
                     reuse.read += 1;
                     StagePart {
+                        id: next_part_id(),
                         text,
                         graph: Arc::new(stages::Local::read(stage, from, source)),
                         variables: Arc::new(variables::Local::stage(stage, from, source)),
@@ -133,9 +159,9 @@ impl Analysis {
             };
             parts.push(part);
         }
-        let preamble = match previous {
-            Some(p) => p.preamble.clone(),
-            None => variables::Local::preamble(tree, source),
+        let (preamble, preamble_id) = match previous {
+            Some(p) => (p.preamble.clone(), p.preamble_id),
+            None => (variables::Local::preamble(tree, source), next_part_id()),
         };
         let graph_parts: Vec<&stages::Local> = parts.iter().map(|p| &*p.graph).collect();
         let starts: Vec<usize> = nodes.iter().map(|(s, _)| s.start_byte()).collect();
@@ -146,6 +172,7 @@ impl Analysis {
             stages,
             variables,
             parts: Parts {
+                preamble_id,
                 preamble_text,
                 preamble,
                 stages: parts,

@@ -135,6 +135,11 @@ impl<'t> Facts<'t> {
         }
     }
 
+    /// A stage's node.
+    pub fn stage_node(&self, stage: usize) -> Node<'t> {
+        self.nodes[stage]
+    }
+
     /// The number of stages.
     pub fn stage_count(&self) -> usize {
         self.nodes.len()

@@ -31,6 +31,7 @@ mod from_as_casing;
 mod from_platform;
 mod hadolint_instructions;
 mod hadolint_shell;
+pub mod incremental;
 mod install_order;
 mod invalid_definition_description;
 mod json_args_recommended;
@@ -484,66 +485,99 @@ pub fn run_until(
     context: &Context,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
-    let directive = match context.build_args.get(CHECK_BUILD_ARG) {
-        Some(value) => CheckDirective::from_buildkit(value),
-        None => CheckDirective::of(tree, source),
-    };
-    let silenced = inline_skips(tree, source);
+    let plan = Plan::new(tree, source, context);
+    let silenced = inline_skips(&syntax::lines(tree), source);
     let facts = facts::Facts::new(tree, source);
     let whole = Scope {
         preamble: true,
         stages: 0..facts.stage_count(),
     };
     let ctx = Ctx::new(tree, source, analysis, context, &facts, whole);
-    // Each rule to run, with the level the configuration gives it.
-    let wanted: Vec<(&Rule, Option<Level>)> = registry()
-        .iter()
-        .map(|rule| (rule, context.config.level(&rule.codes())))
-        .filter(|(rule, configured)| !directive.skips(rule) && *configured != Some(Level::Off))
-        .collect();
-    let check = |&(rule, configured): &(&Rule, Option<Level>)| -> Option<Vec<Diagnostic>> {
+    let check = |&(rule, severity): &(&'static Rule, Severity)| -> Option<Vec<Diagnostic>> {
         if cancelled() {
             return None;
         }
-        let mut found = Vec::new();
-        (rule.check)(&ctx, &mut found);
-        let mut severity = match configured {
-            Some(Level::On(severity)) => severity,
-            _ => rule.severity,
+        Some(check_rule(&ctx, rule, severity, &silenced))
+    };
+    let found = on_two_workers(&plan.wanted, &check)?;
+    Some(found.into_iter().flatten().collect())
+}
+
+/// The rules a run asks, each with the severity it reports at.
+pub(crate) struct Plan {
+    pub wanted: Vec<(&'static Rule, Severity)>,
+}
+
+impl Plan {
+    /// Every rule neither the `# check=` directive (or the build argument
+    /// that replaces it) nor the configuration turns off, at the level the
+    /// configuration gives it (`error=true` turns the warnings of
+    /// BuildKit's own checks into errors).
+    pub fn new(tree: &Tree, source: &dyn Source, context: &Context) -> Plan {
+        let directive = match context.build_args.get(CHECK_BUILD_ARG) {
+            Some(value) => CheckDirective::from_buildkit(value),
+            None => CheckDirective::of(tree, source),
         };
-        // `error=true` turns the warnings a build reports (BuildKit's own
-        // checks) into failures.
-        if directive.error && rule.group == Group::BuildKit && severity <= Severity::Warning {
-            severity = Severity::Error;
-        }
-        let silenced_here = |f: &Finding| {
-            silenced.iter().any(|(range, codes)| {
-                range.start <= f.range.start
-                    && f.range.start < range.end
-                    && codes.iter().any(|c| rule.answers_to(c) || c == "all")
+        let wanted = registry()
+            .iter()
+            .map(|rule| (rule, context.config.level(&rule.codes())))
+            .filter(|(rule, configured)| !directive.skips(rule) && *configured != Some(Level::Off))
+            .map(|(rule, configured)| {
+                let mut severity = match configured {
+                    Some(Level::On(severity)) => severity,
+                    _ => rule.severity,
+                };
+                if directive.error && rule.group == Group::BuildKit && severity <= Severity::Warning
+                {
+                    severity = Severity::Error;
+                }
+                (rule, severity)
             })
-        };
-        Some(
-            found
-                .into_iter()
-                .filter(|f| !silenced_here(f))
-                .map(|f| Diagnostic {
-                    range: f.range,
-                    severity,
-                    code: rule.code,
-                    message: f.message,
-                    related: f.related,
-                    fix: f.fix,
-                })
-                .collect(),
-        )
+            .collect();
+        Plan { wanted }
+    }
+}
+
+/// One rule's diagnostics in a check's scope, less those an inline comment
+/// silences.
+pub(crate) fn check_rule(
+    ctx: &Ctx,
+    rule: &'static Rule,
+    severity: Severity,
+    silenced: &[(Range<usize>, Vec<String>)],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    (rule.check)(ctx, &mut found);
+    let silenced_here = |f: &Finding| {
+        silenced.iter().any(|(range, codes)| {
+            range.start <= f.range.start
+                && f.range.start < range.end
+                && codes.iter().any(|c| rule.answers_to(c) || c == "all")
+        })
     };
-    // The rules are independent: two workers take every other one (the
-    // tree walks are bound by memory, and the machines we target have at
-    // least two cores). Results keep the registry's order.
-    let run_every_other = |first: usize| -> Option<Vec<Vec<Diagnostic>>> {
-        wanted.iter().skip(first).step_by(2).map(&check).collect()
-    };
+    found
+        .into_iter()
+        .filter(|f| !silenced_here(f))
+        .map(|f| Diagnostic {
+            range: f.range,
+            severity,
+            code: rule.code,
+            message: f.message,
+            related: f.related,
+            fix: f.fix,
+        })
+        .collect()
+}
+
+/// `job` for each item, on two workers taking every other one (the tree
+/// walks are bound by memory, and the machines we target have at least two
+/// cores); the results in the items' order, or `None` when a job gave up.
+pub(crate) fn on_two_workers<T: Sync, R: Send>(
+    items: &[T],
+    job: &(dyn Fn(&T) -> Option<R> + Sync),
+) -> Option<Vec<R>> {
+    let run_every_other =
+        |first: usize| -> Option<Vec<R>> { items.iter().skip(first).step_by(2).map(job).collect() };
     let (even, odd) = std::thread::scope(|scope| {
         let odd = scope.spawn(|| run_every_other(1));
         let even = run_every_other(0);
@@ -553,11 +587,11 @@ pub fn run_until(
         (even, odd)
     });
     let (even, odd) = (even?, odd?);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
     let mut odd = odd.into_iter();
     for found in even {
-        out.extend(found);
-        out.extend(odd.next().unwrap_or_default());
+        out.push(found);
+        out.extend(odd.next());
     }
     Some(out)
 }
@@ -565,7 +599,12 @@ pub fn run_until(
 /// Instructions and the rules the comments right before them silence:
 /// `# check=skip=Rule1,Rule2` (as BuildKit reads it) or
 /// `# hadolint ignore=DL3008,DL3009`.
-fn inline_skips(tree: &Tree, source: &dyn Source) -> Vec<(Range<usize>, Vec<String>)> {
+/// `lines` are top-level lines and stages' lines in document order
+/// ([`syntax::lines`], or those of consecutive parts).
+pub(crate) fn inline_skips(
+    lines: &[Node],
+    source: &dyn Source,
+) -> Vec<(Range<usize>, Vec<String>)> {
     let mut out = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut visit = |node: Node| {
@@ -585,7 +624,7 @@ fn inline_skips(tree: &Tree, source: &dyn Source) -> Vec<(Range<usize>, Vec<Stri
             out.push((node.byte_range(), std::mem::take(&mut pending)));
         }
     };
-    for node in syntax::lines(tree) {
+    for &node in lines {
         visit(node);
     }
     out

@@ -325,7 +325,12 @@ fn substitution_in<S: Source + ?Sized>(node: Node, source: &S) -> Option<(usize,
         .unwrap_or("")
         .to_ascii_uppercase();
     let expanded = |dollar: usize| {
-        let before = &whole_line[..dollar - line_start];
+        // (a `${` that began on an earlier line, before a continuation,
+        // has nothing before it on this one)
+        let before = dollar
+            .checked_sub(line_start)
+            .and_then(|at| whole_line.get(..at))
+            .unwrap_or("");
         let word = before.rsplit([' ', '\t']).next().unwrap_or("");
         keyword != "ONBUILD" && (keyword != "ARG" || word.contains('='))
     };

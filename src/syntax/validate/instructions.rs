@@ -230,6 +230,10 @@ fn copy<S: Source + ?Sized>(node: Node, keyword: &str, source: &S, out: &mut Vec
         out.push(at(paths[0], no_destination(keyword)));
         return;
     }
+    if paths.is_empty() {
+        // (Only after error recovery: the grammar's own error says it.)
+        return;
+    }
     if let Some(last) = paths.last() {
         if last.kind() == "heredoc_marker" {
             out.push(at(
