@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use dockerfile_lsp::analysis::Analysis;
-use dockerfile_lsp::diagnostics::{diagnose, Context};
+use dockerfile_lsp::diagnostics::{diagnose, diagnose_incremental, Context};
 use dockerfile_lsp::document::{position, Change, Document, Encoding};
 use ropey::Rope;
 
@@ -35,23 +35,81 @@ pub fn apply(args: &[String]) -> Result<(), String> {
     );
     let at = position::to_position(doc.rope(), edit_place(&text, stages), Encoding::Utf16);
     let n = 200;
-    let start = Instant::now();
-    for v in 0..n {
+    let change = |v: usize| {
         let typed = v % 2 == 0;
         let end = if typed {
             at
         } else {
             position::Position::new(at.line, at.character + 1)
         };
-        let change = Change {
+        Change {
             range: Some((at, end)),
             text: if typed { "x".into() } else { String::new() },
-        };
-        doc.apply(v + 2, &[change], Encoding::Utf16);
-    }
-    println!("apply: {:?}", start.elapsed() / n as u32);
+        }
+    };
     let start = Instant::now();
-    for _ in 0..n {
+    for v in 0..n {
+        doc.apply(v as i32 + 2, &[change(v)], Encoding::Utf16);
+    }
+    println!(
+        "apply (the edit and the reparse): {:?}",
+        start.elapsed() / n as u32
+    );
+    // What the server does per version: the edit, the analysis updated,
+    // the diagnostics from the rules' cache.
+    let snap = doc.snapshot();
+    let mut analysis = Analysis::build(&snap.tree, &snap.rope);
+    let (_, mut cache, _) = diagnose_incremental(
+        &snap.tree,
+        &snap.rope,
+        &analysis,
+        &Context::default(),
+        1,
+        None,
+        &|| false,
+    )
+    .ok_or("cancelled")?;
+    let (mut t_apply, mut t_update, mut t_rules) = Default::default();
+    let mut reuse = dockerfile_lsp::rules::incremental::Reuse::default();
+    for v in 0..n {
+        let t = Instant::now();
+        doc.apply(v as i32 + 1000, &[change(v)], Encoding::Utf16);
+        let snap = doc.snapshot();
+        t_apply += t.elapsed();
+        let t = Instant::now();
+        analysis = analysis.update(&snap.tree, &snap.rope).0;
+        t_update += t.elapsed();
+        let t = Instant::now();
+        let (found, next, r) = diagnose_incremental(
+            &snap.tree,
+            &snap.rope,
+            &analysis,
+            &Context::default(),
+            1,
+            Some(&cache),
+            &|| false,
+        )
+        .ok_or("cancelled")?;
+        t_rules += t.elapsed();
+        std::hint::black_box(found);
+        cache = next;
+        reuse.reused += r.reused;
+        reuse.scoped += r.scoped;
+        reuse.whole += r.whole;
+    }
+    let per = |d: std::time::Duration| d / n as u32;
+    println!(
+        "edit to diagnostics: {:?} (apply {:?}, analysis update {:?}, diagnostics {:?}); per edit {} (rule, part) results reused, {} found again, {} rules run whole",
+        per(t_apply + t_update + t_rules),
+        per(t_apply),
+        per(t_update),
+        per(t_rules),
+        reuse.reused / n,
+        reuse.scoped / n,
+        reuse.whole / n
+    );
+    let start = Instant::now();
+    for _ in 0..n / 10 {
         let snap = doc.snapshot();
         let analysis = Analysis::build(&snap.tree, &snap.rope);
         std::hint::black_box(diagnose(
@@ -61,7 +119,10 @@ pub fn apply(args: &[String]) -> Result<(), String> {
             &Context::default(),
         ));
     }
-    println!("diagnose: {:?}", start.elapsed() / n as u32);
+    println!(
+        "from scratch (analysis and diagnose): {:?}",
+        start.elapsed() / (n / 10) as u32
+    );
     Ok(())
 }
 

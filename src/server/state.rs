@@ -15,7 +15,7 @@ use super::from_proto::file_path;
 use super::lock;
 use crate::analysis::Analysis;
 use crate::config::Config;
-use crate::diagnostics::{self, Context, Diagnostic, Severity};
+use crate::diagnostics::{self, Context, Diagnostic, RuleCache, Severity};
 use crate::document::{Document, Encoding, Snapshot};
 use crate::features::{semantic_tokens::TokenCache, symbols::SymbolCache};
 
@@ -61,6 +61,10 @@ pub(super) struct DocumentState {
     /// settings generation and dropped when they may have changed (a save,
     /// `workspace/didChangeWatchedFiles`).
     pub files: Option<(u64, Arc<Files>)>,
+    /// What the rules found per part of the document, for the next
+    /// revision's diagnostics (`rules::incremental`): keyed by the parts'
+    /// identities and the files' [`Files::id`], not by revision.
+    pub rules: Option<Arc<RuleCache>>,
 }
 
 /// The files around a Dockerfile, as read, and what could not be read.
@@ -69,6 +73,9 @@ pub(super) struct Files {
     pub errors: Vec<String>,
     /// Their state on disk when read ([`diagnostics::files_stamp`]).
     stamp: Option<Stamp>,
+    /// A number no other reading of the files has: the rules' cache is
+    /// valid only for the files (and settings) it was computed with.
+    pub id: u64,
 }
 
 type Stamp = Vec<Option<(Option<std::time::SystemTime>, u64, bool)>>;
@@ -89,6 +96,7 @@ impl DocumentState {
             symbol_parts: Arc::default(),
             token_parts: Arc::default(),
             files: None,
+            rules: None,
         }
     }
 }
@@ -220,10 +228,12 @@ pub(super) fn files_of(state: &Mutex<State>, uri: &Uri) -> Arc<Files> {
     }
     let (context, errors) = Context::load(path.as_deref(), &settings, top.as_deref());
     let stamp = stamp(path.as_deref(), top.as_deref(), &context);
+    static READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let files = Arc::new(Files {
         context,
         errors,
         stamp,
+        id: READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     });
     let mut state = lock(state);
     if state.settings_generation == generation {
@@ -283,13 +293,20 @@ pub(super) fn diagnostics_until(
     }
     let analysis = analysis_of(state, uri, snapshot);
     let files = files_of(state, uri);
-    let mut found = diagnostics::diagnose_until(
+    let previous = lock(state).documents.get(uri).and_then(|d| d.rules.clone());
+    let (mut found, rules, _) = diagnostics::diagnose_incremental(
         &snapshot.tree,
         &snapshot.rope,
         &analysis,
         &files.context,
+        files.id,
+        previous.as_deref(),
         cancelled,
     )?;
+    if let Some(doc) = lock(state).documents.get_mut(uri) {
+        // (valid for any revision: keyed by the parts' identities)
+        doc.rules = Some(Arc::new(rules));
+    }
     let errors = files
         .errors
         .iter()
