@@ -106,8 +106,20 @@ fn with_syntax_errors(
     for finding in rules {
         merge_or_push(&mut out, syntax_count, finding);
     }
-    out.sort_by_key(|d| (d.range.start, d.range.end));
-    out
+    // In document order; at one place the syntax errors first, then the
+    // rules in the registry's order (each rule's findings in its own).
+    let registry = crate::rules::registry();
+    let rank = |code: &str| registry.iter().position(|r| r.code == code).unwrap_or(0) + 1;
+    let mut keyed: Vec<((usize, usize, usize), Diagnostic)> = out
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let r = if i < syntax_count { 0 } else { rank(d.code) };
+            ((d.range.start, d.range.end, r), d)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, d)| d).collect()
 }
 
 /// Adds a rule's finding, unless it is an error on text a syntax error

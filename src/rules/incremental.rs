@@ -104,20 +104,23 @@ pub struct RuleCache {
     parts: HashMap<(u64, u64), Arc<PartFindings>>,
 }
 
-/// What was found in one part.
+/// What the cacheable rules found in one part.
 struct PartFindings {
     /// For [`Locality::Ancestors`]: the hash of what the part's stage
     /// inherits (0 for the preamble).
     inherited: u64,
-    /// For [`Locality::Names`]: the hash of the stage table.
+    /// For [`Locality::Names`] and [`Locality::Ancestors`]: the hash of the
+    /// stage table.
     names: u64,
     /// What this stage passes to the stages built on it (its own share of
     /// [`PartFindings::inherited`]'s input).
     passes_on: u64,
-    /// Per rule code: the diagnostics, ranges relative to the part's
-    /// start; none when one of them reaches outside the part (a related
-    /// place in another stage), so it is found again next time.
-    by_rule: HashMap<&'static str, Option<Vec<Diagnostic>>>,
+    /// Each finding with the rule's place in the run's plan, ranges
+    /// relative to the part's start, in the order the rules found them.
+    found: Vec<(u16, Diagnostic)>,
+    /// The rules (places in the plan) whose findings here reach outside
+    /// the part (a related place in another stage): found again each time.
+    volatile: Vec<u16>,
 }
 
 /// How much an incremental run reused.
@@ -144,10 +147,18 @@ struct Part {
 /// once over the whole document instead.
 const WHOLE_RUN_SHARE: usize = 8;
 
-/// [`super::run_until`]'s diagnostics (in the same order), reusing what
-/// `previous` found in parts an edit did not touch. `context_id` names the
-/// configuration and files in `context`: the caller changes it when they
-/// change.
+/// What one rule found this time.
+enum Found {
+    /// Over the whole document, for a rule that is never cached.
+    Document(Vec<Diagnostic>),
+    /// Per part found again (absolute ranges), the others reused.
+    Parts(Vec<(usize, Vec<Diagnostic>)>),
+}
+
+/// [`super::run_until`]'s diagnostics (the same, in an order
+/// `diagnostics` sorts the same way), reusing what `previous` found in
+/// parts an edit did not touch. `context_id` names the configuration and
+/// files in `context`: the caller changes it when they change.
 pub fn run_until(
     tree: &Tree,
     source: &(dyn Source + Sync),
@@ -167,18 +178,21 @@ pub fn run_until(
     }
     let previous = previous.filter(|p| p.context == context_id);
     let parts = parts(tree, analysis, &stage_ids);
+    let old: Vec<Option<&Arc<PartFindings>>> = parts
+        .iter()
+        .map(|part| previous.and_then(|p| p.parts.get(&part.key)))
+        .collect();
     let names = names_hash(analysis);
     // What each stage passes on, then what each inherits (parents come
     // before their children).
     let passes_on: Vec<u64> = parts
         .iter()
-        .map(
-            |part| match (part.stage, previous.and_then(|p| p.parts.get(&part.key))) {
-                (Some(_), Some(old)) => old.passes_on,
-                (Some(s), None) => passes_on(&facts, s, source),
-                (None, _) => 0,
-            },
-        )
+        .zip(&old)
+        .map(|(part, old)| match (part.stage, old) {
+            (Some(_), Some(old)) => old.passes_on,
+            (Some(s), None) => passes_on(&facts, s, source),
+            (None, _) => 0,
+        })
         .collect();
     let mut chain = vec![0u64; stage_ids.len()];
     for s in 0..stage_ids.len() {
@@ -188,12 +202,39 @@ pub fn run_until(
         parent.map(|p| chain[p]).hash(&mut h);
         chain[s] = h.finish();
     }
-    let inherited = |part: &Part| -> u64 {
-        part.stage
-            .and_then(|s| analysis.stages.stages[s].parent.filter(|&p| p < s))
-            .map_or(0, |p| chain[p])
+    let inherited: Vec<u64> = parts
+        .iter()
+        .map(|part| {
+            part.stage
+                .and_then(|s| analysis.stages.stages[s].parent.filter(|&p| p < s))
+                .map_or(0, |p| chain[p])
+        })
+        .collect();
+    // The parts each class of rule must look at again.
+    let stale = |class: Locality| -> Vec<usize> {
+        (0..parts.len())
+            .filter(|&k| match old[k] {
+                None => true,
+                Some(o) => match class {
+                    Locality::Names => o.names != names,
+                    Locality::Ancestors => o.names != names || o.inherited != inherited[k],
+                    _ => false,
+                },
+            })
+            .collect()
     };
-    let lines: Vec<Vec<Node>> = parts.iter().map(|p| part_lines(tree, &facts, p)).collect();
+    let stale_by_class = [
+        stale(Locality::Local),
+        stale(Locality::Names),
+        stale(Locality::Ancestors),
+    ];
+    let mut volatile: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (k, o) in old.iter().enumerate() {
+        for &r in o.map_or(&[][..], |o| &o.volatile) {
+            volatile.entry(r).or_default().push(k);
+        }
+    }
+
     let scoped_ctx: Vec<std::sync::OnceLock<(Ctx, Vec<(Range<usize>, Vec<String>)>)>> =
         parts.iter().map(|_| std::sync::OnceLock::new()).collect();
     let ctx_of = |k: usize| {
@@ -208,9 +249,9 @@ pub fn run_until(
             // end of the part before it.
             let mut around: Vec<Node> = Vec::new();
             if k > 0 {
-                around.extend_from_slice(&lines[k - 1]);
+                around.extend(part_lines(tree, &facts, &parts[k - 1]));
             }
-            around.extend_from_slice(&lines[k]);
+            around.extend(part_lines(tree, &facts, part));
             (ctx, inline_skips(&around, source))
         })
     };
@@ -228,123 +269,126 @@ pub fn run_until(
     let starts: Vec<usize> = parts.iter().map(|p| p.range.start).collect();
     let bucket = |d: &Diagnostic| starts.partition_point(|&s| s <= d.range.start).max(1) - 1;
 
-    // Per rule: reuse what holds, run the rest scoped or whole.
-    enum Found {
-        /// Per part: the diagnostics (absolute ranges) and whether they
-        /// may be kept.
-        Parts(Vec<(Vec<Diagnostic>, bool)>, Reuse),
-        Whole(Vec<Diagnostic>),
-    }
-    let one_rule = |&(rule, severity): &(&'static Rule, Severity)| -> Option<Found> {
+    let items: Vec<(usize, &'static Rule, Severity)> = plan
+        .wanted
+        .iter()
+        .enumerate()
+        .map(|(i, &(rule, severity))| (i, rule, severity))
+        .collect();
+    let one_rule = |&(i, rule, severity): &(usize, &'static Rule, Severity)| -> Option<Found> {
         if cancelled() {
             return None;
         }
         let class = locality(rule.code);
         if class == Locality::Document || parts.len() < 2 {
             let (ctx, silenced) = whole();
-            return Some(Found::Whole(check_rule(ctx, rule, severity, silenced)));
+            return Some(Found::Document(check_rule(ctx, rule, severity, silenced)));
         }
-        let cached: Vec<Option<Vec<Diagnostic>>> = parts
-            .iter()
-            .map(|part| {
-                let old = previous?.parts.get(&part.key)?;
-                let holds = match class {
-                    Locality::Names => old.names == names,
-                    Locality::Ancestors => old.names == names && old.inherited == inherited(part),
-                    _ => true,
-                };
-                let found = old.by_rule.get(rule.code)?.as_ref().filter(|_| holds)?;
-                Some(
-                    found
-                        .iter()
-                        .map(|d| shifted(d, part.range.start as isize))
-                        .collect(),
-                )
-            })
-            .collect();
-        let missing = cached.iter().filter(|c| c.is_none()).count();
-        let mut reuse = Reuse::default();
-        let mut out: Vec<(Vec<Diagnostic>, bool)> = Vec::with_capacity(parts.len());
-        if missing * WHOLE_RUN_SHARE > parts.len() {
-            reuse.whole += 1;
+        let stale = match class {
+            Locality::Names => &stale_by_class[1],
+            Locality::Ancestors => &stale_by_class[2],
+            _ => &stale_by_class[0],
+        };
+        let mut again: Vec<usize> = stale.clone();
+        if let Some(more) = volatile.get(&(i as u16)) {
+            again.extend(more);
+            again.sort_unstable();
+            again.dedup();
+        }
+        if again.len() * WHOLE_RUN_SHARE > parts.len() {
             let (ctx, silenced) = whole();
-            out.resize_with(parts.len(), || (Vec::new(), true));
+            let mut per_part: Vec<(usize, Vec<Diagnostic>)> =
+                (0..parts.len()).map(|k| (k, Vec::new())).collect();
             for d in check_rule(ctx, rule, severity, silenced) {
-                out[bucket(&d)].0.push(d);
+                per_part[bucket(&d)].1.push(d);
             }
-        } else {
-            for (k, c) in cached.into_iter().enumerate() {
-                match c {
-                    Some(found) => {
-                        reuse.reused += 1;
-                        out.push((found, true));
-                    }
-                    None => {
-                        if cancelled() {
-                            return None;
-                        }
-                        reuse.scoped += 1;
-                        let (ctx, silenced) = ctx_of(k);
-                        let found: Vec<Diagnostic> = check_rule(ctx, rule, severity, silenced)
-                            .into_iter()
-                            .filter(|d| bucket(d) == k)
-                            .collect();
-                        out.push((found, true));
-                    }
-                }
+            return Some(Found::Parts(per_part));
+        }
+        let mut per_part = Vec::with_capacity(again.len());
+        for k in again {
+            if cancelled() {
+                return None;
             }
+            let (ctx, silenced) = ctx_of(k);
+            let found: Vec<Diagnostic> = check_rule(ctx, rule, severity, silenced)
+                .into_iter()
+                .filter(|d| bucket(d) == k)
+                .collect();
+            per_part.push((k, found));
         }
-        for (k, (found, keep)) in out.iter_mut().enumerate() {
-            let range = &parts[k].range;
-            *keep = found.iter().all(|d| inside(d, range));
-        }
-        Some(Found::Parts(out, reuse))
+        Some(Found::Parts(per_part))
     };
     // The whole-document rules are the expensive ones: spread them (and
-    // the rest) over two workers, in the registry's order.
-    let results = on_two_workers(&plan.wanted, &one_rule)?;
+    // the rest) over two workers.
+    let results = on_two_workers(&items, &one_rule)?;
 
     let mut diagnostics = Vec::new();
     let mut reuse = Reuse::default();
-    let mut kept: Vec<HashMap<&'static str, Option<Vec<Diagnostic>>>> =
-        parts.iter().map(|_| HashMap::new()).collect();
-    for ((rule, _), found) in plan.wanted.iter().zip(results) {
+    // Per part: the rules found again there, with what they found.
+    let mut again: Vec<Vec<(u16, Vec<Diagnostic>)>> = parts.iter().map(|_| Vec::new()).collect();
+    let mut cacheable = 0;
+    for ((i, _, _), found) in items.iter().zip(results) {
         match found {
-            Found::Whole(found) => {
+            Found::Document(found) => {
                 reuse.whole += 1;
                 diagnostics.extend(found);
             }
-            Found::Parts(per_part, r) => {
-                reuse.reused += r.reused;
-                reuse.scoped += r.scoped;
-                reuse.whole += r.whole;
-                for (k, (found, keep)) in per_part.into_iter().enumerate() {
-                    let start = parts[k].range.start as isize;
-                    kept[k].insert(
-                        rule.code,
-                        keep.then(|| found.iter().map(|d| shifted(d, -start)).collect()),
-                    );
-                    diagnostics.extend(found);
+            Found::Parts(per_part) => {
+                cacheable += 1;
+                if per_part.len() == parts.len() && parts.len() > 1 {
+                    reuse.whole += 1;
+                } else {
+                    reuse.scoped += per_part.len();
+                }
+                for (k, found) in per_part {
+                    again[k].push((*i as u16, found));
                 }
             }
         }
     }
-    let cache = RuleCache {
-        context: context_id,
-        parts: parts
-            .iter()
-            .zip(kept)
-            .enumerate()
-            .map(|(k, (part, by_rule))| {
-                let entry = PartFindings {
-                    inherited: inherited(part),
+    let mut kept = HashMap::with_capacity(parts.len());
+    for (k, part) in parts.iter().enumerate() {
+        let start = part.range.start as isize;
+        let entry = match (old[k], again[k].is_empty()) {
+            (Some(o), true) => o.clone(),
+            (o, _) => {
+                let redone: Vec<u16> = again[k].iter().map(|(r, _)| *r).collect();
+                let mut found: Vec<(u16, Diagnostic)> = o
+                    .map(|o| {
+                        o.found
+                            .iter()
+                            .filter(|(r, _)| !redone.contains(r))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut volatile = Vec::new();
+                for (r, new) in std::mem::take(&mut again[k]) {
+                    if new.iter().all(|d| inside(d, &part.range)) {
+                        found.extend(new.iter().map(|d| (r, shifted(d, -start))));
+                    } else {
+                        // used this time, found again the next
+                        volatile.push(r);
+                        diagnostics.extend(new);
+                    }
+                }
+                Arc::new(PartFindings {
+                    inherited: inherited[k],
                     names,
                     passes_on: passes_on[k],
-                    by_rule,
-                };
-                (part.key, Arc::new(entry))
-            })
-            .collect(),
+                    found,
+                    volatile,
+                })
+            }
+        };
+        reuse.reused += cacheable - entry.volatile.len().min(cacheable);
+        diagnostics.extend(entry.found.iter().map(|(_, d)| shifted(d, start)));
+        kept.insert(part.key, entry);
+    }
+    reuse.reused = reuse.reused.saturating_sub(reuse.scoped);
+    let cache = RuleCache {
+        context: context_id,
+        parts: kept,
     };
     Some((diagnostics, cache, reuse))
 }
