@@ -143,6 +143,9 @@ struct Part {
     stage: Option<usize>,
 }
 
+/// What inline comments silence: instructions' ranges and the codes.
+type Silenced = Vec<(Range<usize>, Vec<String>)>;
+
 /// Above this share of a rule's parts to run again (1 in N), the rule runs
 /// once over the whole document instead.
 const WHOLE_RUN_SHARE: usize = 8;
@@ -235,7 +238,7 @@ pub fn run_until(
         }
     }
 
-    let scoped_ctx: Vec<std::sync::OnceLock<(Ctx, Vec<(Range<usize>, Vec<String>)>)>> =
+    let scoped_ctx: Vec<std::sync::OnceLock<(Ctx, Silenced)>> =
         parts.iter().map(|_| std::sync::OnceLock::new()).collect();
     let ctx_of = |k: usize| {
         scoped_ctx[k].get_or_init(|| {
