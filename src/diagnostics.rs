@@ -46,7 +46,11 @@ pub fn diagnose_until(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     let rules = crate::rules::run_until(tree, source, analysis, context, cancelled)?;
-    Some(with_syntax_errors(tree, source, rules))
+    Some(with_syntax_errors(
+        tree,
+        syntax::syntax_errors(tree, source),
+        rules,
+    ))
 }
 
 /// [`diagnose_until`], reusing what an earlier run on a revision of the
@@ -63,10 +67,10 @@ pub fn diagnose_incremental(
     previous: Option<&RuleCache>,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<(Vec<Diagnostic>, RuleCache, crate::rules::incremental::Reuse)> {
-    let (rules, cache, reuse) = crate::rules::incremental::run_until(
+    let (rules, errors, cache, reuse) = crate::rules::incremental::run_until(
         tree, source, analysis, context, context_id, previous, cancelled,
     )?;
-    Some((with_syntax_errors(tree, source, rules), cache, reuse))
+    Some((with_syntax_errors(tree, errors, rules), cache, reuse))
 }
 
 pub use crate::rules::incremental::RuleCache;
@@ -75,10 +79,10 @@ pub use crate::rules::incremental::RuleCache;
 /// document order.
 fn with_syntax_errors(
     tree: &Tree,
-    source: &(dyn Source + Sync),
+    errors: Vec<syntax::SyntaxError>,
     rules: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = syntax::syntax_errors(tree, source)
+    let mut out: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| Diagnostic {
             range: e.start_byte..e.end_byte,

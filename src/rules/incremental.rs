@@ -21,7 +21,7 @@ use super::{check_rule, facts, inline_skips, on_two_workers, Ctx, Plan, Rule, Sc
 use crate::analysis::Analysis;
 use crate::build_context::Context;
 use crate::diagnostic_types::{Diagnostic, Severity};
-use crate::syntax::{self, Source};
+use crate::syntax::{self, Source, SyntaxError};
 
 /// What a rule's findings inside one part depend on, besides the part's
 /// text, the text of the part before it (the comments right above a FROM
@@ -121,6 +121,11 @@ struct PartFindings {
     /// The rules (places in the plan) whose findings here reach outside
     /// the part (a related place in another stage): found again each time.
     volatile: Vec<u16>,
+    /// The syntax checks of the stage's instructions
+    /// ([`syntax::stage_checks`]), bytes relative to the part's start and
+    /// rows to its first row; kept under the key of
+    /// [`Locality::Ancestors`].
+    syntax: Vec<SyntaxError>,
 }
 
 /// How much an incremental run reused.
@@ -170,14 +175,15 @@ pub fn run_until(
     context_id: u64,
     previous: Option<&RuleCache>,
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> Option<(Vec<Diagnostic>, RuleCache, Reuse)> {
+) -> Option<(Vec<Diagnostic>, Vec<SyntaxError>, RuleCache, Reuse)> {
     let facts = facts::Facts::new(tree, source);
     let plan = Plan::new(tree, source, context);
     let stage_ids: Vec<u64> = analysis.stage_ids().collect();
     if stage_ids.len() != facts.stage_count() || stage_ids.len() != analysis.stages.stages.len() {
         // (Never expected: the analysis lists the same stages.)
         let found = super::run_until(tree, source, analysis, context, cancelled)?;
-        return Some((found, RuleCache::default(), Reuse::default()));
+        let errors = syntax::syntax_errors(tree, source);
+        return Some((found, errors, RuleCache::default(), Reuse::default()));
     }
     let previous = previous.filter(|p| p.context == context_id);
     let parts = parts(tree, analysis, &stage_ids);
@@ -325,6 +331,44 @@ pub fn run_until(
     // the rest) over two workers.
     let results = on_two_workers(&items, &one_rule)?;
 
+    // The syntax checks of each stage, kept per part like the Ancestors
+    // rules' findings.
+    let mut syntax_again: Vec<Option<Vec<SyntaxError>>> = parts.iter().map(|_| None).collect();
+    let mut ancestors_stale = vec![false; parts.len()];
+    for &k in &stale_by_class[2] {
+        ancestors_stale[k] = true;
+    }
+    let errors = syntax::syntax_errors_with(tree, source, &mut |stage, out| {
+        let start = stage.start_byte();
+        let row = stage.start_position().row;
+        let k = starts.partition_point(|&s| s < start);
+        let known = parts
+            .get(k)
+            .filter(|p| p.range.start == start && p.stage.is_some());
+        let Some(k) = known.map(|_| k) else {
+            syntax::stage_checks(stage, source, out);
+            return;
+        };
+        match old[k].filter(|_| !ancestors_stale[k]) {
+            Some(o) => out.extend(
+                o.syntax
+                    .iter()
+                    .map(|e| moved(e, start as isize, row as isize)),
+            ),
+            None => {
+                let mut found = Vec::new();
+                syntax::stage_checks(stage, source, &mut found);
+                syntax_again[k] = Some(
+                    found
+                        .iter()
+                        .map(|e| moved(e, -(start as isize), -(row as isize)))
+                        .collect(),
+                );
+                out.extend(found);
+            }
+        }
+    });
+
     let mut diagnostics = Vec::new();
     let mut reuse = Reuse::default();
     // Per part: the rules found again there, with what they found.
@@ -352,7 +396,7 @@ pub fn run_until(
     let mut kept = HashMap::with_capacity(parts.len());
     for (k, part) in parts.iter().enumerate() {
         let start = part.range.start as isize;
-        let entry = match (old[k], again[k].is_empty()) {
+        let entry = match (old[k], again[k].is_empty() && syntax_again[k].is_none()) {
             (Some(o), true) => o.clone(),
             (o, _) => {
                 let redone: Vec<u16> = again[k].iter().map(|(r, _)| *r).collect();
@@ -375,12 +419,17 @@ pub fn run_until(
                         diagnostics.extend(new);
                     }
                 }
+                let syntax = match syntax_again[k].take() {
+                    Some(found) => found,
+                    None => o.map(|o| o.syntax.clone()).unwrap_or_default(),
+                };
                 Arc::new(PartFindings {
                     inherited: inherited[k],
                     names,
                     passes_on: passes_on[k],
                     found,
                     volatile,
+                    syntax,
                 })
             }
         };
@@ -393,7 +442,7 @@ pub fn run_until(
         context: context_id,
         parts: kept,
     };
-    Some((diagnostics, cache, reuse))
+    Some((diagnostics, errors, cache, reuse))
 }
 
 /// The parts of the document: the preamble, then each stage, keyed by the
@@ -488,6 +537,19 @@ fn inside(d: &Diagnostic, range: &Range<usize>) -> bool {
         && d.fix
             .as_ref()
             .is_none_or(|f| f.edits.iter().all(|e| within(&e.range)))
+}
+
+/// A syntax error moved by `bytes` and `rows`.
+fn moved(e: &SyntaxError, bytes: isize, rows: isize) -> SyntaxError {
+    let at = |b: usize| (b as isize + bytes) as usize;
+    let mut out = e.clone();
+    out.start_byte = at(e.start_byte);
+    out.end_byte = at(e.end_byte);
+    out.start.row = (e.start.row as isize + rows) as usize;
+    if let Some((range, _)) = &mut out.suggestion {
+        *range = at(range.start)..at(range.end);
+    }
+    out
 }
 
 /// A diagnostic with every range moved by `by` bytes.

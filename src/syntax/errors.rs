@@ -20,12 +20,33 @@ pub struct SyntaxError {
 
 /// Every ERROR and MISSING node of the tree, outermost first, in document order.
 pub fn syntax_errors<S: Source + ?Sized>(tree: &Tree, source: &S) -> Vec<SyntaxError> {
+    syntax_errors_with(tree, source, &mut |stage, out| {
+        super::validate::stage_checks(stage, source, out)
+    })
+}
+
+/// [`syntax_errors`], with the checks of each stage's instructions
+/// (`stage_checks(stage, out)`: [`stage_checks`] or what it gave before)
+/// left to the caller, which may keep them per stage.
+pub fn syntax_errors_with<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    stage_checks: &mut dyn FnMut(Node, &mut Vec<SyntaxError>),
+) -> Vec<SyntaxError> {
     let mut out = Vec::new();
     if tree.root_node().has_error() {
         collect(tree.root_node(), source, &mut out);
     }
-    super::validate::validate(tree, source, &mut out);
+    super::validate::validate(tree, source, &mut out, stage_checks);
     out
+}
+
+/// BuildKit's checks of each instruction of a stage, in order: they read
+/// the stage's text, the preamble (escape character, frontend), the stage
+/// table (an ONBUILD a later stage triggers) and the stages it builds on
+/// (a mount's target against the WORKDIR).
+pub fn stage_checks<S: Source + ?Sized>(stage: Node, source: &S, out: &mut Vec<SyntaxError>) {
+    super::validate::stage_checks(stage, source, out)
 }
 
 fn collect<S: Source + ?Sized>(node: Node, source: &S, out: &mut Vec<SyntaxError>) {

@@ -12,7 +12,7 @@ mod validate;
 pub mod views;
 
 pub use buildkit_dump::{buildkit_dump, escape_char};
-pub use errors::{syntax_errors, SyntaxError};
+pub use errors::{stage_checks, syntax_errors, syntax_errors_with, SyntaxError};
 pub use print::print_tree;
 pub use text::logical_text;
 pub use validate::{accepted_flags, image_reference_error};

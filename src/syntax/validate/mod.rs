@@ -17,7 +17,12 @@ pub use stages::parse_reference as image_reference_error;
 use super::errors::SyntaxError;
 use super::Source;
 
-pub(super) fn validate<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Vec<SyntaxError>) {
+pub(super) fn validate<S: Source + ?Sized>(
+    tree: &Tree,
+    source: &S,
+    out: &mut Vec<SyntaxError>,
+    stage_checks: &mut dyn FnMut(Node, &mut Vec<SyntaxError>),
+) {
     let had_errors = !out.is_empty();
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -25,12 +30,7 @@ pub(super) fn validate<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Ve
     for node in root.named_children(&mut cursor) {
         if node.kind() == "stage" {
             has_stage = true;
-            let mut inner = node.walk();
-            for line in node.named_children(&mut inner) {
-                if crate::syntax::is_instruction_kind(line.kind()) {
-                    instructions::instruction(line, source, out);
-                }
-            }
+            stage_checks(node, out);
         } else if crate::syntax::is_instruction_kind(node.kind()) {
             if node.kind() != "arg_instruction" {
                 out.push(at(
@@ -53,6 +53,20 @@ pub(super) fn validate<S: Source + ?Sized>(tree: &Tree, source: &S, out: &mut Ve
         ));
     }
     out.sort_by_key(|e| e.start_byte);
+}
+
+/// The checks of each instruction of a stage.
+pub(super) fn stage_checks<S: Source + ?Sized>(
+    stage: Node,
+    source: &S,
+    out: &mut Vec<SyntaxError>,
+) {
+    let mut inner = stage.walk();
+    for line in stage.named_children(&mut inner) {
+        if crate::syntax::is_instruction_kind(line.kind()) {
+            instructions::instruction(line, source, out);
+        }
+    }
 }
 
 pub(super) fn at(node: Node, message: impl Into<String>) -> SyntaxError {
