@@ -19,16 +19,15 @@ pub struct Facts<'t> {
     source: &'t (dyn Source + Sync),
     /// The document's stage nodes.
     nodes: Vec<Node<'t>>,
+    listed: Vec<OnceLock<Vec<Node<'t>>>>,
     per_stage: Vec<OnceLock<StageFacts<'t>>>,
     /// Per instruction kind asked about, for each stage: the nearest stage
     /// of its lineage (itself included) holding an instruction of the kind.
     nearest: Mutex<HashMap<&'static str, Arc<[Option<usize>]>>>,
 }
 
-/// What a stage holds.
+/// What a stage's RUNs and COPYs hold.
 pub struct StageFacts<'t> {
-    /// Every instruction of the stage, in order (FROM first).
-    pub instructions: Vec<Node<'t>>,
     pub runs: Vec<Run<'t>>,
     pub copies: Vec<Copy<'t>>,
 }
@@ -129,6 +128,7 @@ impl<'t> Facts<'t> {
         let nodes: Vec<Node<'t>> = views::stages(tree).into_iter().map(|(s, _)| s).collect();
         Facts {
             source,
+            listed: nodes.iter().map(|_| OnceLock::new()).collect(),
             per_stage: nodes.iter().map(|_| OnceLock::new()).collect(),
             nodes,
             nearest: Default::default(),
@@ -148,10 +148,10 @@ impl<'t> Facts<'t> {
     /// A stage's facts, read on first use.
     pub fn stage(&self, stage: usize) -> &StageFacts<'t> {
         self.per_stage[stage].get_or_init(|| {
-            let instructions = views::stage_instructions(self.nodes[stage]);
+            let instructions = self.instructions(stage);
             let mut runs = Vec::new();
             let mut copies = Vec::new();
-            for &node in &instructions {
+            for &node in instructions {
                 match node.kind() {
                     "run_instruction" => runs.push(read_run(self.source, node, stage)),
                     "copy_instruction" | "add_instruction" => {
@@ -160,21 +160,17 @@ impl<'t> Facts<'t> {
                     _ => {}
                 }
             }
-            StageFacts {
-                instructions,
-                runs,
-                copies,
-            }
+            StageFacts { runs, copies }
         })
     }
 
-    /// The instructions of a stage (FROM first); none for a stage index
-    /// past the end.
+    /// The instructions of a stage (FROM first), listed on first use
+    /// (without reading its RUNs and COPYs); none for a stage index past
+    /// the end.
     pub fn instructions(&self, stage: usize) -> &[Node<'t>] {
-        if stage < self.nodes.len() {
-            &self.stage(stage).instructions
-        } else {
-            &[]
+        match self.listed.get(stage) {
+            Some(list) => list.get_or_init(|| views::stage_instructions(self.nodes[stage])),
+            None => &[],
         }
     }
 

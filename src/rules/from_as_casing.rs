@@ -13,8 +13,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let stages = crate::syntax::views::stages(ctx.tree);
-    for ((_, from), stage) in stages.into_iter().zip(&ctx.analysis.stages.stages) {
+    for (s, _, from) in ctx.facts().stage_nodes() {
+        let Some(stage) = ctx.analysis.stages.stages.get(s) else {
+            continue;
+        };
         let Some(from_kw) = from.child(0) else {
             continue;
         };

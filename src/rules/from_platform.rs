@@ -43,10 +43,10 @@ type Platform = (
 /// Each `FROM --platform=`.
 fn platforms(ctx: &Ctx) -> Vec<Platform> {
     let mut out = Vec::new();
-    for ((_, from), stage) in views::stages(ctx.tree)
-        .into_iter()
-        .zip(&ctx.analysis.stages.stages)
-    {
+    for (s, _, from) in ctx.facts().stage_nodes() {
+        let Some(stage) = ctx.analysis.stages.stages.get(s) else {
+            continue;
+        };
         for flag in views::flags(from, ctx.source) {
             if flag.name == "platform" {
                 if let Some(value) = flag.value {

@@ -116,11 +116,11 @@ fn check_root_user(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// (FROM range, image text, tag) of each FROM that names an image, not a stage.
 fn images(ctx: &Ctx) -> Vec<(std::ops::Range<usize>, String, Option<String>, bool)> {
     let graph = &ctx.analysis.stages;
-    views::stages(ctx.tree)
-        .into_iter()
-        .zip(&graph.stages)
+    ctx.facts()
+        .stage_nodes()
+        .filter_map(|(s, _, from)| Some((from, graph.stages.get(s)?)))
         .filter(|(_, stage)| stage.parent.is_none())
-        .filter_map(|((_, from), stage)| {
+        .filter_map(|(from, stage)| {
             let f = views::from_instruction(from);
             let image = f.image?;
             let tag = image

@@ -39,6 +39,10 @@ pub enum Locality {
     /// [`Locality::Names`] (which stage a FROM names, and UndefinedVar's
     /// `FROM ${VAR}` that names a stage).
     Ancestors,
+    /// As Ancestors, and whether the stage's layers are kept (the final
+    /// stage, a stage with CMD or ENTRYPOINT, and what these build on)
+    /// and whether it is the final one: hadolint's cache rules.
+    Kept,
     /// Anything in the document: run whole every time.
     Document,
 }
@@ -87,6 +91,7 @@ pub fn locality(code: &str) -> Locality {
         | "ExposeProtoCasing"
         | "ExposeInvalidFormat"
         | "DL4006" => Locality::Ancestors,
+        "DL3009" | "DL3042" | "DL3060" => Locality::Kept,
         // CopySourceMissing decides over every COPY of the file whether to
         // report at all; NoEmptyContinuation's end-of-file check walks the
         // whole tree.
@@ -115,6 +120,10 @@ struct PartFindings {
     /// What this stage passes to the stages built on it (its own share of
     /// [`PartFindings::inherited`]'s input).
     passes_on: u64,
+    /// Whether the stage has a CMD or ENTRYPOINT.
+    runs_something: bool,
+    /// For [`Locality::Kept`]: whether the stage is kept, and final.
+    role: (bool, bool),
     /// Each finding with the rule's place in the run's plan, ranges
     /// relative to the part's start, in the order the rules found them.
     found: Vec<(u16, Diagnostic)>,
@@ -203,6 +212,36 @@ pub fn run_until(
             (None, _) => 0,
         })
         .collect();
+    let runs_something: Vec<bool> = parts
+        .iter()
+        .zip(&old)
+        .map(|(part, old)| match (part.stage, old) {
+            (Some(_), Some(old)) => old.runs_something,
+            (Some(s), None) => facts
+                .instructions(s)
+                .iter()
+                .any(|n| matches!(n.kind(), "cmd_instruction" | "entrypoint_instruction")),
+            (None, _) => false,
+        })
+        .collect();
+    // Kept: the final stage, those that run something, and what they
+    // build on (as `hadolint_shell::kept_stages`).
+    let count = stage_ids.len();
+    let mut kept = vec![false; count];
+    for start in (0..count).filter(|&s| s + 1 == count || runs_something[s + 1]) {
+        let mut next = Some(start);
+        while let Some(s) = next.filter(|&s| s < count && !kept[s]) {
+            kept[s] = true;
+            next = analysis.stages.stages[s].parent;
+        }
+    }
+    let role: Vec<(bool, bool)> = parts
+        .iter()
+        .map(|p| {
+            p.stage
+                .map_or((false, false), |s| (kept[s], s + 1 == count))
+        })
+        .collect();
     let mut chain = vec![0u64; stage_ids.len()];
     for s in 0..stage_ids.len() {
         let parent = analysis.stages.stages[s].parent.filter(|&p| p < s);
@@ -227,6 +266,9 @@ pub fn run_until(
                 Some(o) => match class {
                     Locality::Names => o.names != names,
                     Locality::Ancestors => o.names != names || o.inherited != inherited[k],
+                    Locality::Kept => {
+                        o.names != names || o.inherited != inherited[k] || o.role != role[k]
+                    }
                     _ => false,
                 },
             })
@@ -236,6 +278,7 @@ pub fn run_until(
         stale(Locality::Local),
         stale(Locality::Names),
         stale(Locality::Ancestors),
+        stale(Locality::Kept),
     ];
     let mut volatile: HashMap<u16, Vec<usize>> = HashMap::new();
     for (k, o) in old.iter().enumerate() {
@@ -244,7 +287,9 @@ pub fn run_until(
         }
     }
 
-    let scoped_ctx: Vec<std::sync::OnceLock<(Ctx, Silenced)>> =
+    let scoped_ctx: Vec<std::sync::OnceLock<Ctx>> =
+        parts.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let scoped_silenced: Vec<std::sync::OnceLock<Silenced>> =
         parts.iter().map(|_| std::sync::OnceLock::new()).collect();
     let ctx_of = |k: usize| {
         scoped_ctx[k].get_or_init(|| {
@@ -253,15 +298,19 @@ pub fn run_until(
                 preamble: part.stage.is_none(),
                 stages: part.stage.map_or(0..0, |s| s..s + 1),
             };
-            let ctx = Ctx::new(tree, source, analysis, context, &facts, scope);
+            Ctx::new(tree, source, analysis, context, &facts, scope)
+        })
+    };
+    let silenced_of = |k: usize| -> &[(Range<usize>, Vec<String>)] {
+        scoped_silenced[k].get_or_init(|| {
             // The comments right before the part's first line lie at the
             // end of the part before it.
             let mut around: Vec<Node> = Vec::new();
             if k > 0 {
                 around.extend(part_lines(tree, &facts, &parts[k - 1]));
             }
-            around.extend(part_lines(tree, &facts, part));
-            (ctx, inline_skips(&around, source))
+            around.extend(part_lines(tree, &facts, &parts[k]));
+            inline_skips(&around, source)
         })
     };
     let whole_ctx = std::sync::OnceLock::new();
@@ -271,9 +320,12 @@ pub fn run_until(
                 preamble: true,
                 stages: 0..facts.stage_count(),
             };
-            let ctx = Ctx::new(tree, source, analysis, context, &facts, scope);
-            (ctx, inline_skips(&syntax::lines(tree), source))
+            Ctx::new(tree, source, analysis, context, &facts, scope)
         })
+    };
+    let whole_silenced_cell = std::sync::OnceLock::new();
+    let whole_silenced = || -> &[(Range<usize>, Vec<String>)] {
+        whole_silenced_cell.get_or_init(|| inline_skips(&syntax::lines(tree), source))
     };
     let starts: Vec<usize> = parts.iter().map(|p| p.range.start).collect();
     let bucket = |d: &Diagnostic| starts.partition_point(|&s| s <= d.range.start).max(1) - 1;
@@ -290,12 +342,13 @@ pub fn run_until(
         }
         let class = locality(rule.code);
         if class == Locality::Document || parts.len() < 2 {
-            let (ctx, silenced) = whole();
-            return Some(Found::Document(check_rule(ctx, rule, severity, silenced)));
+            let found = check_rule(whole(), rule, severity, &whole_silenced);
+            return Some(Found::Document(found));
         }
         let stale = match class {
             Locality::Names => &stale_by_class[1],
             Locality::Ancestors => &stale_by_class[2],
+            Locality::Kept => &stale_by_class[3],
             _ => &stale_by_class[0],
         };
         let mut again: Vec<usize> = stale.clone();
@@ -305,10 +358,9 @@ pub fn run_until(
             again.dedup();
         }
         if again.len() * WHOLE_RUN_SHARE > parts.len() {
-            let (ctx, silenced) = whole();
             let mut per_part: Vec<(usize, Vec<Diagnostic>)> =
                 (0..parts.len()).map(|k| (k, Vec::new())).collect();
-            for d in check_rule(ctx, rule, severity, silenced) {
+            for d in check_rule(whole(), rule, severity, &whole_silenced) {
                 per_part[bucket(&d)].1.push(d);
             }
             return Some(Found::Parts(per_part));
@@ -318,8 +370,8 @@ pub fn run_until(
             if cancelled() {
                 return None;
             }
-            let (ctx, silenced) = ctx_of(k);
-            let found: Vec<Diagnostic> = check_rule(ctx, rule, severity, silenced)
+            let silenced = || silenced_of(k);
+            let found: Vec<Diagnostic> = check_rule(ctx_of(k), rule, severity, &silenced)
                 .into_iter()
                 .filter(|d| bucket(d) == k)
                 .collect();
@@ -327,47 +379,58 @@ pub fn run_until(
         }
         Some(Found::Parts(per_part))
     };
-    // The whole-document rules are the expensive ones: spread them (and
-    // the rest) over two workers.
-    let results = on_two_workers(&items, &one_rule)?;
-
     // The syntax checks of each stage, kept per part like the Ancestors
     // rules' findings.
-    let mut syntax_again: Vec<Option<Vec<SyntaxError>>> = parts.iter().map(|_| None).collect();
-    let mut ancestors_stale = vec![false; parts.len()];
-    for &k in &stale_by_class[2] {
-        ancestors_stale[k] = true;
-    }
-    let errors = syntax::syntax_errors_with(tree, source, &mut |stage, out| {
-        let start = stage.start_byte();
-        let row = stage.start_position().row;
-        let k = starts.partition_point(|&s| s < start);
-        let known = parts
-            .get(k)
-            .filter(|p| p.range.start == start && p.stage.is_some());
-        let Some(k) = known.map(|_| k) else {
-            syntax::stage_checks(stage, source, out);
-            return;
-        };
-        match old[k].filter(|_| !ancestors_stale[k]) {
-            Some(o) => out.extend(
-                o.syntax
-                    .iter()
-                    .map(|e| moved(e, start as isize, row as isize)),
-            ),
-            None => {
-                let mut found = Vec::new();
-                syntax::stage_checks(stage, source, &mut found);
-                syntax_again[k] = Some(
-                    found
-                        .iter()
-                        .map(|e| moved(e, -(start as isize), -(row as isize)))
-                        .collect(),
-                );
-                out.extend(found);
-            }
+    let syntax_work = || {
+        let mut syntax_again: Vec<Option<Vec<SyntaxError>>> = parts.iter().map(|_| None).collect();
+        let mut ancestors_stale = vec![false; parts.len()];
+        for &k in &stale_by_class[2] {
+            ancestors_stale[k] = true;
         }
+        let errors = syntax::syntax_errors_with(tree, source, &mut |stage, out| {
+            let start = stage.start_byte();
+            let row = stage.start_position().row;
+            let k = starts.partition_point(|&s| s < start);
+            let known = parts
+                .get(k)
+                .filter(|p| p.range.start == start && p.stage.is_some());
+            let Some(k) = known.map(|_| k) else {
+                syntax::stage_checks(stage, source, out);
+                return;
+            };
+            match old[k].filter(|_| !ancestors_stale[k]) {
+                Some(o) => out.extend(
+                    o.syntax
+                        .iter()
+                        .map(|e| moved(e, start as isize, row as isize)),
+                ),
+                None => {
+                    let mut found = Vec::new();
+                    syntax::stage_checks(stage, source, &mut found);
+                    syntax_again[k] = Some(
+                        found
+                            .iter()
+                            .map(|e| moved(e, -(start as isize), -(row as isize)))
+                            .collect(),
+                    );
+                    out.extend(found);
+                }
+            }
+        });
+        (errors, syntax_again)
+    };
+    // The rules on two workers, the syntax checks beside them (the whole-
+    // document rules and the stage graph's checks are what remains of an
+    // edit's work: spread over the cores).
+    let (results, (errors, mut syntax_again)) = std::thread::scope(|scope| {
+        let syntax = scope.spawn(syntax_work);
+        let results = on_two_workers(&items, &one_rule);
+        let syntax = syntax
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (results, syntax)
     });
+    let results = results?;
 
     let mut diagnostics = Vec::new();
     let mut reuse = Reuse::default();
@@ -427,6 +490,8 @@ pub fn run_until(
                     inherited: inherited[k],
                     names,
                     passes_on: passes_on[k],
+                    runs_something: runs_something[k],
+                    role: role[k],
                     found,
                     volatile,
                     syntax,

@@ -486,7 +486,10 @@ pub fn run_until(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     let plan = Plan::new(tree, source, context);
-    let silenced = inline_skips(&syntax::lines(tree), source);
+    let silenced = std::sync::OnceLock::new();
+    let silenced = || -> &[(Range<usize>, Vec<String>)] {
+        silenced.get_or_init(|| inline_skips(&syntax::lines(tree), source))
+    };
     let facts = facts::Facts::new(tree, source);
     let whole = Scope {
         preamble: true,
@@ -540,14 +543,20 @@ impl Plan {
 
 /// One rule's diagnostics in a check's scope, less those an inline comment
 /// silences.
-pub(crate) fn check_rule(
+pub(crate) fn check_rule<'s>(
     ctx: &Ctx,
     rule: &'static Rule,
     severity: Severity,
-    silenced: &[(Range<usize>, Vec<String>)],
+    silenced: &(dyn Fn() -> &'s [(Range<usize>, Vec<String>)] + Sync),
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     (rule.check)(ctx, &mut found);
+    // (the comments are read only when there is something to silence)
+    let silenced = if found.is_empty() {
+        &[][..]
+    } else {
+        silenced()
+    };
     let silenced_here = |f: &Finding| {
         silenced.iter().any(|(range, codes)| {
             range.start <= f.range.start
