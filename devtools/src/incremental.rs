@@ -36,7 +36,7 @@ pub fn apply(args: &[String]) -> Result<(), String> {
     let at = position::to_position(doc.rope(), edit_place(&text, stages), Encoding::Utf16);
     let n = 200;
     let change = |v: usize| {
-        let typed = v % 2 == 0;
+        let typed = v.is_multiple_of(2);
         let end = if typed {
             at
         } else {
