@@ -74,7 +74,8 @@ pub fn locality(code: &str) -> Locality {
         | "DL3020"
         | "DL3021"
         | "DL3027"
-        | "DL3059" => Locality::Local,
+        | "DL3059"
+        | "NoEmptyContinuation" => Locality::Local,
         "DuplicateStageName"
         | "InvalidDefinitionDescription"
         | "UnknownStage"
@@ -93,8 +94,7 @@ pub fn locality(code: &str) -> Locality {
         | "DL4006" => Locality::Ancestors,
         "DL3009" | "DL3042" | "DL3060" => Locality::Kept,
         // CopySourceMissing decides over every COPY of the file whether to
-        // report at all; NoEmptyContinuation's end-of-file check walks the
-        // whole tree.
+        // report at all.
         _ => Locality::Document,
     }
 }

@@ -124,6 +124,17 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The stages the check covers.
+    pub fn scope_stages(&self) -> Range<usize> {
+        self.scope.stages.clone()
+    }
+
+    /// Whether the check covers the preamble (the lines before the first
+    /// FROM).
+    pub fn scope_has_preamble(&self) -> bool {
+        self.scope.preamble
+    }
+
     /// RUN scripts and COPY parts, read per stage on first use; iterations
     /// cover the scope.
     pub fn facts(&self) -> facts::FactsView<'_, 'a> {

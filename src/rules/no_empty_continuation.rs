@@ -5,6 +5,7 @@
 use super::{Ctx, Finding, Group, Rule};
 use crate::diagnostic_types::{Edit, Fix, Severity};
 use crate::document::position;
+use tree_sitter::Node;
 
 pub const RULE: Rule = Rule {
     code: "NoEmptyContinuation",
@@ -22,7 +23,6 @@ fn holds_blank_line(ctx: &Ctx, node: tree_sitter::Node) -> bool {
 }
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    check_end_of_file(ctx, out);
     for &instruction in ctx.instructions() {
         // an empty continuation line needs at least two more lines
         if position::line_breaks(&ctx.source.text(instruction.byte_range())) < 2 {
@@ -42,47 +42,76 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         if empty {
-            // BuildKit reports it on the instruction's last line, before
-            // any heredoc body: the range is the last character there
-            // (which may take several bytes).
-            let mut cursor = instruction.walk();
-            let end = instruction
-                .children(&mut cursor)
-                .find(|c| c.kind() == "heredoc_block")
-                .map_or(instruction.end_byte(), |h| h.start_byte());
-            let last = ctx
-                .source
-                .text(instruction.start_byte()..end)
-                .chars()
-                .last()
-                .map_or(0, char::len_utf8);
             out.push(
-                Finding::new(end - last..end, "Empty continuation line").with_fix(Fix::new(
-                    "Remove the empty lines",
-                    blank_line_edits(ctx, instruction),
-                )),
+                Finding::new(last_line_end(ctx, instruction), "Empty continuation line").with_fix(
+                    Fix::new(
+                        "Remove the empty lines",
+                        blank_line_edits(ctx, instruction),
+                    ),
+                ),
             );
         }
     }
+    between_instructions(ctx, out);
 }
 
-/// A continuation on the last instruction that runs into blank lines up to
-/// the end of the file: the tree leaves it outside the instruction, and
-/// BuildKit reports it on the file's last line.
-fn check_end_of_file(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// The last character of an instruction's last line, before any heredoc
+/// body (where BuildKit reports it; the character may take several bytes).
+fn last_line_end(ctx: &Ctx, instruction: Node) -> std::ops::Range<usize> {
+    let mut cursor = instruction.walk();
+    let end = instruction
+        .children(&mut cursor)
+        .find(|c| c.kind() == "heredoc_block")
+        .map_or(instruction.end_byte(), |h| h.start_byte());
+    let last = ctx
+        .source
+        .text(instruction.start_byte()..end)
+        .chars()
+        .last()
+        .map_or(0, char::len_utf8);
+    end - last..end
+}
+
+/// A continuation between instructions (the tree leaves it outside them)
+/// that runs into blank lines. BuildKit joins it to the next instruction
+/// and reports that instruction's last line; with none after it, the
+/// file's last line. Looked for in the scope's parts and the part before
+/// the first (its last continuation may lead into the scope's first
+/// FROM); what it finds outside the scope is dropped by the incremental
+/// runner.
+fn between_instructions(ctx: &Ctx, out: &mut Vec<Finding>) {
     let root = ctx.tree.root_node();
-    let mut stack = vec![root];
+    let mut stack: Vec<Node> = Vec::new();
+    let first_stage = ctx.scope_stages().start;
+    if ctx.scope_has_preamble() || first_stage == 0 {
+        let mut cursor = root.walk();
+        stack.extend(root.named_children(&mut cursor).filter(|n| n.kind() != "stage"));
+    }
+    let facts = ctx.facts();
+    for s in first_stage.saturating_sub(1)..ctx.scope_stages().end {
+        stack.push(facts.stage_node(s));
+    }
+    let mut reported: Vec<std::ops::Range<usize>> = out.iter().map(|f| f.range.clone()).collect();
     while let Some(node) = stack.pop() {
         if node.kind() == "line_continuation" && holds_blank_line(ctx, node) {
-            let end = root.end_byte();
-            let last = ctx
-                .source
-                .text(0..end)
-                .chars()
-                .last()
-                .map_or(0, char::len_utf8);
-            out.push(Finding::new(end - last..end, "Empty continuation line"));
-            return;
+            let range = match next_instruction(node) {
+                Some(instruction) => last_line_end(ctx, instruction),
+                None => {
+                    let end = root.end_byte();
+                    let last = ctx
+                        .source
+                        .text(node.start_byte()..end)
+                        .chars()
+                        .last()
+                        .map_or(0, char::len_utf8);
+                    end - last..end
+                }
+            };
+            if !reported.contains(&range) {
+                reported.push(range.clone());
+                out.push(Finding::new(range, "Empty continuation line"));
+            }
+            continue;
         }
         // Instructions are checked whole; only what lies between them here.
         if !node.kind().ends_with("_instruction") {
@@ -90,6 +119,29 @@ fn check_end_of_file(ctx: &Ctx, out: &mut Vec<Finding>) {
             stack.extend(node.children(&mut cursor));
         }
     }
+}
+
+/// The first instruction after `node` in the document.
+fn next_instruction(node: Node) -> Option<Node> {
+    let mut at = node;
+    loop {
+        while let Some(next) = at.next_sibling() {
+            if let Some(found) = first_instruction_in(next) {
+                return Some(found);
+            }
+            at = next;
+        }
+        at = at.parent()?;
+    }
+}
+
+fn first_instruction_in(node: Node) -> Option<Node> {
+    if node.kind().ends_with("_instruction") {
+        return Some(node);
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node> = node.children(&mut cursor).collect();
+    children.into_iter().find_map(first_instruction_in)
 }
 
 /// Edits removing the blank lines inside an instruction's continuations.
@@ -137,6 +189,22 @@ mod tests {
             [3]
         );
         assert!(found_by("NoEmptyContinuation", "FROM a\nRUN echo \\\n").is_empty());
+    }
+
+    #[test]
+    fn a_continuation_between_instructions_reports_the_next_one() {
+        // BuildKit joins it to the next instruction: that one's last line.
+        let cases: [(&str, &[usize]); 6] = [
+            ("FROM a\nRUN x\n\\\n\nRUN y \\\n  z\nRUN w\n", &[6]),
+            ("FROM a\nRUN x\n\\\n\nFROM b\nRUN w\n", &[5]),
+            ("FROM a\n\\\n\n\\\n\nRUN y\nRUN w\n", &[6]),
+            ("FROM a\n\\\n\nRUN y \\\n\n z\nRUN w\n", &[6]),
+            ("\\\n\nFROM a\nRUN w\n", &[3]),
+            ("FROM a\n\\\n\n# c\nRUN y\nRUN w\n", &[5]),
+        ];
+        for (src, lines) in cases {
+            assert_eq!(found_by("NoEmptyContinuation", src), lines, "{src:?}");
+        }
     }
 
     #[test]
