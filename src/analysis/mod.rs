@@ -10,6 +10,7 @@ pub mod project;
 pub mod roles;
 pub mod shell;
 pub mod stages;
+pub mod summary;
 pub mod variables;
 
 use std::sync::Arc;
@@ -47,6 +48,7 @@ struct StagePart {
     text: String,
     graph: Arc<stages::Local>,
     variables: Arc<variables::Local>,
+    summary: Arc<summary::StageSummary>,
 }
 
 /// How much of the previous revision an [`Analysis::update`] reused.
@@ -76,6 +78,11 @@ impl Analysis {
     /// stage).
     pub fn update<S: Source + ?Sized>(&self, tree: &Tree, source: &S) -> (Analysis, Reuse) {
         Analysis::assemble(tree, source, Some(&self.parts))
+    }
+
+    /// What the document-level rules read of stage `s`.
+    pub fn summary(&self, s: usize) -> Option<&summary::StageSummary> {
+        self.parts.stages.get(s).map(|p| &*p.summary)
     }
 
     /// The identity of the preamble's part: it changes when the preamble
@@ -145,6 +152,7 @@ impl Analysis {
                         text,
                         graph: Arc::clone(&o.graph),
                         variables: Arc::clone(&o.variables),
+                        summary: Arc::clone(&o.summary),
                     }
                 }
                 None => {
@@ -154,6 +162,7 @@ impl Analysis {
                         text,
                         graph: Arc::new(stages::Local::read(stage, from, source)),
                         variables: Arc::new(variables::Local::stage(stage, from, source)),
+                        summary: Arc::new(summary::StageSummary::read(stage, source)),
                     }
                 }
             };

@@ -15,45 +15,45 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(first_from) = ctx
-        .analysis
-        .stages
-        .stages
-        .first()
-        .map(|s| s.from_range.start)
-    else {
+    // The majority over every stage, from the stages' summaries (the
+    // preamble's ARGs are not counted).
+    let count = ctx.analysis.stages.stages.len();
+    let summaries: Option<Vec<_>> = (0..count).map(|s| ctx.analysis.summary(s)).collect();
+    let Some(summaries) = summaries.filter(|s| !s.is_empty()) else {
         return;
     };
-    let keywords: Vec<_> = ctx
-        .instructions()
-        .iter()
-        .copied()
-        .filter(|i| i.start_byte() >= first_from)
-        .filter_map(|i| i.child(0).map(|k| (i, ctx.text(k))))
-        .collect();
-    let lower = keywords
-        .iter()
-        .filter(|(_, k)| *k == k.to_lowercase())
-        .count();
-    let upper = keywords
-        .iter()
-        .filter(|(_, k)| *k == k.to_uppercase())
-        .count();
+    let lower: u32 = summaries.iter().map(|s| s.lower).sum();
+    let upper: u32 = summaries.iter().map(|s| s.upper).sum();
     let majority_lower = lower > upper;
-    for (instruction, keyword) in keywords {
-        let fits = if majority_lower {
-            keyword == keyword.to_lowercase()
-        } else {
-            keyword == keyword.to_uppercase()
-        };
-        if !fits {
+    let facts = ctx.facts();
+    for (s, instructions) in facts.stages() {
+        let misfits = summaries.get(s).map_or(1, |x| {
+            if majority_lower {
+                x.not_lower
+            } else {
+                x.not_upper
+            }
+        });
+        if misfits == 0 {
+            continue;
+        }
+        for &instruction in instructions {
+            let Some(keyword_node) = instruction.child(0) else {
+                continue;
+            };
+            let keyword = ctx.text(keyword_node);
+            let fits = if majority_lower {
+                keyword == keyword.to_lowercase()
+            } else {
+                keyword == keyword.to_uppercase()
+            };
+            if fits {
+                continue;
+            }
             let fixed = if majority_lower {
                 keyword.to_lowercase()
             } else {
                 keyword.to_uppercase()
-            };
-            let Some(keyword_node) = instruction.child(0) else {
-                continue;
             };
             out.push(
                 Finding::new(

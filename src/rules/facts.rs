@@ -327,11 +327,7 @@ fn json_args_in(source: &(dyn Source + Sync), array: Node) -> Vec<String> {
 }
 
 fn read_copy<'t>(source: &(dyn Source + Sync), node: Node<'t>, stage: usize) -> Copy<'t> {
-    let from = views::flags(node, source)
-        .into_iter()
-        .find(|f| f.name == "from")
-        .and_then(|f| f.value)
-        .map(|v| logical_text(v, source));
+    let from = views::copy_from_value(node, source).map(|v| logical_text(v, source));
     let mut cursor = node.walk();
     let path_nodes: Vec<Node> = node.children_by_field_name("path", &mut cursor).collect();
     let heredoc = path_nodes.iter().any(|p| p.kind() == "heredoc_marker");

@@ -278,6 +278,14 @@ fn project_dirs(ctx: &Ctx, stage: usize) -> Vec<String> {
     let mut workdir = "/".to_string();
     let mut out = Vec::new();
     for s in lineage {
+        // A stage that copies nothing from the build context only moves
+        // the working directory: its summary says where.
+        if let Some(summary) = ctx.analysis.summary(s).filter(|x| !x.context_copies) {
+            for v in &summary.workdirs {
+                workdir = absolute(&workdir, v.trim_matches('"'));
+            }
+            continue;
+        }
         for node in facts.instructions(s) {
             match node.kind() {
                 "workdir_instruction" => {
@@ -727,10 +735,12 @@ fn check_healthcheck(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let graph = &ctx.analysis.stages;
+    // (The stages' summaries rule most of a long lineage out.)
     let has = |kind: &str| {
-        graph
-            .lineage(last)
-            .any(|s| !facts.of_kind(s, kind).is_empty())
+        graph.lineage(last).any(|s| {
+            ctx.analysis.summary(s).is_none_or(|x| x.may_have(kind))
+                && !facts.of_kind(s, kind).is_empty()
+        })
     };
     if has("healthcheck_instruction") {
         return;

@@ -44,10 +44,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if empty {
             out.push(
                 Finding::new(last_line_end(ctx, instruction), "Empty continuation line").with_fix(
-                    Fix::new(
-                        "Remove the empty lines",
-                        blank_line_edits(ctx, instruction),
-                    ),
+                    Fix::new("Remove the empty lines", blank_line_edits(ctx, instruction)),
                 ),
             );
         }
@@ -85,7 +82,10 @@ fn between_instructions(ctx: &Ctx, out: &mut Vec<Finding>) {
     let first_stage = ctx.scope_stages().start;
     if ctx.scope_has_preamble() || first_stage == 0 {
         let mut cursor = root.walk();
-        stack.extend(root.named_children(&mut cursor).filter(|n| n.kind() != "stage"));
+        stack.extend(
+            root.named_children(&mut cursor)
+                .filter(|n| n.kind() != "stage"),
+        );
     }
     let facts = ctx.facts();
     for s in first_stage.saturating_sub(1)..ctx.scope_stages().end {

@@ -125,3 +125,26 @@ pub fn stage_instructions(stage: Node<'_>) -> Vec<Node<'_>> {
         .filter(|n| ids.is_instruction(n.kind_id()))
         .collect()
 }
+
+/// A WORKDIR's path node.
+pub fn workdir_value(instruction: Node<'_>) -> Option<Node<'_>> {
+    (instruction.kind() == "workdir_instruction")
+        .then(|| instruction.child_by_field_name("value"))
+        .flatten()
+}
+
+/// Whether the instruction is a COPY or an ADD.
+pub fn is_copy(instruction: Node) -> bool {
+    matches!(instruction.kind(), "copy_instruction" | "add_instruction")
+}
+
+/// The value of a COPY's (or ADD's) first `--from` flag, when it has one.
+pub fn copy_from_value<'t, S: Source + ?Sized>(
+    instruction: Node<'t>,
+    source: &S,
+) -> Option<Node<'t>> {
+    flags(instruction, source)
+        .into_iter()
+        .find(|f| f.name == "from")
+        .and_then(|f| f.value)
+}
